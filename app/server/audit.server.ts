@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { z } from "zod";
+import type { Database } from "#db/schema.ts";
+
+/**
+ * The audit trail (办法 Art 49): append-only rows, each with actor, organisation, IP, user agent,
+ * time, event type and data, chained by hash: `hash = SHA-256(RFC 8785 JSON of the row without
+ * its hash)`, and each row carries the previous row's hash. Appends take a transaction-scoped
+ * advisory lock, so concurrent writers are serialised and the chain never forks; the row is
+ * written in the same transaction as the change it records.
+ */
+const uuid = z.string().uuid();
+
+export const AuditEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("organisation.signed_up"), data: z.object({ organisationId: uuid, name: z.string(), uscc: z.string(), kinds: z.array(z.string()) }) }),
+  z.object({ type: z.literal("organisation.approved"), data: z.object({ organisationId: uuid }) }),
+  z.object({ type: z.literal("organisation.rejected"), data: z.object({ organisationId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("person.logged_in"), data: z.object({ personId: uuid, method: z.enum(["password", "certificate"]) }) }),
+  z.object({ type: z.literal("person.login_failed"), data: z.object({ email: z.string(), reason: z.enum(["credentials", "throttled", "disabled"]) }) }),
+  z.object({ type: z.literal("person.logged_out"), data: z.object({ personId: uuid }) }),
+  z.object({ type: z.literal("member.invited"), data: z.object({ organisationId: uuid, email: z.string(), roles: z.array(z.string()) }) }),
+  z.object({ type: z.literal("member.joined"), data: z.object({ organisationId: uuid, personId: uuid, roles: z.array(z.string()) }) }),
+  z.object({ type: z.literal("member.roles_changed"), data: z.object({ organisationId: uuid, personId: uuid, from: z.array(z.string()), to: z.array(z.string()) }) }),
+  z.object({ type: z.literal("member.removed"), data: z.object({ organisationId: uuid, personId: uuid }) }),
+  z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
+]);
+export type AuditEvent = z.infer<typeof AuditEvent>;
+export type AuditEventType = AuditEvent["type"];
+
+/** Who did it and from where; system actions (scheduler, worker) have no person. */
+export interface AuditActor {
+  personId: string | null;
+  organisationId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { personId: null, organisationId: null, ip: null, userAgent: "bidhall-system" };
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Any constant works; it only has to be the same for every writer of the audit chain. */
+const AUDIT_LOCK_KEY = 0x6269_6468; // "bidh"
+
+export interface AuditRowContent {
+  seq: string;
+  at: string;
+  actorPersonId: string | null;
+  actorOrganisationId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  type: string;
+  data: unknown;
+  prevHash: string;
+}
+
+export function hashAuditRow(row: AuditRowContent): string {
+  const json = canonicalize(row);
+  if (json === undefined) throw new Error("audit row cannot be canonicalised");
+  return createHash("sha256").update(json, "utf8").digest("hex");
+}
+
+export async function appendAudit(
+  trx: Transaction<Database>,
+  input: { event: AuditEvent; actor: AuditActor; at: Date },
+): Promise<{ seq: string; hash: string }> {
+  const event = AuditEvent.parse(input.event);
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+  const seq = (BigInt(last?.seq ?? 0) + 1n).toString();
+  const content: AuditRowContent = {
+    seq,
+    at: input.at.toISOString(),
+    actorPersonId: input.actor.personId,
+    actorOrganisationId: input.actor.organisationId,
+    ip: input.actor.ip,
+    userAgent: input.actor.userAgent,
+    type: event.type,
+    data: event.data,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = hashAuditRow(content);
+  await trx
+    .insertInto("audit_log")
+    .values({
+      seq,
+      at: input.at,
+      actor_person_id: content.actorPersonId,
+      actor_organisation_id: content.actorOrganisationId,
+      ip: content.ip,
+      user_agent: content.userAgent,
+      type: content.type,
+      data: JSON.stringify(content.data),
+      prev_hash: content.prevHash,
+      hash,
+    })
+    .execute();
+  return { seq, hash };
+}
+
+export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; badSeq: string; reason: string };
+
+/** Walks the whole chain in order and names the first row whose hash or link is wrong. */
+export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): Promise<AuditVerification> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1n;
+  let rows = 0;
+  for (;;) {
+    const batch = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("seq", ">=", expectedSeq.toString())
+      .orderBy("seq")
+      .limit(batchSize)
+      .execute();
+    if (batch.length === 0) return { ok: true, rows };
+    for (const row of batch) {
+      const seq = BigInt(row.seq);
+      if (seq !== expectedSeq) return { ok: false, rows, badSeq: expectedSeq.toString(), reason: `row ${expectedSeq} is missing` };
+      if (row.prev_hash !== prevHash) return { ok: false, rows, badSeq: row.seq, reason: "its prev_hash does not match the previous row's hash" };
+      const recomputed = hashAuditRow({
+        seq: row.seq,
+        at: row.at.toISOString(),
+        actorPersonId: row.actor_person_id,
+        actorOrganisationId: row.actor_organisation_id,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        type: row.type,
+        data: row.data,
+        prevHash: row.prev_hash,
+      });
+      if (recomputed !== row.hash) return { ok: false, rows, badSeq: row.seq, reason: "its content does not match its hash (edited)" };
+      prevHash = row.hash;
+      expectedSeq = seq + 1n;
+      rows++;
+    }
+  }
+}

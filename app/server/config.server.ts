@@ -1,0 +1,105 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration from the environment (ARCHITECTURE.md §1). Embedded mode needs nothing;
+ * production mode refuses to start until every starred setting is present and names the missing
+ * ones, so a half-configured deployment never falls back to a development key.
+ */
+export type BidhallMode = "embedded" | "production";
+
+export interface Config {
+  mode: BidhallMode;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  ledgerRpcUrl: string | undefined;
+  ledgerDeployment: string | undefined;
+  ledgerNodePort: number;
+  ledgerKeySecret: string | undefined;
+  pkiPassphrase: string | undefined;
+  storageUrl: string | undefined;
+  smtpUrl: string | undefined;
+  sessionSecret: string | undefined;
+  idHashSecret: string | undefined;
+  clock: string | undefined;
+  testHooks: boolean;
+}
+
+/** Settings that production mode requires (the starred ones of ARCHITECTURE.md §1). */
+export const PRODUCTION_REQUIRED = [
+  "PUBLIC_URL",
+  "DATABASE_URL",
+  "LEDGER_RPC_URL",
+  "LEDGER_DEPLOYMENT",
+  "LEDGER_KEY_SECRET",
+  "PKI_PASSPHRASE",
+  "STORAGE_URL",
+  "SMTP_URL",
+  "SESSION_SECRET",
+  "ID_HASH_SECRET",
+] as const;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+/** Reads the configuration; throws ConfigError with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const value = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  };
+  const modeRaw = value("BIDHALL_MODE") ?? "embedded";
+  if (modeRaw !== "embedded" && modeRaw !== "production") {
+    throw new ConfigError(`BIDHALL_MODE must be "embedded" or "production", not "${modeRaw}"`);
+  }
+  const mode: BidhallMode = modeRaw;
+  const problems: string[] = [];
+
+  if (mode === "production") {
+    const missing = PRODUCTION_REQUIRED.filter((name) => value(name) === undefined);
+    if (missing.length > 0) {
+      problems.push(`production mode needs these settings, which are missing: ${missing.join(", ")}`);
+    }
+    if (value("BIDHALL_TEST_HOOKS") === "1") problems.push("BIDHALL_TEST_HOOKS is never allowed in production");
+    if (value("BIDHALL_CLOCK") !== undefined) problems.push("BIDHALL_CLOCK is never allowed in production");
+    const secret = value("SESSION_SECRET");
+    if (secret !== undefined && secret.length < 32) problems.push("SESSION_SECRET must be at least 32 characters");
+  }
+
+  const parsePort = (name: string, fallback: number) => {
+    const parsed = portSchema.safeParse(value(name) ?? fallback);
+    if (!parsed.success) {
+      problems.push(`${name} must be a port number (0–65535), not "${value(name)}"`);
+      return fallback;
+    }
+    return parsed.data;
+  };
+  const port = parsePort("PORT", 3000);
+  const ledgerNodePort = parsePort("LEDGER_NODE_PORT", 0);
+
+  if (problems.length > 0) throw new ConfigError(problems.join("; "));
+
+  return {
+    mode,
+    port,
+    publicUrl: value("PUBLIC_URL") ?? `http://localhost:${port}`,
+    dataDir: path.resolve(cwd, value("BIDHALL_DATA_DIR") ?? ".data"),
+    databaseUrl: value("DATABASE_URL"),
+    ledgerRpcUrl: value("LEDGER_RPC_URL"),
+    ledgerDeployment: value("LEDGER_DEPLOYMENT"),
+    ledgerNodePort,
+    ledgerKeySecret: value("LEDGER_KEY_SECRET"),
+    pkiPassphrase: value("PKI_PASSPHRASE"),
+    storageUrl: value("STORAGE_URL"),
+    smtpUrl: value("SMTP_URL"),
+    sessionSecret: value("SESSION_SECRET"),
+    idHashSecret: value("ID_HASH_SECRET"),
+    clock: value("BIDHALL_CLOCK"),
+    testHooks: mode !== "production" && value("BIDHALL_TEST_HOOKS") === "1",
+  };
+}

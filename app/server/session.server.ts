@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from "node:crypto";
+import { redirect } from "@remix-run/node";
+import type { Transaction } from "kysely";
+import type { Database } from "#db/schema.ts";
+import { permissionsFor, type Permission } from "#app/domain/access/permissions.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import type { AppContext } from "./context.server.ts";
+import { cookiesFor } from "./cookies.server.ts";
+import { activeMemberships, findPersonById, type MembershipView } from "./repo/people.server.ts";
+
+/**
+ * Server-side sessions: the cookie carries a random token, the database only its SHA-256, so a
+ * leaked sessions table opens nothing and logout really ends the session.
+ */
+const SESSION_HOURS = 12;
+
+export interface Actor {
+  personId: string;
+  personName: string;
+  email: string;
+  sessionId: string;
+  /** The organisation the person is acting for now (a person may belong to several). */
+  membership: MembershipView;
+  memberships: MembershipView[];
+  permissions: ReadonlySet<Permission>;
+}
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function createSession(
+  app: AppContext,
+  trx: Transaction<Database>,
+  input: { personId: string; organisationId: string | null; ip: string; userAgent: string; now: Date },
+): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await trx
+    .insertInto("sessions")
+    .values({
+      id: tokenHash(token),
+      person_id: input.personId,
+      active_organisation_id: input.organisationId,
+      created_at: input.now,
+      expires_at: new Date(input.now.getTime() + SESSION_HOURS * 3600_000),
+      ip: input.ip,
+      user_agent: input.userAgent,
+    })
+    .execute();
+  return cookiesFor(app).session.serialize(token);
+}
+
+export async function destroySession(app: AppContext, request: Request): Promise<string> {
+  const token = await readToken(app, request);
+  if (token) await app.db.deleteFrom("sessions").where("id", "=", tokenHash(token)).execute();
+  return cookiesFor(app).session.serialize("", { maxAge: 0 });
+}
+
+async function readToken(app: AppContext, request: Request): Promise<string | undefined> {
+  const value: unknown = await cookiesFor(app).session.parse(request.headers.get("cookie"));
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** The logged-in actor, or null. Expired sessions, disabled people and lost memberships count as logged out. */
+export async function getActor(app: AppContext, request: Request): Promise<Actor | null> {
+  const token = await readToken(app, request);
+  if (!token) return null;
+  const session = await app.db.selectFrom("sessions").selectAll().where("id", "=", tokenHash(token)).executeTakeFirst();
+  if (!session || session.expires_at <= app.clock.now()) return null;
+  const person = await findPersonById(app.db, session.person_id);
+  if (!person || person.status !== "active") return null;
+  const memberships = await activeMemberships(app.db, person.id);
+  const membership = memberships.find((m) => m.organisationId === session.active_organisation_id) ?? memberships[0];
+  if (!membership) return null;
+  const permissions = membership.organisationStatus === "approved" ? permissionsFor(membership.kinds, membership.roles) : new Set<Permission>();
+  return { personId: person.id, personName: person.name, email: person.email, sessionId: session.id, membership, memberships, permissions };
+}
+
+/** The actor, or a redirect to the login page that comes back here afterwards. */
+export async function requireActor(app: AppContext, request: Request): Promise<Actor> {
+  const actor = await getActor(app, request);
+  if (!actor) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return actor;
+}
+
+/** The one permission check (ARCHITECTURE.md §3); owner filters in queries back it up. */
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!actor.permissions.has(permission)) throw new AppError("FORBIDDEN", { permission });
+}
+
+/** For `:own` permissions: the object must belong to the organisation the actor acts for. */
+export function requireOwnOrganisation(actor: Actor, organisationId: string): void {
+  if (actor.membership.organisationId !== organisationId) throw new AppError("FORBIDDEN", { organisationId });
+}
+
+export function auditActorOf(actor: Actor | null, meta: { ip: string; userAgent: string }) {
+  return {
+    personId: actor?.personId ?? null,
+    organisationId: actor?.membership.organisationId ?? null,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_foundation.ts";
+
+/**
+ * Every migration, in order. Registered explicitly (not discovered from the file system) so the
+ * bundled server, the CLI and the tests run exactly the same list.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};
