@@ -9,7 +9,6 @@ import type { AppContext } from "./context.server.ts";
 export interface Cookies {
   session: Cookie;
   csrf: Cookie;
-  lang: Cookie;
 }
 
 const cache = new WeakMap<AppContext, Cookies>();
@@ -22,7 +21,6 @@ export function cookiesFor(app: AppContext): Cookies {
     cookies = {
       session: createCookie("bh_session", { ...base, maxAge: 12 * 3600 }),
       csrf: createCookie("bh_csrf", base),
-      lang: createCookie("bh_lang", { httpOnly: false, sameSite: "lax", secure, path: "/", maxAge: 365 * 24 * 3600 }),
     };
     cache.set(app, cookies);
   }

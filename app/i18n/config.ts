@@ -1,0 +1,27 @@
+import type { InitOptions } from "i18next";
+import { en } from "./en.ts";
+import { zhCN } from "./zh-CN.ts";
+
+/** zh-CN first, English available (both bundled: two small dictionaries, no loading backend). */
+export const SUPPORTED_LANGUAGES = ["zh-CN", "en"] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = "zh-CN";
+
+export const resources = {
+  "zh-CN": { translation: zhCN },
+  en: { translation: en },
+} as const;
+
+export const i18nOptions = {
+  supportedLngs: [...SUPPORTED_LANGUAGES],
+  fallbackLng: DEFAULT_LANGUAGE,
+  defaultNS: "translation",
+  // Permission strings such as "manage:members:own" are keys: colons must not split namespaces.
+  nsSeparator: false,
+  interpolation: { escapeValue: false }, // React escapes
+  resources,
+} satisfies InitOptions;
+
+export function asLanguage(value: unknown): Language {
+  return value === "en" ? "en" : "zh-CN";
+}

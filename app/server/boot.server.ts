@@ -1,0 +1,31 @@
+import { createClock } from "./clock.server.ts";
+import { loadConfig, type Config } from "./config.server.ts";
+import { consoleLogger, type AppContext, type Logger } from "./context.server.ts";
+import { createDb } from "./db.server.ts";
+import { resolveSecrets } from "./secrets.server.ts";
+import { migrateToLatest } from "#db/migrate.ts";
+import { seedDemo } from "#db/seed/index.ts";
+
+/**
+ * Creates everything a server, worker or CLI process shares: configuration, clock, database
+ * (migrated), secrets; in embedded mode an empty database also gets the demo data.
+ */
+export async function bootApp(options: { config?: Config; log?: Logger; seed?: boolean } = {}): Promise<AppContext> {
+  const config = options.config ?? loadConfig();
+  const log = options.log ?? consoleLogger();
+  const clock = createClock(config.clock);
+  const dbHandle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const migrated = await migrateToLatest(dbHandle.db);
+    for (const r of migrated.results ?? []) log.info(`migration ${r.migrationName}: ${r.status}`);
+    if (config.mode === "embedded" && (options.seed ?? true)) {
+      if (await seedDemo(dbHandle.db, clock.now())) log.info("loaded the demo data into the empty database (see README for the accounts)");
+    }
+    const secrets = resolveSecrets(config, log);
+    if (config.clock) log.warn(`the platform clock is ${clock.description}`);
+    return { config, db: dbHandle.db, dbHandle, clock, secrets, log };
+  } catch (e) {
+    await dbHandle.close();
+    throw e;
+  }
+}

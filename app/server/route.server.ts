@@ -1,0 +1,91 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { TFunction } from "i18next";
+import type { z } from "zod";
+import { AppError, isAppError, type Lang } from "#app/domain/shared/app-error.ts";
+import { getLanguage, i18nServer } from "#app/i18n/i18n.server.ts";
+import type { AppContext, RequestMeta } from "./context.server.ts";
+import { requireCsrf } from "./csrf.server.ts";
+
+/**
+ * The plumbing every route shares, so a route file reads like a table of contents (input schema,
+ * permission, one service call):
+ * - `runLoader` turns an AppError into an error response in the user's language;
+ * - `runAction` reads the form once, checks the CSRF token (every mutation goes through it),
+ *   and turns an AppError into `{ error }` data the form shows, leaving nothing half-done;
+ * - `parseForm` validates with zod (via conform) and translates the problems.
+ */
+export interface RouteEnv {
+  app: AppContext;
+  meta: RequestMeta;
+  lang: Lang;
+  t: TFunction;
+  now: Date;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+type Args = LoaderFunctionArgs | ActionFunctionArgs;
+
+export async function routeEnv({ request, context }: Args): Promise<RouteEnv> {
+  const lang = await getLanguage(request);
+  const t = await i18nServer.getFixedT(lang);
+  return { app: context.app, meta: context.request, lang, t, now: context.app.clock.now() };
+}
+
+export function errorBody(app: AppContext, e: AppError | unknown, lang: Lang): { status: number; body: ErrorBody } {
+  if (isAppError(e)) return { status: e.status, body: { error: { code: e.code, message: e.messageIn(lang) } } };
+  app.log.error("unexpected error", { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  const internal = new AppError("INTERNAL");
+  return { status: 500, body: { error: { code: internal.code, message: internal.messageIn(lang) } } };
+}
+
+const isResponse = (e: unknown): e is Response => e instanceof Response;
+const isRouteData = (e: unknown) => typeof e === "object" && e !== null && (e as { type?: string }).type === "DataWithResponseInit";
+
+export async function runLoader<T>(args: LoaderFunctionArgs, fn: (env: RouteEnv) => Promise<T>): Promise<T> {
+  const env = await routeEnv(args);
+  try {
+    return await fn(env);
+  } catch (e) {
+    if (isResponse(e) || isRouteData(e)) throw e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    throw data(body, { status });
+  }
+}
+
+export async function runAction<T>(args: ActionFunctionArgs, fn: (env: RouteEnv, form: FormData) => Promise<T>) {
+  const env = await routeEnv(args);
+  try {
+    const form = await args.request.formData();
+    await requireCsrf(env.app, args.request, form);
+    return await fn(env, form);
+  } catch (e) {
+    if (isResponse(e) || isRouteData(e)) throw e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    return data(body, { status });
+  }
+}
+
+/** Maps zod's own issue codes onto our translation keys; our schemas name their keys directly. */
+function issueKey(issue: z.core.$ZodIssue): string {
+  if (issue.message.includes(".") && !issue.message.includes(" ")) return issue.message;
+  switch (issue.code) {
+    case "too_big":
+      return "validation.tooLong";
+    case "invalid_format":
+      return issue.format === "email" ? "validation.email" : "validation.required";
+    default:
+      return "validation.required";
+  }
+}
+
+export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFunction) {
+  return parseWithZod(form, {
+    schema,
+    formatError: (issues: z.core.$ZodIssue[]) =>
+      issues.map((issue: z.core.$ZodIssue) => t(issueKey(issue), (issue as { params?: Record<string, unknown> }).params ?? {}) as string),
+  });
+}

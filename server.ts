@@ -1,0 +1,115 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+import { z } from "zod";
+import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
+import { bootApp } from "#app/server/boot.server.ts";
+import { ConfigError } from "#app/server/config.server.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import { DatabaseLockedError, ping } from "#app/server/db.server.ts";
+import { pendingMigrations } from "#db/migrate.ts";
+
+/**
+ * The web process: Express in front of the Remix app. Health endpoints and test hooks live here
+ * because they must answer even when the app cannot render; everything else is Remix.
+ */
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export async function createServer(app: AppContext, options: { dev?: boolean } = {}) {
+  const server = express();
+  server.disable("x-powered-by");
+  // TLS ends at the load balancer in production; trust its X-Forwarded-* (and loopback in embedded mode).
+  server.set("trust proxy", app.config.mode === "production" ? true : "loopback");
+  server.use(compression());
+
+  server.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  server.get("/readyz", async (_req, res) => {
+    try {
+      await ping(app.db);
+      const pending = await pendingMigrations(app.db);
+      if (pending.length > 0) return void res.status(503).json({ status: "migrations pending", pending });
+      res.json({ status: "ready", mode: app.config.mode, now: app.clock.now().toISOString() });
+    } catch (e) {
+      res.status(503).json({ status: "database unreachable", error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+
+  if (app.config.testHooks) {
+    const Advance = z.object({ advanceSeconds: z.number().positive().max(10 * 365 * 86400) });
+    server.post("/__test/clock", express.json(), async (req, res) => {
+      const parsed = Advance.safeParse(req.body);
+      if (!parsed.success) return void res.status(400).json({ error: "advanceSeconds must be a positive number of seconds" });
+      const now = await app.clock.advance(parsed.data.advanceSeconds);
+      await app.db.transaction().execute((trx) =>
+        appendAudit(trx, { event: { type: "clock.advanced", data: { seconds: parsed.data.advanceSeconds, now: now.toISOString() } }, actor: SYSTEM_ACTOR, at: now }),
+      );
+      res.json({ now: now.toISOString() });
+    });
+  }
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (options.dev) {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ server: { middlewareMode: true } });
+    server.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  } else {
+    const buildDir = path.join(root, "build");
+    server.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    server.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
+  }
+
+  server.use(morgan(app.config.mode === "production" ? "combined" : "dev", { skip: (req) => req.url?.startsWith("/assets") ?? false }));
+  server.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: options.dev ? "development" : "production",
+      getLoadContext: (req) => ({
+        app,
+        request: { ip: req.ip ?? req.socket.remoteAddress ?? "unknown", userAgent: String(req.headers["user-agent"] ?? "") },
+      }),
+    }),
+  );
+  return server;
+}
+
+export async function main() {
+  const dev = process.argv.includes("--dev");
+  let app: AppContext;
+  try {
+    app = await bootApp();
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof DatabaseLockedError) {
+      console.error(`bidhall cannot start: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const server = await createServer(app, { dev });
+  const listener = server.listen(app.config.port, () => {
+    const { port } = listener.address() as AddressInfo;
+    app.log.info(`bidhall listening on http://localhost:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver})`);
+  });
+  const shutdown = async (signal: string) => {
+    app.log.info(`${signal}: shutting down`);
+    listener.close();
+    listener.closeAllConnections();
+    await app.dbHandle.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
