@@ -42,13 +42,22 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
   });
 
   if (app.config.testHooks) {
-    const Advance = z.object({ advanceSeconds: z.number().positive().max(10 * 365 * 86400) });
+    const Advance = z.object({
+      advanceSeconds: z
+        .number()
+        .positive()
+        .max(10 * 365 * 86400),
+    });
     server.post("/__test/clock", express.json(), async (req, res) => {
       const parsed = Advance.safeParse(req.body);
       if (!parsed.success) return void res.status(400).json({ error: "advanceSeconds must be a positive number of seconds" });
       const now = await app.clock.advance(parsed.data.advanceSeconds);
       await app.db.transaction().execute((trx) =>
-        appendAudit(trx, { event: { type: "clock.advanced", data: { seconds: parsed.data.advanceSeconds, now: now.toISOString() } }, actor: SYSTEM_ACTOR, at: now }),
+        appendAudit(trx, {
+          event: { type: "clock.advanced", data: { seconds: parsed.data.advanceSeconds, now: now.toISOString() } },
+          actor: SYSTEM_ACTOR,
+          at: now,
+        }),
       );
       res.json({ now: now.toISOString() });
     });

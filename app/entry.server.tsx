@@ -10,7 +10,12 @@ import { getLanguage } from "./i18n/i18n.server.ts";
 
 const ABORT_DELAY = 5_000;
 
-export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
   const lng = await getLanguage(request);
   const instance = createInstance();
   await instance.use(initReactI18next).init({ ...i18nOptions, lng });

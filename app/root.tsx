@@ -13,7 +13,9 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
 import { CsrfInput } from "./components/csrf-input.tsx";
 import { ServerClock, ServerTimeProvider } from "./components/server-time.tsx";
 import { getLanguage } from "./i18n/i18n.server.ts";
@@ -57,6 +59,10 @@ export function useRootData(): RootData | undefined {
 export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const lang = root?.lang ?? "zh-CN";
+  // The browser's i18next follows the language the server rendered in (after a switch, too).
+  useChangeLanguage(lang);
+  // Marks the page interactive, so browser tests (and people's scripts) know React is in charge.
+  useEffect(() => document.documentElement.setAttribute("data-hydrated", "true"), []);
   return (
     <html lang={lang}>
       <head>

@@ -18,7 +18,11 @@ export function Field({
     <div className={`field${errors?.length ? " field--invalid" : ""}`}>
       <label htmlFor={id}>{label}</label>
       {children}
-      {hint ? <small id={`${id}-hint`} className="hint">{hint}</small> : null}
+      {hint ? (
+        <small id={`${id}-hint`} className="hint">
+          {hint}
+        </small>
+      ) : null}
       <ErrorList id={`${id}-error`} errors={errors} />
     </div>
   );

@@ -44,7 +44,10 @@ export function ServerClock() {
   const now = useServerNow();
   return (
     <span className="server-clock" title="Asia/Shanghai">
-      {t("app.serverTime")} <time dateTime={now.toISOString()} data-testid="server-time">{shanghai(now, i18n.language)}</time>
+      {t("app.serverTime")}{" "}
+      <time dateTime={now.toISOString()} data-testid="server-time">
+        {shanghai(now, i18n.language)}
+      </time>
     </span>
   );
 }

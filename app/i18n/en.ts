@@ -162,7 +162,8 @@ export const en: Strings<typeof zhCN> = {
     invite: "Create invitation link",
     inviteLink: "Invitation link (valid for 7 days; send it to {{email}}):",
     saved: "Saved.",
-    rolesHelp: "Admin: manage members; Operate: the organisation's daily work; Bid: register, bid, decrypt, confirm; Sign: e-sign notices and contracts; View: read only.",
+    rolesHelp:
+      "Admin: manage members; Operate: the organisation's daily work; Bid: register, bid, decrypt, confirm; Sign: e-sign notices and contracts; View: read only.",
   },
   invitation: {
     title: "Join “{{organisation}}”",

@@ -14,7 +14,14 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     const invitation = await findOpenInvitation(app, args.params.token ?? "");
     return invitation
-      ? { invitation: { email: invitation.email, roles: invitation.roles, organisationName: invitation.organisationName, personExists: invitation.personExists } }
+      ? {
+          invitation: {
+            email: invitation.email,
+            roles: invitation.roles,
+            organisationName: invitation.organisationName,
+            personExists: invitation.personExists,
+          },
+        }
       : { invitation: null };
   });
 }
@@ -53,8 +60,17 @@ export default function InvitationPage() {
           </div>
         )}
         <div className="field">
-          <label htmlFor="password">{invitation.personExists ? t("invitation.existingPassword", { email: invitation.email }) : t("invitation.password")}</label>
-          <input id="password" name="password" type="password" required minLength={10} autoComplete={invitation.personExists ? "current-password" : "new-password"} />
+          <label htmlFor="password">
+            {invitation.personExists ? t("invitation.existingPassword", { email: invitation.email }) : t("invitation.password")}
+          </label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            required
+            minLength={10}
+            autoComplete={invitation.personExists ? "current-password" : "new-password"}
+          />
         </div>
         <button type="submit" className="button button--primary">
           {t("invitation.accept")}

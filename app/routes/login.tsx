@@ -27,7 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     if (await getActor(app, args.request)) throw redirect("/dashboard");
     const demo = app.config.mode === "embedded" ? demoAccounts() : [];
-    return { demo, demoPassword: demo.length > 0 ? DEMO_PASSWORD : null, redirectTo: new URL(args.request.url).searchParams.get("redirectTo") };
+    return {
+      demo,
+      demoPassword: demo.length > 0 ? DEMO_PASSWORD : null,
+      redirectTo: new URL(args.request.url).searchParams.get("redirectTo"),
+    };
   });
 }
 

@@ -29,7 +29,13 @@ export async function action(args: ActionFunctionArgs) {
     const actor = await requireActor(app, args.request);
     const parsed = Decision.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AppError("VALIDATION_FAILED");
-    await decideOrganisation(app, { actor, organisationId: parsed.data.organisationId, decision: parsed.data.decision, reason: parsed.data.reason, meta });
+    await decideOrganisation(app, {
+      actor,
+      organisationId: parsed.data.organisationId,
+      decision: parsed.data.decision,
+      reason: parsed.data.reason,
+      meta,
+    });
     return { decided: { name: parsed.data.name, decision: parsed.data.decision } };
   });
 }
@@ -82,10 +88,22 @@ export default function Approvals() {
                       <CsrfInput />
                       <input type="hidden" name="organisationId" value={o.id} />
                       <input type="hidden" name="name" value={o.name} />
-                      <button type="submit" name="decision" value="approve" className="button button--small button--primary" disabled={busy}>
+                      <button
+                        type="submit"
+                        name="decision"
+                        value="approve"
+                        className="button button--small button--primary"
+                        disabled={busy}
+                      >
                         {t("approvals.approve")}
                       </button>
-                      <input type="text" name="reason" placeholder={t("approvals.reason")} aria-label={t("approvals.reason")} maxLength={500} />
+                      <input
+                        type="text"
+                        name="reason"
+                        placeholder={t("approvals.reason")}
+                        aria-label={t("approvals.reason")}
+                        maxLength={500}
+                      />
                       <button type="submit" name="decision" value="reject" className="button button--small button--danger" disabled={busy}>
                         {t("approvals.reject")}
                       </button>

@@ -109,7 +109,14 @@ export default function Members() {
                   <ShanghaiTime at={m.since} />
                 </td>
                 <td className="actions">
-                  <button type="submit" form={`roles-${m.personId}`} name="intent" value="setRoles" className="button button--small" disabled={busy}>
+                  <button
+                    type="submit"
+                    form={`roles-${m.personId}`}
+                    name="intent"
+                    value="setRoles"
+                    className="button button--small"
+                    disabled={busy}
+                  >
                     {t("members.save")}
                   </button>
                   {m.personId !== me ? (

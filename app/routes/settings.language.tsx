@@ -6,10 +6,6 @@ import { runAction } from "#app/server/route.server.ts";
 
 const Schema = z.object({ lang: z.enum(SUPPORTED_LANGUAGES), redirectTo: z.string().default("/") });
 
-export async function loader() {
-  return redirect("/");
-}
-
 export async function action(args: ActionFunctionArgs) {
   return runAction(args, async (_env, form) => {
     const input = Schema.parse(Object.fromEntries(form));
@@ -17,3 +13,5 @@ export async function action(args: ActionFunctionArgs) {
     throw redirect(to, { headers: { "Set-Cookie": await languageCookie.serialize(input.lang) } });
   });
 }
+
+export { ActionResult as default } from "#app/components/action-result.tsx";

@@ -80,7 +80,12 @@ export default function SignUp() {
             <div className="checkbox-row">
               {SIGNUP_KINDS.map((kind) => (
                 <label key={kind} className="checkbox">
-                  <input type="checkbox" name={fields.kinds.name} value={kind} defaultChecked={(fields.kinds.initialValue as string[] | undefined)?.includes(kind)} />
+                  <input
+                    type="checkbox"
+                    name={fields.kinds.name}
+                    value={kind}
+                    defaultChecked={(fields.kinds.initialValue as string[] | undefined)?.includes(kind)}
+                  />
                   {t(`kinds.${kind}`)}
                 </label>
               ))}

@@ -14,15 +14,24 @@ import type { Database } from "#db/schema.ts";
 const uuid = z.string().uuid();
 
 export const AuditEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("organisation.signed_up"), data: z.object({ organisationId: uuid, name: z.string(), uscc: z.string(), kinds: z.array(z.string()) }) }),
+  z.object({
+    type: z.literal("organisation.signed_up"),
+    data: z.object({ organisationId: uuid, name: z.string(), uscc: z.string(), kinds: z.array(z.string()) }),
+  }),
   z.object({ type: z.literal("organisation.approved"), data: z.object({ organisationId: uuid }) }),
   z.object({ type: z.literal("organisation.rejected"), data: z.object({ organisationId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("person.logged_in"), data: z.object({ personId: uuid, method: z.enum(["password", "certificate"]) }) }),
-  z.object({ type: z.literal("person.login_failed"), data: z.object({ email: z.string(), reason: z.enum(["credentials", "throttled", "disabled"]) }) }),
+  z.object({
+    type: z.literal("person.login_failed"),
+    data: z.object({ email: z.string(), reason: z.enum(["credentials", "throttled", "disabled"]) }),
+  }),
   z.object({ type: z.literal("person.logged_out"), data: z.object({ personId: uuid }) }),
   z.object({ type: z.literal("member.invited"), data: z.object({ organisationId: uuid, email: z.string(), roles: z.array(z.string()) }) }),
   z.object({ type: z.literal("member.joined"), data: z.object({ organisationId: uuid, personId: uuid, roles: z.array(z.string()) }) }),
-  z.object({ type: z.literal("member.roles_changed"), data: z.object({ organisationId: uuid, personId: uuid, from: z.array(z.string()), to: z.array(z.string()) }) }),
+  z.object({
+    type: z.literal("member.roles_changed"),
+    data: z.object({ organisationId: uuid, personId: uuid, from: z.array(z.string()), to: z.array(z.string()) }),
+  }),
   z.object({ type: z.literal("member.removed"), data: z.object({ organisationId: uuid, personId: uuid }) }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
 ]);
@@ -119,7 +128,8 @@ export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): 
     for (const row of batch) {
       const seq = BigInt(row.seq);
       if (seq !== expectedSeq) return { ok: false, rows, badSeq: expectedSeq.toString(), reason: `row ${expectedSeq} is missing` };
-      if (row.prev_hash !== prevHash) return { ok: false, rows, badSeq: row.seq, reason: "its prev_hash does not match the previous row's hash" };
+      if (row.prev_hash !== prevHash)
+        return { ok: false, rows, badSeq: row.seq, reason: "its prev_hash does not match the previous row's hash" };
       const recomputed = hashAuditRow({
         seq: row.seq,
         at: row.at.toISOString(),

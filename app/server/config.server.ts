@@ -48,7 +48,7 @@ export class ConfigError extends Error {
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
 /** Reads the configuration; throws ConfigError with every problem named. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const value = (name: string) => {
     const v = env[name];
     return v === undefined || v.trim() === "" ? undefined : v.trim();

@@ -70,7 +70,8 @@ export async function getActor(app: AppContext, request: Request): Promise<Actor
   const memberships = await activeMemberships(app.db, person.id);
   const membership = memberships.find((m) => m.organisationId === session.active_organisation_id) ?? memberships[0];
   if (!membership) return null;
-  const permissions = membership.organisationStatus === "approved" ? permissionsFor(membership.kinds, membership.roles) : new Set<Permission>();
+  const permissions =
+    membership.organisationStatus === "approved" ? permissionsFor(membership.kinds, membership.roles) : new Set<Permission>();
   return { personId: person.id, personName: person.name, email: person.email, sessionId: session.id, membership, memberships, permissions };
 }
 

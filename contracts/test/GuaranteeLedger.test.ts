@@ -2,10 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { shouldBehaveLikeRoleAdministered } from "./behaviors/access-control.behavior";
-import {
-  shouldRejectUnexpectedStates,
-  type Situation,
-} from "./behaviors/state-guard.behavior";
+import { shouldRejectUnexpectedStates, type Situation } from "./behaviors/state-guard.behavior";
 import { DAY, stateBitmap, timestampOf } from "./helpers";
 
 enum Kind {
@@ -39,11 +36,8 @@ const VALIDITY = 90n * DAY;
 const CLAIM_PERIOD = 30n * DAY;
 
 async function fixture() {
-  const [admin, guarantor, otherGuarantor, platform, beneficiary, stranger] =
-    await ethers.getSigners();
-  const ledger = await ethers.deployContract("GuaranteeLedger", [
-    admin.address,
-  ]);
+  const [admin, guarantor, otherGuarantor, platform, beneficiary, stranger] = await ethers.getSigners();
+  const ledger = await ethers.deployContract("GuaranteeLedger", [admin.address]);
   const GUARANTOR_ROLE = await ledger.GUARANTOR_ROLE();
   const PLATFORM_ROLE = await ledger.PLATFORM_ROLE();
   await ledger.grantRole(GUARANTOR_ROLE, guarantor);
@@ -61,9 +55,7 @@ async function fixture() {
     beneficiaryRef: ethers.id("beneficiary:91330100MA2H000001"),
     applicantRef: ethers.id("applicant:91330100MA2H000017"),
     subjectRef: ethers.id("section:3301-2025-0042-01"),
-    documentHash: ethers.sha256(
-      ethers.toUtf8Bytes("电子投标保函 BH-2025-000187"),
-    ),
+    documentHash: ethers.sha256(ethers.toUtf8Bytes("电子投标保函 BH-2025-000187")),
   };
   const deadline = terms.validUntil + CLAIM_PERIOD;
   return {
@@ -88,16 +80,12 @@ describe("GuaranteeLedger", function () {
     f = await loadFixture(fixture);
   });
 
-  const issue = (terms: Partial<typeof f.terms> = {}, id = ID) =>
-    f.ledger.connect(f.guarantor).issue(id, { ...f.terms, ...terms });
+  const issue = (terms: Partial<typeof f.terms> = {}, id = ID) => f.ledger.connect(f.guarantor).issue(id, { ...f.terms, ...terms });
   const bind = () => f.ledger.connect(f.platform).bind(ID, BID_REF);
   const release = () => f.ledger.connect(f.platform).release(ID);
-  const lodge = (amount: bigint) =>
-    f.ledger.connect(f.beneficiary).lodgeClaim(ID, amount, REASON);
-  const pay = (index: number) =>
-    f.ledger.connect(f.guarantor).payClaim(ID, index);
-  const decline = (index: number) =>
-    f.ledger.connect(f.guarantor).declineClaim(ID, index, DECLINE_REASON);
+  const lodge = (amount: bigint) => f.ledger.connect(f.beneficiary).lodgeClaim(ID, amount, REASON);
+  const pay = (index: number) => f.ledger.connect(f.guarantor).payClaim(ID, index);
+  const decline = (index: number) => f.ledger.connect(f.guarantor).declineClaim(ID, index, DECLINE_REASON);
   const issueAndBind = async () => {
     await issue();
     await bind();
@@ -159,15 +147,11 @@ describe("GuaranteeLedger", function () {
     },
   ];
 
-  shouldBehaveLikeRoleAdministered(
-    "GuaranteeLedger",
-    ["GUARANTOR_ROLE", "PLATFORM_ROLE"],
-    () => ({
-      address: f.ledger.target as string,
-      admin: f.admin,
-      stranger: f.stranger,
-    }),
-  );
+  shouldBehaveLikeRoleAdministered("GuaranteeLedger", ["GUARANTOR_ROLE", "PLATFORM_ROLE"], () => ({
+    address: f.ledger.target as string,
+    admin: f.admin,
+    stranger: f.stranger,
+  }));
 
   describe("state", function () {
     for (const situation of situations) {
@@ -196,17 +180,8 @@ describe("GuaranteeLedger", function () {
     });
 
     it("reverts for a guarantee that was never issued, as do the other getters", async function () {
-      for (const read of [
-        f.ledger.state,
-        f.ledger.guarantee,
-        f.ledger.claimDeadline,
-      ]) {
-        await expect(read(UNKNOWN_ID))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerNonexistentGuarantee",
-          )
-          .withArgs(UNKNOWN_ID);
+      for (const read of [f.ledger.state, f.ledger.guarantee, f.ledger.claimDeadline]) {
+        await expect(read(UNKNOWN_ID)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentGuarantee").withArgs(UNKNOWN_ID);
       }
     });
   });
@@ -216,32 +191,18 @@ describe("GuaranteeLedger", function () {
       const tx = issue();
       await expect(tx)
         .to.emit(f.ledger, "GuaranteeIssued")
-        .withArgs(
-          ID,
-          Kind.Bid,
-          f.guarantor.address,
-          f.beneficiary.address,
-          AMOUNT,
-          f.terms.validFrom,
-          f.terms.validUntil,
-          CLAIM_PERIOD,
-        );
+        .withArgs(ID, Kind.Bid, f.guarantor.address, f.beneficiary.address, AMOUNT, f.terms.validFrom, f.terms.validUntil, CLAIM_PERIOD);
 
       const g = await f.ledger.guarantee(ID);
       expect(g.terms.kind).to.equal(Kind.Bid);
       expect(g.terms.beneficiaryAccount).to.equal(f.beneficiary.address);
       expect(g.terms.amount).to.equal(AMOUNT);
-      expect([
-        g.terms.validFrom,
-        g.terms.validUntil,
-        g.terms.claimPeriod,
-      ]).to.deep.equal([f.terms.validFrom, f.terms.validUntil, CLAIM_PERIOD]);
-      expect([
-        g.terms.beneficiaryRef,
-        g.terms.applicantRef,
-        g.terms.subjectRef,
-        g.terms.documentHash,
-      ]).to.deep.equal([
+      expect([g.terms.validFrom, g.terms.validUntil, g.terms.claimPeriod]).to.deep.equal([
+        f.terms.validFrom,
+        f.terms.validUntil,
+        CLAIM_PERIOD,
+      ]);
+      expect([g.terms.beneficiaryRef, g.terms.applicantRef, g.terms.subjectRef, g.terms.documentHash]).to.deep.equal([
         f.terms.beneficiaryRef,
         f.terms.applicantRef,
         f.terms.subjectRef,
@@ -249,27 +210,14 @@ describe("GuaranteeLedger", function () {
       ]);
       expect(g.guarantor).to.equal(f.guarantor.address);
       expect(g.issuedAt).to.equal(await timestampOf(tx));
-      expect([g.boundAt, g.releasedAt, g.boundTo]).to.deep.equal([
-        0n,
-        0n,
-        ethers.ZeroHash,
-      ]);
-      expect([g.pendingAmount, g.paidAmount, g.claimCount]).to.deep.equal([
-        0n,
-        0n,
-        0n,
-      ]);
+      expect([g.boundAt, g.releasedAt, g.boundTo]).to.deep.equal([0n, 0n, ethers.ZeroHash]);
+      expect([g.pendingAmount, g.paidAmount, g.claimCount]).to.deep.equal([0n, 0n, 0n]);
       expect(await f.ledger.claimDeadline(ID)).to.equal(f.deadline);
     });
 
     it("a guarantor issues a performance guarantee", async function () {
-      await expect(issue({ kind: Kind.Performance })).to.emit(
-        f.ledger,
-        "GuaranteeIssued",
-      );
-      expect((await f.ledger.guarantee(ID)).terms.kind).to.equal(
-        Kind.Performance,
-      );
+      await expect(issue({ kind: Kind.Performance })).to.emit(f.ledger, "GuaranteeIssued");
+      expect((await f.ledger.guarantee(ID)).terms.kind).to.equal(Kind.Performance);
     });
 
     it("a guarantee may take effect later, or have taken effect earlier, than its issue", async function () {
@@ -283,18 +231,13 @@ describe("GuaranteeLedger", function () {
       await issue({ claimPeriod: 0n });
       await issue({ claimPeriod: 2n ** 64n - 1n }, OTHER_ID);
       expect(await f.ledger.claimDeadline(ID)).to.equal(f.terms.validUntil);
-      expect(await f.ledger.claimDeadline(OTHER_ID)).to.equal(
-        f.terms.validUntil + 2n ** 64n - 1n,
-      );
+      expect(await f.ledger.claimDeadline(OTHER_ID)).to.equal(f.terms.validUntil + 2n ** 64n - 1n);
     });
 
     for (const who of ["platform", "beneficiary", "stranger"] as const) {
       it(`the ${who} cannot issue a guarantee`, async function () {
         await expect(f.ledger.connect(f[who]).issue(ID, f.terms))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "AccessControlUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount")
           .withArgs(f[who].address, f.GUARANTOR_ROLE);
       });
     }
@@ -302,20 +245,14 @@ describe("GuaranteeLedger", function () {
     it("a guarantor whose role was revoked cannot issue", async function () {
       await f.ledger.revokeRole(f.GUARANTOR_ROLE, f.guarantor);
       await expect(issue())
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "AccessControlUnauthorizedAccount",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount")
         .withArgs(f.guarantor.address, f.GUARANTOR_ROLE);
     });
 
     it("an id cannot be issued twice, even by another guarantor", async function () {
       await issue();
       await expect(f.ledger.connect(f.otherGuarantor).issue(ID, f.terms))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerDuplicateGuarantee",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerDuplicateGuarantee")
         .withArgs(ID);
     });
 
@@ -334,10 +271,7 @@ describe("GuaranteeLedger", function () {
         const validFrom = validUntil - shift;
         await time.setNextBlockTimestamp(f.terms.validFrom + 10n);
         await expect(issue({ validFrom, validUntil }))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerInvalidValidity",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidValidity")
           .withArgs(ID, validFrom, validUntil, f.terms.validFrom + 10n);
       });
     }
@@ -346,19 +280,13 @@ describe("GuaranteeLedger", function () {
       const validUntil = f.terms.validFrom + 100n;
       await time.setNextBlockTimestamp(validUntil);
       await expect(issue({ validUntil }))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerInvalidValidity",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidValidity")
         .withArgs(ID, f.terms.validFrom, validUntil, validUntil);
     });
 
     it("a guarantee without a beneficiary account cannot be issued", async function () {
       await expect(issue({ beneficiaryAccount: ethers.ZeroAddress }))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerInvalidBeneficiaryAccount",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidBeneficiaryAccount")
         .withArgs(ID, ethers.ZeroAddress);
     });
   });
@@ -367,9 +295,7 @@ describe("GuaranteeLedger", function () {
     it("the platform binds an issued guarantee to a bid", async function () {
       await issue();
       const tx = bind();
-      await expect(tx)
-        .to.emit(f.ledger, "GuaranteeBound")
-        .withArgs(ID, BID_REF);
+      await expect(tx).to.emit(f.ledger, "GuaranteeBound").withArgs(ID, BID_REF);
       const g = await f.ledger.guarantee(ID);
       expect(g.boundTo).to.equal(BID_REF);
       expect(g.boundAt).to.equal(await timestampOf(tx));
@@ -386,10 +312,7 @@ describe("GuaranteeLedger", function () {
       it(`the ${who} cannot bind a guarantee`, async function () {
         await issue();
         await expect(f.ledger.connect(f[who]).bind(ID, BID_REF))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "AccessControlUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount")
           .withArgs(f[who].address, f.PLATFORM_ROLE);
       });
     }
@@ -397,19 +320,13 @@ describe("GuaranteeLedger", function () {
     it("the platform cannot bind a guarantee to the zero reference", async function () {
       await issue();
       await expect(f.ledger.connect(f.platform).bind(ID, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerInvalidBinding",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidBinding")
         .withArgs(ID, ethers.ZeroHash);
     });
 
     it("the platform cannot bind a guarantee that was never issued", async function () {
       await expect(f.ledger.connect(f.platform).bind(UNKNOWN_ID, BID_REF))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentGuarantee",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentGuarantee")
         .withArgs(UNKNOWN_ID);
     });
 
@@ -428,20 +345,14 @@ describe("GuaranteeLedger", function () {
     it("the platform releases an issued guarantee", async function () {
       await issue();
       const tx = release();
-      await expect(tx)
-        .to.emit(f.ledger, "GuaranteeReleased")
-        .withArgs(ID, f.platform.address);
-      expect((await f.ledger.guarantee(ID)).releasedAt).to.equal(
-        await timestampOf(tx),
-      );
+      await expect(tx).to.emit(f.ledger, "GuaranteeReleased").withArgs(ID, f.platform.address);
+      expect((await f.ledger.guarantee(ID)).releasedAt).to.equal(await timestampOf(tx));
       expect(await f.ledger.state(ID)).to.equal(State.Released);
     });
 
     it("the beneficiary releases a bound guarantee", async function () {
       await issueAndBind();
-      await expect(f.ledger.connect(f.beneficiary).release(ID))
-        .to.emit(f.ledger, "GuaranteeReleased")
-        .withArgs(ID, f.beneficiary.address);
+      await expect(f.ledger.connect(f.beneficiary).release(ID)).to.emit(f.ledger, "GuaranteeReleased").withArgs(ID, f.beneficiary.address);
     });
 
     it("the platform releases a partly paid guarantee, ending the rest of the liability", async function () {
@@ -460,20 +371,14 @@ describe("GuaranteeLedger", function () {
       it(`the ${who} cannot release a guarantee`, async function () {
         await issueAndBind();
         await expect(f.ledger.connect(f[who]).release(ID))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
           .withArgs(ID, f[who].address);
       });
     }
 
     it("no one can release a guarantee that was never issued", async function () {
       await expect(f.ledger.connect(f.platform).release(UNKNOWN_ID))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentGuarantee",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentGuarantee")
         .withArgs(UNKNOWN_ID);
     });
 
@@ -501,52 +406,30 @@ describe("GuaranteeLedger", function () {
   describe("lodgeClaim", function () {
     it("the beneficiary lodges a claim on a bound guarantee", async function () {
       await issueAndBind();
-      expect(
-        await f.ledger
-          .connect(f.beneficiary)
-          .lodgeClaim.staticCall(ID, AMOUNT / 2n, REASON),
-      ).to.equal(0n);
+      expect(await f.ledger.connect(f.beneficiary).lodgeClaim.staticCall(ID, AMOUNT / 2n, REASON)).to.equal(0n);
       const tx = lodge(AMOUNT / 2n);
       await expect(tx)
         .to.emit(f.ledger, "ClaimLodged")
         .withArgs(ID, 0n, AMOUNT / 2n, REASON);
 
       const c = await f.ledger.claim(ID, 0);
-      expect([c.amount, c.reasonHash, c.declineReasonHash]).to.deep.equal([
-        AMOUNT / 2n,
-        REASON,
-        ethers.ZeroHash,
-      ]);
-      expect([c.lodgedAt, c.settledAt, c.status]).to.deep.equal([
-        await timestampOf(tx),
-        0n,
-        BigInt(ClaimStatus.Pending),
-      ]);
+      expect([c.amount, c.reasonHash, c.declineReasonHash]).to.deep.equal([AMOUNT / 2n, REASON, ethers.ZeroHash]);
+      expect([c.lodgedAt, c.settledAt, c.status]).to.deep.equal([await timestampOf(tx), 0n, BigInt(ClaimStatus.Pending)]);
       const g = await f.ledger.guarantee(ID);
-      expect([g.pendingAmount, g.paidAmount, g.claimCount]).to.deep.equal([
-        AMOUNT / 2n,
-        0n,
-        1n,
-      ]);
+      expect([g.pendingAmount, g.paidAmount, g.claimCount]).to.deep.equal([AMOUNT / 2n, 0n, 1n]);
       expect(await f.ledger.state(ID)).to.equal(State.Bound);
     });
 
     it("claims are numbered in the order they are lodged", async function () {
       await issueAndBind();
-      await expect(lodge(1n))
-        .to.emit(f.ledger, "ClaimLodged")
-        .withArgs(ID, 0n, 1n, REASON);
-      await expect(lodge(2n))
-        .to.emit(f.ledger, "ClaimLodged")
-        .withArgs(ID, 1n, 2n, REASON);
+      await expect(lodge(1n)).to.emit(f.ledger, "ClaimLodged").withArgs(ID, 0n, 1n, REASON);
+      await expect(lodge(2n)).to.emit(f.ledger, "ClaimLodged").withArgs(ID, 1n, 2n, REASON);
       expect((await f.ledger.guarantee(ID)).claimCount).to.equal(2n);
     });
 
     it("the beneficiary claims the whole amount at once", async function () {
       await issueAndBind();
-      await expect(lodge(AMOUNT))
-        .to.emit(f.ledger, "ClaimLodged")
-        .withArgs(ID, 0n, AMOUNT, REASON);
+      await expect(lodge(AMOUNT)).to.emit(f.ledger, "ClaimLodged").withArgs(ID, 0n, AMOUNT, REASON);
     });
 
     it("the beneficiary claims after validity ends, until the last second of the claim period", async function () {
@@ -566,22 +449,14 @@ describe("GuaranteeLedger", function () {
       it(`the ${who} cannot claim on a guarantee`, async function () {
         await issueAndBind();
         await expect(f.ledger.connect(f[who]).lodgeClaim(ID, AMOUNT, REASON))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
           .withArgs(ID, f[who].address);
       });
     }
 
     it("no one can claim on a guarantee that was never issued", async function () {
-      await expect(
-        f.ledger.connect(f.beneficiary).lodgeClaim(UNKNOWN_ID, AMOUNT, REASON),
-      )
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentGuarantee",
-        )
+      await expect(f.ledger.connect(f.beneficiary).lodgeClaim(UNKNOWN_ID, AMOUNT, REASON))
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentGuarantee")
         .withArgs(UNKNOWN_ID);
     });
 
@@ -591,10 +466,7 @@ describe("GuaranteeLedger", function () {
       await bind();
       await time.setNextBlockTimestamp(validFrom - 1n);
       await expect(lodge(AMOUNT))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerOutsideClaimWindow",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerOutsideClaimWindow")
         .withArgs(ID, validFrom - 1n, validFrom, f.deadline);
       await expect(lodge(AMOUNT)).to.emit(f.ledger, "ClaimLodged");
     });
@@ -603,10 +475,7 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await time.setNextBlockTimestamp(f.deadline + 1n);
       await expect(lodge(AMOUNT))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerOutsideClaimWindow",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerOutsideClaimWindow")
         .withArgs(ID, f.deadline + 1n, f.terms.validFrom, f.deadline);
     });
 
@@ -615,24 +484,14 @@ describe("GuaranteeLedger", function () {
       await bind();
       await time.setNextBlockTimestamp(f.terms.validUntil + 1n);
       await expect(lodge(AMOUNT))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerOutsideClaimWindow",
-        )
-        .withArgs(
-          ID,
-          f.terms.validUntil + 1n,
-          f.terms.validFrom,
-          f.terms.validUntil,
-        );
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerOutsideClaimWindow")
+        .withArgs(ID, f.terms.validUntil + 1n, f.terms.validFrom, f.terms.validUntil);
     });
 
     shouldRejectUnexpectedStates({
       action: "the beneficiary cannot claim on a guarantee",
       // past its claim period a guarantee is outside the claim window, tested above
-      situations: situations.filter(
-        (s) => s.title !== "expired after its claim period",
-      ),
+      situations: situations.filter((s) => s.title !== "expired after its claim period"),
       allowed: [State.Bound, State.PartlyPaid],
       contract: () => f.ledger,
       error: "GuaranteeLedgerUnexpectedState",
@@ -642,18 +501,13 @@ describe("GuaranteeLedger", function () {
 
     it("the beneficiary cannot claim zero fen", async function () {
       await issueAndBind();
-      await expect(lodge(0n))
-        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidAmount")
-        .withArgs(ID, 0n);
+      await expect(lodge(0n)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerInvalidAmount").withArgs(ID, 0n);
     });
 
     it("the beneficiary cannot claim more than the guarantee's amount", async function () {
       await issueAndBind();
       await expect(lodge(AMOUNT + 1n))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerExcessiveClaim",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerExcessiveClaim")
         .withArgs(ID, AMOUNT + 1n, AMOUNT);
     });
 
@@ -661,27 +515,16 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge((AMOUNT * 6n) / 10n);
       await expect(lodge(AMOUNT / 2n))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerExcessiveClaim",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerExcessiveClaim")
         .withArgs(ID, AMOUNT / 2n, (AMOUNT * 4n) / 10n);
       await expect(lodge((AMOUNT * 4n) / 10n)).to.emit(f.ledger, "ClaimLodged");
-      await expect(lodge(1n))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerExcessiveClaim",
-        )
-        .withArgs(ID, 1n, 0n);
+      await expect(lodge(1n)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerExcessiveClaim").withArgs(ID, 1n, 0n);
     });
 
     it("paid claims count against the amount", async function () {
       await situations.find((s) => s.state === State.PartlyPaid)!.reach();
       await expect(lodge(AMOUNT))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerExcessiveClaim",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerExcessiveClaim")
         .withArgs(ID, AMOUNT, (AMOUNT * 3n) / 4n);
     });
 
@@ -689,9 +532,7 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge(AMOUNT);
       await decline(0);
-      await expect(lodge(AMOUNT))
-        .to.emit(f.ledger, "ClaimLodged")
-        .withArgs(ID, 1n, AMOUNT, REASON);
+      await expect(lodge(AMOUNT)).to.emit(f.ledger, "ClaimLodged").withArgs(ID, 1n, AMOUNT, REASON);
     });
   });
 
@@ -705,10 +546,7 @@ describe("GuaranteeLedger", function () {
         .withArgs(ID, 0n, AMOUNT / 4n, AMOUNT / 4n);
 
       const c = await f.ledger.claim(ID, 0);
-      expect([c.status, c.settledAt]).to.deep.equal([
-        BigInt(ClaimStatus.Paid),
-        await timestampOf(tx),
-      ]);
+      expect([c.status, c.settledAt]).to.deep.equal([BigInt(ClaimStatus.Paid), await timestampOf(tx)]);
       const g = await f.ledger.guarantee(ID);
       expect([g.pendingAmount, g.paidAmount]).to.deep.equal([0n, AMOUNT / 4n]);
       expect(await f.ledger.state(ID)).to.equal(State.PartlyPaid);
@@ -747,10 +585,7 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge(AMOUNT);
       await expect(f.ledger.connect(f.otherGuarantor).payClaim(ID, 0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerUnauthorizedAccount",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
         .withArgs(ID, f.otherGuarantor.address);
     });
 
@@ -759,10 +594,7 @@ describe("GuaranteeLedger", function () {
         await issueAndBind();
         await lodge(AMOUNT);
         await expect(f.ledger.connect(f[who]).payClaim(ID, 0))
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
           .withArgs(ID, f[who].address);
       });
     }
@@ -771,40 +603,22 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge(AMOUNT / 2n);
       await pay(0);
-      await expect(pay(0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerClaimNotPending",
-        )
-        .withArgs(ID, 0n, ClaimStatus.Paid);
+      await expect(pay(0)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerClaimNotPending").withArgs(ID, 0n, ClaimStatus.Paid);
     });
 
     it("a declined claim cannot be paid", async function () {
       await issueAndBind();
       await lodge(AMOUNT / 2n);
       await decline(0);
-      await expect(pay(0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerClaimNotPending",
-        )
-        .withArgs(ID, 0n, ClaimStatus.Declined);
+      await expect(pay(0)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerClaimNotPending").withArgs(ID, 0n, ClaimStatus.Declined);
     });
 
     it("a claim that was never lodged cannot be paid", async function () {
       await issueAndBind();
       await lodge(AMOUNT / 2n);
-      await expect(pay(1))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentClaim",
-        )
-        .withArgs(ID, 1n);
+      await expect(pay(1)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentClaim").withArgs(ID, 1n);
       await expect(f.ledger.connect(f.guarantor).payClaim(UNKNOWN_ID, 0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentGuarantee",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentGuarantee")
         .withArgs(UNKNOWN_ID);
     });
   });
@@ -814,9 +628,7 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge(AMOUNT / 2n);
       const tx = decline(0);
-      await expect(tx)
-        .to.emit(f.ledger, "ClaimDeclined")
-        .withArgs(ID, 0n, DECLINE_REASON);
+      await expect(tx).to.emit(f.ledger, "ClaimDeclined").withArgs(ID, 0n, DECLINE_REASON);
 
       const c = await f.ledger.claim(ID, 0);
       expect([c.status, c.declineReasonHash, c.settledAt]).to.deep.equal([
@@ -839,13 +651,8 @@ describe("GuaranteeLedger", function () {
     it("a guarantor cannot decline a claim on another guarantor's guarantee", async function () {
       await issueAndBind();
       await lodge(AMOUNT);
-      await expect(
-        f.ledger.connect(f.otherGuarantor).declineClaim(ID, 0, DECLINE_REASON),
-      )
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerUnauthorizedAccount",
-        )
+      await expect(f.ledger.connect(f.otherGuarantor).declineClaim(ID, 0, DECLINE_REASON))
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
         .withArgs(ID, f.otherGuarantor.address);
     });
 
@@ -853,13 +660,8 @@ describe("GuaranteeLedger", function () {
       it(`the ${who} cannot decline a claim`, async function () {
         await issueAndBind();
         await lodge(AMOUNT);
-        await expect(
-          f.ledger.connect(f[who]).declineClaim(ID, 0, DECLINE_REASON),
-        )
-          .to.be.revertedWithCustomError(
-            f.ledger,
-            "GuaranteeLedgerUnauthorizedAccount",
-          )
+        await expect(f.ledger.connect(f[who]).declineClaim(ID, 0, DECLINE_REASON))
+          .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnauthorizedAccount")
           .withArgs(ID, f[who].address);
       });
     }
@@ -869,10 +671,7 @@ describe("GuaranteeLedger", function () {
       await lodge(AMOUNT);
       await decline(0);
       await expect(decline(0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerClaimNotPending",
-        )
+        .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerClaimNotPending")
         .withArgs(ID, 0n, ClaimStatus.Declined);
     });
 
@@ -880,28 +679,13 @@ describe("GuaranteeLedger", function () {
       await issueAndBind();
       await lodge(AMOUNT);
       await pay(0);
-      await expect(decline(0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerClaimNotPending",
-        )
-        .withArgs(ID, 0n, ClaimStatus.Paid);
+      await expect(decline(0)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerClaimNotPending").withArgs(ID, 0n, ClaimStatus.Paid);
     });
 
     it("a claim that was never lodged cannot be declined, nor read", async function () {
       await issueAndBind();
-      await expect(decline(0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentClaim",
-        )
-        .withArgs(ID, 0n);
-      await expect(f.ledger.claim(ID, 0))
-        .to.be.revertedWithCustomError(
-          f.ledger,
-          "GuaranteeLedgerNonexistentClaim",
-        )
-        .withArgs(ID, 0n);
+      await expect(decline(0)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentClaim").withArgs(ID, 0n);
+      await expect(f.ledger.claim(ID, 0)).to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerNonexistentClaim").withArgs(ID, 0n);
     });
   });
 
@@ -910,8 +694,6 @@ describe("GuaranteeLedger", function () {
     await expect(lodge(1n))
       .to.be.revertedWithCustomError(f.ledger, "GuaranteeLedgerUnexpectedState")
       .withArgs(ID, State.Issued, "0x" + "0".repeat(63) + "6");
-    expect(stateBitmap(State.Bound, State.PartlyPaid)).to.equal(
-      "0x" + "0".repeat(63) + "6",
-    );
+    expect(stateBitmap(State.Bound, State.PartlyPaid)).to.equal("0x" + "0".repeat(63) + "6");
   });
 });

@@ -10,7 +10,14 @@ export async function seedDemo(db: Kysely<Database>, now: Date): Promise<boolean
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     for (const o of DEMO_ORGANISATIONS) {
-      const org = await createOrganisation(trx, { name: o.name, uscc: o.uscc, kinds: o.kinds, regionCode: o.regionCode, status: o.status, now });
+      const org = await createOrganisation(trx, {
+        name: o.name,
+        uscc: o.uscc,
+        kinds: o.kinds,
+        regionCode: o.regionCode,
+        status: o.status,
+        now,
+      });
       for (const p of o.people) {
         const person = await createPerson(trx, { name: p.name, email: p.email, passwordHash, now });
         await addMember(trx, { organisationId: org.id, personId: person.id, roles: p.roles, now });

@@ -53,10 +53,19 @@ export async function createPerson(
     .executeTakeFirstOrThrow();
 }
 
-export async function addMember(db: Kysely<Database>, input: { organisationId: string; personId: string; roles: MemberRole[]; now?: Date }) {
+export async function addMember(
+  db: Kysely<Database>,
+  input: { organisationId: string; personId: string; roles: MemberRole[]; now?: Date },
+) {
   return db
     .insertInto("memberships")
-    .values({ organisation_id: input.organisationId, person_id: input.personId, roles: input.roles, status: "active", created_at: input.now ?? new Date() })
+    .values({
+      organisation_id: input.organisationId,
+      person_id: input.personId,
+      roles: input.roles,
+      status: "active",
+      created_at: input.now ?? new Date(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

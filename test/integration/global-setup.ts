@@ -19,12 +19,16 @@ export default async function setup(project: TestProject) {
     );
   }
   // Leftovers of interrupted runs.
-  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'bidhall_t_%' or datname = $1", [TEMPLATE_DB]);
+  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'bidhall_t_%' or datname = $1", [
+    TEMPLATE_DB,
+  ]);
   for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
   await admin.query(`create database "${TEMPLATE_DB}"`);
   await admin.end();
 
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(TEMPLATE_DB), max: 1 }) }) });
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(TEMPLATE_DB), max: 1 }) }),
+  });
   await migrateToLatest(db);
   await sql`select 1`.execute(db);
   await db.destroy();

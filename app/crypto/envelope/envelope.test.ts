@@ -181,7 +181,27 @@ describe("sealing refuses unusable certificates", () => {
   it("an EC certificate is UNSUPPORTED_ALGORITHM (no RSA key transport)", async () => {
     const key = file("ec.key");
     const cert = file("ec.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=ec", "-days", "1"], { stdio: "pipe" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-subj",
+        "/CN=ec",
+        "-days",
+        "1",
+      ],
+      { stdio: "pipe" },
+    );
     const err = await expectCode(sealWithWebCrypto(new Uint8Array(1), [{ certificateDer: readFileSync(cert) }]), "UNSUPPORTED_ALGORITHM");
     expect(err.oid).toBe("1.2.840.10045.2.1");
   });
@@ -267,7 +287,10 @@ describe("refusals", () => {
     const gcm = Uint8Array.of(0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2e);
     const at = Buffer.from(good).indexOf(Buffer.from(gcm));
     expect(at).toBeGreaterThan(0);
-    for (const [last, oid] of [[0x2a, OID.aes256Cbc], [0x06, OID.aes128Gcm]] as const) {
+    for (const [last, oid] of [
+      [0x2a, OID.aes256Cbc],
+      [0x06, OID.aes128Gcm],
+    ] as const) {
       const bad = new Uint8Array(good);
       bad[at + gcm.length - 1] = last;
       const err = await expectCode(openWithContentKey(bad, key), "UNSUPPORTED_ALGORITHM");

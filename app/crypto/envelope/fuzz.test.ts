@@ -180,12 +180,18 @@ async function makeBase(name: string, envelope: Uint8Array): Promise<Base> {
 beforeAll(async () => {
   tmp = makeTempDir();
   ids = await makeIdentities(tmp.dir, ["alice", "bob"]);
-  aliceKey = await globalThis.crypto.subtle.importKey("pkcs8", ids.alice.pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
+  aliceKey = await globalThis.crypto.subtle.importKey("pkcs8", ids.alice.pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+    "decrypt",
+  ]);
   const recipients = [{ certificateDer: ids.alice.certDer }, { certificateDer: ids.bob.certDer }];
   bases.push(await makeBase("webcrypto-der", await sealWithWebCrypto(plain, recipients)));
   const inPath = join(tmp.dir, "plain.bin");
   writeFileSync(inPath, plain);
-  for (const [name, stream, keyid] of [["openssl-der", false, false], ["openssl-ber", true, false], ["openssl-ber-keyid", true, true]] as const) {
+  for (const [name, stream, keyid] of [
+    ["openssl-der", false, false],
+    ["openssl-ber", true, false],
+    ["openssl-ber-keyid", true, true],
+  ] as const) {
     const outPath = join(tmp.dir, `${name}.p7m`);
     opensslSeal({ inPath, outPath, recipients: [ids.alice, ids.bob], stream, keyid });
     bases.push(await makeBase(name, readFileSync(outPath)));

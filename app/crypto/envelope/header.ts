@@ -87,9 +87,7 @@ export interface EnvelopeHeader {
    * by the [0]'s definite end or by end-of-contents; the ciphertext length is known only after
    * walking them.
    */
-  encryptedContent:
-    | { form: "primitive"; length: number }
-    | { form: "constructed"; definite: boolean };
+  encryptedContent: { form: "primitive"; length: number } | { form: "constructed"; definite: boolean };
   /**
    * Absolute ends (null = indefinite) of the elements still open when the content starts:
    * ContentInfo, [0] content, AuthEnvelopedData, EncryptedContentInfo, and (constructed form
@@ -134,7 +132,10 @@ export function parseHeaderFrom(bytes: Uint8Array): EnvelopeHeader {
     if (head.startsWith("-----BEGIN")) {
       throw new EnvelopeError("NOT_CMS", "PEM text; a bid envelope is binary DER (openssl cms -outform DER)");
     }
-    throw new EnvelopeError("NOT_CMS", `starts with 0x${bytes[0]!.toString(16).padStart(2, "0")}, not a ContentInfo SEQUENCE (RFC 5652 §3)`);
+    throw new EnvelopeError(
+      "NOT_CMS",
+      `starts with 0x${bytes[0]!.toString(16).padStart(2, "0")}, not a ContentInfo SEQUENCE (RFC 5652 §3)`,
+    );
   }
   const r = new DerReader(bytes);
   let definite = true;
@@ -221,11 +222,7 @@ export function parseHeaderFrom(bytes: Uint8Array): EnvelopeHeader {
   };
 }
 
-function parseRecipientInfo(
-  r: DerReader,
-  ris: Container,
-  note: (h: TlvHeader) => TlvHeader,
-): RecipientInfo {
+function parseRecipientInfo(r: DerReader, ris: Container, note: (h: TlvHeader) => TlvHeader): RecipientInfo {
   const h = note(ris.next("RecipientInfo"));
   const kinds: Record<number, OtherRecipient["kind"]> = {
     [TAG.CTX1]: "keyAgree",
@@ -247,7 +244,8 @@ function parseRecipientInfo(
   let rid: RecipientIdentifier;
   if (ridHeader.tag === TAG.SEQUENCE) {
     // issuerAndSerialNumber: version MUST be 0.
-    if (version !== 0) throw malformed(`KeyTransRecipientInfo version ${version} with issuerAndSerialNumber; RFC 5652 §6.2.1 requires 0`, versionOffset);
+    if (version !== 0)
+      throw malformed(`KeyTransRecipientInfo version ${version} with issuerAndSerialNumber; RFC 5652 §6.2.1 requires 0`, versionOffset);
     const ias = Container.of(r, ridHeader, "IssuerAndSerialNumber");
     const issuerHeader = note(ias.expect(TAG.SEQUENCE, "issuer"));
     r.skip(issuerHeader);
@@ -259,7 +257,8 @@ function parseRecipientInfo(
     rid = { type: "issuerAndSerialNumber", issuer, serialNumber };
   } else if (ridHeader.tag === TAG.CTX0_PRIMITIVE) {
     // subjectKeyIdentifier [0]: version MUST be 2.
-    if (version !== 2) throw malformed(`KeyTransRecipientInfo version ${version} with subjectKeyIdentifier; RFC 5652 §6.2.1 requires 2`, versionOffset);
+    if (version !== 2)
+      throw malformed(`KeyTransRecipientInfo version ${version} with subjectKeyIdentifier; RFC 5652 §6.2.1 requires 2`, versionOffset);
     rid = { type: "subjectKeyIdentifier", keyIdentifier: copyBytes(r.value(ridHeader, "subjectKeyIdentifier")) };
   } else {
     throw malformed("KeyTransRecipientInfo rid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier", ridHeader.offset);
@@ -300,7 +299,10 @@ function parseKeyEncryptionAlgorithm(r: DerReader, ktri: Container): void {
   const alg = Container.of(r, ktri.expect(TAG.SEQUENCE, "keyEncryptionAlgorithm"), "keyEncryptionAlgorithm");
   const oid = readOid(r, alg, "keyEncryptionAlgorithm");
   if (oid === OID.rsaEncryption) {
-    throw unsupported(oid, "RSAES-PKCS1-v1_5 key transport is refused; seal with RSAES-OAEP, SHA-256 and MGF1-SHA-256 (RFC 4055 §4.1; openssl: -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256)");
+    throw unsupported(
+      oid,
+      "RSAES-PKCS1-v1_5 key transport is refused; seal with RSAES-OAEP, SHA-256 and MGF1-SHA-256 (RFC 4055 §4.1; openssl: -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256)",
+    );
   }
   if (oid !== OID.rsaesOaep) throw unsupported(oid, "key transport algorithm not supported; bidhall uses RSAES-OAEP with SHA-256");
   let hash: string = OID.sha1;
@@ -423,11 +425,7 @@ function oaepSha256Identifier(): Uint8Array<ArrayBuffer> {
   return tlv(
     TAG.SEQUENCE,
     encodeOid(OID.rsaesOaep),
-    tlv(
-      TAG.SEQUENCE,
-      tlv(TAG.CTX0, sha256Identifier()),
-      tlv(TAG.CTX1, tlv(TAG.SEQUENCE, encodeOid(OID.mgf1), sha256Identifier())),
-    ),
+    tlv(TAG.SEQUENCE, tlv(TAG.CTX0, sha256Identifier()), tlv(TAG.CTX1, tlv(TAG.SEQUENCE, encodeOid(OID.mgf1), sha256Identifier()))),
   );
 }
 
@@ -457,11 +455,7 @@ export function buildEnvelopeHeader(options: BuildHeaderOptions): Uint8Array<Arr
 
   const eciPrefix = concat([
     encodeOid(OID.data),
-    tlv(
-      TAG.SEQUENCE,
-      encodeOid(OID.aes256Gcm),
-      tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, nonce), encodeSmallInt(GCM_ICV_LENGTH)),
-    ),
+    tlv(TAG.SEQUENCE, encodeOid(OID.aes256Gcm), tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, nonce), encodeSmallInt(GCM_ICV_LENGTH))),
     tlvHeader(TAG.CTX0_PRIMITIVE, contentLength),
   ]);
   const eciLength = eciPrefix.length + contentLength;
@@ -474,16 +468,7 @@ export function buildEnvelopeHeader(options: BuildHeaderOptions): Uint8Array<Arr
   const explicitHeader = tlvHeader(TAG.CTX0, explicitLength);
   const contentType = encodeOid(OID.authEnvelopedData);
   const ciLength = contentType.length + explicitHeader.length + explicitLength;
-  return concat([
-    tlvHeader(TAG.SEQUENCE, ciLength),
-    contentType,
-    explicitHeader,
-    aedHeader,
-    version,
-    recipientInfos,
-    eciHeader,
-    eciPrefix,
-  ]);
+  return concat([tlvHeader(TAG.SEQUENCE, ciLength), contentType, explicitHeader, aedHeader, version, recipientInfos, eciHeader, eciPrefix]);
 }
 
 /** The mac OCTET STRING (RFC 5083 §2.1), the last element of a DER envelope. */

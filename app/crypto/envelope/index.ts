@@ -27,13 +27,7 @@ export type {
 } from "./header.ts";
 export { EnvelopeStreamParser, parseEnvelope, parseEnvelopeHeader } from "./parser.ts";
 export type { ParsedEnvelope, ParserPhase } from "./parser.ts";
-export {
-  certificateToDer,
-  formatName,
-  formatSerialNumber,
-  parseCertificate,
-  requireRsaKey,
-} from "./certificate.ts";
+export { certificateToDer, formatName, formatSerialNumber, parseCertificate, requireRsaKey } from "./certificate.ts";
 export type { CertificateFields } from "./certificate.ts";
 export { findRecipient, recipientMatches, summarizeRecipient } from "./recipients.ts";
 export type { RecipientSummary } from "./recipients.ts";

@@ -94,11 +94,9 @@ export class EnvelopeStreamParser {
         if (this.#totalInput === 0) throw new EnvelopeError("NOT_CMS", "empty input");
         throw new EnvelopeError("TRUNCATED", `input ends inside the envelope header after ${this.#totalInput} bytes`);
       case "content":
-        throw new EnvelopeError(
-          "TRUNCATED",
-          `input ends inside the encrypted content after ${this.contentLength} ciphertext bytes`,
-          { offset: this.#pos },
-        );
+        throw new EnvelopeError("TRUNCATED", `input ends inside the encrypted content after ${this.contentLength} ciphertext bytes`, {
+          offset: this.#pos,
+        });
       case "trailer": {
         let trailer: EnvelopeTrailer;
         try {

@@ -14,13 +14,7 @@
  */
 import { certificateToDer, parseCertificate, requireRsaKey } from "./certificate.ts";
 import { EnvelopeError } from "./errors.ts";
-import {
-  CONTENT_KEY_LENGTH,
-  GCM_ICV_LENGTH,
-  GCM_NONCE_LENGTH,
-  buildEnvelopeHeader,
-  buildEnvelopeTrailer,
-} from "./header.ts";
+import { CONTENT_KEY_LENGTH, GCM_ICV_LENGTH, GCM_NONCE_LENGTH, buildEnvelopeHeader, buildEnvelopeTrailer } from "./header.ts";
 import type { EnvelopeHeader, HeaderRecipient } from "./header.ts";
 import { parseEnvelope, parseEnvelopeHeader } from "./parser.ts";
 import { findRecipient } from "./recipients.ts";
@@ -36,9 +30,7 @@ function defaultSubtle(): SubtleCrypto {
 
 function requireSubtle(subtle: SubtleCrypto | undefined): SubtleCrypto {
   if (subtle === undefined || subtle === null) {
-    throw new Error(
-      "WebCrypto is not available: crypto.subtle exists only in a secure context (https, or http on localhost)",
-    );
+    throw new Error("WebCrypto is not available: crypto.subtle exists only in a secure context (https, or http on localhost)");
   }
   return subtle;
 }
@@ -73,13 +65,9 @@ export async function sealWithWebCrypto(
     for (const r of recipients) {
       const cert = parseCertificate(certificateToDer(r.certificateDer));
       requireRsaKey(cert);
-      const publicKey = await s.importKey(
-        "spki",
-        bufferSource(cert.subjectPublicKeyInfo),
-        { name: "RSA-OAEP", hash: "SHA-256" },
-        false,
-        ["encrypt"],
-      );
+      const publicKey = await s.importKey("spki", bufferSource(cert.subjectPublicKeyInfo), { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+        "encrypt",
+      ]);
       const encryptedKey = new Uint8Array(await s.encrypt({ name: "RSA-OAEP" }, publicKey, contentKey));
       headerRecipients.push({ issuer: cert.issuer, serialNumber: cert.serialNumber, encryptedKey });
     }

@@ -169,9 +169,7 @@ export function readTime(tlv: Tlv): Date {
   } else {
     throw new DerError("expected a time");
   }
-  return new Date(
-    Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
-  );
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
 }
 
 export function readString(tlv: Tlv): string {

@@ -12,16 +12,7 @@ import {
   pemToDer,
   toBytes,
 } from "./der.ts";
-import {
-  children,
-  DerError,
-  readDer,
-  readOid,
-  readTime,
-  readUnsignedHex,
-  readString,
-  raw,
-} from "./der-reader.ts";
+import { children, DerError, readDer, readOid, readTime, readUnsignedHex, readString, raw } from "./der-reader.ts";
 
 describe("byte conversions", () => {
   it("round-trips binary strings, hex and base64, including large inputs", () => {
@@ -62,12 +53,7 @@ describe("DER reader", () => {
   it("reads nested values with their exact byte ranges", () => {
     // SEQUENCE { OID 2.5.4.97, UTF8String "张", INTEGER 0x00ff, UTCTime 260301080000Z, GeneralizedTime 20500101000000Z }
     const der = hexToBytes(
-      "302e" +
-        "0603550461" +
-        "0c03e5bca0" +
-        "020200ff" +
-        "170d3236303330313038303030305a" +
-        "180f32303530303130313030303030305a",
+      "302e" + "0603550461" + "0c03e5bca0" + "020200ff" + "170d3236303330313038303030305a" + "180f32303530303130313030303030305a",
     );
     const seq = readDer(der);
     const [oid, str, int, utc, gen] = children(seq);

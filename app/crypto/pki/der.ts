@@ -28,9 +28,7 @@ export function binaryToBytes(binary: string): Uint8Array<ArrayBuffer> {
 export function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   // Copy: the view may be a Node Buffer slice of a shared pool, or a SharedArrayBuffer.
-  return new Uint8Array(
-    new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>,
-  );
+  return new Uint8Array(new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>);
 }
 
 export function bytesToHex(bytes: Uint8Array): string {

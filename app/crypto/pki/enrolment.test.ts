@@ -1,12 +1,7 @@
 import forge from "node-forge";
 import { beforeAll, describe, expect, it } from "vitest";
 import { binaryToBytes, bytesToBinary, pemToDer } from "./der.ts";
-import {
-  buildCsr,
-  ENROLMENT_MODULUS_BITS,
-  generateEnrolmentKey,
-  importNonExtractableKeys,
-} from "./enrolment.ts";
+import { buildCsr, ENROLMENT_MODULUS_BITS, generateEnrolmentKey, importNonExtractableKeys } from "./enrolment.ts";
 
 const subtle = globalThis.crypto.subtle;
 let keys: CryptoKeyPair;
@@ -41,11 +36,7 @@ describe("buildCsr", () => {
     expect(csr.signatureOid).toBe(forge.pki.oids.sha256WithRSAEncryption);
     // the public key in the request is the WebCrypto key, byte for byte
     const spki = new Uint8Array(await subtle.exportKey("spki", keys.publicKey));
-    const fromCsr = binaryToBytes(
-      forge.asn1
-        .toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey))
-        .getBytes(),
-    );
+    const fromCsr = binaryToBytes(forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes());
     expect(fromCsr).toEqual(spki);
   });
 
@@ -60,11 +51,7 @@ describe("buildCsr", () => {
       true,
       ["sign", "verify"],
     );
-    const pem = await buildCsr(
-      { publicKey: keys.publicKey, privateKey: other.privateKey },
-      subtle,
-      { commonName: "x" },
-    );
+    const pem = await buildCsr({ publicKey: keys.publicKey, privateKey: other.privateKey }, subtle, { commonName: "x" });
     let verified: boolean;
     try {
       verified = forge.pki.certificationRequestFromPem(pem).verify();
@@ -104,9 +91,7 @@ describe("importNonExtractableKeys", () => {
 
     const data = new TextEncoder().encode("bid");
     const sig = await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, signingKey, data);
-    expect(await subtle.verify({ name: "RSASSA-PKCS1-v1_5" }, keys.publicKey, sig, data)).toBe(
-      true,
-    );
+    expect(await subtle.verify({ name: "RSASSA-PKCS1-v1_5" }, keys.publicKey, sig, data)).toBe(true);
 
     const oaepPublic = await subtle.importKey(
       "spki",
@@ -115,22 +100,9 @@ describe("importNonExtractableKeys", () => {
       false,
       ["encrypt", "wrapKey"],
     );
-    const aes = await subtle.generateKey({ name: "AES-GCM", length: 256 }, true, [
-      "encrypt",
-      "decrypt",
-    ]);
+    const aes = await subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
     const wrapped = await subtle.wrapKey("raw", aes, oaepPublic, { name: "RSA-OAEP" });
-    const unwrapped = await subtle.unwrapKey(
-      "raw",
-      wrapped,
-      decryptionKey,
-      { name: "RSA-OAEP" },
-      { name: "AES-GCM" },
-      true,
-      ["decrypt"],
-    );
-    expect(new Uint8Array(await subtle.exportKey("raw", unwrapped))).toEqual(
-      new Uint8Array(await subtle.exportKey("raw", aes)),
-    );
+    const unwrapped = await subtle.unwrapKey("raw", wrapped, decryptionKey, { name: "RSA-OAEP" }, { name: "AES-GCM" }, true, ["decrypt"]);
+    expect(new Uint8Array(await subtle.exportKey("raw", unwrapped))).toEqual(new Uint8Array(await subtle.exportKey("raw", aes)));
   });
 });

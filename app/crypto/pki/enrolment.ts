@@ -40,11 +40,7 @@ export async function generateEnrolmentKey(subtle: SubtleCrypto): Promise<Crypto
  * The subject is informational only: the platform takes nothing but the public key from the
  * request and writes the subject from its own records.
  */
-export async function buildCsr(
-  keyPair: CryptoKeyPair,
-  subtle: SubtleCrypto,
-  options: { commonName: string },
-): Promise<string> {
+export async function buildCsr(keyPair: CryptoKeyPair, subtle: SubtleCrypto, options: { commonName: string }): Promise<string> {
   const alg = keyPair.privateKey.algorithm as RsaHashedKeyAlgorithm;
   if (alg.name !== "RSASSA-PKCS1-v1_5" || alg.hash?.name !== "SHA-256") {
     throw new TypeError("buildCsr needs an RSASSA-PKCS1-v1_5 / SHA-256 key pair");
@@ -59,18 +55,8 @@ export async function buildCsr(
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-          asn1.create(
-            asn1.Class.UNIVERSAL,
-            asn1.Type.OID,
-            false,
-            asn1.oidToDer(OID_COMMON_NAME).getBytes(),
-          ),
-          asn1.create(
-            asn1.Class.UNIVERSAL,
-            asn1.Type.UTF8,
-            false,
-            forge.util.encodeUtf8(options.commonName),
-          ),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_COMMON_NAME).getBytes()),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(options.commonName)),
         ]),
       ]),
     ]),
@@ -80,28 +66,16 @@ export async function buildCsr(
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, []),
   ]);
   const infoDer = binaryToBytes(asn1.toDer(info).getBytes());
-  const signature = toBytes(
-    await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, keyPair.privateKey, infoDer),
-  );
+  const signature = toBytes(await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, keyPair.privateKey, infoDer));
 
   const request = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     info,
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(
-        asn1.Class.UNIVERSAL,
-        asn1.Type.OID,
-        false,
-        asn1.oidToDer(OID_SHA256_WITH_RSA).getBytes(),
-      ),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_SHA256_WITH_RSA).getBytes()),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ""),
     ]),
     // BIT STRING: leading 0 = no unused bits
-    asn1.create(
-      asn1.Class.UNIVERSAL,
-      asn1.Type.BITSTRING,
-      false,
-      "\x00" + bytesToBinary(signature),
-    ),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, "\x00" + bytesToBinary(signature)),
   ]);
   return derToPem("CERTIFICATE REQUEST", binaryToBytes(asn1.toDer(request).getBytes()));
 }
@@ -118,13 +92,8 @@ export async function importNonExtractableKeys(
   subtle: SubtleCrypto,
 ): Promise<{ signingKey: CryptoKey; decryptionKey: CryptoKey }> {
   const [signingKey, decryptionKey] = await Promise.all([
-    subtle.importKey("pkcs8", pkcs8Der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
-      "sign",
-    ]),
-    subtle.importKey("pkcs8", pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
-      "decrypt",
-      "unwrapKey",
-    ]),
+    subtle.importKey("pkcs8", pkcs8Der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]),
+    subtle.importKey("pkcs8", pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt", "unwrapKey"]),
   ]);
   return { signingKey, decryptionKey };
 }

@@ -34,9 +34,7 @@ describe("key possession", () => {
     const challenge = globalThis.crypto.getRandomValues(new Uint8Array(32));
     const signature = await signChallenge(privateKey, challenge, subtle);
     const alg = { name: "RSASSA-PKCS1-v1_5" };
-    expect(await subtle.verify(alg, publicKey, signature, keyPossessionMessage(challenge))).toBe(
-      true,
-    );
+    expect(await subtle.verify(alg, publicKey, signature, keyPossessionMessage(challenge))).toBe(true);
     expect(await subtle.verify(alg, publicKey, signature, challenge)).toBe(false);
     await expect(signChallenge(publicKey, challenge, subtle)).rejects.toThrow(TypeError);
   });

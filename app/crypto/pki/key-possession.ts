@@ -22,9 +22,7 @@ export const CHALLENGE_MAX_BYTES = 256;
 /** The exact bytes signed for a challenge: UTF-8 context label ‖ 0x00 ‖ challenge. */
 export function keyPossessionMessage(challenge: Uint8Array): Uint8Array<ArrayBuffer> {
   if (challenge.length < CHALLENGE_MIN_BYTES || challenge.length > CHALLENGE_MAX_BYTES) {
-    throw new RangeError(
-      `challenge must be ${CHALLENGE_MIN_BYTES}–${CHALLENGE_MAX_BYTES} bytes, got ${challenge.length}`,
-    );
+    throw new RangeError(`challenge must be ${CHALLENGE_MIN_BYTES}–${CHALLENGE_MAX_BYTES} bytes, got ${challenge.length}`);
   }
   const label = new TextEncoder().encode(KEY_POSSESSION_CONTEXT);
   const out = new Uint8Array(label.length + 1 + challenge.length);
@@ -38,18 +36,10 @@ export function keyPossessionMessage(challenge: Uint8Array): Uint8Array<ArrayBuf
  * Signs a server challenge with the person's signing key (RSASSA-PKCS1-v1_5 with SHA-256, the
  * key imported by `importNonExtractableKeys`). Returns the raw signature (modulus-length bytes).
  */
-export async function signChallenge(
-  signingKey: CryptoKey,
-  challenge: Uint8Array,
-  subtle: SubtleCrypto,
-): Promise<Uint8Array<ArrayBuffer>> {
+export async function signChallenge(signingKey: CryptoKey, challenge: Uint8Array, subtle: SubtleCrypto): Promise<Uint8Array<ArrayBuffer>> {
   if (signingKey.algorithm.name !== "RSASSA-PKCS1-v1_5" || !signingKey.usages.includes("sign")) {
     throw new TypeError("signChallenge needs an RSASSA-PKCS1-v1_5 key with usage 'sign'");
   }
-  const signature = await subtle.sign(
-    { name: "RSASSA-PKCS1-v1_5" },
-    signingKey,
-    keyPossessionMessage(challenge),
-  );
+  const signature = await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, signingKey, keyPossessionMessage(challenge));
   return toBytes(signature);
 }

@@ -28,9 +28,7 @@ async function party(cn: string, issuer?: Party): Promise<Party> {
     ["sign", "verify"],
   );
   const pkcs8 = new Uint8Array(await subtle.exportKey("pkcs8", pair.privateKey));
-  const key = forge.pki.privateKeyFromAsn1(
-    forge.asn1.fromDer(bytesToBinary(pkcs8)),
-  ) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(bytesToBinary(pkcs8))) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = (++serial).toString(16).padStart(2, "0");
@@ -77,9 +75,7 @@ describe("buildPkcs12Backup / readPkcs12Backup", () => {
     const back = readPkcs12Backup(build({ chainPem: [root.pem, ca.pem] }), "secret");
     expect(back.privateKeyPkcs8Der).toEqual(leaf.pkcs8);
     expect(back.certificatePem.replace(/\s/g, "")).toBe(leaf.pem.replace(/\s/g, ""));
-    expect(
-      back.chainPem.map((p) => forge.pki.certificateFromPem(p).subject.getField("CN").value),
-    ).toEqual(["ca", "root"]);
+    expect(back.chainPem.map((p) => forge.pki.certificateFromPem(p).subject.getField("CN").value)).toEqual(["ca", "root"]);
   });
 
   it("writes PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC and an HMAC-SHA256 MAC", () => {
@@ -101,20 +97,14 @@ describe("buildPkcs12Backup / readPkcs12Backup", () => {
   });
 
   it("round-trips a non-ASCII password", () => {
-    expect(readPkcs12Backup(build({ password: "密码🔑" }), "密码🔑").privateKeyPkcs8Der).toEqual(
-      leaf.pkcs8,
-    );
-    expect(codeOf(() => readPkcs12Backup(build({ password: "密码" }), "密碼"))).toBe(
-      "WRONG_PASSWORD",
-    );
+    expect(readPkcs12Backup(build({ password: "密码🔑" }), "密码🔑").privateKeyPkcs8Der).toEqual(leaf.pkcs8);
+    expect(codeOf(() => readPkcs12Backup(build({ password: "密码" }), "密碼"))).toBe("WRONG_PASSWORD");
   });
 
   it("says WRONG_PASSWORD, NOT_PKCS12, NO_CERTIFICATE, NO_KEY, KEY_CERT_MISMATCH", () => {
     expect(codeOf(() => readPkcs12Backup(build(), "Secret"))).toBe("WRONG_PASSWORD");
     expect(codeOf(() => readPkcs12Backup(new Uint8Array([1, 2, 3]), "secret"))).toBe("NOT_PKCS12");
-    expect(codeOf(() => readPkcs12Backup(new TextEncoder().encode(leaf.pem), "secret"))).toBe(
-      "NOT_PKCS12",
-    );
+    expect(codeOf(() => readPkcs12Backup(new TextEncoder().encode(leaf.pem), "secret"))).toBe("NOT_PKCS12");
 
     const toDer = (asn: forge.asn1.Asn1) => binaryToBytes(forge.asn1.toDer(asn).getBytes());
     const keyOnly = toDer(
@@ -124,13 +114,9 @@ describe("buildPkcs12Backup / readPkcs12Backup", () => {
       }),
     );
     expect(codeOf(() => readPkcs12Backup(keyOnly, "secret"))).toBe("NO_CERTIFICATE");
-    const wrongCert = toDer(
-      forge.pkcs12.toPkcs12Asn1(leaf.key, [ca.cert], "secret", { algorithm: "aes256" }),
-    );
+    const wrongCert = toDer(forge.pkcs12.toPkcs12Asn1(leaf.key, [ca.cert], "secret", { algorithm: "aes256" }));
     expect(codeOf(() => readPkcs12Backup(wrongCert, "secret"))).toBe("NO_CERTIFICATE");
-    const certOnly = toDer(
-      forge.pkcs12.toPkcs12Asn1(null, [leaf.cert], "secret", { algorithm: "aes256" }),
-    );
+    const certOnly = toDer(forge.pkcs12.toPkcs12Asn1(null, [leaf.cert], "secret", { algorithm: "aes256" }));
     expect(codeOf(() => readPkcs12Backup(certOnly, "secret"))).toBe("NO_KEY");
 
     expect(codeOf(() => build({ certificatePem: ca.pem }))).toBe("KEY_CERT_MISMATCH");

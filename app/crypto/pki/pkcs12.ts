@@ -29,14 +29,7 @@ const { asn1, pki } = forge;
 export const PKCS12_DEFAULT_ITERATIONS = 100_000;
 
 export type Pkcs12BackupErrorCode =
-  | "NOT_PKCS12"
-  | "EMPTY_PASSWORD"
-  | "WRONG_PASSWORD"
-  | "UNSUPPORTED"
-  | "NO_KEY"
-  | "MULTIPLE_KEYS"
-  | "NO_CERTIFICATE"
-  | "KEY_CERT_MISMATCH";
+  "NOT_PKCS12" | "EMPTY_PASSWORD" | "WRONG_PASSWORD" | "UNSUPPORTED" | "NO_KEY" | "MULTIPLE_KEYS" | "NO_CERTIFICATE" | "KEY_CERT_MISMATCH";
 
 export class Pkcs12BackupError extends Error {
   override readonly name = "Pkcs12BackupError";
@@ -80,15 +73,10 @@ export function buildPkcs12Backup(input: Pkcs12BackupInput): Uint8Array<ArrayBuf
   }
 
   const key = rsaPrivateKeyFromPkcs8(input.privateKeyPkcs8Der);
-  const certs = [input.certificatePem, ...input.chainPem].map((pem) =>
-    certificateFromDer(pemToDer(pem, "CERTIFICATE")),
-  );
+  const certs = [input.certificatePem, ...input.chainPem].map((pem) => certificateFromDer(pemToDer(pem, "CERTIFICATE")));
   const leaf = certs[0]!;
   if (!sameRsaKey(leaf.publicKey as forge.pki.rsa.PublicKey, key)) {
-    throw new Pkcs12BackupError(
-      "KEY_CERT_MISMATCH",
-      "the certificate does not belong to this private key",
-    );
+    throw new Pkcs12BackupError("KEY_CERT_MISMATCH", "the certificate does not belong to this private key");
   }
 
   const options = {
@@ -110,23 +98,13 @@ export function buildPkcs12Backup(input: Pkcs12BackupInput): Uint8Array<ArrayBuf
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-          asn1.create(
-            asn1.Class.UNIVERSAL,
-            asn1.Type.OID,
-            false,
-            asn1.oidToDer(pki.oids.sha256!).getBytes(),
-          ),
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(pki.oids.sha256!).getBytes()),
           asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ""),
         ]),
         asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, mac),
       ]),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, macSalt),
-      asn1.create(
-        asn1.Class.UNIVERSAL,
-        asn1.Type.INTEGER,
-        false,
-        asn1.integerToDer(iterations).getBytes(),
-      ),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(iterations).getBytes()),
     ]),
   );
   return binaryToBytes(asn1.toDer(pfx).getBytes());
@@ -138,10 +116,7 @@ export function buildPkcs12Backup(input: Pkcs12BackupInput): Uint8Array<ArrayBuf
  * -export`, HMAC-SHA256 MAC, PBES2 AES-256 for both key and certificates) and legacy ones
  * (SHA-1 MAC, PKCS#12 3DES/RC2 bags, as far as forge supports them).
  */
-export function readPkcs12Backup(
-  der: ArrayBuffer | ArrayBufferView,
-  password: string,
-): Pkcs12BackupContents {
+export function readPkcs12Backup(der: ArrayBuffer | ArrayBufferView, password: string): Pkcs12BackupContents {
   let pfxAsn1: forge.asn1.Asn1;
   try {
     // Not strict: PKCS#12 files from Windows and Java are BER (indefinite lengths).
@@ -167,10 +142,7 @@ export function readPkcs12Backup(
       break;
     } catch (e) {
       if (e instanceof Error && /unsupported|not supported|unknown/i.test(e.message)) {
-        throw new Pkcs12BackupError(
-          "UNSUPPORTED",
-          `the backup uses an unsupported format: ${e.message}`,
-        );
+        throw new Pkcs12BackupError("UNSUPPORTED", `the backup uses an unsupported format: ${e.message}`);
       }
     }
   }
@@ -199,9 +171,7 @@ export function readPkcs12Backup(
   if (leafIndex < 0) {
     throw new Pkcs12BackupError(
       "NO_CERTIFICATE",
-      certs.length === 0
-        ? "the backup holds no certificate"
-        : "the backup holds no certificate for its private key",
+      certs.length === 0 ? "the backup holds no certificate" : "the backup holds no certificate for its private key",
     );
   }
   const leaf = certs[leafIndex]!;
@@ -219,9 +189,7 @@ export function readPkcs12Backup(
   chain.push(...rest);
 
   return {
-    privateKeyPkcs8Der: binaryToBytes(
-      asn1.toDer(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key))).getBytes(),
-    ),
+    privateKeyPkcs8Der: binaryToBytes(asn1.toDer(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key))).getBytes()),
     certificatePem: certificateToPem(leaf),
     chainPem: chain.map(certificateToPem),
   };
@@ -256,10 +224,7 @@ function authSafeContent(pfx: forge.asn1.Asn1): string {
     const authSafe = (pfx.value as forge.asn1.Asn1[])[1]!;
     const [contentType, explicit] = authSafe.value as forge.asn1.Asn1[];
     if (asn1.derToOid(contentType!.value as string) !== pki.oids.data) {
-      throw new Pkcs12BackupError(
-        "UNSUPPORTED",
-        "only password-integrity PKCS#12 is supported (RFC 7292 §3.1)",
-      );
+      throw new Pkcs12BackupError("UNSUPPORTED", "only password-integrity PKCS#12 is supported (RFC 7292 §3.1)");
     }
     const octets = (explicit!.value as forge.asn1.Asn1[])[0]!;
     if (Array.isArray(octets.value)) return octets.value.map((c) => c.value as string).join("");
@@ -279,22 +244,9 @@ const MAC_DIGESTS: Record<string, MacDigest> = {
 };
 
 /** RFC 7292 App. B.2 key (ID 3 = MAC) from the UTF-16 password, then HMAC over the authSafe. */
-function pkcs12Mac(
-  digest: MacDigest,
-  password: string,
-  salt: string,
-  iterations: number,
-  data: string,
-): string {
+function pkcs12Mac(digest: MacDigest, password: string, salt: string, iterations: number, data: string): string {
   const md = forge.md[digest].create();
-  const key = forge.pkcs12.generateKey(
-    password,
-    forge.util.createBuffer(salt),
-    3,
-    iterations,
-    md.digestLength,
-    md,
-  );
+  const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(salt), 3, iterations, md.digestLength, md);
   const hmac = forge.hmac.create();
   hmac.start(forge.md[digest].create(), key);
   hmac.update(data);

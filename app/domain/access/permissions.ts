@@ -46,7 +46,14 @@ const BY_KIND = {
     operate: ["pay:request:own"],
   },
   operator: {
-    operate: ["approve:organisation:any", "manage:credit:any", "record:incident:any", "manage:ruleset:any", "view:audit:any", "view:ledger:any"],
+    operate: [
+      "approve:organisation:any",
+      "manage:credit:any",
+      "record:incident:any",
+      "manage:ruleset:any",
+      "view:audit:any",
+      "view:ledger:any",
+    ],
     view: ["view:audit:any"],
   },
 } as const satisfies Record<OrganisationKind, Partial<Record<MemberRole, readonly string[]>>>;

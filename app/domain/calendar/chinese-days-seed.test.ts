@@ -8,8 +8,7 @@ import {
 import { isWeekend, plusDays } from "#app/domain/calendar/local-day.ts";
 
 const seed = chineseDaysSeed();
-const named = (rows: CalendarSeed["holidays"], prefix: string) =>
-  rows.filter((r) => r.day.startsWith(prefix));
+const named = (rows: CalendarSeed["holidays"], prefix: string) => rows.filter((r) => r.day.startsWith(prefix));
 
 describe("chineseDaysSeed", () => {
   it("covers 2004–2026 and no further: the package would treat 2027 as ordinary weekdays", () => {

@@ -12,16 +12,7 @@ import {
 const cal2025: HolidayCalendar = makeHolidayCalendar({
   firstYear: 2025,
   lastYear: 2025,
-  holidays: [
-    "2025-10-01",
-    "2025-10-02",
-    "2025-10-03",
-    "2025-10-04",
-    "2025-10-05",
-    { day: "2025-10-06" },
-    "2025-10-07",
-    "2025-10-08",
-  ],
+  holidays: ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04", "2025-10-05", { day: "2025-10-06" }, "2025-10-07", "2025-10-08"],
   workdays: ["2025-09-28", { day: "2025-10-11" }],
 });
 
@@ -44,9 +35,7 @@ describe("makeHolidayCalendar", () => {
 
   it("refuses rows outside its years, malformed days and an empty year range", () => {
     const base = { firstYear: 2025, lastYear: 2025, holidays: [], workdays: [] };
-    expect(() => makeHolidayCalendar({ ...base, holidays: ["2026-01-01"] })).toThrow(
-      CalendarOutOfRangeError,
-    );
+    expect(() => makeHolidayCalendar({ ...base, holidays: ["2026-01-01"] })).toThrow(CalendarOutOfRangeError);
     expect(() => makeHolidayCalendar({ ...base, workdays: ["2025-9-28"] })).toThrow(/not a date/);
     expect(() => makeHolidayCalendar({ ...base, firstYear: 2026 })).toThrow(/year range/);
   });
@@ -132,9 +121,7 @@ describe("calendarExpiryWarning", () => {
     ["2026-12-31T16:00:00.000Z", -1], // already run out: keep warning
     ["2025-06-01T00:00:00.000Z", null],
   ])("at %s: %s days left", (iso, daysLeft) => {
-    expect(calendarExpiryWarning(cal, new Date(iso))).toEqual(
-      daysLeft === null ? null : { lastYear: 2026, daysLeft },
-    );
+    expect(calendarExpiryWarning(cal, new Date(iso))).toEqual(daysLeft === null ? null : { lastYear: 2026, daysLeft });
   });
 
   it("takes another warning period", () => {

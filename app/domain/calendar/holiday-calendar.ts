@@ -112,15 +112,9 @@ export type CalendarExpiryWarning = {
  * (31 December of `lastYear`, Shanghai time) on, and after it, a warning; otherwise null. With
  * the default 60, the warning for a calendar ending 2026 starts on 2026-11-01 (Shanghai).
  */
-export function calendarExpiryWarning(
-  cal: HolidayCalendar,
-  now: Date,
-  warnDays = 60,
-): CalendarExpiryWarning | null {
+export function calendarExpiryWarning(cal: HolidayCalendar, now: Date, warnDays = 60): CalendarExpiryWarning | null {
   if (!Number.isSafeInteger(warnDays) || warnDays < 0) {
-    throw new RangeError(
-      `calendarExpiryWarning: warnDays must be a whole number ≥ 0, got ${warnDays}`,
-    );
+    throw new RangeError(`calendarExpiryWarning: warnDays must be a whole number ≥ 0, got ${warnDays}`);
   }
   const daysLeft = calendarDaysBetween(shanghaiDay(now), lastDayOf(cal.lastYear));
   return daysLeft <= warnDays ? { lastYear: cal.lastYear, daysLeft } : null;

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { chineseDaysSeed } from "#app/domain/calendar/chinese-days-seed.ts";
-import {
-  CalendarOutOfRangeError,
-  isWorkingDay,
-  makeHolidayCalendar,
-} from "#app/domain/calendar/holiday-calendar.ts";
+import { CalendarOutOfRangeError, isWorkingDay, makeHolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
 import { plusDays } from "#app/domain/calendar/local-day.ts";
-import {
-  addCalendarDays,
-  addWorkingDays,
-  workingDaysBetween,
-} from "#app/domain/calendar/periods.ts";
+import { addCalendarDays, addWorkingDays, workingDaysBetween } from "#app/domain/calendar/periods.ts";
 
 // The real calendar, 2004–2026, as the database seed loads it.
 const cal = makeHolidayCalendar(chineseDaysSeed());
@@ -94,9 +86,7 @@ describe("addWorkingDays (工作日)", () => {
   it("refuses 2027, naming it", () => {
     // 2026-12-30 Wed: 12-31 is the 1st working day, the 2nd would be in 2027
     expect(addWorkingDays(cal, "2026-12-30", 1)).toBe("2026-12-31");
-    expect(() => addWorkingDays(cal, "2026-12-30", 2)).toThrow(
-      expect.objectContaining({ name: "CalendarOutOfRangeError", year: 2027 }),
-    );
+    expect(() => addWorkingDays(cal, "2026-12-30", 2)).toThrow(expect.objectContaining({ name: "CalendarOutOfRangeError", year: 2027 }));
     expect(() => addWorkingDays(cal, "2026-12-30", 2)).toThrow(/No holiday calendar for 2027/);
   });
 

@@ -1,9 +1,4 @@
-import {
-  assertCovered,
-  isWorkingDay,
-  nextWorkingDayFrom,
-  type HolidayCalendar,
-} from "#app/domain/calendar/holiday-calendar.ts";
+import { assertCovered, isWorkingDay, nextWorkingDayFrom, type HolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
 import { plusDays, toEpochDay, type LocalDay } from "#app/domain/calendar/local-day.ts";
 
 /**

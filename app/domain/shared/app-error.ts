@@ -6,29 +6,53 @@
  */
 export const ERROR_CODES = {
   /** Input failed its schema; `params.issues` lists the fields. */
-  VALIDATION_FAILED: { status: 400, zh: "提交的内容有误，请检查后重试。", en: "Some of the input is invalid; please check it and try again." },
+  VALIDATION_FAILED: {
+    status: 400,
+    zh: "提交的内容有误，请检查后重试。",
+    en: "Some of the input is invalid; please check it and try again.",
+  },
   /** No session, or it expired. */
   UNAUTHENTICATED: { status: 401, zh: "请先登录。", en: "Please log in first." },
   /** The actor lacks the permission, or the object belongs to another organisation. */
   FORBIDDEN: { status: 403, zh: "您无权执行此操作或查看此页面。", en: "You are not allowed to do this or to see this page." },
   /** A mutation arrived without a valid CSRF token. */
-  CSRF_TOKEN_INVALID: { status: 403, zh: "表单已过期或来源不可信，请刷新页面后重试。", en: "The form has expired or did not come from this site; reload the page and try again." },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    zh: "表单已过期或来源不可信，请刷新页面后重试。",
+    en: "The form has expired or did not come from this site; reload the page and try again.",
+  },
   /** The object does not exist (or must not be revealed). */
   NOT_FOUND: { status: 404, zh: "未找到{{what}}。", en: "{{what}} not found." },
   /** Wrong email or password; deliberately does not say which. */
   LOGIN_FAILED: { status: 401, zh: "邮箱或密码错误。", en: "Wrong email or password." },
   /** Too many failed logins for this account or from this address. */
-  LOGIN_THROTTLED: { status: 429, zh: "登录失败次数过多，请在 {{retryAt}} 之后再试。", en: "Too many failed logins; try again after {{retryAt}}." },
+  LOGIN_THROTTLED: {
+    status: 429,
+    zh: "登录失败次数过多，请在 {{retryAt}} 之后再试。",
+    en: "Too many failed logins; try again after {{retryAt}}.",
+  },
   /** The person's organisation is still waiting for the operator, or was rejected. */
-  ORGANISATION_NOT_APPROVED: { status: 403, zh: "单位“{{name}}”尚未通过交易中心审核（当前状态：{{status}}）。", en: "The organisation “{{name}}” has not been approved by the trading centre (status: {{status}})." },
+  ORGANISATION_NOT_APPROVED: {
+    status: 403,
+    zh: "单位“{{name}}”尚未通过交易中心审核（当前状态：{{status}}）。",
+    en: "The organisation “{{name}}” has not been approved by the trading centre (status: {{status}}).",
+  },
   /** Another organisation already has this USCC. */
   ORGANISATION_DUPLICATE: { status: 409, zh: "统一社会信用代码 {{uscc}} 已注册。", en: "The USCC {{uscc}} is already registered." },
   /** Another person already uses this email. */
   EMAIL_TAKEN: { status: 409, zh: "邮箱 {{email}} 已被使用。", en: "The email {{email}} is already in use." },
   /** The operator already approved or rejected this organisation. */
-  ORGANISATION_ALREADY_DECIDED: { status: 409, zh: "该单位已审核（{{status}}），不能重复审核。", en: "This organisation has already been decided ({{status}})." },
+  ORGANISATION_ALREADY_DECIDED: {
+    status: 409,
+    zh: "该单位已审核（{{status}}），不能重复审核。",
+    en: "This organisation has already been decided ({{status}}).",
+  },
   /** 电子招标投标办法 Art 23: the platform operator may not bid or act as agency on its own platform. */
-  OPERATOR_KIND_CONFLICT: { status: 400, zh: "交易平台运营机构不得在本平台投标或代理招标（《电子招标投标办法》第二十三条）。", en: "The platform operator may not bid or act as an agency on its own platform (Electronic Bidding Measures Art 23)." },
+  OPERATOR_KIND_CONFLICT: {
+    status: 400,
+    zh: "交易平台运营机构不得在本平台投标或代理招标（《电子招标投标办法》第二十三条）。",
+    en: "The platform operator may not bid or act as an agency on its own platform (Electronic Bidding Measures Art 23).",
+  },
   /** The invitation link is unknown, used or expired. */
   INVITATION_INVALID: { status: 410, zh: "邀请链接无效或已过期。", en: "The invitation link is invalid or has expired." },
   /** The change would leave the organisation without an administrator. */

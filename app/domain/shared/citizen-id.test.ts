@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  citizenIdCheckCharacter,
-  citizenIdSchema,
-  makeCitizenId,
-  validateCitizenId,
-} from "#app/domain/shared/citizen-id.ts";
+import { citizenIdCheckCharacter, citizenIdSchema, makeCitizenId, validateCitizenId } from "#app/domain/shared/citizen-id.ts";
 
 // The two examples printed in GB 11643-1999.
 const WITH_X = "11010519491231002X";
@@ -55,9 +50,7 @@ describe("validateCitizenId", () => {
     ["18500101", true],
   ])("birth date %s real: %s", (birthDate, real) => {
     const id = makeCitizenId(`110105${birthDate}002`);
-    expect(validateCitizenId(id)).toEqual(
-      real ? { ok: true, value: id } : { ok: false, problem: { kind: "birthDate", birthDate } },
-    );
+    expect(validateCitizenId(id)).toEqual(real ? { ok: true, value: id } : { ok: false, problem: { kind: "birthDate", birthDate } });
   });
 
   it("reports a wrong check character with the expected one", () => {

@@ -70,9 +70,7 @@ describe("parseYuan", () => {
   });
 
   it("names the input and the problem in its error", () => {
-    expect(() => parseYuan("1.234")).toThrow(
-      'Not an amount of money: "1.234" (3 decimals; at most 2 (fen) are allowed)',
-    );
+    expect(() => parseYuan("1.234")).toThrow('Not an amount of money: "1.234" (3 decimals; at most 2 (fen) are allowed)');
     try {
       parseYuan("-5");
       expect.unreachable();
@@ -211,10 +209,7 @@ describe("toChineseCapitals", () => {
     ["1,100,000,000,000", "壹万壹仟亿元整"],
     ["1,234,567,890,123.45", "壹万贰仟叁佰肆拾伍亿陆仟柒佰捌拾玖万零壹佰贰拾叁元肆角伍分"],
     ["100,010,000,000,000", "壹佰万零壹佰亿元整"],
-    [
-      "9,999,999,999,999,999.99",
-      "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分",
-    ],
+    ["9,999,999,999,999,999.99", "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"],
   ])("%s yuan → %s", (yuan, capitals) => {
     expect(toChineseCapitals(parseYuan(yuan))).toBe(capitals);
   });
@@ -239,8 +234,6 @@ describe("yuanSchema / fenSchema", () => {
     expect(yuanSchema.safeParse("1.234").error?.issues).toEqual([
       expect.objectContaining({ message: "money.decimals", params: { decimals: 3 } }),
     ]);
-    expect(fenSchema.safeParse("-3").error?.issues).toEqual([
-      expect.objectContaining({ message: "money.negative", params: {} }),
-    ]);
+    expect(fenSchema.safeParse("-3").error?.issues).toEqual([expect.objectContaining({ message: "money.negative", params: {} })]);
   });
 });

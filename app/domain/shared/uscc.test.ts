@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  makeUscc,
-  USCC_ALPHABET,
-  usccCheckCharacter,
-  usccSchema,
-  validateUscc,
-} from "#app/domain/shared/uscc.ts";
+import { makeUscc, USCC_ALPHABET, usccCheckCharacter, usccSchema, validateUscc } from "#app/domain/shared/uscc.ts";
 
 const KNOWN = "91350100M000100Y43";
 
@@ -38,16 +32,13 @@ describe("validateUscc", () => {
     });
   });
 
-  it.each(["I", "O", "S", "V", "Z", "i", "o", "-", " "])(
-    "refuses the character %j and names its 1-based position",
-    (bad) => {
-      const input = `91350100${bad}000100Y43`;
-      expect(validateUscc(input)).toEqual({
-        ok: false,
-        problem: { kind: "character", character: bad, position: 9 },
-      });
-    },
-  );
+  it.each(["I", "O", "S", "V", "Z", "i", "o", "-", " "])("refuses the character %j and names its 1-based position", (bad) => {
+    const input = `91350100${bad}000100Y43`;
+    expect(validateUscc(input)).toEqual({
+      ok: false,
+      problem: { kind: "character", character: bad, position: 9 },
+    });
+  });
 
   it("reports the first bad character at the boundaries (position 1 and 18)", () => {
     expect(validateUscc("O1350100M000100Y43")).toMatchObject({
@@ -117,9 +108,7 @@ describe("usccSchema", () => {
   ])("reports %j as a translatable issue %s", (input, message, params) => {
     const result = usccSchema.safeParse(input);
     expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([
-      expect.objectContaining({ code: "custom", message, params, path: [] }),
-    ]);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ code: "custom", message, params, path: [] })]);
   });
 
   it("keeps the issue path inside an object schema", () => {

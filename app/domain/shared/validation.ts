@@ -5,8 +5,7 @@ import { z } from "zod";
  * says precisely what is wrong. A result rather than an exception because bad input is expected
  * (forms, CSV imports), and because a problem is data the UI translates, not a message we write.
  */
-export type Validation<T, P extends { kind: string }> =
-  { ok: true; value: T } | { ok: false; problem: P };
+export type Validation<T, P extends { kind: string }> = { ok: true; value: T } | { ok: false; problem: P };
 
 /**
  * The shape of the zod issue raised by the schemas built with {@link schemaFromValidation}:
@@ -23,10 +22,7 @@ export type Validation<T, P extends { kind: string }> =
 export type ProblemIssueParams<P extends { kind: string }> = Omit<P, "kind">;
 
 /** `{ kind: "length", length: 17 }` → `["uscc.length", { length: 17 }]` */
-export function problemKey<P extends { kind: string }>(
-  namespace: string,
-  problem: P,
-): [key: string, params: ProblemIssueParams<P>] {
+export function problemKey<P extends { kind: string }>(namespace: string, problem: P): [key: string, params: ProblemIssueParams<P>] {
   const { kind, ...params } = problem;
   return [`${namespace}.${kind}`, params];
 }
@@ -36,10 +32,7 @@ export function problemKey<P extends { kind: string }>(
  * forms with the very rule the domain enforces, and report its problem as a translatable issue
  * (see {@link ProblemIssueParams}).
  */
-export function schemaFromValidation<T, P extends { kind: string }>(
-  namespace: string,
-  validate: (input: string) => Validation<T, P>,
-) {
+export function schemaFromValidation<T, P extends { kind: string }>(namespace: string, validate: (input: string) => Validation<T, P>) {
   return z.string().transform((input, ctx): T => {
     const result = validate(input);
     if (result.ok) return result.value;

@@ -90,7 +90,10 @@ describe("sealFile", () => {
       expect(opensslOpen({ inPath: outPath, outPath: path("o"), recipient: id }).equals(plain)).toBe(true);
     }
     const denied = path("denied");
-    await expectCode(openFile({ inPath: outPath, outPath: denied, privateKey: ids.eve.keyPem, certificate: ids.eve.certPem }), "NO_RECIPIENT_FOR_CERTIFICATE");
+    await expectCode(
+      openFile({ inPath: outPath, outPath: denied, privateKey: ids.eve.keyPem, certificate: ids.eve.certPem }),
+      "NO_RECIPIENT_FOR_CERTIFICATE",
+    );
     expectNothingAt(denied);
     // DER throughout, recipient infos sorted as a DER SET OF: OpenSSL's re-encoding is identical.
     const env = readFileSync(outPath);
@@ -244,13 +247,9 @@ describe("WebCrypto ↔ Node streaming", () => {
     const envPath = path("node.p7m");
     await sealFile({ inPath: write("plain", plain), outPath: envPath, recipients: [ids.alice.certPem, ids.bob.certPem] });
     const env = readFileSync(envPath);
-    const privateKey = await globalThis.crypto.subtle.importKey(
-      "pkcs8",
-      ids.bob.pkcs8Der,
-      { name: "RSA-OAEP", hash: "SHA-256" },
-      false,
-      ["decrypt"],
-    );
+    const privateKey = await globalThis.crypto.subtle.importKey("pkcs8", ids.bob.pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+      "decrypt",
+    ]);
     // The browser fetches only the header bytes.
     const { headerLength } = parseEnvelopeHeader(env);
     const key = await unwrapContentKeyWithWebCrypto(env.subarray(0, headerLength), ids.bob.certDer, privateKey);

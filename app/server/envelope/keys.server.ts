@@ -38,7 +38,10 @@ export function toPrivateKey(input: PrivateKeyInput): KeyObject {
 const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" } as const;
 
 /** RSAES-OAEP(SHA-256, MGF1-SHA-256) of the content key for one recipient certificate. */
-export function wrapContentKey(contentKey: Uint8Array, certificate: CertificateInput): {
+export function wrapContentKey(
+  contentKey: Uint8Array,
+  certificate: CertificateInput,
+): {
   fields: CertificateFields;
   encryptedKey: Buffer;
 } {
@@ -52,11 +55,7 @@ export function wrapContentKey(contentKey: Uint8Array, certificate: CertificateI
  * The raw 32-byte content key from the recipient info of `certificate`, unwrapped with its
  * private key. `header` is a parsed header or a prefix of the envelope (64 KiB is plenty).
  */
-export function unwrapContentKey(
-  header: EnvelopeHeader | Uint8Array,
-  privateKey: PrivateKeyInput,
-  certificate: CertificateInput,
-): Buffer {
+export function unwrapContentKey(header: EnvelopeHeader | Uint8Array, privateKey: PrivateKeyInput, certificate: CertificateInput): Buffer {
   const parsed = header instanceof Uint8Array ? parseEnvelopeHeader(header) : header;
   const recipient = findRecipient(parsed, certificateDer(certificate));
   let key: Buffer;

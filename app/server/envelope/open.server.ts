@@ -104,11 +104,7 @@ export function createOpenTransform(resolveKey: (header: EnvelopeHeader) => Uint
 async function openToFile(inPath: string, outPath: string, transform: OpenTransform): Promise<OpenResult> {
   if (resolve(inPath) === resolve(outPath)) throw new Error("inPath and outPath are the same file");
   return writeViaTemporaryFile(outPath, async (out) => {
-    await pipeline(
-      createReadStream(inPath, { highWaterMark: READ_CHUNK }),
-      transform,
-      out,
-    );
+    await pipeline(createReadStream(inPath, { highWaterMark: READ_CHUNK }), transform, out);
     return { header: transform.header!, contentLength: transform.contentLength, envelopeLength: transform.envelopeLength };
   });
 }
@@ -117,11 +113,7 @@ async function openToFile(inPath: string, outPath: string, transform: OpenTransf
  * Opens `inPath` with a content key the browser unwrapped and posted (ARCHITECTURE.md §4.6).
  * `outPath` appears only if the whole envelope parsed and the tag verified.
  */
-export async function openWithContentKey(options: {
-  inPath: string;
-  outPath: string;
-  contentKey: Uint8Array;
-}): Promise<OpenResult> {
+export async function openWithContentKey(options: { inPath: string; outPath: string; contentKey: Uint8Array }): Promise<OpenResult> {
   const key = Buffer.from(options.contentKey);
   try {
     return await openToFile(options.inPath, options.outPath, new OpenTransform(() => key));

@@ -106,10 +106,7 @@ export class SealTransform extends Transform {
   }
 }
 
-export function createSealTransform(options: {
-  recipients: readonly CertificateInput[];
-  contentLength: number;
-}): SealTransform {
+export function createSealTransform(options: { recipients: readonly CertificateInput[]; contentLength: number }): SealTransform {
   return new SealTransform(options);
 }
 
@@ -129,21 +126,13 @@ export async function sealStream(options: {
 }
 
 /** Seals the file `inPath` into `outPath` (written beside it first, renamed when complete). */
-export async function sealFile(options: {
-  inPath: string;
-  outPath: string;
-  recipients: readonly CertificateInput[];
-}): Promise<SealResult> {
+export async function sealFile(options: { inPath: string; outPath: string; recipients: readonly CertificateInput[] }): Promise<SealResult> {
   const { inPath, outPath, recipients } = options;
   if (resolve(inPath) === resolve(outPath)) throw new Error("sealFile: inPath and outPath are the same file");
   const { size } = await stat(inPath);
   const seal = new SealTransform({ recipients, contentLength: size });
   return writeViaTemporaryFile(outPath, async (out) => {
-    await pipeline(
-      createReadStream(inPath, { highWaterMark: READ_CHUNK }),
-      seal,
-      out,
-    );
+    await pipeline(createReadStream(inPath, { highWaterMark: READ_CHUNK }), seal, out);
     return resultOf(seal);
   });
 }

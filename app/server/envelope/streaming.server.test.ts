@@ -95,7 +95,10 @@ describe("streaming in constant memory", () => {
     });
     expect(await sha256File(outPath)).toBe(await sha256File(inPath));
 
-    for (const [what, m] of [["seal", sealing], ["open", opening]] as const) {
+    for (const [what, m] of [
+      ["seal", sealing],
+      ["open", opening],
+    ] as const) {
       // A whole-file buffer would retain ≥ 64 MiB; streaming retains a few 256 KiB chunks
       // (measured: 1–10 MiB, the rest being chunks that died since the last scavenge).
       expect(m.arrayBuffers, `${what}: arrayBuffers grew ${m.arrayBuffers}`).toBeLessThan(16 * MiB);
@@ -122,7 +125,9 @@ describe("streaming opener fuzz", () => {
     };
     const plain = randomBytes(2048);
     const good = await sealWithWebCrypto(plain, [{ certificateDer: ids.alice.certDer }]);
-    const oaep = await globalThis.crypto.subtle.importKey("pkcs8", ids.alice.pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
+    const oaep = await globalThis.crypto.subtle.importKey("pkcs8", ids.alice.pkcs8Der, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+      "decrypt",
+    ]);
     const key = await unwrapContentKeyWithWebCrypto(good, ids.alice.certDer, oaep);
     const failures: string[] = [];
     const codes = new Set<string>();
@@ -133,7 +138,7 @@ describe("streaming opener fuzz", () => {
       else if (kind === 1) bytes = bytes.subarray(0, Math.floor(rnd() * bytes.length));
       else bytes[Math.floor(rnd() * 700)] = Math.floor(rnd() * 256);
       const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const n = 1 + Math.floor(rnd() * 700);
         chunks.push(Buffer.from(bytes.subarray(at, at + n)));
         at += n;

@@ -2,40 +2,18 @@ import { X509Certificate, webcrypto } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  PDFDict,
-  PDFDocument,
-  PDFName,
-  PDFRawStream,
-  decodePDFRawStream,
-} from "pdf-lib";
+import { PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki } from "#test/fixtures/pdf/pki.ts";
 import type { TestPki } from "#test/fixtures/pdf/pki.ts";
 import { countDarkPixels, decodePng } from "#test/fixtures/pdf/png.ts";
-import {
-  nssDatabaseTrusting,
-  pdfsig,
-  tool,
-} from "#test/fixtures/pdf/poppler.ts";
+import { nssDatabaseTrusting, pdfsig, tool } from "#test/fixtures/pdf/poppler.ts";
 import { fontkit, loadBaseFont, measurerFor } from "./render/font.server.ts";
 import { charactersOf, layoutDocument } from "./render/layout.server.ts";
-import {
-  buildSampleRecord,
-  renderSampleRecord,
-  sampleRecordSpec,
-} from "./render/sample-record.server.ts";
+import { buildSampleRecord, renderSampleRecord, sampleRecordSpec } from "./render/sample-record.server.ts";
 import { readContents, signedBytes } from "./sign/byte-range.server.ts";
-import {
-  appendIncrementalUpdate,
-  lastTrailerSize,
-} from "./sign/incremental.server.ts";
-import {
-  PdfSigningError,
-  embedPdfSignature,
-  preparePdfSignature,
-  signPdf,
-} from "./sign/sign-pdf.server.ts";
+import { appendIncrementalUpdate, lastTrailerSize } from "./sign/incremental.server.ts";
+import { PdfSigningError, embedPdfSignature, preparePdfSignature, signPdf } from "./sign/sign-pdf.server.ts";
 import { platformSigner } from "./sign/signer.server.ts";
 import type { Signer } from "./sign/signer.server.ts";
 import { verifyPdf } from "./verify.server.ts";
@@ -73,14 +51,8 @@ beforeAll(async () => {
   now = new Date();
   pki = createTestPki({ now });
   nssDir = await nssDatabaseTrusting(join(dir, "nss"), pki.root.certPem);
-  platform = platformSigner(pki.platform.keyPem, [
-    pki.platform.certPem,
-    pki.issuing.certPem,
-  ]);
-  person = platformSigner(pki.person.keyPem, [
-    pki.person.certPem,
-    pki.issuing.certPem,
-  ]);
+  platform = platformSigner(pki.platform.keyPem, [pki.platform.certPem, pki.issuing.certPem]);
+  person = platformSigner(pki.person.keyPem, [pki.person.certPem, pki.issuing.certPem]);
 
   const { doc } = await buildSampleRecord();
   once = await signPdf(doc, platform, {
@@ -107,36 +79,23 @@ describe("a rendered Chinese document", () => {
     const doc = await PDFDocument.load(pdf);
     const fontFiles = doc.context
       .enumerateIndirectObjects()
-      .flatMap(([, object]) =>
-        object instanceof PDFDict && object.has(PDFName.of("FontFile2"))
-          ? [object]
-          : [],
-      );
+      .flatMap(([, object]) => (object instanceof PDFDict && object.has(PDFName.of("FontFile2")) ? [object] : []));
     expect(fontFiles).toHaveLength(1);
     const stream = fontFiles[0]!.lookup(PDFName.of("FontFile2"));
-    if (!(stream instanceof PDFRawStream))
-      throw new Error("FontFile2 is not a stream");
+    if (!(stream instanceof PDFRawStream)) throw new Error("FontFile2 is not a stream");
     const font = fontkit.create(decodePDFRawStream(stream).decode());
 
     const { font: base } = await loadBaseFont();
-    const drawn = charactersOf(
-      layoutDocument(sampleRecordSpec(), measurerFor(base)),
-    );
-    const expected = [...drawn]
-      .map((ch) => ch.codePointAt(0)!)
-      .sort((a, b) => a - b);
+    const drawn = charactersOf(layoutDocument(sampleRecordSpec(), measurerFor(base)));
+    const expected = [...drawn].map((ch) => ch.codePointAt(0)!).sort((a, b) => a - b);
     // fontkit lists format 4's closing 0xFFFF segment too; it maps to .notdef.
-    const mapped = font.characterSet.filter(
-      (cp) => font.glyphForCodePoint(cp).id !== 0,
-    );
+    const mapped = font.characterSet.filter((cp) => font.glyphForCodePoint(cp).id !== 0);
     expect(mapped.sort((a, b) => a - b)).toEqual(expected);
     expect(font.numGlyphs).toBe(expected.length + 1); // + .notdef
   });
 
   it("renders the same bytes from the same spec (so a hash taken before signing holds)", async () => {
-    expect(Buffer.from(await renderSampleRecord())).toEqual(
-      Buffer.from(await renderSampleRecord()),
-    );
+    expect(Buffer.from(await renderSampleRecord())).toEqual(Buffer.from(await renderSampleRecord()));
   });
 
   it("extracts as Chinese text with pdftotext", async () => {
@@ -157,17 +116,7 @@ describe("a rendered Chinese document", () => {
 
   it("renders glyphs with pdftoppm, in the title and in the table", async () => {
     const file = await write("render.pdf", await renderSampleRecord());
-    await tool("pdftoppm", [
-      "-png",
-      "-r",
-      "50",
-      "-f",
-      "1",
-      "-l",
-      "1",
-      file,
-      join(dir, "page"),
-    ]);
+    await tool("pdftoppm", ["-png", "-r", "50", "-f", "1", "-l", "1", file, join(dir, "page")]);
     const image = decodePng(await readFile(join(dir, "page-1.png")));
     expect(image.width).toBe(414); // A4 at 50 dpi
     // 50 dpi: a point is 50/72 px. Title band ~ 62–90 pt from the top, centred.
@@ -196,13 +145,8 @@ describe("a rendered Chinese document", () => {
   });
 
   it("runs a long table over several pages with the header row on each", async () => {
-    const file = await write(
-      "long.pdf",
-      await renderSampleRecord({ repeat: 15 }),
-    );
-    const pages = (await tool("pdftotext", [file, "-"]))
-      .split("\f")
-      .filter((p) => p.trim());
+    const file = await write("long.pdf", await renderSampleRecord({ repeat: 15 }));
+    const pages = (await tool("pdftotext", [file, "-"])).split("\f").filter((p) => p.trim());
     expect(pages.length).toBeGreaterThan(1);
     pages.forEach((page, i) => {
       const text = page.replace(/\s+/g, "");
@@ -214,40 +158,25 @@ describe("a rendered Chinese document", () => {
 
 describe("signatures", () => {
   it("add the second signature without changing a byte of the first revision", () => {
-    expect(Buffer.from(twice.subarray(0, once.length))).toEqual(
-      Buffer.from(once),
-    );
+    expect(Buffer.from(twice.subarray(0, once.length))).toEqual(Buffer.from(once));
     // A signature costs its 32 KB of reserved hex plus ~1 KB of objects and xref.
     expect(twice.length - once.length).toBeLessThan(2 * 16_384 + 2_000);
   });
 
   it("are valid, trusted and PAdES (ETSI.CAdES.detached) for pdfsig; the newest covers the file", async () => {
     const report = await pdfsig(nssDir, await write("twice.pdf", twice));
-    expect(report.map((s) => s.fieldName).sort()).toEqual([
-      "bidder-zhangsan",
-      "platform",
-    ]);
+    expect(report.map((s) => s.fieldName).sort()).toEqual(["bidder-zhangsan", "platform"]);
     for (const signature of report) {
-      expect(signature.lines).toContain(
-        "Signature Validation: Signature is Valid.",
-      );
-      expect(signature.lines).toContain(
-        "Certificate Validation: Certificate is Trusted.",
-      );
+      expect(signature.lines).toContain("Signature Validation: Signature is Valid.");
+      expect(signature.lines).toContain("Certificate Validation: Certificate is Trusted.");
       expect(signature.lines).toContain("Signature Type: ETSI.CAdES.detached");
       expect(signature.lines).toContain("Signing Hash Algorithm: SHA-256");
     }
-    const byName = Object.fromEntries(
-      report.map((s) => [s.fieldName, s.lines]),
-    );
+    const byName = Object.fromEntries(report.map((s) => [s.fieldName, s.lines]));
     expect(byName["bidder-zhangsan"]).toContain("Total document signed");
-    expect(byName["bidder-zhangsan"]).toContain(
-      "Signer Certificate Common Name: 张三",
-    );
+    expect(byName["bidder-zhangsan"]).toContain("Signer Certificate Common Name: 张三");
     expect(byName["platform"]).toContain("Not total document signed");
-    expect(byName["platform"]).toContain(
-      "Signer Certificate Common Name: bidhall 平台电子签章",
-    );
+    expect(byName["platform"]).toContain("Signer Certificate Common Name: bidhall 平台电子签章");
 
     const [only] = await pdfsig(nssDir, await write("once.pdf", once));
     expect(only!.lines).toContain("Total document signed");
@@ -281,9 +210,7 @@ describe("signatures", () => {
       coversWholeDocument: true,
     });
     expect(second!.signer!.subject).toContain("CN=张三");
-    expect(second!.claimedSigningTime!.getTime()).toBe(
-      Math.floor(now.getTime() / 1000) * 1000,
-    );
+    expect(second!.claimedSigningTime!.getTime()).toBe(Math.floor(now.getTime() / 1000) * 1000);
   });
 
   it("carry a SignedData that OpenSSL's CMS verifier accepts, signing-certificate-v2 included", async () => {
@@ -311,70 +238,35 @@ describe("signatures", () => {
       "-out",
       join(dir, "verified.out"),
     ]);
-    const certs = await tool("openssl", [
-      "cms",
-      "-cmsout",
-      "-print",
-      "-inform",
-      "DER",
-      "-in",
-      join(dir, "signature.der"),
-    ]);
+    const certs = await tool("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", join(dir, "signature.der")]);
     expect(certs).toContain("signingCertificateV2");
     expect(certs).not.toContain("signingTime");
   });
 
   it("split across a browser: prepare on the server, sign with WebCrypto, embed on the server", async () => {
-    const signerCertificateDer = new Uint8Array(
-      new X509Certificate(pki.person.certPem).raw,
-    );
-    const { prepared, signedAttributesDer, byteRange } =
-      await preparePdfSignature(once, {
-        ...details(now),
-        fieldName: "bidder-browser",
-        signerName: "张三",
-        signerCertificateDer,
-      });
+    const signerCertificateDer = new Uint8Array(new X509Certificate(pki.person.certPem).raw);
+    const { prepared, signedAttributesDer, byteRange } = await preparePdfSignature(once, {
+      ...details(now),
+      fieldName: "bidder-browser",
+      signerName: "张三",
+      signerCertificateDer,
+    });
     expect(byteRange[2] + byteRange[3]).toBe(prepared.length);
 
-    const pkcs8 = new Uint8Array(
-      Buffer.from(
-        pki.person.keyPem.replace(/-----[^-]+-----|\s/g, ""),
-        "base64",
-      ),
-    );
-    const key = await webcrypto.subtle.importKey(
-      "pkcs8",
-      pkcs8,
-      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    const signature = new Uint8Array(
-      await webcrypto.subtle.sign(
-        "RSASSA-PKCS1-v1_5",
-        key,
-        Uint8Array.from(signedAttributesDer),
-      ),
-    );
-    const signed = embedPdfSignature(
-      prepared,
-      signature,
-      person.certificateChainDer,
-    );
+    const pkcs8 = new Uint8Array(Buffer.from(pki.person.keyPem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
+    const key = await webcrypto.subtle.importKey("pkcs8", pkcs8, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+    const signature = new Uint8Array(await webcrypto.subtle.sign("RSASSA-PKCS1-v1_5", key, Uint8Array.from(signedAttributesDer)));
+    const signed = embedPdfSignature(prepared, signature, person.certificateChainDer);
 
     const result = await verifyPdf(signed, {
       trustedRoots: [pki.root.certPem],
       validationTime: now,
     });
     expect(result.valid).toBe(true);
-    const [report] = await pdfsig(
-      nssDir,
-      await write("browser.pdf", signed),
-    ).then((all) => all.filter((s) => s.fieldName === "bidder-browser"));
-    expect(report!.lines).toContain(
-      "Signature Validation: Signature is Valid.",
+    const [report] = await pdfsig(nssDir, await write("browser.pdf", signed)).then((all) =>
+      all.filter((s) => s.fieldName === "bidder-browser"),
     );
+    expect(report!.lines).toContain("Signature Validation: Signature is Valid.");
     expect(report!.lines).toContain("Total document signed");
   });
 
@@ -383,14 +275,10 @@ describe("signatures", () => {
       ...details(now),
       fieldName: "bidder-wrong-key",
       signerName: "张三",
-      signerCertificateDer: new Uint8Array(
-        new X509Certificate(pki.person.certPem).raw,
-      ),
+      signerCertificateDer: new Uint8Array(new X509Certificate(pki.person.certPem).raw),
     });
     const wrong = await platform.sign(signedAttributesDer);
-    expect(() =>
-      embedPdfSignature(prepared, wrong, person.certificateChainDer),
-    ).toThrow(PdfSigningError);
+    expect(() => embedPdfSignature(prepared, wrong, person.certificateChainDer)).toThrow(PdfSigningError);
   });
 });
 
@@ -405,16 +293,12 @@ describe("tampering", () => {
     expect(result.valid).toBe(false);
     for (const signature of result.signatures) {
       expect(signature.integrity.valid).toBe(false);
-      expect(signature.integrity.problems.join()).toMatch(
-        /message digest does not match/,
-      );
+      expect(signature.integrity.problems.join()).toMatch(/message digest does not match/);
     }
     const report = await pdfsig(nssDir, await write("tampered.pdf", tampered));
     expect(report).toHaveLength(2);
     for (const signature of report) {
-      expect(signature.lines).not.toContain(
-        "Signature Validation: Signature is Valid.",
-      );
+      expect(signature.lines).not.toContain("Signature Validation: Signature is Valid.");
     }
   });
 
@@ -423,26 +307,16 @@ describe("tampering", () => {
     // A hex digit of the countersignature's /Reason: the file still parses, the reason reads
     // differently, and the bytes lie only in the second signature's range.
     const marker = "/Reason <FEFF";
-    const at =
-      Buffer.from(twice).indexOf(marker, once.length, "latin1") + marker.length;
+    const at = Buffer.from(twice).indexOf(marker, once.length, "latin1") + marker.length;
     expect(at).toBeGreaterThan(once.length + marker.length);
     tampered[at] = tampered[at] === 0x35 ? 0x36 : 0x35;
     const result = await verifyPdf(tampered);
-    const byName = Object.fromEntries(
-      result.signatures.map((s) => [s.fieldName, s.integrity.valid]),
-    );
+    const byName = Object.fromEntries(result.signatures.map((s) => [s.fieldName, s.integrity.valid]));
     expect(byName).toEqual({ platform: true, "bidder-zhangsan": false });
-    const report = await pdfsig(
-      nssDir,
-      await write("tampered-2.pdf", tampered),
-    );
+    const report = await pdfsig(nssDir, await write("tampered-2.pdf", tampered));
     const lines = Object.fromEntries(report.map((s) => [s.fieldName, s.lines]));
-    expect(lines["platform"]).toContain(
-      "Signature Validation: Signature is Valid.",
-    );
-    expect(lines["bidder-zhangsan"]).not.toContain(
-      "Signature Validation: Signature is Valid.",
-    );
+    expect(lines["platform"]).toContain("Signature Validation: Signature is Valid.");
+    expect(lines["bidder-zhangsan"]).not.toContain("Signature Validation: Signature is Valid.");
   });
 
   it("an unsigned update appended after the newest signature is reported", async () => {
@@ -461,15 +335,11 @@ describe("tampering", () => {
     );
     const result = await verifyPdf(appended);
     expect(result.valid).toBe(false);
-    expect(result.problems.join()).toMatch(
-      /appended after the newest signature/,
-    );
+    expect(result.problems.join()).toMatch(/appended after the newest signature/);
     const report = await pdfsig(nssDir, await write("appended.pdf", appended));
     for (const signature of report) {
       expect(signature.lines).toContain("Not total document signed");
-      expect(signature.lines).toContain(
-        "Signature Validation: Signature is Valid.",
-      );
+      expect(signature.lines).toContain("Signature Validation: Signature is Valid.");
     }
   });
 
@@ -480,9 +350,7 @@ describe("tampering", () => {
       validationTime: later,
     });
     expect(result.valid).toBe(false);
-    expect(result.signatures[0]!.chain!.problems.join()).toMatch(
-      /not valid at/,
-    );
+    expect(result.signatures[0]!.chain!.problems.join()).toMatch(/not valid at/);
   });
 
   it("a document without signatures is not valid", async () => {

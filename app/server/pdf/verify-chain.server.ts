@@ -13,15 +13,11 @@ export interface ChainResult {
 }
 
 export function toCertificate(input: string | Uint8Array): X509Certificate {
-  return new X509Certificate(
-    typeof input === "string" ? input : Buffer.from(input),
-  );
+  return new X509Certificate(typeof input === "string" ? input : Buffer.from(input));
 }
 
 function validAt(certificate: X509Certificate, at: Date): boolean {
-  return (
-    new Date(certificate.validFrom) <= at && at <= new Date(certificate.validTo)
-  );
+  return new Date(certificate.validFrom) <= at && at <= new Date(certificate.validTo);
 }
 
 /**
@@ -37,12 +33,10 @@ export function verifyCertificateChain(
 ): ChainResult {
   const problems: string[] = [];
   const path: string[] = [leaf.subject];
-  const issues = (child: X509Certificate, issuer: X509Certificate) =>
-    child.checkIssued(issuer) && child.verify(issuer.publicKey);
+  const issues = (child: X509Certificate, issuer: X509Certificate) => child.checkIssued(issuer) && child.verify(issuer.publicKey);
   let current = leaf;
   for (let depth = 0; depth < 8; depth++) {
-    if (!validAt(current, at))
-      problems.push(`${current.subject} is not valid at ${at.toISOString()}`);
+    if (!validAt(current, at)) problems.push(`${current.subject} is not valid at ${at.toISOString()}`);
     if (roots.some((root) => root.fingerprint256 === current.fingerprint256)) {
       return { trusted: problems.length === 0, path, problems };
     }
@@ -50,21 +44,15 @@ export function verifyCertificateChain(
     if (root) {
       path.push(root.subject);
       if (!root.ca) problems.push(`${root.subject} is not a CA`);
-      if (!validAt(root, at))
-        problems.push(`${root.subject} is not valid at ${at.toISOString()}`);
+      if (!validAt(root, at)) problems.push(`${root.subject} is not valid at ${at.toISOString()}`);
       return { trusted: problems.length === 0, path, problems };
     }
-    const issuer = intermediates.find(
-      (candidate) =>
-        candidate.fingerprint256 !== current.fingerprint256 &&
-        issues(current, candidate),
-    );
+    const issuer = intermediates.find((candidate) => candidate.fingerprint256 !== current.fingerprint256 && issues(current, candidate));
     if (!issuer) {
       problems.push(`no trusted issuer found for ${current.subject}`);
       return { trusted: false, path, problems };
     }
-    if (!issuer.ca)
-      problems.push(`${issuer.subject} issued a certificate but is not a CA`);
+    if (!issuer.ca) problems.push(`${issuer.subject} issued a certificate but is not a CA`);
     path.push(issuer.subject);
     current = issuer;
   }

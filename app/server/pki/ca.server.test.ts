@@ -104,9 +104,7 @@ describe("root and issuing CA", () => {
   });
 
   it("refuses to issue when the issuing CA is not valid at `now`", () => {
-    expect(() => issue({ now: new Date("2040-01-01T00:00:00Z") })).toThrow(
-      expect.objectContaining({ code: "ISSUER_NOT_VALID" }),
-    );
+    expect(() => issue({ now: new Date("2040-01-01T00:00:00Z") })).toThrow(expect.objectContaining({ code: "ISSUER_NOT_VALID" }));
   });
 });
 
@@ -121,14 +119,7 @@ describe("platform signing certificate", () => {
       crlDistributionUrl: CRL_URL,
     });
     dir.write("platform.pem", platform.certificatePem);
-    const ok = dir.openssl([
-      "verify",
-      "-CAfile",
-      "root.pem",
-      "-untrusted",
-      "issuing.pem",
-      "platform.pem",
-    ]);
+    const ok = dir.openssl(["verify", "-CAfile", "root.pem", "-untrusted", "issuing.pem", "platform.pem"]);
     expect(ok.output).toContain("platform.pem: OK");
     const text = dir.openssl(["x509", "-in", "platform.pem", "-noout", "-text"]).stdout;
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
@@ -144,14 +135,7 @@ describe("person certificate", () => {
   it("chains to the root under openssl verify", () => {
     const person = issue();
     dir.write("person.pem", person.certificatePem);
-    const ok = dir.openssl([
-      "verify",
-      "-CAfile",
-      "root.pem",
-      "-untrusted",
-      "issuing.pem",
-      "person.pem",
-    ]);
+    const ok = dir.openssl(["verify", "-CAfile", "root.pem", "-untrusted", "issuing.pem", "person.pem"]);
     expect(ok.output).toContain("person.pem: OK");
     expect(ok.status).toBe(0);
   });
@@ -172,16 +156,10 @@ describe("person certificate", () => {
     expect(text).toContain("CN=UTF8STRING:张三");
     expect(text).toContain("O=UTF8STRING:福建某某建设有限公司");
     expect(text).toContain("C=PRINTABLESTRING:CN");
-    expect(text).toMatch(
-      /X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation, Key Encipherment/,
-    );
-    expect(text).toMatch(
-      /X509v3 Extended Key Usage:\s+TLS Web Client Authentication, E-mail Protection/,
-    );
+    expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation, Key Encipherment/);
+    expect(text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Client Authentication, E-mail Protection/);
     expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/);
-    expect(text).toMatch(
-      /X509v3 CRL Distribution Points:\s+Full Name:\s+URI:https:\/\/bidhall\.example\.cn\/pki\/issuing\.crl/,
-    );
+    expect(text).toMatch(/X509v3 CRL Distribution Points:\s+Full Name:\s+URI:https:\/\/bidhall\.example\.cn\/pki\/issuing\.crl/);
     expect(text).toContain("X509v3 Subject Key Identifier");
     expect(text).toContain("X509v3 Authority Key Identifier");
     expect(text).toContain("Public-Key: (3072 bit)");
@@ -217,45 +195,28 @@ describe("person certificate", () => {
     const given = issue({ serial: "00:FF:01" });
     expect(given.serialHex).toBe("ff01");
     dir.write("given.pem", given.certificatePem);
-    expect(dir.openssl(["x509", "-in", "given.pem", "-noout", "-serial"]).stdout.trim()).toBe(
-      "serial=FF01",
-    );
-    expect(() => issue({ serial: "00" })).toThrow(
-      expect.objectContaining({ code: "INVALID_SERIAL" }),
-    );
-    expect(() => issue({ serial: "ab".repeat(21) })).toThrow(
-      expect.objectContaining({ code: "INVALID_SERIAL" }),
-    );
+    expect(dir.openssl(["x509", "-in", "given.pem", "-noout", "-serial"]).stdout.trim()).toBe("serial=FF01");
+    expect(() => issue({ serial: "00" })).toThrow(expect.objectContaining({ code: "INVALID_SERIAL" }));
+    expect(() => issue({ serial: "ab".repeat(21) })).toThrow(expect.objectContaining({ code: "INVALID_SERIAL" }));
   });
 
   it("refuses a USCC with a wrong check character and names that do not fit", () => {
     expect(isValidUscc(USCC)).toBe(true);
     expect(isValidUscc("91350100M000100Y44")).toBe(false);
-    expect(() =>
-      issue({ subject: { personName: "张三", organizationName: "X", uscc: "91350100M000100Y44" } }),
-    ).toThrow(expect.objectContaining({ code: "INVALID_SUBJECT" }));
-    expect(() =>
-      issue({ subject: { personName: "  ", organizationName: "X", uscc: USCC } }),
-    ).toThrow(expect.objectContaining({ code: "INVALID_SUBJECT" }));
-    expect(() => issue({ crlDistributionUrl: "ftp://x/y.crl" })).toThrow(
-      expect.objectContaining({ code: "INVALID_URL" }),
+    expect(() => issue({ subject: { personName: "张三", organizationName: "X", uscc: "91350100M000100Y44" } })).toThrow(
+      expect.objectContaining({ code: "INVALID_SUBJECT" }),
     );
+    expect(() => issue({ subject: { personName: "  ", organizationName: "X", uscc: USCC } })).toThrow(
+      expect.objectContaining({ code: "INVALID_SUBJECT" }),
+    );
+    expect(() => issue({ crlDistributionUrl: "ftp://x/y.crl" })).toThrow(expect.objectContaining({ code: "INVALID_URL" }));
   });
 });
 
 describe("certificate requests", () => {
   it("builds CSRs in WebCrypto that openssl req -verify accepts", () => {
     dir.write("person.csr", personCsr);
-    const out = dir.openssl([
-      "req",
-      "-in",
-      "person.csr",
-      "-verify",
-      "-noout",
-      "-text",
-      "-nameopt",
-      "utf8",
-    ]);
+    const out = dir.openssl(["req", "-in", "person.csr", "-verify", "-noout", "-text", "-nameopt", "utf8"]);
     expect(out.status).toBe(0);
     expect(out.output).toMatch(/verify OK/);
     expect(out.output).toContain("CN=张三");
@@ -273,21 +234,13 @@ describe("certificate requests", () => {
       true,
       ["sign", "verify"],
     );
-    const forged = await buildCsr(
-      { publicKey: personKeys.publicKey, privateKey: other.privateKey },
-      subtle,
-      {
-        commonName: "张三",
-      },
-    );
-    expect(() => issue({ csrPem: forged })).toThrow(
-      expect.objectContaining({ name: "PkiError", code: "CSR_BAD_SIGNATURE" }),
-    );
+    const forged = await buildCsr({ publicKey: personKeys.publicKey, privateKey: other.privateKey }, subtle, {
+      commonName: "张三",
+    });
+    expect(() => issue({ csrPem: forged })).toThrow(expect.objectContaining({ name: "PkiError", code: "CSR_BAD_SIGNATURE" }));
     dir.write("forged.csr", forged);
     // OpenSSL 3.0 exits 0 here but reports the failure
-    expect(dir.openssl(["req", "-in", "forged.csr", "-verify", "-noout"]).output).toContain(
-      "self-signature verify failure",
-    );
+    expect(dir.openssl(["req", "-in", "forged.csr", "-verify", "-noout"]).output).toContain("self-signature verify failure");
   }, 30_000);
 
   it("refuses RSA keys shorter than 3072 bits and says so", async () => {
@@ -310,9 +263,7 @@ describe("certificate requests", () => {
     }
     expect(error).toBeInstanceOf(PkiError);
     expect((error as PkiError).code).toBe("CSR_KEY_TOO_SHORT");
-    expect((error as PkiError).message).toMatch(
-      /2048 bits refused: at least 3072 bits are required/,
-    );
+    expect((error as PkiError).message).toMatch(/2048 bits refused: at least 3072 bits are required/);
   }, 30_000);
 
   it("refuses non-RSA keys and garbage", () => {
@@ -332,15 +283,9 @@ describe("certificate requests", () => {
       "ec.csr",
     ]);
     const ecCsr = dir.openssl(["req", "-in", "ec.csr"]).stdout;
-    expect(() => issue({ csrPem: ecCsr })).toThrow(
-      expect.objectContaining({ code: "CSR_UNSUPPORTED_KEY" }),
-    );
-    expect(() => issue({ csrPem: "hello" })).toThrow(
-      expect.objectContaining({ code: "CSR_MALFORMED" }),
-    );
+    expect(() => issue({ csrPem: ecCsr })).toThrow(expect.objectContaining({ code: "CSR_UNSUPPORTED_KEY" }));
+    expect(() => issue({ csrPem: "hello" })).toThrow(expect.objectContaining({ code: "CSR_MALFORMED" }));
     const truncated = personCsr.replace(/\n[^\n]+\n-----END/, "\n-----END");
-    expect(() => issue({ csrPem: truncated })).toThrow(
-      expect.objectContaining({ code: "CSR_MALFORMED" }),
-    );
+    expect(() => issue({ csrPem: truncated })).toThrow(expect.objectContaining({ code: "CSR_MALFORMED" }));
   });
 });

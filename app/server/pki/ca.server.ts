@@ -8,17 +8,7 @@
 import { createHash, createPublicKey, verify, X509Certificate, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 import { bytesToBinary, hexToBytes, pemBlocks } from "#app/crypto/pki/der.ts";
-import {
-  children,
-  DerError,
-  expect,
-  raw,
-  readDer,
-  readOid,
-  readSmallInteger,
-  Tag,
-  value,
-} from "#app/crypto/pki/der-reader.ts";
+import { children, DerError, expect, raw, readDer, readOid, readSmallInteger, Tag, value } from "#app/crypto/pki/der-reader.ts";
 import { PkiError } from "./errors.server.ts";
 import {
   floorToSecond,
@@ -135,8 +125,7 @@ export async function issuePlatformSigningCertificate(
     printable(OID.countryName, "CN"),
     utf8(OID.organizationName, checkName(options.organization, "organization")),
   ];
-  if (options.uscc !== undefined)
-    subject.push(utf8(OID.organizationIdentifier, checkUscc(options.uscc)));
+  if (options.uscc !== undefined) subject.push(utf8(OID.organizationIdentifier, checkUscc(options.uscc)));
   subject.push(utf8(OID.commonName, checkName(options.commonName, "commonName")));
   const serialHex = randomSerialHex();
   const cert = newCertificate({
@@ -198,9 +187,7 @@ export type IssuedCertificateInfo = {
  * CN=person. keyUsage digitalSignature + nonRepudiation + keyEncipherment (critical): one
  * RSA-3072 key both signs and receives bid keys (ARCHITECTURE.md §3).
  */
-export function issuePersonCertificate(
-  input: IssuePersonCertificateInput,
-): IssuedCertificateInfo & { certificatePem: string } {
+export function issuePersonCertificate(input: IssuePersonCertificateInput): IssuedCertificateInfo & { certificatePem: string } {
   const issuer = loadIssuer(input.issuing);
   const csr = readCsr(input.csrPem);
   const subject: forge.pki.CertificateField[] = [
@@ -209,8 +196,7 @@ export function issuePersonCertificate(
     utf8(OID.organizationIdentifier, checkUscc(input.subject.uscc)),
     utf8(OID.commonName, checkName(input.subject.personName, "personName")),
   ];
-  const serialHex =
-    input.serial === undefined ? randomSerialHex() : normaliseSerialHex(input.serial);
+  const serialHex = input.serial === undefined ? randomSerialHex() : normaliseSerialHex(input.serial);
   const notBefore = floorToSecond(input.now);
   const notAfter = clampToIssuer(issuer, notBefore, addDays(notBefore, input.validityDays));
   const cert = newCertificate({ spkiDer: csr.spkiDer, serialHex, notBefore, notAfter, subject });
@@ -245,9 +231,7 @@ export type CertificationRequest = {
  * least 3072 bits with public exponent ≥ 65537, signed with sha256/384/512WithRSAEncryption.
  */
 export function readCsr(csrPem: string): CertificationRequest {
-  const block = pemBlocks(csrPem).find(
-    (b) => b.label === "CERTIFICATE REQUEST" || b.label === "NEW CERTIFICATE REQUEST",
-  );
+  const block = pemBlocks(csrPem).find((b) => b.label === "CERTIFICATE REQUEST" || b.label === "NEW CERTIFICATE REQUEST");
   if (!block) throw new PkiError("CSR_MALFORMED", "no PEM CERTIFICATE REQUEST found");
 
   let infoDer: Uint8Array;
@@ -256,32 +240,21 @@ export function readCsr(csrPem: string): CertificationRequest {
   let signature: Uint8Array;
   let requestedSubject: SubjectFields;
   try {
-    const [info, sigAlg, sigBits] = children(
-      expect(readDer(block.der), Tag.SEQUENCE, "CertificationRequest"),
-    );
-    const [version, subject, spki] = children(
-      expect(info, Tag.SEQUENCE, "CertificationRequestInfo"),
-    );
+    const [info, sigAlg, sigBits] = children(expect(readDer(block.der), Tag.SEQUENCE, "CertificationRequest"));
+    const [version, subject, spki] = children(expect(info, Tag.SEQUENCE, "CertificationRequestInfo"));
     if (readSmallInteger(version!) !== 0) throw new DerError("CSR version must be v1(0)");
     infoDer = raw(info!);
     spkiDer = raw(expect(spki, Tag.SEQUENCE, "SubjectPublicKeyInfo"));
     requestedSubject = readSubjectFields(expect(subject, Tag.SEQUENCE, "Name"));
-    digest =
-      RSA_SIGNATURE_DIGESTS[
-        readOid(children(expect(sigAlg, Tag.SEQUENCE, "AlgorithmIdentifier"))[0]!)
-      ];
+    digest = RSA_SIGNATURE_DIGESTS[readOid(children(expect(sigAlg, Tag.SEQUENCE, "AlgorithmIdentifier"))[0]!)];
     const bits = value(expect(sigBits, Tag.BIT_STRING, "signature"));
     if (bits[0] !== 0) throw new DerError("signature BIT STRING has unused bits");
     signature = bits.subarray(1);
   } catch (cause) {
     if (cause instanceof PkiError) throw cause;
-    throw new PkiError(
-      "CSR_MALFORMED",
-      `the certificate request is malformed: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
+    throw new PkiError("CSR_MALFORMED", `the certificate request is malformed: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 
   let publicKey: KeyObject;
@@ -292,35 +265,20 @@ export function readCsr(csrPem: string): CertificationRequest {
   }
   const modulusBits = rsaModulusBits(publicKey);
   if (modulusBits === undefined) {
-    throw new PkiError(
-      "CSR_UNSUPPORTED_KEY",
-      `only RSA keys are accepted, the request has a ${publicKey.asymmetricKeyType} key`,
-    );
+    throw new PkiError("CSR_UNSUPPORTED_KEY", `only RSA keys are accepted, the request has a ${publicKey.asymmetricKeyType} key`);
   }
   if (modulusBits < MIN_RSA_BITS) {
-    throw new PkiError(
-      "CSR_KEY_TOO_SHORT",
-      `RSA key of ${modulusBits} bits refused: at least ${MIN_RSA_BITS} bits are required`,
-    );
+    throw new PkiError("CSR_KEY_TOO_SHORT", `RSA key of ${modulusBits} bits refused: at least ${MIN_RSA_BITS} bits are required`);
   }
   const exponent = publicKey.asymmetricKeyDetails?.publicExponent ?? 0n;
   if (exponent < 65537n || exponent % 2n === 0n) {
-    throw new PkiError(
-      "CSR_UNSUPPORTED_KEY",
-      "the RSA public exponent must be odd and at least 65537",
-    );
+    throw new PkiError("CSR_UNSUPPORTED_KEY", "the RSA public exponent must be odd and at least 65537");
   }
   if (!digest) {
-    throw new PkiError(
-      "CSR_MALFORMED",
-      "the request is not signed with sha256/384/512WithRSAEncryption",
-    );
+    throw new PkiError("CSR_MALFORMED", "the request is not signed with sha256/384/512WithRSAEncryption");
   }
   if (!verify(digest, infoDer, publicKey, signature)) {
-    throw new PkiError(
-      "CSR_BAD_SIGNATURE",
-      "the request's signature does not verify with its own public key",
-    );
+    throw new PkiError("CSR_BAD_SIGNATURE", "the request's signature does not verify with its own public key");
   }
   return { publicKey, spkiDer, modulusBits, requestedSubject };
 }
@@ -362,10 +320,7 @@ function newCertificate(fields: {
   return cert;
 }
 
-function caSubject(options: {
-  commonName: string;
-  organization: string;
-}): forge.pki.CertificateField[] {
+function caSubject(options: { commonName: string; organization: string }): forge.pki.CertificateField[] {
   return [
     printable(OID.countryName, "CN"),
     utf8(OID.organizationName, checkName(options.organization, "organization")),
@@ -390,11 +345,7 @@ function printable(type: string, value: string): forge.pki.CertificateField {
 
 function checkName(name: string, what: string): string {
   const trimmed = name.trim();
-  if (
-    trimmed.length === 0 ||
-    [...trimmed].length > UB_NAME ||
-    /[\u0000-\u001f\u007f]/.test(trimmed)
-  ) {
+  if (trimmed.length === 0 || [...trimmed].length > UB_NAME || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw new PkiError("INVALID_SUBJECT", `${what} must be 1–${UB_NAME} printable characters`);
   }
   return trimmed;
@@ -410,16 +361,14 @@ function spkiOf(publicKey: KeyObject): Uint8Array {
 }
 
 function addYears(d: Date, years: number): Date {
-  if (!Number.isInteger(years) || years < 1)
-    throw new PkiError("INVALID_VALIDITY", "years must be a positive integer");
+  if (!Number.isInteger(years) || years < 1) throw new PkiError("INVALID_VALIDITY", "years must be a positive integer");
   const out = new Date(d);
   out.setUTCFullYear(out.getUTCFullYear() + years);
   return out;
 }
 
 function addDays(d: Date, days: number): Date {
-  if (!Number.isInteger(days) || days < 1)
-    throw new PkiError("INVALID_VALIDITY", "validityDays must be a positive integer");
+  if (!Number.isInteger(days) || days < 1) throw new PkiError("INVALID_VALIDITY", "validityDays must be a positive integer");
   return new Date(d.getTime() + days * DAY_MS);
 }
 
@@ -468,12 +417,7 @@ function crlDistributionPoints(url: string | undefined): Record<string, unknown>
   return [{ name: "cRLDistributionPoints", altNames: [{ type: 6, value: href }] }];
 }
 
-function info(
-  pem: string,
-  serialHex: string,
-  notBefore: Date,
-  notAfter: Date,
-): IssuedCertificateInfo {
+function info(pem: string, serialHex: string, notBefore: Date, notAfter: Date): IssuedCertificateInfo {
   return {
     serialHex,
     notBefore,

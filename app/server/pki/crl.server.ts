@@ -6,15 +6,7 @@
 
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import forge from "node-forge";
-import {
-  binaryToBytes,
-  bytesToBinary,
-  bytesToHex,
-  derToPem,
-  equalBytes,
-  hexToBytes,
-  pemToDer,
-} from "#app/crypto/pki/der.ts";
+import { binaryToBytes, bytesToBinary, bytesToHex, derToPem, equalBytes, hexToBytes, pemToDer } from "#app/crypto/pki/der.ts";
 import {
   children,
   DerError,
@@ -62,9 +54,7 @@ export const CRL_REASONS = {
 
 export type CrlReason = keyof typeof CRL_REASONS;
 
-const REASON_BY_CODE = new Map<number, CrlReason>(
-  Object.entries(CRL_REASONS).map(([k, v]) => [v, k as CrlReason]),
-);
+const REASON_BY_CODE = new Map<number, CrlReason>(Object.entries(CRL_REASONS).map(([k, v]) => [v, k as CrlReason]));
 
 export type RevokedEntry = { serialHex: string; revokedAt: Date; reason: CrlReason };
 
@@ -81,19 +71,14 @@ export type CreateCrlInput = {
 export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string } {
   const issuer = loadIssuer(input.issuing);
   if (issuer.cert.keyUsage && !issuer.cert.keyUsage.has("cRLSign")) {
-    throw new PkiError(
-      "INVALID_CRL",
-      "the issuer's key usage does not include cRLSign (RFC 5280 §4.2.1.3)",
-    );
+    throw new PkiError("INVALID_CRL", "the issuer's key usage does not include cRLSign (RFC 5280 §4.2.1.3)");
   }
   const thisUpdate = floorToSecond(input.thisUpdate);
   const nextUpdate = floorToSecond(input.nextUpdate);
-  if (!(nextUpdate > thisUpdate))
-    throw new PkiError("INVALID_CRL", "nextUpdate must be after thisUpdate");
+  if (!(nextUpdate > thisUpdate)) throw new PkiError("INVALID_CRL", "nextUpdate must be after thisUpdate");
   const crlNumber = BigInt(input.crlNumber);
   if (crlNumber < 0n) throw new PkiError("INVALID_CRL", "crlNumber must be non-negative");
-  if (!issuer.cert.subjectKeyId)
-    throw new PkiError("INVALID_CRL", "the issuer certificate has no subjectKeyIdentifier");
+  if (!issuer.cert.subjectKeyId) throw new PkiError("INVALID_CRL", "the issuer certificate has no subjectKeyIdentifier");
 
   const seen = new Set<string>();
   const entries = input.revoked.map((entry) => {
@@ -101,8 +86,7 @@ export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string
     if (seen.has(serial)) throw new PkiError("INVALID_CRL", `serial ${serial} is listed twice`);
     seen.add(serial);
     const code = CRL_REASONS[entry.reason];
-    if (code === undefined)
-      throw new PkiError("INVALID_CRL", `unknown revocation reason "${entry.reason}"`);
+    if (code === undefined) throw new PkiError("INVALID_CRL", `unknown revocation reason "${entry.reason}"`);
     const entryExtensions =
       // RFC 5280 §5.3.1: the reason code "unspecified" SHOULD be expressed by leaving it out.
       code === CRL_REASONS.unspecified
@@ -110,22 +94,13 @@ export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string
         : [
             asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
               oid(OID.reasonCode),
-              octets(
-                asn1.create(
-                  asn1.Class.UNIVERSAL,
-                  asn1.Type.ENUMERATED,
-                  false,
-                  String.fromCharCode(code),
-                ),
-              ),
+              octets(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.ENUMERATED, false, String.fromCharCode(code))),
             ]),
           ];
     return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       integerFromHex(serialContentHex(serial)),
       timeToAsn1(floorToSecond(entry.revokedAt)),
-      ...(entryExtensions.length
-        ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entryExtensions)]
-        : []),
+      ...(entryExtensions.length ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entryExtensions)] : []),
     ]);
   });
 
@@ -138,9 +113,7 @@ export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string
     timeToAsn1(thisUpdate),
     timeToAsn1(nextUpdate), // MUST be present in conforming CRLs (§5.1.2.5)
     // revokedCertificates: absent, not empty, when nothing is revoked (§5.1.2.6)
-    ...(entries.length
-      ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entries)]
-      : []),
+    ...(entries.length ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entries)] : []),
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
         // authorityKeyIdentifier (§5.2.1), MUST be included
@@ -148,20 +121,12 @@ export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string
           oid(OID.authorityKeyIdentifier),
           octets(
             asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-              asn1.create(
-                asn1.Class.CONTEXT_SPECIFIC,
-                0,
-                false,
-                bytesToBinary(hexToBytes(issuer.cert.subjectKeyId)),
-              ),
+              asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bytesToBinary(hexToBytes(issuer.cert.subjectKeyId))),
             ]),
           ),
         ]),
         // cRLNumber (§5.2.3), MUST be included, non-critical
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-          oid(OID.cRLNumber),
-          octets(integerFromHex(bigintToHex(crlNumber))),
-        ]),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [oid(OID.cRLNumber), octets(integerFromHex(bigintToHex(crlNumber)))]),
       ]),
     ]),
   ]);
@@ -171,12 +136,7 @@ export function createCrl(input: CreateCrlInput): { der: Uint8Array; pem: string
   const crl = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     tbs,
     sha256WithRsaAlgorithmIdentifier(),
-    asn1.create(
-      asn1.Class.UNIVERSAL,
-      asn1.Type.BITSTRING,
-      false,
-      "\x00" + bytesToBinary(signature),
-    ),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, "\x00" + bytesToBinary(signature)),
   ]);
   const der = binaryToBytes(asn1.toDer(crl).getBytes());
   return { der, pem: derToPem("X509 CRL", der) };
@@ -211,10 +171,7 @@ export function parseCrl(input: Uint8Array | string): ParsedCrl {
     let next = i + 3;
     let nextUpdate: Date | undefined;
     const maybeNext = parts[next];
-    if (
-      is(maybeNext, TagClass.UNIVERSAL, Tag.UTC_TIME) ||
-      is(maybeNext, TagClass.UNIVERSAL, Tag.GENERALIZED_TIME)
-    ) {
+    if (is(maybeNext, TagClass.UNIVERSAL, Tag.UTC_TIME) || is(maybeNext, TagClass.UNIVERSAL, Tag.GENERALIZED_TIME)) {
       nextUpdate = readTime(maybeNext);
       next++;
     }
@@ -283,18 +240,12 @@ export function parseCrl(input: Uint8Array | string): ParsedCrl {
  * Whether `issuer` signed this CRL: same name (RFC 5280 §6.3.3 (b)), matching key identifier
  * when both are present, cRLSign allowed, and the signature verifies over the exact TBSCertList.
  */
-export function crlIssuedBy(
-  crl: ParsedCrl,
-  issuer: ParsedCertificate,
-  issuerKey?: KeyObject,
-): boolean {
+export function crlIssuedBy(crl: ParsedCrl, issuer: ParsedCertificate, issuerKey?: KeyObject): boolean {
   if (!equalBytes(crl.issuerDer, issuer.subjectDer)) return false;
-  if (crl.authorityKeyId && issuer.subjectKeyId && crl.authorityKeyId !== issuer.subjectKeyId)
-    return false;
+  if (crl.authorityKeyId && issuer.subjectKeyId && crl.authorityKeyId !== issuer.subjectKeyId) return false;
   if (issuer.keyUsage && !issuer.keyUsage.has("cRLSign")) return false;
   if (!crl.signatureDigest) return false;
-  const key =
-    issuerKey ?? createPublicKey({ key: Buffer.from(issuer.spkiDer), format: "der", type: "spki" });
+  const key = issuerKey ?? createPublicKey({ key: Buffer.from(issuer.spkiDer), format: "der", type: "spki" });
   return verify(crl.signatureDigest, crl.tbsDer, key, crl.signature);
 }
 
@@ -315,21 +266,11 @@ function oid(id: string): forge.asn1.Asn1 {
 
 /** extnValue: the DER of the extension's value wrapped in an OCTET STRING (RFC 5280 §4.1). */
 function octets(inner: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return asn1.create(
-    asn1.Class.UNIVERSAL,
-    asn1.Type.OCTETSTRING,
-    false,
-    asn1.toDer(inner).getBytes(),
-  );
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(inner).getBytes());
 }
 
 function integerFromHex(contentHex: string): forge.asn1.Asn1 {
-  return asn1.create(
-    asn1.Class.UNIVERSAL,
-    asn1.Type.INTEGER,
-    false,
-    bytesToBinary(hexToBytes(contentHex)),
-  );
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, bytesToBinary(hexToBytes(contentHex)));
 }
 
 /** Minimal two's-complement content octets of a non-negative bigint. */

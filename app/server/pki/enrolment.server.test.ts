@@ -3,30 +3,15 @@
  * OpenSSL CLI: key pair → CSR → certificate → PKCS#12 backup → non-extractable keys → proof of
  * possession.
  */
-import {
-  constants,
-  createPrivateKey,
-  publicEncrypt,
-  randomBytes,
-  X509Certificate,
-} from "node:crypto";
+import { constants, createPrivateKey, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import forge from "node-forge";
 import { bytesToBinary, derToPem, pemToDer } from "#app/crypto/pki/der.ts";
-import {
-  buildCsr,
-  generateEnrolmentKey,
-  importNonExtractableKeys,
-} from "#app/crypto/pki/enrolment.ts";
+import { buildCsr, generateEnrolmentKey, importNonExtractableKeys } from "#app/crypto/pki/enrolment.ts";
 import { signChallenge } from "#app/crypto/pki/key-possession.ts";
 import { buildPkcs12Backup, readPkcs12Backup } from "#app/crypto/pki/pkcs12.ts";
-import {
-  createIssuingCa,
-  createRootCa,
-  issuePersonCertificate,
-  type CertificateWithKey,
-} from "./ca.server.ts";
+import { createIssuingCa, createRootCa, issuePersonCertificate, type CertificateWithKey } from "./ca.server.ts";
 import { TempDir } from "./testing/openssl.server.ts";
 import { verifySignedChallenge } from "./verify.server.ts";
 
@@ -89,78 +74,38 @@ describe("PKCS#12 backup", () => {
       friendlyName: "张三 — 福建某某建设有限公司",
     });
     dir.write("backup.p12", p12);
-    const info = dir.openssl([
-      "pkcs12",
-      "-info",
-      "-in",
-      "backup.p12",
-      "-passin",
-      "pass:Backup-Pass-2026",
-      "-nodes",
-    ]);
+    const info = dir.openssl(["pkcs12", "-info", "-in", "backup.p12", "-passin", "pass:Backup-Pass-2026", "-nodes"]);
     expect(info.status, info.stderr).toBe(0);
     expect(info.output).toContain("MAC: sha256, Iteration 100000");
-    expect(info.output).toContain(
-      "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 100000, PRF hmacWithSHA256",
-    );
+    expect(info.output).toContain("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 100000, PRF hmacWithSHA256");
     expect(info.output.match(/Certificate bag/g)).toHaveLength(3);
     // OpenSSL 3.0 prints BMPString attributes as ASCII only, so read the name back with forge
     expect(info.output.match(/localKeyID: [0-9A-F ]+/g)).toHaveLength(2); // key and its certificate
-    const pfx = forge.pkcs12.pkcs12FromAsn1(
-      forge.asn1.fromDer(bytesToBinary(p12)),
-      "Backup-Pass-2026",
-    );
-    const friendly =
-      pfx.getBags({ friendlyName: "张三 — 福建某某建设有限公司" }).friendlyName ?? [];
-    expect(friendly.map((b) => b.type).sort()).toEqual(
-      [forge.pki.oids.certBag, forge.pki.oids.pkcs8ShroudedKeyBag].sort(),
-    );
+    const pfx = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytesToBinary(p12)), "Backup-Pass-2026");
+    const friendly = pfx.getBags({ friendlyName: "张三 — 福建某某建设有限公司" }).friendlyName ?? [];
+    expect(friendly.map((b) => b.type).sort()).toEqual([forge.pki.oids.certBag, forge.pki.oids.pkcs8ShroudedKeyBag].sort());
 
-    const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(
-      info.stdout,
-    )?.[0];
+    const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(info.stdout)?.[0];
     expect(keyPem).toBeDefined();
     expect(sameKey(pemToDer(keyPem!, "PRIVATE KEY"), pkcs8)).toBe(true);
 
     // the certificates come out unchanged
-    const certs = dir.openssl([
-      "pkcs12",
-      "-in",
-      "backup.p12",
-      "-passin",
-      "pass:Backup-Pass-2026",
-      "-nokeys",
-      "-clcerts",
-    ]).stdout;
-    expect(new X509Certificate(certs).fingerprint256).toBe(
-      new X509Certificate(certificatePem).fingerprint256,
-    );
+    const certs = dir.openssl(["pkcs12", "-in", "backup.p12", "-passin", "pass:Backup-Pass-2026", "-nokeys", "-clcerts"]).stdout;
+    expect(new X509Certificate(certs).fingerprint256).toBe(new X509Certificate(certificatePem).fingerprint256);
 
     // and a wrong password is refused by OpenSSL too
-    const wrong = dir.openssl([
-      "pkcs12",
-      "-info",
-      "-in",
-      "backup.p12",
-      "-passin",
-      "pass:nope",
-      "-nodes",
-    ]);
+    const wrong = dir.openssl(["pkcs12", "-info", "-in", "backup.p12", "-passin", "pass:nope", "-nodes"]);
     expect(wrong.status).not.toBe(0);
     expect(wrong.output).toMatch(/mac verify (error|failure)/i);
 
     const back = readPkcs12Backup(p12, "Backup-Pass-2026");
     expect(sameKey(back.privateKeyPkcs8Der, pkcs8)).toBe(true);
-    expect(pemToDer(back.certificatePem, "CERTIFICATE")).toEqual(
-      pemToDer(certificatePem, "CERTIFICATE"),
-    );
+    expect(pemToDer(back.certificatePem, "CERTIFICATE")).toEqual(pemToDer(certificatePem, "CERTIFICATE"));
     expect(back.chainPem.map((p) => new X509Certificate(p).subject)).toEqual([
       new X509Certificate(issuing.certificatePem).subject,
       new X509Certificate(root.certificatePem).subject,
     ]);
-    expect(() => readPkcs12Backup(p12, "nope")).toThrow(
-      expect.objectContaining({ code: "WRONG_PASSWORD" }),
-    );
+    expect(() => readPkcs12Backup(p12, "nope")).toThrow(expect.objectContaining({ code: "WRONG_PASSWORD" }));
   }, 30_000);
 
   it("takes a Chinese password the way OpenSSL does (UTF-8 for PBES2, BMPString for the MAC)", () => {
@@ -174,15 +119,7 @@ describe("PKCS#12 backup", () => {
       iterations: 2048,
     });
     dir.write("backup-zh.p12", p12);
-    const info = dir.openssl([
-      "pkcs12",
-      "-info",
-      "-in",
-      "backup-zh.p12",
-      "-passin",
-      `pass:${password}`,
-      "-nodes",
-    ]);
+    const info = dir.openssl(["pkcs12", "-info", "-in", "backup-zh.p12", "-passin", `pass:${password}`, "-nodes"]);
     expect(info.status, info.stderr).toBe(0);
     expect(info.stdout).toContain("-----BEGIN PRIVATE KEY-----");
     expect(sameKey(readPkcs12Backup(p12, password).privateKeyPkcs8Der, pkcs8)).toBe(true);
@@ -230,21 +167,9 @@ describe("PKCS#12 backup", () => {
     const b = readPkcs12Backup(readFileSync(dir.file("legacy.p12")), "口令");
     expect(sameKey(b.privateKeyPkcs8Der, pkcs8)).toBe(true);
 
-    const certOnly = dir.openssl([
-      "pkcs12",
-      "-export",
-      "-nokeys",
-      "-in",
-      "person.pem",
-      "-passout",
-      "pass:pw",
-      "-out",
-      "nokey.p12",
-    ]);
+    const certOnly = dir.openssl(["pkcs12", "-export", "-nokeys", "-in", "person.pem", "-passout", "pass:pw", "-out", "nokey.p12"]);
     expect(certOnly.status, certOnly.stderr).toBe(0);
-    expect(() => readPkcs12Backup(readFileSync(dir.file("nokey.p12")), "pw")).toThrow(
-      expect.objectContaining({ code: "NO_KEY" }),
-    );
+    expect(() => readPkcs12Backup(readFileSync(dir.file("nokey.p12")), "pw")).toThrow(expect.objectContaining({ code: "NO_KEY" }));
   });
 });
 
@@ -260,10 +185,7 @@ describe("keys after enrolment", () => {
     });
     // "on another computer": only the backup and its password
     const restored = readPkcs12Backup(p12, "pw-on-another-computer");
-    const { signingKey, decryptionKey } = await importNonExtractableKeys(
-      restored.privateKeyPkcs8Der,
-      subtle,
-    );
+    const { signingKey, decryptionKey } = await importNonExtractableKeys(restored.privateKeyPkcs8Der, subtle);
     expect(signingKey).toMatchObject({
       extractable: false,
       usages: ["sign"],
@@ -297,15 +219,7 @@ describe("keys after enrolment", () => {
       },
       bidKey,
     );
-    const aes = await subtle.unwrapKey(
-      "raw",
-      wrapped,
-      decryptionKey,
-      { name: "RSA-OAEP" },
-      { name: "AES-GCM" },
-      true,
-      ["decrypt"],
-    );
+    const aes = await subtle.unwrapKey("raw", wrapped, decryptionKey, { name: "RSA-OAEP" }, { name: "AES-GCM" }, true, ["decrypt"]);
     expect(new Uint8Array(await subtle.exportKey("raw", aes))).toEqual(new Uint8Array(bidKey));
   });
 });

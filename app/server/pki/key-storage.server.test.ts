@@ -30,13 +30,7 @@ describe("encryptPrivateKey / decryptPrivateKey", () => {
     expect(parsed).toContain(":PBES2");
     expect(parsed).toContain(":scrypt");
     expect(parsed).toContain(":aes-256-cbc");
-    const opened = dir.openssl([
-      "pkey",
-      "-in",
-      "enc.pem",
-      "-passin",
-      "pass:correct horse battery staple",
-    ]);
+    const opened = dir.openssl(["pkey", "-in", "enc.pem", "-passin", "pass:correct horse battery staple"]);
     expect(opened.status, opened.stderr).toBe(0);
     expect(same(opened.stdout, key)).toBe(true);
   });
@@ -55,9 +49,7 @@ describe("encryptPrivateKey / decryptPrivateKey", () => {
 
   it("refuses a wrong passphrase with WRONG_PASSPHRASE", () => {
     const encrypted = encryptPrivateKey(pem, "right");
-    expect(() => decryptPrivateKey(encrypted, "wrong")).toThrow(
-      expect.objectContaining({ name: "PkiError", code: "WRONG_PASSPHRASE" }),
-    );
+    expect(() => decryptPrivateKey(encrypted, "wrong")).toThrow(expect.objectContaining({ name: "PkiError", code: "WRONG_PASSPHRASE" }));
   });
 
   it("reads keys encrypted by node's own export (PBKDF2) and by openssl", () => {
@@ -86,14 +78,8 @@ describe("encryptPrivateKey / decryptPrivateKey", () => {
   });
 
   it("refuses input that is not what it should be", () => {
-    expect(() => encryptPrivateKey("not a key", "pw")).toThrow(
-      expect.objectContaining({ code: "INVALID_KEY" }),
-    );
-    expect(() => encryptPrivateKey(pem, "")).toThrow(
-      expect.objectContaining({ code: "WRONG_PASSPHRASE" }),
-    );
-    expect(() => decryptPrivateKey(pem, "pw")).toThrow(
-      expect.objectContaining({ code: "INVALID_KEY" }),
-    );
+    expect(() => encryptPrivateKey("not a key", "pw")).toThrow(expect.objectContaining({ code: "INVALID_KEY" }));
+    expect(() => encryptPrivateKey(pem, "")).toThrow(expect.objectContaining({ code: "WRONG_PASSPHRASE" }));
+    expect(() => decryptPrivateKey(pem, "pw")).toThrow(expect.objectContaining({ code: "INVALID_KEY" }));
   });
 });

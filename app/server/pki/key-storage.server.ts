@@ -11,13 +11,7 @@
  * `decryptPrivateKey` reads both forms (and any other PKCS#8 encryption OpenSSL knows).
  */
 
-import {
-  createCipheriv,
-  createPrivateKey,
-  randomBytes,
-  scryptSync,
-  type KeyObject,
-} from "node:crypto";
+import { createCipheriv, createPrivateKey, randomBytes, scryptSync, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 import { binaryToBytes, bytesToBinary, derToPem, pemBlocks } from "#app/crypto/pki/der.ts";
 import { PkiError } from "./errors.server.ts";
@@ -50,14 +44,10 @@ export function encryptPrivateKey(privateKeyPem: string, passphrase: string): st
   const cipher = createCipheriv("aes-256-cbc", dk, iv); // PKCS#7 padding, RFC 8018 §6.2.1 step 4
   const encrypted = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
 
-  const seq = (items: forge.asn1.Asn1[]) =>
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-  const oid = (id: string) =>
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
-  const int = (n: number) =>
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
-  const octets = (b: Uint8Array) =>
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytesToBinary(b));
+  const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+  const oid = (id: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
+  const int = (n: number) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
+  const octets = (b: Uint8Array) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytesToBinary(b));
 
   const info = seq([
     seq([
@@ -65,16 +55,7 @@ export function encryptPrivateKey(privateKeyPem: string, passphrase: string): st
       seq([
         // keyDerivationFunc, RFC 7914 §7: scrypt-params ::= SEQUENCE { salt, costParameter,
         //   blockSize, parallelizationParameter, keyLength }
-        seq([
-          oid(OID_SCRYPT),
-          seq([
-            octets(salt),
-            int(SCRYPT_PARAMS.N),
-            int(SCRYPT_PARAMS.r),
-            int(SCRYPT_PARAMS.p),
-            int(32),
-          ]),
-        ]),
+        seq([oid(OID_SCRYPT), seq([octets(salt), int(SCRYPT_PARAMS.N), int(SCRYPT_PARAMS.r), int(SCRYPT_PARAMS.p), int(32)])]),
         // encryptionScheme: aes256-CBC with its IV (RFC 8018 Appendix B.2.5)
         seq([oid(OID_AES256_CBC), octets(iv)]),
       ]),

@@ -2,11 +2,7 @@ import { createPrivateKey, sign, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derToPem } from "#app/crypto/pki/der.ts";
-import {
-  buildCsr,
-  generateEnrolmentKey,
-  importNonExtractableKeys,
-} from "#app/crypto/pki/enrolment.ts";
+import { buildCsr, generateEnrolmentKey, importNonExtractableKeys } from "#app/crypto/pki/enrolment.ts";
 import { keyPossessionMessage, signChallenge } from "#app/crypto/pki/key-possession.ts";
 import {
   createIssuingCa,
@@ -18,12 +14,7 @@ import {
 import { createCrl, type RevokedEntry } from "./crl.server.ts";
 import { TempDir } from "./testing/openssl.server.ts";
 import { verifyCertificateChain, verifySignedChallenge } from "./verify.server.ts";
-import {
-  forgePublicKeyFromSpki,
-  parseCertificatePem,
-  randomSerialHex,
-  signCertificate,
-} from "./x509.server.ts";
+import { forgePublicKeyFromSpki, parseCertificatePem, randomSerialHex, signCertificate } from "./x509.server.ts";
 
 const subtle = globalThis.crypto.subtle;
 const NOW = new Date("2026-03-01T08:00:00Z");
@@ -95,16 +86,7 @@ function crlOf(ca: CertificateWithKey, revoked: RevokedEntry[], thisUpdate = NOW
 }
 
 function opensslVerify(at: Date, extra: string[] = [], leaf = "person.pem", rootFile = "root.pem") {
-  return dir.openssl([
-    "verify",
-    ...attime(at),
-    ...extra,
-    "-CAfile",
-    rootFile,
-    "-untrusted",
-    "issuing.pem",
-    leaf,
-  ]);
+  return dir.openssl(["verify", ...attime(at), ...extra, "-CAfile", rootFile, "-untrusted", "issuing.pem", leaf]);
 }
 
 describe("verifyCertificateChain", () => {
@@ -120,11 +102,7 @@ describe("verifyCertificateChain", () => {
     });
     expect(result.leaf.serialHex).toBe(person.serialHex);
     expect(result.leaf.fingerprint256).toBe(person.fingerprint256);
-    expect(result.path.map((c) => c.subject.commonName)).toEqual([
-      "王五",
-      "bidhall Issuing CA",
-      "bidhall Root CA",
-    ]);
+    expect(result.path.map((c) => c.subject.commonName)).toEqual(["王五", "bidhall Issuing CA", "bidhall Root CA"]);
     expect(opensslVerify(SOON).status).toBe(0);
   });
 
@@ -156,9 +134,7 @@ describe("verifyCertificateChain", () => {
   });
 
   it("UNTRUSTED for another root or a missing intermediate", () => {
-    expect(
-      verifyCertificateChain({ ...base(), rootPem: otherRoot.certificatePem, at: SOON }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), rootPem: otherRoot.certificatePem, at: SOON })).toMatchObject({
       ok: false,
       reason: "UNTRUSTED",
     });
@@ -187,9 +163,7 @@ describe("verifyCertificateChain", () => {
       reason: "BAD_SIGNATURE",
     });
     dir.write("tampered.pem", tampered);
-    expect(opensslVerify(SOON, [], "tampered.pem").output).toContain(
-      "certificate signature failure",
-    );
+    expect(opensslVerify(SOON, [], "tampered.pem").output).toContain("certificate signature failure");
   });
 
   it("NOT_A_CA when an end-entity certificate is used to issue another", async () => {
@@ -220,15 +194,7 @@ describe("verifyCertificateChain", () => {
     });
     dir.write("sub.pem", pem);
     dir.write("sub-chain.pem", person.certificatePem + issuing.certificatePem);
-    const ossl = dir.openssl([
-      "verify",
-      ...attime(SOON),
-      "-CAfile",
-      "root.pem",
-      "-untrusted",
-      "sub-chain.pem",
-      "sub.pem",
-    ]);
+    const ossl = dir.openssl(["verify", ...attime(SOON), "-CAfile", "root.pem", "-untrusted", "sub-chain.pem", "sub.pem"]);
     expect(ossl.output).toContain("invalid CA certificate");
   });
 
@@ -240,9 +206,7 @@ describe("verifyCertificateChain", () => {
         requireKeyUsage: ["digitalSignature", "keyEncipherment"],
       }).ok,
     ).toBe(true);
-    expect(
-      verifyCertificateChain({ ...base(), at: SOON, requireKeyUsage: ["keyCertSign"] }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), at: SOON, requireKeyUsage: ["keyCertSign"] })).toMatchObject({
       ok: false,
       reason: "KEY_USAGE",
     });
@@ -273,14 +237,10 @@ describe("revocation", () => {
       certificate: { serialHex: person.serialHex },
     });
     dir.write("revoking.crl", crl.pem);
-    expect(opensslVerify(at, ["-crl_check", "-CRLfile", "revoking.crl"]).output).toContain(
-      "certificate revoked",
-    );
+    expect(opensslVerify(at, ["-crl_check", "-CRLfile", "revoking.crl"]).output).toContain("certificate revoked");
 
     // before the revocation date the certificate was good (the same CRL is still current then)
-    expect(
-      verifyCertificateChain({ ...base(), at: new Date("2026-03-09T00:00:00Z"), crls: [crl.der] }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), at: new Date("2026-03-09T00:00:00Z"), crls: [crl.der] })).toMatchObject({
       ok: true,
       revocationChecked: true,
     });
@@ -298,9 +258,7 @@ describe("revocation", () => {
       ],
       new Date("2026-03-10T01:00:00Z"),
     );
-    expect(
-      verifyCertificateChain({ ...base(), at: new Date("2026-03-05T00:00:00Z"), crls: [crl.der] }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), at: new Date("2026-03-05T00:00:00Z"), crls: [crl.der] })).toMatchObject({
       ok: false,
       reason: "REVOKED",
       revocationReason: "keyCompromise",
@@ -331,18 +289,14 @@ describe("revocation", () => {
       ok: false,
       reason: "REVOCATION_UNKNOWN",
     });
-    const fromRoot = crlOf(root, [
-      { serialHex: person.serialHex, revokedAt: NOW, reason: "keyCompromise" },
-    ]);
+    const fromRoot = crlOf(root, [{ serialHex: person.serialHex, revokedAt: NOW, reason: "keyCompromise" }]);
     expect(verifyCertificateChain({ ...base(), at: SOON, crls: [fromRoot.der] })).toMatchObject({
       ok: false,
       reason: "REVOCATION_UNKNOWN",
     });
     const forged = new Uint8Array(crlOf(issuing, []).der);
     forged[forged.length - 1]! ^= 1;
-    expect(
-      verifyCertificateChain({ ...base(), at: SOON, crls: [forged, new Uint8Array([1, 2, 3])] }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), at: SOON, crls: [forged, new Uint8Array([1, 2, 3])] })).toMatchObject({
       ok: false,
       reason: "REVOCATION_UNKNOWN",
     });
@@ -350,9 +304,7 @@ describe("revocation", () => {
 
   it('crlCheck "all" also needs the root\'s CRL for the issuing CA', () => {
     const leafCrl = crlOf(issuing, []);
-    expect(
-      verifyCertificateChain({ ...base(), at: SOON, crls: [leafCrl.der], crlCheck: "all" }),
-    ).toMatchObject({
+    expect(verifyCertificateChain({ ...base(), at: SOON, crls: [leafCrl.der], crlCheck: "all" })).toMatchObject({
       ok: false,
       reason: "REVOCATION_UNKNOWN",
       certificate: { subject: { commonName: "bidhall Issuing CA" } },
@@ -367,9 +319,7 @@ describe("revocation", () => {
       }).ok,
     ).toBe(true);
     const issuingSerial = parseCertificatePem(issuing.certificatePem).serialHex;
-    const revokingRoot = crlOf(root, [
-      { serialHex: issuingSerial, revokedAt: NOW, reason: "cACompromise" },
-    ]);
+    const revokingRoot = crlOf(root, [{ serialHex: issuingSerial, revokedAt: NOW, reason: "cACompromise" }]);
     expect(
       verifyCertificateChain({
         ...base(),
@@ -417,26 +367,20 @@ describe("verifySignedChallenge", () => {
       reason: "BAD_CHALLENGE_SIGNATURE",
     });
 
-    const byRoot = new Uint8Array(
-      sign("sha256", keyPossessionMessage(challenge), createPrivateKey(root.privateKeyPem)),
-    );
+    const byRoot = new Uint8Array(sign("sha256", keyPossessionMessage(challenge), createPrivateKey(root.privateKeyPem)));
     expect(verifySignedChallenge({ ...common, challenge, signature: byRoot })).toMatchObject({
       ok: false,
       reason: "BAD_CHALLENGE_SIGNATURE",
     });
 
     // signing the bare challenge (what a hostile server would want) does not prove possession
-    const bare = new Uint8Array(
-      await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, signingKey, challenge),
-    );
+    const bare = new Uint8Array(await subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, signingKey, challenge));
     expect(verifySignedChallenge({ ...common, challenge, signature: bare })).toMatchObject({
       ok: false,
       reason: "BAD_CHALLENGE_SIGNATURE",
     });
 
-    expect(() =>
-      verifySignedChallenge({ ...common, challenge: new Uint8Array(8), signature }),
-    ).toThrow(RangeError);
+    expect(() => verifySignedChallenge({ ...common, challenge: new Uint8Array(8), signature })).toThrow(RangeError);
   });
 
   it("reports the chain's reason first (revoked, expired)", async () => {
@@ -448,16 +392,12 @@ describe("verifySignedChallenge", () => {
       chainPem: [issuing.certificatePem],
       rootPem: root.certificatePem,
     };
-    const crl = crlOf(issuing, [
-      { serialHex: person.serialHex, revokedAt: NOW, reason: "superseded" },
-    ]);
+    const crl = crlOf(issuing, [{ serialHex: person.serialHex, revokedAt: NOW, reason: "superseded" }]);
     expect(verifySignedChallenge({ ...common, at: SOON, crls: [crl.der] })).toMatchObject({
       ok: false,
       reason: "REVOKED",
     });
-    expect(
-      verifySignedChallenge({ ...common, at: new Date("2030-01-01T00:00:00Z") }),
-    ).toMatchObject({ ok: false, reason: "EXPIRED" });
+    expect(verifySignedChallenge({ ...common, at: new Date("2030-01-01T00:00:00Z") })).toMatchObject({ ok: false, reason: "EXPIRED" });
   });
 
   it("accepts the platform's signing certificate too (digitalSignature)", async () => {
@@ -467,9 +407,7 @@ describe("verifySignedChallenge", () => {
       now: NOW,
       validityDays: 365,
     });
-    const signature = new Uint8Array(
-      sign("sha256", keyPossessionMessage(challenge), createPrivateKey(platform.privateKeyPem)),
-    );
+    const signature = new Uint8Array(sign("sha256", keyPossessionMessage(challenge), createPrivateKey(platform.privateKeyPem)));
     expect(
       verifySignedChallenge({
         challenge,

@@ -10,13 +10,7 @@ import { constants, verify, X509Certificate } from "node:crypto";
 import { equalBytes } from "#app/crypto/pki/der.ts";
 import { keyPossessionMessage } from "#app/crypto/pki/key-possession.ts";
 import { crlIssuedBy, parseCrl, type CrlReason, type ParsedCrl } from "./crl.server.ts";
-import {
-  OID,
-  parseCertificatePem,
-  type KeyUsageName,
-  type ParsedCertificate,
-  type SubjectFields,
-} from "./x509.server.ts";
+import { OID, parseCertificatePem, type KeyUsageName, type ParsedCertificate, type SubjectFields } from "./x509.server.ts";
 
 export type ChainFailureReason =
   /** the certificate (or one above it) ended before `at` */
@@ -102,11 +96,7 @@ const UNDERSTOOD_EXTENSIONS = new Set<string>([
 ]);
 
 /** Reasons after which a certificate is treated as revoked even at times before the revocation date. */
-const KEY_COMPROMISE_REASONS = new Set<CrlReason>([
-  "keyCompromise",
-  "cACompromise",
-  "aACompromise",
-]);
+const KEY_COMPROMISE_REASONS = new Set<CrlReason>(["keyCompromise", "cACompromise", "aACompromise"]);
 
 type Node = { parsed: ParsedCertificate; x509: X509Certificate };
 
@@ -149,11 +139,7 @@ export function verifyCertificateChain(input: VerifyChainInput): ChainVerificati
   for (let k = 0; k < path.length - 1; k++) {
     const cert = path[k]!;
     if (!cert.x509.verify(path[k + 1]!.x509.publicKey)) {
-      return fail(
-        "BAD_SIGNATURE",
-        "the certificate's signature does not verify with its issuer's key",
-        cert,
-      );
+      return fail("BAD_SIGNATURE", "the certificate's signature does not verify with its issuer's key", cert);
     }
   }
 
@@ -169,14 +155,9 @@ export function verifyCertificateChain(input: VerifyChainInput): ChainVerificati
     const bc = cert.parsed.basicConstraints;
     // A v1 trust anchor has no extensions at all; every other issuer must say CA:TRUE.
     const v1Anchor = k === path.length - 1 && cert.parsed.version === 1;
-    if (!v1Anchor && !bc?.ca)
-      return fail("NOT_A_CA", "an issuer in the chain is not a CA certificate", cert);
+    if (!v1Anchor && !bc?.ca) return fail("NOT_A_CA", "an issuer in the chain is not a CA certificate", cert);
     if (cert.parsed.keyUsage && !cert.parsed.keyUsage.has("keyCertSign")) {
-      return fail(
-        "NOT_A_CA",
-        "an issuer in the chain may not sign certificates (keyCertSign)",
-        cert,
-      );
+      return fail("NOT_A_CA", "an issuer in the chain may not sign certificates (keyCertSign)", cert);
     }
     // pathLenConstraint counts the non-self-issued intermediates below this CA (§4.2.1.9).
     if (bc?.pathLen !== undefined && k - 1 > bc.pathLen) {
@@ -198,11 +179,7 @@ export function verifyCertificateChain(input: VerifyChainInput): ChainVerificati
   const ku = leaf.parsed.keyUsage;
   const missing = ku ? (input.requireKeyUsage ?? []).filter((u) => !ku.has(u)) : [];
   if (missing.length > 0) {
-    return fail(
-      "KEY_USAGE",
-      `the certificate's key usage does not allow ${missing.join(", ")}`,
-      leaf,
-    );
+    return fail("KEY_USAGE", `the certificate's key usage does not allow ${missing.join(", ")}`, leaf);
   }
 
   // 6. Revocation against the supplied CRLs (§6.3).
@@ -227,11 +204,7 @@ export function verifyCertificateChain(input: VerifyChainInput): ChainVerificati
           crlIssuedBy(crl, issuer.parsed, issuer.x509.publicKey),
       );
       if (usable.length === 0) {
-        return fail(
-          "REVOCATION_UNKNOWN",
-          "no valid CRL from the certificate's issuer covers the time",
-          cert,
-        );
+        return fail("REVOCATION_UNKNOWN", "no valid CRL from the certificate's issuer covers the time", cert);
       }
       for (const crl of usable) {
         const entry = crl.revoked.get(cert.parsed.serialHex);
@@ -268,8 +241,7 @@ export type VerifySignedChallengeInput = Omit<VerifyChainInput, "leafPem" | "req
 };
 
 export type SignedChallengeVerification =
-  | ChainVerification
-  | { ok: false; reason: "BAD_CHALLENGE_SIGNATURE" | "UNSUPPORTED_KEY"; message: string };
+  ChainVerification | { ok: false; reason: "BAD_CHALLENGE_SIGNATURE" | "UNSUPPORTED_KEY"; message: string };
 
 /**
  * Proves that whoever answered holds the private key of a valid person certificate: the
@@ -278,9 +250,7 @@ export type SignedChallengeVerification =
  * challenge message (app/crypto/pki/key-possession.ts). Throws only for a challenge of the wrong
  * size, a caller bug.
  */
-export function verifySignedChallenge(
-  input: VerifySignedChallengeInput,
-): SignedChallengeVerification {
+export function verifySignedChallenge(input: VerifySignedChallengeInput): SignedChallengeVerification {
   const { challenge, signature, certificatePem, ...chain } = input;
   const message = keyPossessionMessage(challenge);
   const result = verifyCertificateChain({
@@ -293,12 +263,7 @@ export function verifySignedChallenge(
   if (publicKey.asymmetricKeyType !== "rsa") {
     return { ok: false, reason: "UNSUPPORTED_KEY", message: "the certificate's key is not RSA" };
   }
-  const valid = verify(
-    "sha256",
-    message,
-    { key: publicKey, padding: constants.RSA_PKCS1_PADDING },
-    signature,
-  );
+  const valid = verify("sha256", message, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
   if (!valid) {
     return {
       ok: false,
@@ -338,7 +303,5 @@ function summary(node: Node): CertificateSummary {
 }
 
 function fail(reason: ChainFailureReason, message: string, cert?: Node): ChainVerification {
-  return cert
-    ? { ok: false, reason, message, certificate: summary(cert) }
-    : { ok: false, reason, message };
+  return cert ? { ok: false, reason, message, certificate: summary(cert) } : { ok: false, reason, message };
 }

@@ -5,24 +5,10 @@
  * RSA is ~20× faster than forge's and keeps CA keys as KeyObjects).
  */
 
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  sign,
-  X509Certificate,
-  type KeyObject,
-} from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPair, sign, X509Certificate, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import forge from "node-forge";
-import {
-  binaryToBytes,
-  bytesToBinary,
-  bytesToHex,
-  derToPem,
-  equalBytes,
-  pemToDer,
-} from "#app/crypto/pki/der.ts";
+import { binaryToBytes, bytesToBinary, bytesToHex, derToPem, equalBytes, pemToDer } from "#app/crypto/pki/der.ts";
 import {
   children,
   DerError,
@@ -200,8 +186,7 @@ export function parseCertificateDer(der: Uint8Array): ParsedCertificate {
   const eku = extensions.get(OID.extKeyUsage);
   if (eku) parsed.extKeyUsage = children(readDer(eku.value)).map(readOid);
   const ski = extensions.get(OID.subjectKeyIdentifier);
-  if (ski)
-    parsed.subjectKeyId = bytesToHex(value(expect(readDer(ski.value), Tag.OCTET_STRING, "SKI")));
+  if (ski) parsed.subjectKeyId = bytesToHex(value(expect(readDer(ski.value), Tag.OCTET_STRING, "SKI")));
   const aki = extensions.get(OID.authorityKeyIdentifier);
   if (aki) {
     const keyId = children(readDer(aki.value)).find((f) => is(f, TagClass.CONTEXT, 0));
@@ -238,8 +223,7 @@ export function readSubjectFields(name: Tlv): SubjectFields {
  */
 export function normaliseSerialHex(input: string): string {
   let hex = input.replace(/[\s:]/g, "").toLowerCase();
-  if (!/^[0-9a-f]+$/.test(hex))
-    throw new PkiError("INVALID_SERIAL", `serial "${input}" is not hex`);
+  if (!/^[0-9a-f]+$/.test(hex)) throw new PkiError("INVALID_SERIAL", `serial "${input}" is not hex`);
   hex = hex.replace(/^0+/, "");
   if (hex.length === 0) throw new PkiError("INVALID_SERIAL", "serial must be positive");
   if (hex.length % 2 === 1) hex = "0" + hex;
@@ -275,23 +259,15 @@ export function floorToSecond(d: Date): Date {
 export function timeToAsn1(d: Date): forge.asn1.Asn1 {
   return d.getUTCFullYear() < 2050
     ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(d))
-    : asn1.create(
-        asn1.Class.UNIVERSAL,
-        asn1.Type.GENERALIZEDTIME,
-        false,
-        asn1.dateToGeneralizedTime(d),
-      );
+    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }
 
 export function rsaModulusBits(key: KeyObject): number | undefined {
   return key.asymmetricKeyType === "rsa" ? key.asymmetricKeyDetails?.modulusLength : undefined;
 }
 
-export async function generateRsaKeyPair(
-  bits: number,
-): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  if (bits < MIN_RSA_BITS)
-    throw new PkiError("INVALID_KEY", `RSA keys must be at least ${MIN_RSA_BITS} bits`);
+export async function generateRsaKeyPair(bits: number): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  if (bits < MIN_RSA_BITS) throw new PkiError("INVALID_KEY", `RSA keys must be at least ${MIN_RSA_BITS} bits`);
   return promisify(generateKeyPair)("rsa", { modulusLength: bits, publicExponent: 0x10001 });
 }
 
@@ -324,10 +300,7 @@ export function loadIssuer(issuer: CertificateWithKey): LoadedIssuer {
   }
   const fromKey = createPublicKey(key).export({ type: "spki", format: "der" });
   if (!equalBytes(new Uint8Array(fromKey), cert.spkiDer)) {
-    throw new PkiError(
-      "ISSUER_KEY_MISMATCH",
-      "the issuer's private key does not match its certificate",
-    );
+    throw new PkiError("ISSUER_KEY_MISMATCH", "the issuer's private key does not match its certificate");
   }
   if (!cert.basicConstraints?.ca || (cert.keyUsage && !cert.keyUsage.has("keyCertSign"))) {
     throw new PkiError("ISSUER_NOT_VALID", "the issuer certificate is not a CA certificate");
@@ -343,12 +316,7 @@ export function signSha256Rsa(data: Uint8Array, key: KeyObject): Uint8Array {
 export function sha256WithRsaAlgorithmIdentifier(): forge.asn1.Asn1 {
   // RFC 4055 §5: the parameters of sha256WithRSAEncryption are NULL, and present.
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(
-      asn1.Class.UNIVERSAL,
-      asn1.Type.OID,
-      false,
-      asn1.oidToDer(OID.sha256WithRSAEncryption).getBytes(),
-    ),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID.sha256WithRSAEncryption).getBytes()),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ""),
   ]);
 }
@@ -363,17 +331,11 @@ export function forgePublicKeyFromSpki(spkiDer: Uint8Array): forge.pki.PublicKey
  * is given, the issuer field is the issuer certificate's subject copied byte for byte, so path
  * building by name matches exactly (RFC 5280 §7.1) whatever forge would re-encode.
  */
-export function signCertificate(
-  cert: forge.pki.Certificate,
-  signer: KeyObject,
-  issuerName?: Uint8Array,
-): { pem: string; der: Uint8Array } {
+export function signCertificate(cert: forge.pki.Certificate, signer: KeyObject, issuerName?: Uint8Array): { pem: string; der: Uint8Array } {
   cert.signatureOid = OID.sha256WithRSAEncryption;
   cert.siginfo.algorithmOid = OID.sha256WithRSAEncryption;
   // forge exports getTBSCertificate; @types/node-forge does not declare it.
-  const tbs = (
-    pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
-  ).getTBSCertificate(cert);
+  const tbs = (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
   if (issuerName) {
     // TBSCertificate: [0] version, serialNumber, signature, issuer, …
     (tbs.value as forge.asn1.Asn1[])[3] = asn1.fromDer(bytesToBinary(issuerName));

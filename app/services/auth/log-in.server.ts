@@ -22,12 +22,23 @@ export async function logIn(app: AppContext, { email, password, meta }: LogInOpt
   const normalised = normaliseEmail(email);
   const since = new Date(now.getTime() - 24 * 3600_000);
   const load = (column: "email" | "ip", value: string) =>
-    app.db.selectFrom("login_attempts").select(["at", "succeeded"]).where(column, "=", value).where("at", ">", since).orderBy("at", "desc").limit(200).execute();
+    app.db
+      .selectFrom("login_attempts")
+      .select(["at", "succeeded"])
+      .where(column, "=", value)
+      .where("at", ">", since)
+      .orderBy("at", "desc")
+      .limit(200)
+      .execute();
   const [accountAttempts, ipAttempts] = await Promise.all([load("email", normalised), load("ip", meta.ip)]);
 
   const decision = decideLogin({ accountAttempts, ipAttempts, now });
   const audit = (trx: Parameters<typeof appendAudit>[0], reason: "credentials" | "throttled" | "disabled") =>
-    appendAudit(trx, { event: { type: "person.login_failed", data: { email: normalised, reason } }, actor: { personId: null, organisationId: null, ...metaOf(meta) }, at: now });
+    appendAudit(trx, {
+      event: { type: "person.login_failed", data: { email: normalised, reason } },
+      actor: { personId: null, organisationId: null, ...metaOf(meta) },
+      at: now,
+    });
 
   if (!decision.allowed) {
     await app.db.transaction().execute((trx) => audit(trx, "throttled"));
@@ -51,7 +62,13 @@ export async function logIn(app: AppContext, { email, password, meta }: LogInOpt
       actor: { personId: person.id, organisationId: first.organisationId, ...metaOf(meta) },
       at: now,
     });
-    const setCookie = await createSession(app, trx, { personId: person.id, organisationId: first.organisationId, ip: meta.ip, userAgent: meta.userAgent, now });
+    const setCookie = await createSession(app, trx, {
+      personId: person.id,
+      organisationId: first.organisationId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now,
+    });
     return { personId: person.id, setCookie };
   });
   if (!result) throw new AppError("LOGIN_FAILED");

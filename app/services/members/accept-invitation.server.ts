@@ -27,7 +27,10 @@ export interface AcceptInvitationOptions {
   meta: RequestMeta;
 }
 
-export async function acceptInvitation(app: AppContext, opts: AcceptInvitationOptions): Promise<{ personId: string; organisationId: string }> {
+export async function acceptInvitation(
+  app: AppContext,
+  opts: AcceptInvitationOptions,
+): Promise<{ personId: string; organisationId: string }> {
   const invitation = await findOpenInvitation(app, opts.token);
   if (!invitation) throw new AppError("INVITATION_INVALID");
   const now = app.clock.now();
@@ -56,7 +59,13 @@ export async function acceptInvitation(app: AppContext, opts: AcceptInvitationOp
       ).id;
     await trx
       .insertInto("memberships")
-      .values({ organisation_id: invitation.organisation_id, person_id: personId, roles: invitation.roles, status: "active", created_at: now })
+      .values({
+        organisation_id: invitation.organisation_id,
+        person_id: personId,
+        roles: invitation.roles,
+        status: "active",
+        created_at: now,
+      })
       .onConflict((oc) => oc.columns(["organisation_id", "person_id"]).doUpdateSet({ roles: invitation.roles, status: "active" }))
       .execute();
     await appendAudit(trx, {

@@ -42,9 +42,21 @@ export async function inviteMember(app: AppContext, opts: InviteMemberOptions): 
   await app.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("invitations")
-      .values({ organisation_id: organisationId, email, roles: opts.roles, token_hash: invitationTokenHash(token), invited_by: opts.actor.personId, created_at: now, expires_at: expiresAt })
+      .values({
+        organisation_id: organisationId,
+        email,
+        roles: opts.roles,
+        token_hash: invitationTokenHash(token),
+        invited_by: opts.actor.personId,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .execute();
-    await appendAudit(trx, { event: { type: "member.invited", data: { organisationId, email, roles: opts.roles } }, actor: auditActorOf(opts.actor, opts.meta), at: now });
+    await appendAudit(trx, {
+      event: { type: "member.invited", data: { organisationId, email, roles: opts.roles } },
+      actor: auditActorOf(opts.actor, opts.meta),
+      at: now,
+    });
   });
   return { token, expiresAt };
 }

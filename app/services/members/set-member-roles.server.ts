@@ -37,7 +37,12 @@ export async function setMemberRoles(app: AppContext, opts: SetMemberRolesOption
       .set(removing ? { status: "removed" } : { roles: opts.roles })
       .where("id", "=", member.id)
       .execute();
-    if (removing) await trx.deleteFrom("sessions").where("person_id", "=", opts.personId).where("active_organisation_id", "=", organisationId).execute();
+    if (removing)
+      await trx
+        .deleteFrom("sessions")
+        .where("person_id", "=", opts.personId)
+        .where("active_organisation_id", "=", organisationId)
+        .execute();
     await appendAudit(trx, {
       event: removing
         ? { type: "member.removed", data: { organisationId, personId: opts.personId } }

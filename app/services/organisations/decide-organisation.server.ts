@@ -16,7 +16,12 @@ export async function decideOrganisation(app: AppContext, opts: DecideOrganisati
   requirePermission(opts.actor, "approve:organisation:any");
   const now = app.clock.now();
   await app.db.transaction().execute(async (trx) => {
-    const org = await trx.selectFrom("organisations").select(["id", "status"]).where("id", "=", opts.organisationId).forUpdate().executeTakeFirst();
+    const org = await trx
+      .selectFrom("organisations")
+      .select(["id", "status"])
+      .where("id", "=", opts.organisationId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!org) throw new AppError("NOT_FOUND", { what: "organisation" });
     if (org.status !== "pending") throw new AppError("ORGANISATION_ALREADY_DECIDED", { status: org.status });
     if (opts.decision === "reject" && !opts.reason?.trim()) throw new AppError("VALIDATION_FAILED", { field: "reason" });

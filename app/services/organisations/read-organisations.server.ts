@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { toCount } from "#app/server/db.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
@@ -14,7 +15,15 @@ export async function getDashboardSummary(app: AppContext, actor: Actor) {
     .where("id", "=", actor.membership.organisationId)
     .executeTakeFirstOrThrow();
   const pendingApprovals = actor.permissions.has("approve:organisation:any")
-    ? toCount((await app.db.selectFrom("organisations").select((eb) => eb.fn.countAll().as("n")).where("status", "=", "pending").executeTakeFirstOrThrow()).n)
+    ? toCount(
+        (
+          await app.db
+            .selectFrom("organisations")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("status", "=", "pending")
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     : null;
   const memberCount = actor.permissions.has("manage:members:own")
     ? toCount(
@@ -60,9 +69,21 @@ export async function listOrganisationsForApproval(app: AppContext, actor: Actor
   requirePermission(actor, "approve:organisation:any");
   const base = app.db
     .selectFrom("organisations as o")
-    .leftJoin("memberships as m", (j) => j.onRef("m.organisation_id", "=", "o.id").on("m.roles", "@>", ["admin"]))
+    .leftJoin("memberships as m", (j) => j.onRef("m.organisation_id", "=", "o.id").on(sql<boolean>`'admin' = any(m.roles)`))
     .leftJoin("people as p", "p.id", "m.person_id")
-    .select(["o.id", "o.name", "o.uscc", "o.kinds", "o.region_name", "o.status", "o.created_at", "o.decided_at", "o.decision_reason", "p.name as adminName", "p.email as adminEmail"]);
+    .select([
+      "o.id",
+      "o.name",
+      "o.uscc",
+      "o.kinds",
+      "o.region_name",
+      "o.status",
+      "o.created_at",
+      "o.decided_at",
+      "o.decision_reason",
+      "p.name as adminName",
+      "p.email as adminEmail",
+    ]);
   const [pending, decided] = await Promise.all([
     base.where("o.status", "=", "pending").orderBy("o.created_at").execute(),
     base.where("o.status", "!=", "pending").where("o.decided_at", "is not", null).orderBy("o.decided_at", "desc").limit(20).execute(),

@@ -22,7 +22,10 @@ export function defaultRolesFor(kinds: readonly OrganisationKind[]): MemberRole[
  * An organisation signs up with its first administrator; it stays `pending` (its members can log
  * in but hold no permissions) until the operator approves it.
  */
-export async function signUpOrganisation(app: AppContext, opts: SignUpOrganisationOptions): Promise<{ organisationId: string; personId: string }> {
+export async function signUpOrganisation(
+  app: AppContext,
+  opts: SignUpOrganisationOptions,
+): Promise<{ organisationId: string; personId: string }> {
   const now = app.clock.now();
   const uscc = validateUscc(opts.organisation.uscc);
   if (!uscc.ok) throw new AppError("VALIDATION_FAILED", { field: "uscc", problem: uscc.problem.kind });
@@ -58,10 +61,19 @@ export async function signUpOrganisation(app: AppContext, opts: SignUpOrganisati
         .executeTakeFirstOrThrow();
       await trx
         .insertInto("memberships")
-        .values({ organisation_id: org.id, person_id: person.id, roles: defaultRolesFor(opts.organisation.kinds), status: "active", created_at: now })
+        .values({
+          organisation_id: org.id,
+          person_id: person.id,
+          roles: defaultRolesFor(opts.organisation.kinds),
+          status: "active",
+          created_at: now,
+        })
         .execute();
       await appendAudit(trx, {
-        event: { type: "organisation.signed_up", data: { organisationId: org.id, name: opts.organisation.name.trim(), uscc: uscc.value, kinds: opts.organisation.kinds } },
+        event: {
+          type: "organisation.signed_up",
+          data: { organisationId: org.id, name: opts.organisation.name.trim(), uscc: uscc.value, kinds: opts.organisation.kinds },
+        },
         actor: { personId: person.id, organisationId: org.id, ip: opts.meta.ip, userAgent: opts.meta.userAgent },
         at: now,
       });

@@ -13,15 +13,10 @@ export interface RoleAdministeredContext {
  * The behaviour every bidhall ledger shares: deployed with an admin (never the zero address) that holds
  * DEFAULT_ADMIN_ROLE and alone grants and revokes each of `roles`, named by the keccak256 of its name.
  */
-export function shouldBehaveLikeRoleAdministered(
-  contractName: string,
-  roles: string[],
-  context: () => RoleAdministeredContext,
-): void {
+export function shouldBehaveLikeRoleAdministered(contractName: string, roles: string[], context: () => RoleAdministeredContext): void {
   describe("roles", function () {
     const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
-    const contract = () =>
-      AccessControl__factory.connect(context().address, context().admin);
+    const contract = () => AccessControl__factory.connect(context().address, context().admin);
 
     it("cannot be deployed with the zero address as admin", async function () {
       const factory = await ethers.getContractFactory(contractName);
@@ -32,25 +27,17 @@ export function shouldBehaveLikeRoleAdministered(
 
     it("gives the default admin role to the admin it was deployed with, and to no one else", async function () {
       const { admin, stranger } = context();
-      expect(await contract().hasRole(DEFAULT_ADMIN_ROLE, admin)).to.equal(
-        true,
-      );
-      expect(await contract().hasRole(DEFAULT_ADMIN_ROLE, stranger)).to.equal(
-        false,
-      );
+      expect(await contract().hasRole(DEFAULT_ADMIN_ROLE, admin)).to.equal(true);
+      expect(await contract().hasRole(DEFAULT_ADMIN_ROLE, stranger)).to.equal(false);
     });
 
     for (const role of roles) {
       const roleId = ethers.id(role);
 
       it(`names ${role} after the keccak256 of its name and lets the default admin administer it`, async function () {
-        const named = (
-          await ethers.getContractAt(contractName, context().address)
-        ).getFunction(role);
+        const named = (await ethers.getContractAt(contractName, context().address)).getFunction(role);
         expect(await named.staticCall()).to.equal(roleId);
-        expect(await contract().getRoleAdmin(roleId)).to.equal(
-          DEFAULT_ADMIN_ROLE,
-        );
+        expect(await contract().getRoleAdmin(roleId)).to.equal(DEFAULT_ADMIN_ROLE);
       });
 
       it(`lets the admin grant and revoke ${role}`, async function () {
@@ -68,10 +55,7 @@ export function shouldBehaveLikeRoleAdministered(
       it(`does not let an account without the default admin role grant ${role}`, async function () {
         const { stranger } = context();
         await expect(contract().connect(stranger).grantRole(roleId, stranger))
-          .to.be.revertedWithCustomError(
-            contract(),
-            "AccessControlUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(contract(), "AccessControlUnauthorizedAccount")
           .withArgs(stranger.address, DEFAULT_ADMIN_ROLE);
       });
     }

@@ -27,9 +27,7 @@ export interface StateGuardOptions {
  */
 export function shouldRejectUnexpectedStates(options: StateGuardOptions): void {
   const { action, situations, allowed, contract, error, id, call } = options;
-  for (const situation of situations.filter(
-    (s) => !allowed.includes(s.state),
-  )) {
+  for (const situation of situations.filter((s) => !allowed.includes(s.state))) {
     it(`${action} that is ${situation.title}`, async function () {
       await situation.reach();
       await expect(call())

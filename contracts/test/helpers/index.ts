@@ -11,9 +11,7 @@ export function stateBitmap(...states: number[]): string {
 }
 
 /** The block timestamp of the block that mined `tx`. */
-export async function timestampOf(
-  tx: Promise<ContractTransactionResponse>,
-): Promise<bigint> {
+export async function timestampOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   const block = await ethers.provider.getBlock(receipt!.blockNumber);
   return BigInt(block!.timestamp);
@@ -23,20 +21,13 @@ export async function timestampOf(
 export async function eventNames(
   contract: {
     interface: {
-      parseLog(log: {
-        topics: string[];
-        data: string;
-      }): { name: string } | null;
+      parseLog(log: { topics: string[]; data: string }): { name: string } | null;
     };
   },
   tx: Promise<ContractTransactionResponse>,
 ): Promise<string[]> {
   const receipt = await (await tx).wait();
-  return receipt!.logs.map(
-    (log) =>
-      contract.interface.parseLog({ topics: [...log.topics], data: log.data })
-        ?.name ?? "?",
-  );
+  return receipt!.logs.map((log) => contract.interface.parseLog({ topics: [...log.topics], data: log.data })?.name ?? "?");
 }
 
 /** Seconds in a day, as a bigint for timestamps. */

@@ -14,7 +14,9 @@ describe("the audit chain", () => {
 
   it("stays one unbroken chain with 50 concurrent writers", async () => {
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => app.db.transaction().execute((trx) => appendAudit(trx, { event: event(i), actor: SYSTEM_ACTOR, at: app.clock.now() }))),
+      Array.from({ length: 50 }, (_, i) =>
+        app.db.transaction().execute((trx) => appendAudit(trx, { event: event(i), actor: SYSTEM_ACTOR, at: app.clock.now() })),
+      ),
     );
     const result = await verifyAuditChain(app.db);
     expect(result).toEqual({ ok: true, rows: 50 });

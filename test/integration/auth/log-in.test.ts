@@ -14,7 +14,11 @@ describe("password login", () => {
   afterAll(() => app.close());
 
   const person = async (email: string) =>
-    createOrganisationWithMember(app.db, { organisation: { name: `单位 ${email}`, kinds: ["bidder"] }, person: { name: "张三", email, password: PASSWORD }, roles: ["admin", "bid"] });
+    createOrganisationWithMember(app.db, {
+      organisation: { name: `单位 ${email}`, kinds: ["bidder"] },
+      person: { name: "张三", email, password: PASSWORD },
+      roles: ["admin", "bid"],
+    });
 
   const cookieHeader = (setCookie: string) => setCookie.split(";")[0]!;
 
@@ -31,15 +35,26 @@ describe("password login", () => {
 
   it("gives the same answer for a wrong password and an unknown account", async () => {
     await person("wrong@example.cn");
-    await expect(logIn(app, { email: "wrong@example.cn", password: "nope", meta: TEST_META })).rejects.toMatchObject({ code: "LOGIN_FAILED", status: 401 });
-    await expect(logIn(app, { email: "nobody@example.cn", password: "nope", meta: TEST_META })).rejects.toMatchObject({ code: "LOGIN_FAILED", status: 401 });
+    await expect(logIn(app, { email: "wrong@example.cn", password: "nope", meta: TEST_META })).rejects.toMatchObject({
+      code: "LOGIN_FAILED",
+      status: 401,
+    });
+    await expect(logIn(app, { email: "nobody@example.cn", password: "nope", meta: TEST_META })).rejects.toMatchObject({
+      code: "LOGIN_FAILED",
+      status: 401,
+    });
   });
 
   it("locks an account after five failures, even for the right password, until the lock ends", async () => {
     await person("throttled@example.cn");
     const meta = { ip: "198.51.100.1", userAgent: "t" };
-    for (let i = 0; i < 5; i++) await expect(logIn(app, { email: "throttled@example.cn", password: "bad", meta })).rejects.toMatchObject({ code: "LOGIN_FAILED" });
-    const locked = await logIn(app, { email: "throttled@example.cn", password: PASSWORD, meta: { ip: "198.51.100.2", userAgent: "t" } }).catch((e: unknown) => e);
+    for (let i = 0; i < 5; i++)
+      await expect(logIn(app, { email: "throttled@example.cn", password: "bad", meta })).rejects.toMatchObject({ code: "LOGIN_FAILED" });
+    const locked = await logIn(app, {
+      email: "throttled@example.cn",
+      password: PASSWORD,
+      meta: { ip: "198.51.100.2", userAgent: "t" },
+    }).catch((e: unknown) => e);
     expect(locked).toMatchObject({ code: "LOGIN_THROTTLED", status: 429, params: { reason: "account" } });
     // Another account from the same address is not affected by the account lock.
     await person("neighbour@example.cn");
@@ -53,14 +68,26 @@ describe("password login", () => {
     await person("victim@example.cn");
     const meta = { ip: "198.51.100.99", userAgent: "sprayer" };
     for (let i = 0; i < 20; i++) await logIn(app, { email: `guess${i}@example.cn`, password: "bad", meta }).catch(() => undefined);
-    await expect(logIn(app, { email: "victim@example.cn", password: PASSWORD, meta })).rejects.toMatchObject({ code: "LOGIN_THROTTLED", params: { reason: "ip" } });
-    await expect(logIn(app, { email: "victim@example.cn", password: PASSWORD, meta: { ip: "198.51.100.100", userAgent: "x" } })).resolves.toBeDefined();
+    await expect(logIn(app, { email: "victim@example.cn", password: PASSWORD, meta })).rejects.toMatchObject({
+      code: "LOGIN_THROTTLED",
+      params: { reason: "ip" },
+    });
+    await expect(
+      logIn(app, { email: "victim@example.cn", password: PASSWORD, meta: { ip: "198.51.100.100", userAgent: "x" } }),
+    ).resolves.toBeDefined();
   });
 
   it("records every attempt in the audit trail with IP and user agent", async () => {
     await person("audited@example.cn");
-    await logIn(app, { email: "audited@example.cn", password: "bad", meta: { ip: "192.0.2.5", userAgent: "Firefox" } }).catch(() => undefined);
-    const row = await app.db.selectFrom("audit_log").selectAll().where("type", "=", "person.login_failed").where("ip", "=", "192.0.2.5").executeTakeFirstOrThrow();
+    await logIn(app, { email: "audited@example.cn", password: "bad", meta: { ip: "192.0.2.5", userAgent: "Firefox" } }).catch(
+      () => undefined,
+    );
+    const row = await app.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("type", "=", "person.login_failed")
+      .where("ip", "=", "192.0.2.5")
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ user_agent: "Firefox", data: { email: "audited@example.cn", reason: "credentials" } });
   });
 });

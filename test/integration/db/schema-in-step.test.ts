@@ -14,7 +14,13 @@ interface DeclaredColumn {
 
 function declaredSchema(): Map<string, Map<string, DeclaredColumn>> {
   const file = path.resolve(import.meta.dirname, "../../../db/schema.ts");
-  const program = ts.createProgram([file], { strict: true, noEmit: true, allowImportingTsExtensions: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext });
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    module: ts.ModuleKind.ESNext,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
   const database = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "Database");
@@ -57,7 +63,11 @@ describe("db/schema.ts", () => {
     }
     const declared = declaredSchema();
     const asObject = (m: Map<string, Map<string, DeclaredColumn>>) =>
-      Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([t, cols]) => [t, Object.fromEntries([...cols].sort(([a], [b]) => a.localeCompare(b)))]));
+      Object.fromEntries(
+        [...m]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([t, cols]) => [t, Object.fromEntries([...cols].sort(([a], [b]) => a.localeCompare(b)))]),
+      );
     expect(asObject(declared)).toEqual(asObject(actual));
   });
 });

@@ -25,7 +25,11 @@ describe("organisations, members and permissions", () => {
   beforeAll(async () => {
     app = await createTestApp();
     const mk = (name: string, email: string, kinds: ("bidder" | "operator")[], status: "approved" | "pending" = "approved") =>
-      createOrganisationWithMember(app.db, { organisation: { name, kinds, status }, person: { name, email, password: PASSWORD }, roles: kinds.includes("operator") ? ["admin", "operate"] : ["admin", "bid"] });
+      createOrganisationWithMember(app.db, {
+        organisation: { name, kinds, status },
+        person: { name, email, password: PASSWORD },
+        roles: kinds.includes("operator") ? ["admin", "operate"] : ["admin", "bid"],
+      });
     await mk("甲公司", "a@example.cn", ["bidder"]);
     await mk("乙公司", "b@example.cn", ["bidder"]);
     await mk("交易中心", "op@example.cn", ["operator"]);
@@ -36,9 +40,16 @@ describe("organisations, members and permissions", () => {
   afterAll(() => app.close());
 
   it("refuses another organisation's members and profile", async () => {
-    await expect(listMembers(app, bidderAdmin, otherAdmin.membership.organisationId)).rejects.toMatchObject({ code: "FORBIDDEN", status: 403 });
-    await expect(getOrganisationProfile(app, bidderAdmin, otherAdmin.membership.organisationId)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(getOrganisationProfile(app, bidderAdmin, bidderAdmin.membership.organisationId)).resolves.toMatchObject({ name: "甲公司" });
+    await expect(listMembers(app, bidderAdmin, otherAdmin.membership.organisationId)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      status: 403,
+    });
+    await expect(getOrganisationProfile(app, bidderAdmin, otherAdmin.membership.organisationId)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(getOrganisationProfile(app, bidderAdmin, bidderAdmin.membership.organisationId)).resolves.toMatchObject({
+      name: "甲公司",
+    });
   });
 
   it("lets the operator read any profile but not another organisation's member list", async () => {
@@ -53,10 +64,14 @@ describe("organisations, members and permissions", () => {
       roles: ["admin", "bid"],
     });
     expect((await actorFor("c@example.cn")).permissions.size).toBe(0);
-    await expect(decideOrganisation(app, { actor: bidderAdmin, organisationId: organisation.id, decision: "approve", meta: TEST_META })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      decideOrganisation(app, { actor: bidderAdmin, organisationId: organisation.id, decision: "approve", meta: TEST_META }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await decideOrganisation(app, { actor: operator, organisationId: organisation.id, decision: "approve", meta: TEST_META });
     expect((await actorFor("c@example.cn")).permissions.has("submit:bid:own")).toBe(true);
-    await expect(decideOrganisation(app, { actor: operator, organisationId: organisation.id, decision: "reject", reason: "late", meta: TEST_META })).rejects.toMatchObject({
+    await expect(
+      decideOrganisation(app, { actor: operator, organisationId: organisation.id, decision: "reject", reason: "late", meta: TEST_META }),
+    ).rejects.toMatchObject({
       code: "ORGANISATION_ALREADY_DECIDED",
     });
   });
@@ -64,22 +79,32 @@ describe("organisations, members and permissions", () => {
   it("invites a member, who joins with the roles given and can be changed but not leave the organisation without an admin", async () => {
     const { token } = await inviteMember(app, { actor: bidderAdmin, email: "new@example.cn", roles: ["bid"], meta: TEST_META });
     const { personId } = await acceptInvitation(app, { token, name: "新成员", password: PASSWORD, meta: TEST_META });
-    await expect(acceptInvitation(app, { token, name: "again", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({ code: "INVITATION_INVALID" });
+    await expect(acceptInvitation(app, { token, name: "again", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({
+      code: "INVITATION_INVALID",
+    });
     const newcomer = await actorFor("new@example.cn");
     expect(newcomer.membership.organisationId).toBe(bidderAdmin.membership.organisationId);
     expect(newcomer.permissions.has("manage:members:own")).toBe(false);
 
-    await expect(setMemberRoles(app, { actor: newcomer, personId, roles: ["admin"], meta: TEST_META })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(setMemberRoles(app, { actor: bidderAdmin, personId: bidderAdmin.personId, roles: ["bid"], meta: TEST_META })).rejects.toMatchObject({ code: "LAST_ADMIN" });
+    await expect(setMemberRoles(app, { actor: newcomer, personId, roles: ["admin"], meta: TEST_META })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(
+      setMemberRoles(app, { actor: bidderAdmin, personId: bidderAdmin.personId, roles: ["bid"], meta: TEST_META }),
+    ).rejects.toMatchObject({ code: "LAST_ADMIN" });
     await setMemberRoles(app, { actor: bidderAdmin, personId, roles: ["bid", "sign"], meta: TEST_META });
     expect((await actorFor("new@example.cn")).membership.roles).toEqual(["bid", "sign"]);
     // An admin cannot touch another organisation's member.
-    await expect(setMemberRoles(app, { actor: otherAdmin, personId, roles: [], meta: TEST_META })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setMemberRoles(app, { actor: otherAdmin, personId, roles: [], meta: TEST_META })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("refuses an expired invitation", async () => {
     const { token } = await inviteMember(app, { actor: bidderAdmin, email: "late@example.cn", roles: ["view"], meta: TEST_META });
     await app.clock.advance(8 * 24 * 3600);
-    await expect(acceptInvitation(app, { token, name: "迟到", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({ code: "INVITATION_INVALID" });
+    await expect(acceptInvitation(app, { token, name: "迟到", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({
+      code: "INVITATION_INVALID",
+    });
   });
 });

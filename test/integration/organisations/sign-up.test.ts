@@ -7,8 +7,17 @@ import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
 
 const signUp = (app: TestApp, overrides: { uscc?: string; email?: string; kinds?: ("bidder" | "operator" | "agency")[] } = {}) =>
   signUpOrganisation(app, {
-    organisation: { name: "福建测试建设有限公司", uscc: overrides.uscc ?? randomUscc(), kinds: overrides.kinds ?? ["bidder"], regionCode: "350100" },
-    admin: { name: "测试员", email: overrides.email ?? `admin-${Math.random().toString(36).slice(2)}@example.cn`, password: "a-long-password" },
+    organisation: {
+      name: "福建测试建设有限公司",
+      uscc: overrides.uscc ?? randomUscc(),
+      kinds: overrides.kinds ?? ["bidder"],
+      regionCode: "350100",
+    },
+    admin: {
+      name: "测试员",
+      email: overrides.email ?? `admin-${Math.random().toString(36).slice(2)}@example.cn`,
+      password: "a-long-password",
+    },
     meta: TEST_META,
   });
 
@@ -55,7 +64,10 @@ describe("signing up an organisation", () => {
   });
 
   it("refuses an invalid USCC", async () => {
-    await expect(signUp(app, { uscc: "91350100M000100Y44" })).rejects.toMatchObject({ code: "VALIDATION_FAILED", params: { field: "uscc", problem: "checkDigit" } });
+    await expect(signUp(app, { uscc: "91350100M000100Y44" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      params: { field: "uscc", problem: "checkDigit" },
+    });
   });
 
   it("refuses an operator that would also bid (电子招标投标办法 Art 23)", async () => {

@@ -17,14 +17,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("starting the platform", () => {
   it("refuses production mode without its settings and names the missing ones", async () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, BIDHALL_MODE: "production", DATABASE_URL: "postgres://nowhere/x" };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, BIDHALL_MODE: "production", DATABASE_URL: "postgres://nowhere/x" };
     const result = await run(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("bidhall cannot start: production mode needs these settings, which are missing:");
-    for (const name of ["PUBLIC_URL", "LEDGER_RPC_URL", "PKI_PASSPHRASE", "SESSION_SECRET", "ID_HASH_SECRET"]) expect(result.stderr).toContain(name);
+    for (const name of ["PUBLIC_URL", "LEDGER_RPC_URL", "PKI_PASSPHRASE", "SESSION_SECRET", "ID_HASH_SECRET"])
+      expect(result.stderr).toContain(name);
     expect(result.stderr).not.toContain("DATABASE_URL,"); // given, so not named
   });
 
@@ -63,8 +64,21 @@ describe("starting the platform", () => {
           roles: ["admin", "bid"],
         });
         const [m] = await activeMemberships(h.db, person.id);
-        const count = toCount((await h.db.selectFrom("organisations").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-        shapes.push({ kinds: m!.kinds, roles: m!.roles, uscc: m!.organisationUscc, count, types: Object.fromEntries(Object.entries(m!).map(([k, v]) => [k, Array.isArray(v) ? "array" : typeof v])) });
+        const count = toCount(
+          (
+            await h.db
+              .selectFrom("organisations")
+              .select((eb) => eb.fn.countAll().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        shapes.push({
+          kinds: m!.kinds,
+          roles: m!.roles,
+          uscc: m!.organisationUscc,
+          count,
+          types: Object.fromEntries(Object.entries(m!).map(([k, v]) => [k, Array.isArray(v) ? "array" : typeof v])),
+        });
       }
       expect(shapes[0]).toEqual(shapes[1]);
     } finally {

@@ -1,11 +1,6 @@
 import { PDFDocument, grayscale } from "pdf-lib";
 import type { PDFPage } from "pdf-lib";
-import {
-  FontError,
-  embedDocumentFont,
-  loadBaseFont,
-  measurerFor,
-} from "./font.server.ts";
+import { FontError, embedDocumentFont, loadBaseFont, measurerFor } from "./font.server.ts";
 import { A4, STYLE, charactersOf, layoutDocument } from "./layout.server.ts";
 import type { DocumentSpec, DrawOp, LaidOutPage } from "./layout.server.ts";
 
@@ -14,12 +9,7 @@ import type { DocumentSpec, DrawOp, LaidOutPage } from "./layout.server.ts";
  * layout first, then the font subset to the characters the layout drew, then drawing.
  */
 
-export type {
-  Align,
-  Block,
-  DocumentSpec,
-  TableColumn,
-} from "./layout.server.ts";
+export type { Align, Block, DocumentSpec, TableColumn } from "./layout.server.ts";
 
 /** Text uses the page's current font: passing `font` to drawText adds a resource per call. */
 function draw(page: PDFPage, op: DrawOp) {
@@ -39,9 +29,7 @@ function draw(page: PDFPage, op: DrawOp) {
         width: op.width,
         height: op.height,
         ...(op.fillGray === undefined ? {} : { color: grayscale(op.fillGray) }),
-        ...(op.stroke
-          ? { borderColor: grayscale(0), borderWidth: STYLE.border }
-          : {}),
+        ...(op.stroke ? { borderColor: grayscale(0), borderWidth: STYLE.border } : {}),
       });
       return;
     case "line":
@@ -64,9 +52,7 @@ export interface BuiltDocument {
  * Draws the document into a pdf-lib PDFDocument that is not saved yet, so a caller can add the
  * first signature's placeholder before the one and only save (see preparePdfSignature).
  */
-export async function buildDocument(
-  spec: DocumentSpec,
-): Promise<BuiltDocument> {
+export async function buildDocument(spec: DocumentSpec): Promise<BuiltDocument> {
   const { font: baseFont } = await loadBaseFont();
   const measure = measurerFor(baseFont);
   const pages = layoutDocument(spec, measure);

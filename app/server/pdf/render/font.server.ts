@@ -16,14 +16,12 @@ import type { Measurer } from "./layout.server.ts";
  * pdf-lib embeds that small font whole, `subset: false`.
  */
 
-export const FONT_MODULE_PATH =
-  "@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf";
+export const FONT_MODULE_PATH = "@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf";
 const POSTSCRIPT_NAME = "NotoSansSC-Regular";
 
 type Fontkit = typeof fontkitModule;
 /** @pdf-lib/fontkit is a UMD bundle: under Node ESM its API sits on the default export. */
-export const fontkit: Fontkit =
-  (fontkitModule as unknown as { default?: Fontkit }).default ?? fontkitModule;
+export const fontkit: Fontkit = (fontkitModule as unknown as { default?: Fontkit }).default ?? fontkitModule;
 
 export class FontError extends Error {
   override name = "FontError";
@@ -85,32 +83,23 @@ export function measurerFor(font: Font): FontMeasurer {
 export async function subsetFontFor(characters: string): Promise<Uint8Array> {
   const { bytes } = await loadBaseFont();
   // fontverter (inside subset-font) sniffs the format with Buffer#toString: give it a Buffer.
-  const subset = await subsetFont(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    characters,
-    {
-      targetFormat: "truetype",
-      // No GSUB closure and no layout tables: otherwise fontkit would substitute ligature glyphs
-      // that have no Unicode mapping, breaking both widths and text extraction.
-      noLayoutClosure: true,
-      dropTables: ["GSUB", "GPOS", "BASE", "STAT", "vhea", "vmtx"],
-    },
-  );
+  const subset = await subsetFont(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), characters, {
+    targetFormat: "truetype",
+    // No GSUB closure and no layout tables: otherwise fontkit would substitute ligature glyphs
+    // that have no Unicode mapping, breaking both widths and text extraction.
+    noLayoutClosure: true,
+    dropTables: ["GSUB", "GPOS", "BASE", "STAT", "vhea", "vmtx"],
+  });
   return new Uint8Array(subset);
 }
 
 /** Subset font names carry a six-letter tag (ISO 32000-1 §9.6.4); derived so output is stable. */
 function subsetTag(characters: string): string {
   const digest = createHash("sha256").update(characters).digest();
-  return Array.from(digest.subarray(0, 6), (b) =>
-    String.fromCharCode(65 + (b % 26)),
-  ).join("");
+  return Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join("");
 }
 
-export async function embedDocumentFont(
-  doc: PDFDocument,
-  characters: string,
-): Promise<PDFFont> {
+export async function embedDocumentFont(doc: PDFDocument, characters: string): Promise<PDFFont> {
   doc.registerFontkit(fontkit);
   const subset = await subsetFontFor(characters);
   return doc.embedFont(subset, {

@@ -150,35 +150,18 @@ class PageCursor {
   }
 
   /** One line of text whose line box starts at `top`; the ideographic em box is centred in it. */
-  text(
-    text: string,
-    x: number,
-    top: number,
-    size: number,
-    width: number,
-    align: Align = "left",
-  ) {
+  text(text: string, x: number, top: number, size: number, width: number, align: Align = "left") {
     if (!text) return;
     const lineHeight = size * STYLE.lineHeight;
     // Noto Sans SC's em box runs from -0.12 em to 0.88 em (OS/2 typo descender/ascender).
     const baseline = top - (lineHeight - size) / 2 - 0.88 * size;
     const textWidth = this.measure.width(text, size);
-    const dx =
-      align === "right"
-        ? width - textWidth
-        : align === "center"
-          ? (width - textWidth) / 2
-          : 0;
+    const dx = align === "right" ? width - textWidth : align === "center" ? (width - textWidth) / 2 : 0;
     this.op({ kind: "text", x: x + dx, y: baseline, size, text });
   }
 }
 
-function layoutLines(
-  cursor: PageCursor,
-  lines: readonly string[],
-  size: number,
-  align: Align,
-) {
+function layoutLines(cursor: PageCursor, lines: readonly string[], size: number, align: Align) {
   const lineHeight = size * STYLE.lineHeight;
   for (const line of lines) {
     cursor.ensure(lineHeight);
@@ -187,27 +170,19 @@ function layoutLines(
   }
 }
 
-function layoutFields(
-  cursor: PageCursor,
-  rows: readonly (readonly [string, string])[],
-) {
+function layoutFields(cursor: PageCursor, rows: readonly (readonly [string, string])[]) {
   const size = STYLE.bodySize;
   const lineHeight = size * STYLE.lineHeight;
   const labels = rows.map(([label]) => `${label}：`);
-  const labelWidth = Math.max(
-    0,
-    ...labels.map((label) => cursor.measure.width(label, size)),
-  );
+  const labelWidth = Math.max(0, ...labels.map((label) => cursor.measure.width(label, size)));
   const valueWidth = cursor.contentWidth - labelWidth;
-  if (valueWidth < size * 4)
-    throw new LayoutError("field labels leave no room for values");
+  if (valueWidth < size * 4) throw new LayoutError("field labels leave no room for values");
   rows.forEach(([, value], i) => {
     const lines = breakLines(value, valueWidth, size, cursor.measure);
     lines.forEach((line, j) => {
       cursor.ensure(lineHeight);
       // The label repeats on a new page so a value split by a page break stays attributed.
-      if (j === 0 || cursor.atTop)
-        cursor.text(labels[i]!, cursor.left, cursor.y, size, labelWidth);
+      if (j === 0 || cursor.atTop) cursor.text(labels[i]!, cursor.left, cursor.y, size, labelWidth);
       cursor.text(line, cursor.left + labelWidth, cursor.y, size, valueWidth);
       cursor.y -= lineHeight;
     });
@@ -219,33 +194,21 @@ interface TableRowLines {
   lineCount: number;
 }
 
-function layoutTable(
-  cursor: PageCursor,
-  columns: readonly TableColumn[],
-  rows: readonly (readonly string[])[],
-) {
+function layoutTable(cursor: PageCursor, columns: readonly TableColumn[], rows: readonly (readonly string[])[]) {
   if (columns.length === 0) throw new LayoutError("a table needs columns");
   const size = STYLE.tableSize;
   const lineHeight = size * STYLE.lineHeight;
   const padX = STYLE.cellPaddingX;
   const padY = STYLE.cellPaddingY;
   const total = columns.reduce((sum, column) => sum + column.width, 0);
-  const widths = columns.map(
-    (column) => (column.width / total) * cursor.contentWidth,
-  );
-  const xs = widths.map(
-    (_, i) => cursor.left + widths.slice(0, i).reduce((a, b) => a + b, 0),
-  );
+  const widths = columns.map((column) => (column.width / total) * cursor.contentWidth);
+  const xs = widths.map((_, i) => cursor.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
 
   const wrap = (cells: readonly string[]): TableRowLines => {
     if (cells.length !== columns.length) {
-      throw new LayoutError(
-        `a row has ${cells.length} cells, the table ${columns.length} columns`,
-      );
+      throw new LayoutError(`a row has ${cells.length} cells, the table ${columns.length} columns`);
     }
-    const lines = cells.map((cell, i) =>
-      breakLines(cell, widths[i]! - 2 * padX, size, cursor.measure),
-    );
+    const lines = cells.map((cell, i) => breakLines(cell, widths[i]! - 2 * padX, size, cursor.measure));
     return {
       cells: lines,
       lineCount: Math.max(1, ...lines.map((l) => l.length)),
@@ -254,12 +217,7 @@ function layoutTable(
   const header = wrap(columns.map((column) => column.header));
   const headerHeight = header.lineCount * lineHeight + 2 * padY;
 
-  const drawRow = (
-    row: TableRowLines,
-    from: number,
-    to: number,
-    isHeader: boolean,
-  ) => {
+  const drawRow = (row: TableRowLines, from: number, to: number, isHeader: boolean) => {
     const height = (to - from) * lineHeight + 2 * padY;
     row.cells.forEach((lines, i) => {
       cursor.op({
@@ -274,14 +232,7 @@ function layoutTable(
       const align = isHeader ? "center" : (columns[i]!.align ?? "left");
       lines.slice(from, to).forEach((line, j) => {
         const top = cursor.y - padY - j * lineHeight;
-        cursor.text(
-          line,
-          xs[i]! + padX,
-          top,
-          size,
-          widths[i]! - 2 * padX,
-          align,
-        );
+        cursor.text(line, xs[i]! + padX, top, size, widths[i]! - 2 * padX, align);
       });
     });
     cursor.y -= height;
@@ -305,8 +256,7 @@ function layoutTable(
       const fitting = Math.floor((cursor.room - 2 * padY) / lineHeight);
       // Keep a row whole when it fits on a fresh page; split only rows taller than a page.
       const fitsFreshPage = needed <= cursor.fullPageRoom - headerHeight;
-      if (fitting < 1 && freshPage)
-        throw new LayoutError("the table header leaves no room for rows");
+      if (fitting < 1 && freshPage) throw new LayoutError("the table header leaves no room for rows");
       if (fitsFreshPage || fitting < 1) {
         freshPage = true;
         cursor.newPage();
@@ -322,16 +272,10 @@ function layoutTable(
   }
 }
 
-function addFooters(
-  pages: LaidOutPage[],
-  spec: DocumentSpec,
-  measure: Measurer,
-) {
+function addFooters(pages: LaidOutPage[], spec: DocumentSpec, measure: Measurer) {
   const size = STYLE.footerSize;
   const idText = spec.footer?.documentId ?? ((id: string) => `文件编号：${id}`);
-  const pageText =
-    spec.footer?.pageNumber ??
-    ((page: number, count: number) => `第 ${page} 页 / 共 ${count} 页`);
+  const pageText = spec.footer?.pageNumber ?? ((page: number, count: number) => `第 ${page} 页 / 共 ${count} 页`);
   const left = STYLE.marginLeft;
   const right = A4.width - STYLE.marginRight;
   const baseline = STYLE.marginBottom / 2 - size / 2;
@@ -364,29 +308,11 @@ function addFooters(
 }
 
 /** Lays out the whole document: title, blocks, page breaks, footers with page x / y. */
-export function layoutDocument(
-  spec: DocumentSpec,
-  measure: Measurer,
-): LaidOutPage[] {
+export function layoutDocument(spec: DocumentSpec, measure: Measurer): LaidOutPage[] {
   const cursor = new PageCursor(measure);
-  layoutLines(
-    cursor,
-    breakLines(spec.title, cursor.contentWidth, STYLE.titleSize, measure),
-    STYLE.titleSize,
-    "center",
-  );
+  layoutLines(cursor, breakLines(spec.title, cursor.contentWidth, STYLE.titleSize, measure), STYLE.titleSize, "center");
   if (spec.subtitle) {
-    layoutLines(
-      cursor,
-      breakLines(
-        spec.subtitle,
-        cursor.contentWidth,
-        STYLE.subtitleSize,
-        measure,
-      ),
-      STYLE.subtitleSize,
-      "center",
-    );
+    layoutLines(cursor, breakLines(spec.subtitle, cursor.contentWidth, STYLE.subtitleSize, measure), STYLE.subtitleSize, "center");
   }
   cursor.y -= STYLE.blockGap;
   for (const block of spec.blocks) {
@@ -399,25 +325,10 @@ export function layoutDocument(
         break;
       case "heading":
         cursor.ensure(STYLE.headingSize * STYLE.lineHeight * 3); // keep a heading with its text
-        layoutLines(
-          cursor,
-          breakLines(
-            block.text,
-            cursor.contentWidth,
-            STYLE.headingSize,
-            measure,
-          ),
-          STYLE.headingSize,
-          "left",
-        );
+        layoutLines(cursor, breakLines(block.text, cursor.contentWidth, STYLE.headingSize, measure), STYLE.headingSize, "left");
         break;
       case "paragraph":
-        layoutLines(
-          cursor,
-          breakLines(block.text, cursor.contentWidth, STYLE.bodySize, measure),
-          STYLE.bodySize,
-          block.align ?? "left",
-        );
+        layoutLines(cursor, breakLines(block.text, cursor.contentWidth, STYLE.bodySize, measure), STYLE.bodySize, block.align ?? "left");
         break;
       case "spacer":
         cursor.y -= block.height;
@@ -434,8 +345,7 @@ export function layoutDocument(
 export function charactersOf(pages: readonly LaidOutPage[]): string {
   const set = new Set<string>();
   for (const page of pages) {
-    for (const op of page.ops)
-      if (op.kind === "text") for (const ch of op.text) set.add(ch);
+    for (const op of page.ops) if (op.kind === "text") for (const ch of op.text) set.add(ch);
   }
   return [...set].sort().join("");
 }

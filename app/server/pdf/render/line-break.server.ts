@@ -8,12 +8,9 @@ export interface Measurer {
   width(text: string, size: number): number;
 }
 
-const WIDE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFE30-\uFE4F\uFF00-\uFFEF]/u;
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFE30-\uFE4F\uFF00-\uFFEF]/u;
 // 禁则 (GB/T 15834 practice): these never start a line …
-const NO_LINE_START = new Set([
-  ..."，。、；：？！）》」』】〕〉’”…—～·%‰℃,.;:?!)]}",
-]);
+const NO_LINE_START = new Set([..."，。、；：？！）》」』】〕〉’”…—～·%‰℃,.;:?!)]}"]);
 // … and these never end one.
 const NO_LINE_END = new Set([..."（《「『【〔〈‘“([{"]);
 
@@ -42,12 +39,7 @@ export function breakUnits(text: string): string[] {
   for (const unit of raw) {
     const first = [...unit][0]!;
     const previous = units[units.length - 1];
-    if (
-      NO_LINE_START.has(first) &&
-      previous !== undefined &&
-      previous !== " " &&
-      !carry
-    ) {
+    if (NO_LINE_START.has(first) && previous !== undefined && previous !== " " && !carry) {
       units[units.length - 1] = previous + unit;
     } else if (unit.length === 1 && NO_LINE_END.has(unit)) {
       carry += unit;
@@ -61,12 +53,7 @@ export function breakUnits(text: string): string[] {
 }
 
 /** Greedy line filling; a unit wider than the line is split per character. */
-export function breakLines(
-  text: string,
-  maxWidth: number,
-  size: number,
-  measure: Measurer,
-): string[] {
+export function breakLines(text: string, maxWidth: number, size: number, measure: Measurer): string[] {
   const lines: string[] = [];
   for (const paragraph of text.replace(/\t/g, " ").split(/\r?\n/)) {
     let line = "";

@@ -8,18 +8,8 @@ import type { DocumentSpec } from "./layout.server.ts";
  * written out here; computing them belongs to the money module.
  */
 
-const BIDDERS: readonly (readonly [
-  name: string,
-  price: string,
-  capitals: string,
-  days: string,
-])[] = [
-  [
-    "某某建设集团有限公司",
-    "12,345,678.90",
-    "壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整",
-    "365",
-  ],
+const BIDDERS: readonly (readonly [name: string, price: string, capitals: string, days: string])[] = [
+  ["某某建设集团有限公司", "12,345,678.90", "壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整", "365"],
   ["华东路桥工程股份有限公司", "11,980,000.00", "壹仟壹佰玖拾捌万元整", "360"],
   [
     "某市第三建筑工程有限责任公司（联合体牵头人）、某某机电安装有限公司（联合体成员）",
@@ -27,12 +17,7 @@ const BIDDERS: readonly (readonly [
     "壹仟贰佰壹拾万零伍佰元零伍分",
     "370",
   ],
-  [
-    "江南市政园林有限公司",
-    "9,876,543.21",
-    "玖佰捌拾柒万陆仟伍佰肆拾叁元贰角壹分",
-    "350",
-  ],
+  ["江南市政园林有限公司", "9,876,543.21", "玖佰捌拾柒万陆仟伍佰肆拾叁元贰角壹分", "350"],
 ];
 
 export interface SampleRecordOptions {
@@ -41,20 +26,11 @@ export interface SampleRecordOptions {
   repeat?: number;
 }
 
-export function sampleRecordSpec(
-  options: SampleRecordOptions = {},
-): DocumentSpec {
+export function sampleRecordSpec(options: SampleRecordOptions = {}): DocumentSpec {
   const repeat = options.repeat ?? 1;
   const rows = Array.from({ length: repeat }, () => BIDDERS)
     .flat()
-    .map(([name, price, capitals, days], i) => [
-      String(i + 1),
-      name,
-      price,
-      capitals,
-      days,
-      i === 2 ? "联合体投标" : "",
-    ]);
+    .map(([name, price, capitals, days], i) => [String(i + 1), name, price, capitals, days, i === 2 ? "联合体投标" : ""]);
   return {
     documentId: options.documentId ?? "KBJL-2025-000123",
     title: "开标记录表",
@@ -102,15 +78,11 @@ export function sampleRecordSpec(
   };
 }
 
-export function renderSampleRecord(
-  options: SampleRecordOptions = {},
-): Promise<Uint8Array> {
+export function renderSampleRecord(options: SampleRecordOptions = {}): Promise<Uint8Array> {
   return renderDocument(sampleRecordSpec(options));
 }
 
 /** The same record as an unsaved pdf-lib document, for signing in place before the first save. */
-export function buildSampleRecord(
-  options: SampleRecordOptions = {},
-): Promise<BuiltDocument> {
+export function buildSampleRecord(options: SampleRecordOptions = {}): Promise<BuiltDocument> {
   return buildDocument(sampleRecordSpec(options));
 }

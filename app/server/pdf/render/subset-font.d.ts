@@ -7,9 +7,5 @@ declare module "subset-font" {
     keepFeatures?: string[];
     noHinting?: boolean;
   }
-  export default function subsetFont(
-    font: Uint8Array,
-    text: string,
-    options?: SubsetFontOptions,
-  ): Promise<Uint8Array>;
+  export default function subsetFont(font: Uint8Array, text: string, options?: SubsetFontOptions): Promise<Uint8Array>;
 }

@@ -23,8 +23,7 @@ export class ByteRangeError extends Error {
   override name = "ByteRangeError";
 }
 
-const latin1 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes).toString("latin1");
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
 
 export interface PlaceholderLocation {
   /** Offset of the "[" of the ByteRange placeholder. */
@@ -41,8 +40,7 @@ export interface PlaceholderLocation {
 export function findByteRangePlaceholder(pdf: Uint8Array): PlaceholderLocation {
   const text = latin1(pdf);
   const first = text.indexOf(BYTE_RANGE_PLACEHOLDER);
-  if (first < 0)
-    throw new ByteRangeError("no ByteRange placeholder in the PDF");
+  if (first < 0) throw new ByteRangeError("no ByteRange placeholder in the PDF");
   if (text.indexOf(BYTE_RANGE_PLACEHOLDER, first + 1) >= 0) {
     throw new ByteRangeError("more than one ByteRange placeholder in the PDF");
   }
@@ -54,11 +52,8 @@ export function findByteRangePlaceholder(pdf: Uint8Array): PlaceholderLocation {
   }
   const contentsStart = text.indexOf("<", contentsKey);
   const contentsClose = text.indexOf(">", contentsStart);
-  if (contentsStart < 0 || contentsClose < 0)
-    throw new ByteRangeError("/Contents is not a hex string");
-  if (
-    !/^\s*$/.test(text.slice(contentsKey + "/Contents".length, contentsStart))
-  ) {
+  if (contentsStart < 0 || contentsClose < 0) throw new ByteRangeError("/Contents is not a hex string");
+  if (!/^\s*$/.test(text.slice(contentsKey + "/Contents".length, contentsStart))) {
     throw new ByteRangeError("/Contents is not a hex string");
   }
   if (!/^0*$/.test(text.slice(contentsStart + 1, contentsClose))) {
@@ -72,29 +67,17 @@ export function findByteRangePlaceholder(pdf: Uint8Array): PlaceholderLocation {
   };
 }
 
-export function computeByteRange(
-  pdfLength: number,
-  contents: { contentsStart: number; contentsEnd: number },
-): ByteRange {
+export function computeByteRange(pdfLength: number, contents: { contentsStart: number; contentsEnd: number }): ByteRange {
   if (contents.contentsStart <= 0 || contents.contentsEnd > pdfLength) {
     throw new ByteRangeError("contents gap lies outside the file");
   }
-  return [
-    0,
-    contents.contentsStart,
-    contents.contentsEnd,
-    pdfLength - contents.contentsEnd,
-  ];
+  return [0, contents.contentsStart, contents.contentsEnd, pdfLength - contents.contentsEnd];
 }
 
 /** "[0 a b c]" padded with spaces to `width` so no byte after it moves. */
-export function formatByteRange(
-  byteRange: ByteRange,
-  width = BYTE_RANGE_PLACEHOLDER.length,
-): string {
+export function formatByteRange(byteRange: ByteRange, width = BYTE_RANGE_PLACEHOLDER.length): string {
   const text = `[${byteRange.join(" ")}]`;
-  if (text.length > width)
-    throw new ByteRangeError(`ByteRange ${text} does not fit ${width} bytes`);
+  if (text.length > width) throw new ByteRangeError(`ByteRange ${text} does not fit ${width} bytes`);
   return text.padEnd(width, " ");
 }
 
@@ -109,18 +92,12 @@ export function fillByteRange(
   const byteRange = computeByteRange(pdf.length, location);
   const out = Uint8Array.from(pdf);
   const width = location.byteRangeEnd - location.byteRangeStart;
-  out.set(
-    Buffer.from(formatByteRange(byteRange, width), "latin1"),
-    location.byteRangeStart,
-  );
+  out.set(Buffer.from(formatByteRange(byteRange, width), "latin1"), location.byteRangeStart);
   return { pdf: out, byteRange };
 }
 
 /** Problems that make a ByteRange unusable; empty when it is well formed for this file. */
-export function byteRangeProblems(
-  pdf: Uint8Array,
-  byteRange: ByteRange,
-): string[] {
+export function byteRangeProblems(pdf: Uint8Array, byteRange: ByteRange): string[] {
   const [a, b, c, d] = byteRange;
   const problems: string[] = [];
   if (![a, b, c, d].every((n) => Number.isSafeInteger(n) && n >= 0)) {
@@ -128,14 +105,12 @@ export function byteRangeProblems(
   }
   if (a !== 0) problems.push("ByteRange does not start at offset 0");
   if (b >= c) problems.push("ByteRange ranges overlap or are out of order");
-  if (c + d > pdf.length)
-    problems.push("ByteRange runs past the end of the file");
+  if (c + d > pdf.length) problems.push("ByteRange runs past the end of the file");
   if (problems.length > 0) return problems;
   // The gap must be exactly the /Contents hex string, or bytes that change the meaning of the
   // document could hide in it unsigned.
   const gap = latin1(pdf.subarray(b, c));
-  if (!/^<[0-9A-Fa-f\s]*>$/.test(gap))
-    problems.push("the unsigned gap is not exactly a hex string");
+  if (!/^<[0-9A-Fa-f\s]*>$/.test(gap)) problems.push("the unsigned gap is not exactly a hex string");
   return problems;
 }
 
@@ -146,31 +121,21 @@ export function signedBytes(pdf: Uint8Array, byteRange: ByteRange): Uint8Array {
 }
 
 /** A copy of `pdf` with `cmsDer` written as hex into the gap, padded with zeros. */
-export function embedSignatureHex(
-  pdf: Uint8Array,
-  byteRange: ByteRange,
-  cmsDer: Uint8Array,
-): Uint8Array {
+export function embedSignatureHex(pdf: Uint8Array, byteRange: ByteRange, cmsDer: Uint8Array): Uint8Array {
   const [, b, c] = byteRange;
   const capacity = c - b - 2;
   const hex = Buffer.from(cmsDer).toString("hex").toUpperCase();
   if (hex.length > capacity) {
-    throw new ByteRangeError(
-      `signature needs ${hex.length / 2} bytes, /Contents holds ${capacity / 2}`,
-    );
+    throw new ByteRangeError(`signature needs ${hex.length / 2} bytes, /Contents holds ${capacity / 2}`);
   }
-  if (pdf[b] !== 0x3c || pdf[c - 1] !== 0x3e)
-    throw new ByteRangeError("gap is not a hex string");
+  if (pdf[b] !== 0x3c || pdf[c - 1] !== 0x3e) throw new ByteRangeError("gap is not a hex string");
   const out = Uint8Array.from(pdf);
   out.set(Buffer.from(hex.padEnd(capacity, "0"), "latin1"), b + 1);
   return out;
 }
 
 /** The hex string in the gap, decoded (zero padding included). */
-export function readContents(
-  pdf: Uint8Array,
-  byteRange: ByteRange,
-): Uint8Array {
+export function readContents(pdf: Uint8Array, byteRange: ByteRange): Uint8Array {
   const [, b, c] = byteRange;
   const hex = latin1(pdf.subarray(b + 1, c - 1)).replace(/\s+/g, "");
   return new Uint8Array(Buffer.from(hex.length % 2 ? `${hex}0` : hex, "hex"));
@@ -204,16 +169,10 @@ export function scanByteRanges(pdf: Uint8Array): ScannedSignature[] {
 export function findPendingSignature(pdf: Uint8Array): ByteRange {
   const pending = scanByteRanges(pdf).filter(({ byteRange }) => {
     const [, b, c, d] = byteRange;
-    return (
-      c + d === pdf.length &&
-      byteRangeProblems(pdf, byteRange).length === 0 &&
-      /^<0+>$/.test(latin1(pdf.subarray(b, c)))
-    );
+    return c + d === pdf.length && byteRangeProblems(pdf, byteRange).length === 0 && /^<0+>$/.test(latin1(pdf.subarray(b, c)));
   });
   if (pending.length !== 1) {
-    throw new ByteRangeError(
-      `expected one prepared, unsigned signature; found ${pending.length}`,
-    );
+    throw new ByteRangeError(`expected one prepared, unsigned signature; found ${pending.length}`);
   }
   return pending[0]!.byteRange;
 }

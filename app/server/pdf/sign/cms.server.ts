@@ -55,9 +55,7 @@ export interface IssuerAndSerialNumber {
  * Issuer and serial copied byte for byte from the certificate: a re-encoded Name can differ
  * (string types, attribute order) and then no verifier finds the signer (RFC 5652 §10.2.4).
  */
-export function issuerAndSerialNumberOf(
-  certificateDer: Uint8Array,
-): IssuerAndSerialNumber {
+export function issuerAndSerialNumberOf(certificateDer: Uint8Array): IssuerAndSerialNumber {
   const certificate = expectTag(readNode(certificateDer), 0x30, "Certificate");
   const tbs = expectTag(childrenOf(certificate)[0], 0x30, "TBSCertificate");
   const fields = childrenOf(tbs);
@@ -77,13 +75,9 @@ export interface SignedAttributesInput {
  * The signed attributes as the DER `SET OF Attribute` (tag 0x31): the exact bytes the signer
  * signs (RFC 5652 §5.4). In the SignerInfo the same content carries the tag [0] IMPLICIT.
  */
-export function buildSignedAttributes(
-  input: SignedAttributesInput,
-): Uint8Array {
-  if (input.documentDigest.length !== 32)
-    throw new DerError("documentDigest must be SHA-256");
-  const attribute = (oid: string, value: Uint8Array) =>
-    sequence(objectIdentifier(oid), setOf([value]));
+export function buildSignedAttributes(input: SignedAttributesInput): Uint8Array {
+  if (input.documentDigest.length !== 32) throw new DerError("documentDigest must be SHA-256");
+  const attribute = (oid: string, value: Uint8Array) => sequence(objectIdentifier(oid), setOf([value]));
   // RFC 5035 §5.4.1.1: ESSCertIDv2.hashAlgorithm DEFAULT id-sha256, and DER never encodes a
   // DEFAULT value, so it is left out. issuerSerial is OPTIONAL and left out as well: the hash
   // already binds the certificate, and the CAdES baseline treats it only as a hint.
@@ -179,8 +173,7 @@ function parseAttributes(node: DerNode): ParsedAttribute[] {
 function parseSignerInfo(node: DerNode): ParsedSignerInfo {
   const fields = childrenOf(expectTag(node, 0x30, "SignerInfo"));
   let i = 0;
-  const version =
-    expectTag(fields[i++], 0x02, "SignerInfo.version").value[0] ?? -1;
+  const version = expectTag(fields[i++], 0x02, "SignerInfo.version").value[0] ?? -1;
   const sid = fields[i++];
   let issuerAndSerialNumber: IssuerAndSerialNumber | null = null;
   if (sid?.tag === 0x30) {
@@ -190,9 +183,7 @@ function parseSignerInfo(node: DerNode): ParsedSignerInfo {
       serialNumberDer: expectTag(serial, 0x02, "sid.serialNumber").der,
     };
   }
-  const digestAlgorithm = decodeObjectIdentifier(
-    childrenOf(expectTag(fields[i++], 0x30, "digestAlgorithm"))[0]!,
-  );
+  const digestAlgorithm = decodeObjectIdentifier(childrenOf(expectTag(fields[i++], 0x30, "digestAlgorithm"))[0]!);
   let signedAttributesDer: Uint8Array | null = null;
   let signedAttributes: ParsedAttribute[] = [];
   if (fields[i]?.tag === 0xa0) {
@@ -201,9 +192,7 @@ function parseSignerInfo(node: DerNode): ParsedSignerInfo {
     signedAttributesDer[0] = 0x31; // RFC 5652 §5.4: the signature covers the SET OF encoding
     signedAttributes = parseAttributes(readNode(signedAttributesDer));
   }
-  const signatureAlgorithm = decodeObjectIdentifier(
-    childrenOf(expectTag(fields[i++], 0x30, "signatureAlgorithm"))[0]!,
-  );
+  const signatureAlgorithm = decodeObjectIdentifier(childrenOf(expectTag(fields[i++], 0x30, "signatureAlgorithm"))[0]!);
   const signature = expectTag(fields[i++], 0x04, "signature").value;
   const unsigned = fields[i]?.tag === 0xa1 ? parseAttributes(fields[i]!) : [];
   return {
@@ -220,32 +209,20 @@ function parseSignerInfo(node: DerNode): ParsedSignerInfo {
 
 /** Parses a DER ContentInfo holding SignedData; trailing bytes (the zero padding) are ignored. */
 export function parseSignedData(contentInfoDer: Uint8Array): ParsedSignedData {
-  const contentInfo = childrenOf(
-    expectTag(readNode(contentInfoDer), 0x30, "ContentInfo"),
-  );
-  const contentType = decodeObjectIdentifier(
-    expectTag(contentInfo[0], 0x06, "contentType"),
-  );
-  if (contentType !== OID.signedData)
-    throw new DerError(`not SignedData: ${contentType}`);
+  const contentInfo = childrenOf(expectTag(readNode(contentInfoDer), 0x30, "ContentInfo"));
+  const contentType = decodeObjectIdentifier(expectTag(contentInfo[0], 0x06, "contentType"));
+  if (contentType !== OID.signedData) throw new DerError(`not SignedData: ${contentType}`);
   const explicit = expectTag(contentInfo[1], 0xa0, "content");
-  const fields = childrenOf(
-    expectTag(childrenOf(explicit)[0], 0x30, "SignedData"),
-  );
+  const fields = childrenOf(expectTag(childrenOf(explicit)[0], 0x30, "SignedData"));
   let i = 1; // skip version
-  const digestAlgorithms = childrenOf(
-    expectTag(fields[i++], 0x31, "digestAlgorithms"),
-  ).map((alg) => decodeObjectIdentifier(childrenOf(alg)[0]!));
+  const digestAlgorithms = childrenOf(expectTag(fields[i++], 0x31, "digestAlgorithms")).map((alg) =>
+    decodeObjectIdentifier(childrenOf(alg)[0]!),
+  );
   const encap = childrenOf(expectTag(fields[i++], 0x30, "encapContentInfo"));
-  const encapsulatedContentType = decodeObjectIdentifier(
-    expectTag(encap[0], 0x06, "eContentType"),
-  );
-  const certificatesDer =
-    fields[i]?.tag === 0xa0 ? childrenOf(fields[i++]!).map((c) => c.der) : [];
+  const encapsulatedContentType = decodeObjectIdentifier(expectTag(encap[0], 0x06, "eContentType"));
+  const certificatesDer = fields[i]?.tag === 0xa0 ? childrenOf(fields[i++]!).map((c) => c.der) : [];
   if (fields[i]?.tag === 0xa1) i++; // crls
-  const signerInfos = childrenOf(expectTag(fields[i], 0x31, "signerInfos")).map(
-    parseSignerInfo,
-  );
+  const signerInfos = childrenOf(expectTag(fields[i], 0x31, "signerInfos")).map(parseSignerInfo);
   return {
     digestAlgorithms,
     encapsulatedContentType,

@@ -35,8 +35,7 @@ export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   return concatBytes([Uint8Array.of(tag), encodeLength(value.length), value]);
 }
 
-export const sequence = (...items: Uint8Array[]): Uint8Array =>
-  tlv(0x30, ...items);
+export const sequence = (...items: Uint8Array[]): Uint8Array => tlv(0x30, ...items);
 
 /** SET OF in DER: elements sorted by their encodings (X.690 §11.6). */
 export function setOf(items: readonly Uint8Array[], tag = 0x31): Uint8Array {
@@ -60,26 +59,19 @@ export function objectIdentifier(dotted: string): Uint8Array {
     return BigInt(arc);
   });
   const [first, second, ...rest] = arcs;
-  if (first === undefined || second === undefined)
-    throw new DerError(`bad OID ${dotted}`);
+  if (first === undefined || second === undefined) throw new DerError(`bad OID ${dotted}`);
   const body: number[] = [];
   for (const arc of [first * 40n + second, ...rest]) {
     const chunk: number[] = [Number(arc & 0x7fn)];
-    for (let n = arc >> 7n; n > 0n; n >>= 7n)
-      chunk.unshift(Number(n & 0x7fn) | 0x80);
+    for (let n = arc >> 7n; n > 0n; n >>= 7n) chunk.unshift(Number(n & 0x7fn) | 0x80);
     body.push(...chunk);
   }
   return tlv(0x06, Uint8Array.from(body));
 }
 
 /** An AlgorithmIdentifier; `nullParameters` where the algorithm's RFC asks for NULL. */
-export function algorithmIdentifier(
-  oid: string,
-  nullParameters = false,
-): Uint8Array {
-  return nullParameters
-    ? sequence(objectIdentifier(oid), derNull())
-    : sequence(objectIdentifier(oid));
+export function algorithmIdentifier(oid: string, nullParameters = false): Uint8Array {
+  return nullParameters ? sequence(objectIdentifier(oid), derNull()) : sequence(objectIdentifier(oid));
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -110,10 +102,8 @@ export interface DerNode {
 export function readNode(buffer: Uint8Array, offset = 0): DerNode {
   const tag = buffer[offset];
   const first = buffer[offset + 1];
-  if (tag === undefined || first === undefined)
-    throw new DerError("truncated DER");
-  if ((tag & 0x1f) === 0x1f)
-    throw new DerError("multi-byte tags are not supported");
+  if (tag === undefined || first === undefined) throw new DerError("truncated DER");
+  if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
   let length: number;
   let header: number;
   if (first < 0x80) {
@@ -133,8 +123,7 @@ export function readNode(buffer: Uint8Array, offset = 0): DerNode {
     header = 2 + count;
   }
   const end = offset + header + length;
-  if (end > buffer.length)
-    throw new DerError("DER value runs past the end of its buffer");
+  if (end > buffer.length) throw new DerError("DER value runs past the end of its buffer");
   return {
     tag,
     der: buffer.subarray(offset, end),
@@ -144,8 +133,7 @@ export function readNode(buffer: Uint8Array, offset = 0): DerNode {
 
 /** The nodes inside a constructed node's value. */
 export function childrenOf(node: DerNode): DerNode[] {
-  if ((node.tag & 0x20) === 0)
-    throw new DerError(`tag 0x${node.tag.toString(16)} is primitive`);
+  if ((node.tag & 0x20) === 0) throw new DerError(`tag 0x${node.tag.toString(16)} is primitive`);
   const out: DerNode[] = [];
   for (let offset = 0; offset < node.value.length;) {
     const child = readNode(node.value, offset);
@@ -155,16 +143,10 @@ export function childrenOf(node: DerNode): DerNode[] {
   return out;
 }
 
-export function expectTag(
-  node: DerNode | undefined,
-  tag: number,
-  what: string,
-): DerNode {
+export function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
   if (!node || node.tag !== tag) {
     const got = node ? `0x${node.tag.toString(16)}` : "nothing";
-    throw new DerError(
-      `${what}: expected tag 0x${tag.toString(16)}, got ${got}`,
-    );
+    throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, got ${got}`);
   }
   return node;
 }

@@ -10,10 +10,8 @@ export class IncrementalUpdateError extends Error {
   override name = "IncrementalUpdateError";
 }
 
-const latin1 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes).toString("latin1");
-const ascii = (text: string): Uint8Array =>
-  new Uint8Array(Buffer.from(text, "latin1"));
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
+const ascii = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "latin1"));
 
 export interface IndirectObjectBody {
   objectNumber: number;
@@ -36,13 +34,9 @@ export interface UpdateTrailer {
 export function lastStartXref(pdf: Uint8Array): number {
   const tail = latin1(pdf.subarray(Math.max(0, pdf.length - 1024)));
   const match = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  if (!match)
-    throw new IncrementalUpdateError(
-      "the file does not end with startxref … %%EOF",
-    );
+  if (!match) throw new IncrementalUpdateError("the file does not end with startxref … %%EOF");
   const offset = Number(match[1]);
-  if (offset >= pdf.length)
-    throw new IncrementalUpdateError("startxref points past the end");
+  if (offset >= pdf.length) throw new IncrementalUpdateError("startxref points past the end");
   return offset;
 }
 
@@ -54,9 +48,7 @@ export function lastStartXref(pdf: Uint8Array): number {
 export function assertClassicXref(pdf: Uint8Array): number {
   const offset = lastStartXref(pdf);
   if (latin1(pdf.subarray(offset, offset + 4)) !== "xref") {
-    throw new IncrementalUpdateError(
-      "the newest cross-reference section is a stream; save the PDF with useObjectStreams: false",
-    );
+    throw new IncrementalUpdateError("the newest cross-reference section is a stream; save the PDF with useObjectStreams: false");
   }
   return offset;
 }
@@ -66,31 +58,23 @@ export function lastTrailerSize(pdf: Uint8Array): number {
   const text = latin1(pdf.subarray(assertClassicXref(pdf)));
   const trailer = text.indexOf("trailer");
   const match = /\/Size\s+(\d+)/.exec(text.slice(trailer));
-  if (trailer < 0 || !match)
-    throw new IncrementalUpdateError("no /Size in the newest trailer");
+  if (trailer < 0 || !match) throw new IncrementalUpdateError("no /Size in the newest trailer");
   return Number(match[1]);
 }
 
-function xrefSubsections(
-  entries: readonly { objectNumber: number; line: string }[],
-): string {
+function xrefSubsections(entries: readonly { objectNumber: number; line: string }[]): string {
   const sorted = [...entries].sort((a, b) => a.objectNumber - b.objectNumber);
   const out: string[] = [];
   let run: typeof sorted = [];
   const flush = () => {
     if (run.length === 0) return;
-    out.push(
-      `${run[0]!.objectNumber} ${run.length}\n`,
-      ...run.map((e) => e.line),
-    );
+    out.push(`${run[0]!.objectNumber} ${run.length}\n`, ...run.map((e) => e.line));
     run = [];
   };
   for (const entry of sorted) {
     const last = run[run.length - 1];
     if (last && entry.objectNumber === last.objectNumber) {
-      throw new IncrementalUpdateError(
-        `object ${entry.objectNumber} written twice`,
-      );
+      throw new IncrementalUpdateError(`object ${entry.objectNumber} written twice`);
     }
     if (last && entry.objectNumber !== last.objectNumber + 1) flush();
     run.push(entry);
@@ -100,14 +84,9 @@ function xrefSubsections(
 }
 
 /** Appends `objects` as one incremental update; the first `pdf.length` bytes are unchanged. */
-export function appendIncrementalUpdate(
-  pdf: Uint8Array,
-  objects: readonly IndirectObjectBody[],
-  trailer: UpdateTrailer,
-): Uint8Array {
+export function appendIncrementalUpdate(pdf: Uint8Array, objects: readonly IndirectObjectBody[], trailer: UpdateTrailer): Uint8Array {
   const prev = assertClassicXref(pdf);
-  if (objects.length === 0)
-    throw new IncrementalUpdateError("nothing to append");
+  if (objects.length === 0) throw new IncrementalUpdateError("nothing to append");
   const parts: Uint8Array[] = [pdf];
   let length = pdf.length;
   const push = (bytes: Uint8Array) => {
@@ -121,9 +100,7 @@ export function appendIncrementalUpdate(
   const entries: { objectNumber: number; line: string }[] = [];
   for (const object of objects) {
     if (object.objectNumber <= 0 || object.objectNumber >= trailer.size) {
-      throw new IncrementalUpdateError(
-        `object number ${object.objectNumber} outside 1..${trailer.size - 1}`,
-      );
+      throw new IncrementalUpdateError(`object number ${object.objectNumber} outside 1..${trailer.size - 1}`);
     }
     // Each entry is exactly 20 bytes: 10-digit offset, 5-digit generation, "n", two-byte EOL.
     const offset = String(length).padStart(10, "0");
@@ -145,11 +122,6 @@ export function appendIncrementalUpdate(
     trailer.id ? `/ID ${trailer.id}` : "",
     `/Prev ${prev}`,
   ].filter(Boolean);
-  push(
-    ascii(
-      `xref\n${xrefSubsections(entries)}trailer\n<<\n${trailerEntries.join("\n")}\n>>\n` +
-        `startxref\n${xrefOffset}\n%%EOF\n`,
-    ),
-  );
+  push(ascii(`xref\n${xrefSubsections(entries)}trailer\n<<\n${trailerEntries.join("\n")}\n>>\n` + `startxref\n${xrefOffset}\n%%EOF\n`));
   return concatBytes(parts);
 }

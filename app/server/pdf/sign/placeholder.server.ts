@@ -1,23 +1,7 @@
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFInvalidObject,
-  PDFName,
-  PDFNumber,
-  PDFRef,
-  PDFString,
-  PDFHexString,
-} from "pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFInvalidObject, PDFName, PDFNumber, PDFRef, PDFString, PDFHexString } from "pdf-lib";
 import type { PDFObject } from "pdf-lib";
-import {
-  BYTE_RANGE_PLACEHOLDER,
-  SIGNATURE_CONTENTS_BYTES,
-} from "./byte-range.server.ts";
-import {
-  appendIncrementalUpdate,
-  lastTrailerSize,
-} from "./incremental.server.ts";
+import { BYTE_RANGE_PLACEHOLDER, SIGNATURE_CONTENTS_BYTES } from "./byte-range.server.ts";
+import { appendIncrementalUpdate, lastTrailerSize } from "./incremental.server.ts";
 import type { IndirectObjectBody } from "./incremental.server.ts";
 
 /**
@@ -69,16 +53,13 @@ function textString(text: string): string {
 }
 
 function pdfDate(date: Date): string {
-  if (Number.isNaN(date.getTime()))
-    throw new SignatureFieldError("signingTime is not a valid date");
+  if (Number.isNaN(date.getTime())) throw new SignatureFieldError("signingTime is not a valid date");
   const iso = date.toISOString(); // 2025-06-18T09:30:00.000Z
   return `(D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z)`;
 }
 
 /** The signature dictionary with an unfilled ByteRange and all-zero /Contents. */
-export function signatureDictionary(
-  options: SignaturePlaceholderOptions,
-): Uint8Array {
+export function signatureDictionary(options: SignaturePlaceholderOptions): Uint8Array {
   const entries = [
     "/Type /Sig",
     "/Filter /Adobe.PPKLite",
@@ -90,9 +71,7 @@ export function signatureDictionary(
     `/Name ${textString(options.signerName)}`,
     `/Reason ${textString(options.reason)}`,
     `/Location ${textString(options.location)}`,
-    options.contactInfo
-      ? `/ContactInfo ${textString(options.contactInfo)}`
-      : "",
+    options.contactInfo ? `/ContactInfo ${textString(options.contactInfo)}` : "",
     "/Prop_Build << /App << /Name /bidhall >> >>",
   ].filter(Boolean);
   return new Uint8Array(Buffer.from(`<<\n${entries.join("\n")}\n>>`, "latin1"));
@@ -100,21 +79,15 @@ export function signatureDictionary(
 
 function assertFieldName(doc: PDFDocument, fieldName: string): void {
   if (!FIELD_NAME.test(fieldName)) {
-    throw new SignatureFieldError(
-      `field name "${fieldName}" must match ${FIELD_NAME}`,
-    );
+    throw new SignatureFieldError(`field name "${fieldName}" must match ${FIELD_NAME}`);
   }
   if (fieldNames(doc).includes(fieldName)) {
-    throw new SignatureFieldError(
-      `the document already has a field named "${fieldName}"`,
-    );
+    throw new SignatureFieldError(`the document already has a field named "${fieldName}"`);
   }
 }
 
 function decodeName(value: PDFObject | undefined): string | null {
-  return value instanceof PDFString || value instanceof PDFHexString
-    ? value.decodeText()
-    : null;
+  return value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : null;
 }
 
 /** Fully qualified names of every form field (§12.7.3.2), signature fields included. */
@@ -128,8 +101,7 @@ export function fieldNames(doc: PDFDocument): string[] {
       const field = array.lookupMaybe(i, PDFDict);
       if (!field) continue;
       const partial = decodeName(field.get(PDFName.of("T")));
-      const name =
-        partial === null ? prefix : prefix ? `${prefix}.${partial}` : partial;
+      const name = partial === null ? prefix : prefix ? `${prefix}.${partial}` : partial;
       const kids = field.lookupMaybe(PDFName.of("Kids"), PDFArray);
       if (kids) walk(kids, name, depth + 1);
       if (partial !== null) names.push(name);
@@ -142,19 +114,11 @@ export function fieldNames(doc: PDFDocument): string[] {
 function pageRef(doc: PDFDocument, pageIndex = 0) {
   const pages = doc.getPages();
   const page = pages[pageIndex];
-  if (!page)
-    throw new SignatureFieldError(
-      `no page ${pageIndex} (the document has ${pages.length})`,
-    );
+  if (!page) throw new SignatureFieldError(`no page ${pageIndex} (the document has ${pages.length})`);
   return page;
 }
 
-function widgetDictionary(
-  doc: PDFDocument,
-  signatureRef: PDFRef,
-  page: PDFRef,
-  fieldName: string,
-) {
+function widgetDictionary(doc: PDFDocument, signatureRef: PDFRef, page: PDFRef, fieldName: string) {
   // An invisible signature: a zero-size widget needs no appearance stream (ISO 32000-2 §12.5.5).
   return doc.context.obj({
     Type: "Annot",
@@ -173,18 +137,11 @@ function widgetDictionary(
  * `useObjectStreams: false` (the dictionary is registered raw, so it stays out of object streams
  * either way, but later incremental updates need a classic xref table).
  */
-export function addSignaturePlaceholder(
-  doc: PDFDocument,
-  options: SignaturePlaceholderOptions,
-): void {
+export function addSignaturePlaceholder(doc: PDFDocument, options: SignaturePlaceholderOptions): void {
   assertFieldName(doc, options.fieldName);
   const page = pageRef(doc, options.pageIndex);
-  const signatureRef = doc.context.register(
-    PDFInvalidObject.of(signatureDictionary(options)),
-  );
-  const widgetRef = doc.context.register(
-    widgetDictionary(doc, signatureRef, page.ref, options.fieldName),
-  );
+  const signatureRef = doc.context.register(PDFInvalidObject.of(signatureDictionary(options)));
+  const widgetRef = doc.context.register(widgetDictionary(doc, signatureRef, page.ref, options.fieldName));
 
   const annots = page.node.lookupMaybe(PDFName.of("Annots"), PDFArray);
   if (annots) annots.push(widgetRef);
@@ -198,12 +155,8 @@ export function addSignaturePlaceholder(
   const fields = acroForm.lookupMaybe(PDFName.of("Fields"), PDFArray);
   if (fields) fields.push(widgetRef);
   else acroForm.set(PDFName.of("Fields"), doc.context.obj([widgetRef]));
-  const flags =
-    acroForm.lookupMaybe(PDFName.of("SigFlags"), PDFNumber)?.asNumber() ?? 0;
-  acroForm.set(
-    PDFName.of("SigFlags"),
-    PDFNumber.of(flags | SIG_FLAGS_SIGNATURES_EXIST_APPEND_ONLY),
-  );
+  const flags = acroForm.lookupMaybe(PDFName.of("SigFlags"), PDFNumber)?.asNumber() ?? 0;
+  acroForm.set(PDFName.of("SigFlags"), PDFNumber.of(flags | SIG_FLAGS_SIGNATURES_EXIST_APPEND_ONLY));
 }
 
 function serialize(object: PDFObject): Uint8Array {
@@ -217,17 +170,12 @@ function serialize(object: PDFObject): Uint8Array {
  * changed objects (page or its /Annots array, /AcroForm or its /Fields array, or the catalog
  * when there was no form) are written again under their own numbers after the original bytes.
  */
-export async function appendSignaturePlaceholder(
-  pdf: Uint8Array,
-  options: SignaturePlaceholderOptions,
-): Promise<Uint8Array> {
+export async function appendSignaturePlaceholder(pdf: Uint8Array, options: SignaturePlaceholderOptions): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const { context } = doc;
-  if (context.trailerInfo.Encrypt)
-    throw new SignatureFieldError("encrypted PDFs are not supported");
+  if (context.trailerInfo.Encrypt) throw new SignatureFieldError("encrypted PDFs are not supported");
   const root = context.trailerInfo.Root;
-  if (!(root instanceof PDFRef))
-    throw new SignatureFieldError("the trailer has no /Root reference");
+  if (!(root instanceof PDFRef)) throw new SignatureFieldError("the trailer has no /Root reference");
   assertFieldName(doc, options.fieldName);
   const page = pageRef(doc, options.pageIndex);
 
@@ -243,10 +191,7 @@ export async function appendSignaturePlaceholder(
     });
   };
   write(signatureRef, signatureDictionary(options));
-  write(
-    widgetRef,
-    serialize(widgetDictionary(doc, signatureRef, page.ref, options.fieldName)),
-  );
+  write(widgetRef, serialize(widgetDictionary(doc, signatureRef, page.ref, options.fieldName)));
 
   // The page's /Annots: an indirect array is rewritten on its own, otherwise the page is.
   const annotsEntry = page.node.get(PDFName.of("Annots"));
@@ -270,8 +215,7 @@ export async function appendSignaturePlaceholder(
     acroForm = context.lookup(acroFormEntry, PDFDict);
   } else {
     acroFormRef = PDFRef.of(next++);
-    acroForm =
-      acroFormEntry instanceof PDFDict ? acroFormEntry : context.obj({});
+    acroForm = acroFormEntry instanceof PDFDict ? acroFormEntry : context.obj({});
     doc.catalog.set(PDFName.of("AcroForm"), acroFormRef);
     write(root, serialize(doc.catalog));
   }
@@ -285,12 +229,8 @@ export async function appendSignaturePlaceholder(
   } else {
     acroForm.set(PDFName.of("Fields"), context.obj([widgetRef]));
   }
-  const flags =
-    acroForm.lookupMaybe(PDFName.of("SigFlags"), PDFNumber)?.asNumber() ?? 0;
-  acroForm.set(
-    PDFName.of("SigFlags"),
-    PDFNumber.of(flags | SIG_FLAGS_SIGNATURES_EXIST_APPEND_ONLY),
-  );
+  const flags = acroForm.lookupMaybe(PDFName.of("SigFlags"), PDFNumber)?.asNumber() ?? 0;
+  acroForm.set(PDFName.of("SigFlags"), PDFNumber.of(flags | SIG_FLAGS_SIGNATURES_EXIST_APPEND_ONLY));
   write(acroFormRef, serialize(acroForm));
 
   const { Info, ID } = context.trailerInfo;
@@ -298,9 +238,6 @@ export async function appendSignaturePlaceholder(
     size: next,
     root: root.toString(),
     info: Info instanceof PDFRef ? Info.toString() : undefined,
-    id:
-      ID instanceof PDFArray
-        ? Buffer.from(serialize(ID)).toString("latin1")
-        : undefined,
+    id: ID instanceof PDFArray ? Buffer.from(serialize(ID)).toString("latin1") : undefined,
   });
 }

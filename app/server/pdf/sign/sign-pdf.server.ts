@@ -1,22 +1,9 @@
 import { X509Certificate, constants, verify } from "node:crypto";
 import { PDFDocument } from "pdf-lib";
-import {
-  embedSignatureHex,
-  fillByteRange,
-  findByteRangePlaceholder,
-  findPendingSignature,
-  signedBytes,
-} from "./byte-range.server.ts";
+import { embedSignatureHex, fillByteRange, findByteRangePlaceholder, findPendingSignature, signedBytes } from "./byte-range.server.ts";
 import type { ByteRange } from "./byte-range.server.ts";
-import {
-  buildSignedAttributes,
-  buildSignedData,
-  sha256,
-} from "./cms.server.ts";
-import {
-  addSignaturePlaceholder,
-  appendSignaturePlaceholder,
-} from "./placeholder.server.ts";
+import { buildSignedAttributes, buildSignedData, sha256 } from "./cms.server.ts";
+import { addSignaturePlaceholder, appendSignaturePlaceholder } from "./placeholder.server.ts";
 import type { SignaturePlaceholderOptions } from "./placeholder.server.ts";
 import type { Signer } from "./signer.server.ts";
 
@@ -68,10 +55,7 @@ export async function preparePdfSignature(
   } else {
     withPlaceholder = await appendSignaturePlaceholder(pdf, options);
   }
-  const { pdf: prepared, byteRange } = fillByteRange(
-    withPlaceholder,
-    findByteRangePlaceholder(withPlaceholder),
-  );
+  const { pdf: prepared, byteRange } = fillByteRange(withPlaceholder, findByteRangePlaceholder(withPlaceholder));
   const documentDigest = sha256(signedBytes(prepared, byteRange));
   const signedAttributesDer = buildSignedAttributes({
     documentDigest,
@@ -81,11 +65,7 @@ export async function preparePdfSignature(
 }
 
 /** Wraps `signature` in a SignedData and writes it into the prepared signature's /Contents. */
-export function embedPdfSignature(
-  prepared: Uint8Array,
-  signature: Uint8Array,
-  certificateChainDer: readonly Uint8Array[],
-): Uint8Array {
+export function embedPdfSignature(prepared: Uint8Array, signature: Uint8Array, certificateChainDer: readonly Uint8Array[]): Uint8Array {
   const [signerDer] = certificateChainDer;
   if (!signerDer) throw new PdfSigningError("the certificate chain is empty");
   const byteRange = findPendingSignature(prepared);
@@ -94,16 +74,9 @@ export function embedPdfSignature(
     signerCertificateDer: signerDer,
   });
   const publicKey = new X509Certificate(signerDer).publicKey;
-  const valid = verify(
-    "sha256",
-    signedAttributesDer,
-    { key: publicKey, padding: constants.RSA_PKCS1_PADDING },
-    signature,
-  );
+  const valid = verify("sha256", signedAttributesDer, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
   if (!valid) {
-    throw new PdfSigningError(
-      "the signature does not verify with the signer certificate over these signed attributes",
-    );
+    throw new PdfSigningError("the signature does not verify with the signer certificate over these signed attributes");
   }
   const cms = buildSignedData({
     signedAttributesDer,
@@ -114,14 +87,9 @@ export function embedPdfSignature(
 }
 
 /** Prepare, sign and embed in one go, for signers that answer at once (the platform's key). */
-export async function signPdf(
-  pdf: Uint8Array | PDFDocument,
-  signer: Signer,
-  options: SignaturePlaceholderOptions,
-): Promise<Uint8Array> {
+export async function signPdf(pdf: Uint8Array | PDFDocument, signer: Signer, options: SignaturePlaceholderOptions): Promise<Uint8Array> {
   const [signerCertificateDer] = signer.certificateChainDer;
-  if (!signerCertificateDer)
-    throw new PdfSigningError("the signer has no certificate");
+  if (!signerCertificateDer) throw new PdfSigningError("the signer has no certificate");
   const { prepared, signedAttributesDer } = await preparePdfSignature(pdf, {
     ...options,
     signerCertificateDer,

@@ -1,9 +1,4 @@
-import {
-  X509Certificate,
-  constants,
-  createPrivateKey,
-  sign,
-} from "node:crypto";
+import { X509Certificate, constants, createPrivateKey, sign } from "node:crypto";
 
 /**
  * Whoever holds the key. The server prepares the PDF and the DER of the signed attributes; a
@@ -24,15 +19,10 @@ export class SignerError extends Error {
 }
 
 /** The platform signer: an RSA key in PEM (PKCS#8 or PKCS#1) and its chain, leaf first. */
-export function platformSigner(
-  privateKeyPem: string,
-  chainPem: readonly string[],
-): Signer {
+export function platformSigner(privateKeyPem: string, chainPem: readonly string[]): Signer {
   const key = createPrivateKey(privateKeyPem);
   if (key.asymmetricKeyType !== "rsa") {
-    throw new SignerError(
-      `the signing key must be RSA, got ${key.asymmetricKeyType ?? "unknown"}`,
-    );
+    throw new SignerError(`the signing key must be RSA, got ${key.asymmetricKeyType ?? "unknown"}`);
   }
   const chain = chainPem.map((pem) => new X509Certificate(pem));
   const [leaf] = chain;
@@ -41,9 +31,7 @@ export function platformSigner(
   if (!leaf.checkPrivateKey(key)) {
     throw new SignerError(`the private key does not belong to ${leaf.subject}`);
   }
-  const certificateChainDer = chain.map(
-    (certificate) => new Uint8Array(certificate.raw),
-  );
+  const certificateChainDer = chain.map((certificate) => new Uint8Array(certificate.raw));
   return {
     certificateChainDer,
     async sign(signedAttributesDer) {

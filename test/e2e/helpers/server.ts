@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { testDatabaseUrl, withDatabase } from "../../integration/helpers/pg-urls.ts";
+
+/**
+ * Starts the built server as a child process on a free port against a fresh, empty PostgreSQL
+ * database (the server migrates it and loads the demo data, as `npm start` does), with test
+ * hooks on. Each e2e file starts its own, so a file also runs alone with `npx vitest run FILE`.
+ */
+export interface RunningServer {
+  url: string;
+  databaseUrl: string;
+  logs: string[];
+  advanceClock(seconds: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+export async function startServer(options: { clock?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const dbName = `bidhall_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+  await admin.connect();
+  await admin.query(`create database "${dbName}"`);
+  await admin.end();
+  const databaseUrl = withDatabase(dbName);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-e2e-"));
+
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      BIDHALL_MODE: "embedded",
+      BIDHALL_TEST_HOOKS: "1",
+      BIDHALL_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      PORT: "0",
+      ...(options.clock ? { BIDHALL_CLOCK: options.clock } : {}),
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("")}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      logs.push(text);
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace("localhost", "127.0.0.1"));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${logs.join("")}`));
+    });
+  });
+
+  return {
+    url,
+    databaseUrl,
+    logs,
+    async advanceClock(seconds: number) {
+      const res = await fetch(`${url}/__test/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ advanceSeconds: seconds }),
+      });
+      if (!res.ok) throw new Error(`advancing the clock failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { now: string }).now;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      const c = new pg.Client({ connectionString: testDatabaseUrl() });
+      await c.connect();
+      await c.query(`drop database if exists "${dbName}" with (force)`);
+      await c.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
