@@ -7,6 +7,8 @@ import compression from "compression";
 import express from "express";
 import morgan from "morgan";
 import { z } from "zod";
+import { jobHandlers } from "#app/jobs/handlers.ts";
+import { createJobRunner } from "#app/jobs/runner.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp } from "#app/server/boot.server.ts";
 import { ConfigError } from "#app/server/config.server.ts";
@@ -104,6 +106,9 @@ export async function main() {
     throw e;
   }
   const server = await createServer(app, { dev });
+  // Embedded mode runs the worker in this process; production runs `npm run worker` processes.
+  const runner = app.config.mode === "embedded" ? createJobRunner(app, { handlers: jobHandlers }) : undefined;
+  runner?.start();
   const listener = server.listen(app.config.port, () => {
     const { port } = listener.address() as AddressInfo;
     app.log.info(`bidhall listening on http://localhost:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver})`);
@@ -112,6 +117,7 @@ export async function main() {
     app.log.info(`${signal}: shutting down`);
     listener.close();
     listener.closeAllConnections();
+    await runner?.stop();
     await app.dbHandle.close();
     process.exit(0);
   };

@@ -17,6 +17,9 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  outbox_attempts: OutboxAttemptsTable;
+  mailbox: MailboxTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -96,6 +99,44 @@ export interface AuditLogTable {
   data: ColumnType<unknown, string, never>;
   prev_hash: string;
   hash: string;
+}
+
+export type OutboxStatus = "pending" | "running" | "done" | "failed";
+
+export interface OutboxTable {
+  id: Generated<string>;
+  kind: string;
+  key: string;
+  payload: ColumnType<unknown, string, string>;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  max_attempts: number;
+  run_after: Date;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  done_at: Date | null;
+}
+
+export interface OutboxAttemptsTable {
+  id: Generated<string>;
+  outbox_id: string;
+  attempt: number;
+  worker: string;
+  started_at: Date;
+  finished_at: Date;
+  succeeded: boolean;
+  error: string | null;
+}
+
+export interface MailboxTable {
+  id: Generated<string>;
+  outbox_key: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  sent_at: Date;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -1,4 +1,5 @@
 import type { InitOptions } from "i18next";
+import { areas } from "./areas/index.ts";
 import { en } from "./en.ts";
 import { zhCN } from "./zh-CN.ts";
 
@@ -7,9 +8,13 @@ export const SUPPORTED_LANGUAGES = ["zh-CN", "en"] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = "zh-CN";
 
+type Areas = typeof areas;
+const pick = <L extends "zh" | "en">(lang: L) =>
+  Object.fromEntries(Object.entries(areas as Record<string, { zh: unknown; en: unknown }>).map(([name, messages]) => [name, messages[lang]])) as { [A in keyof Areas]: Areas[A][L] };
+
 export const resources = {
-  "zh-CN": { translation: zhCN },
-  en: { translation: en },
+  "zh-CN": { translation: { ...zhCN, ...pick("zh") } },
+  en: { translation: { ...en, ...pick("en") } },
 } as const;
 
 export const i18nOptions = {

@@ -1,6 +1,5 @@
+import type { Strings } from "./define.ts";
 import type { zhCN } from "./zh-CN.ts";
-
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 
 /** English: the same keys as zh-CN (enforced by the type). */
 export const en: Strings<typeof zhCN> = {

@@ -1,0 +1,5 @@
+/**
+ * Every area's messages, registered under its name: `t("certificates.title")` reads
+ * `areas.certificates.zh.title` in Chinese. Add an area here when you add its file.
+ */
+export const areas = {} as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -1,0 +1,20 @@
+import { jobHandlers } from "#app/jobs/handlers.ts";
+import { createJobRunner } from "#app/jobs/runner.ts";
+import { bootApp } from "#app/server/boot.server.ts";
+
+/**
+ * `npm run worker`: a background worker for production and scale-out (embedded mode runs one
+ * inside the web process). Any number may run against the same database.
+ */
+const app = await bootApp({ seed: false });
+const runner = createJobRunner(app, { handlers: jobHandlers });
+runner.start();
+app.log.info("bidhall worker started");
+const shutdown = async (signal: string) => {
+  app.log.info(`${signal}: finishing the current job, then stopping`);
+  await runner.stop();
+  await app.dbHandle.close();
+  process.exit(0);
+};
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
