@@ -8,7 +8,9 @@ const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config
 try {
   const result = await migrateToLatest(handle.db);
   const applied = result.results ?? [];
-  console.log(applied.length === 0 ? "bidhall: the database is up to date" : applied.map((r) => `bidhall: ${r.migrationName} ${r.status}`).join("\n"));
+  console.log(
+    applied.length === 0 ? "bidhall: the database is up to date" : applied.map((r) => `bidhall: ${r.migrationName} ${r.status}`).join("\n"),
+  );
 } catch (e) {
   console.error(`bidhall: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 1;

@@ -10,7 +10,9 @@ export const DEFAULT_LANGUAGE: Language = "zh-CN";
 
 type Areas = typeof areas;
 const pick = <L extends "zh" | "en">(lang: L) =>
-  Object.fromEntries(Object.entries(areas as Record<string, { zh: unknown; en: unknown }>).map(([name, messages]) => [name, messages[lang]])) as { [A in keyof Areas]: Areas[A][L] };
+  Object.fromEntries(
+    Object.entries(areas as Record<string, { zh: unknown; en: unknown }>).map(([name, messages]) => [name, messages[lang]]),
+  ) as { [A in keyof Areas]: Areas[A][L] };
 
 export const resources = {
   "zh-CN": { translation: { ...zhCN, ...pick("zh") } },

@@ -14,7 +14,13 @@ export const sendMail: JobHandler = async (payload, { app, job }) => {
   if (app.config.smtpUrl) {
     const transport = nodemailer.createTransport(app.config.smtpUrl);
     // The outbox key as Message-ID lets the receiving side drop a duplicate after a retry.
-    await transport.sendMail({ from: `bidhall <noreply@${new URL(app.config.publicUrl).hostname}>`, to: mail.to, subject: mail.subject, text: mail.body, messageId: `<${job.key}@bidhall>` });
+    await transport.sendMail({
+      from: `bidhall <noreply@${new URL(app.config.publicUrl).hostname}>`,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.body,
+      messageId: `<${job.key}@bidhall>`,
+    });
     return;
   }
   await app.db

@@ -98,7 +98,15 @@ export function createJobRunner(app: AppContext, options: RunnerOptions): JobRun
     await app.db.transaction().execute(async (trx) => {
       await trx
         .insertInto("outbox_attempts")
-        .values({ outbox_id: job.id, attempt: job.attempts, worker: workerId, started_at: startedAt, finished_at: finishedAt, succeeded: error === null, error })
+        .values({
+          outbox_id: job.id,
+          attempt: job.attempts,
+          worker: workerId,
+          started_at: startedAt,
+          finished_at: finishedAt,
+          succeeded: error === null,
+          error,
+        })
         .execute();
       await trx
         .updateTable("outbox")

@@ -3,6 +3,7 @@ import type { MemberRole } from "#app/domain/access/permissions.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { enqueue } from "#app/server/outbox.server.ts";
 import { normaliseEmail } from "#app/server/repo/people.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 
@@ -18,9 +19,8 @@ export interface InviteMemberOptions {
 }
 
 /**
- * An organisation's admin invites a person by email with roles. Returns the one-time link; only
- * its hash is stored. (Delivery by mail arrives with the outbox; until then the admin passes the
- * link on.)
+ * An organisation's admin invites a person by email with roles. The one-time link is mailed
+ * (through the outbox) and also returned so the admin can pass it on; only its hash is stored.
  */
 export async function inviteMember(app: AppContext, opts: InviteMemberOptions): Promise<{ token: string; expiresAt: Date }> {
   requirePermission(opts.actor, "manage:members:own");

@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from "#app/server/audit.server.ts";
@@ -35,5 +38,18 @@ describe("the audit chain", () => {
     await sql`update audit_log set data = '{"seconds": 999, "now": "1970-01-01T00:00:00.000Z"}' where seq = 17`.execute(app.db);
     await sql`alter table audit_log enable trigger audit_log_no_update_delete`.execute(app.db);
     expect(await verifyAuditChain(app.db)).toMatchObject({ ok: false, badSeq: "17", rows: 16 });
+
+    // …and so does the command-line tool, in one line, with a non-zero exit.
+    const cli = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bidhall.ts", "audit", "verify"], {
+      cwd: path.resolve(import.meta.dirname, "../../.."),
+      env: { ...process.env, DATABASE_URL: app.databaseUrl },
+    }).then(
+      (r) => ({ code: 0, stderr: r.stderr }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(cli.code).toBe(1);
+    expect(cli.stderr.trim()).toBe(
+      "bidhall: audit chain broken at row 17: its content does not match its hash (edited) (16 rows before it are intact)",
+    );
   });
 });

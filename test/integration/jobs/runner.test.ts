@@ -47,7 +47,12 @@ describe("the outbox and its job runner", () => {
 
     const job = await app.db.selectFrom("outbox").selectAll().where("key", "=", "flaky-1").executeTakeFirstOrThrow();
     expect(job).toMatchObject({ status: "done", attempts: 3, last_error: null });
-    const attempts = await app.db.selectFrom("outbox_attempts").select(["attempt", "succeeded", "error"]).where("outbox_id", "=", job.id).orderBy("attempt").execute();
+    const attempts = await app.db
+      .selectFrom("outbox_attempts")
+      .select(["attempt", "succeeded", "error"])
+      .where("outbox_id", "=", job.id)
+      .orderBy("attempt")
+      .execute();
     expect(attempts).toEqual([
       { attempt: 1, succeeded: false, error: "transient failure 1" },
       { attempt: 2, succeeded: false, error: "transient failure 2" },
@@ -63,13 +68,22 @@ describe("the outbox and its job runner", () => {
   });
 
   it("gives up after max_attempts and says why", async () => {
-    const runner = createJobRunner(app, { handlers: { "test.broken": async () => Promise.reject(new Error("the node is down")) }, backoff: () => 1 });
+    const runner = createJobRunner(app, {
+      handlers: { "test.broken": async () => Promise.reject(new Error("the node is down")) },
+      backoff: () => 1,
+    });
     await put("broken-1", "test.broken", 3);
     for (let i = 0; i < 3; i++) {
       await runner.runOnce();
       await app.clock.advance(1);
     }
-    expect(await app.db.selectFrom("outbox").select(["status", "attempts", "last_error"]).where("key", "=", "broken-1").executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await app.db
+        .selectFrom("outbox")
+        .select(["status", "attempts", "last_error"])
+        .where("key", "=", "broken-1")
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       status: "failed",
       attempts: 3,
       last_error: "the node is down",
@@ -90,18 +104,38 @@ describe("the outbox and its job runner", () => {
   it("takes over a job whose worker died after its lease expired", async () => {
     const runner = createJobRunner(app, { handlers: { "test.effect": effect }, workerId: "survivor", leaseSeconds: 60 });
     await put("orphan");
-    await app.db.updateTable("outbox").set({ status: "running", attempts: 1, locked_by: "dead", locked_until: new Date(app.clock.now().getTime() + 60_000) }).where("key", "=", "orphan").execute();
+    await app.db
+      .updateTable("outbox")
+      .set({ status: "running", attempts: 1, locked_by: "dead", locked_until: new Date(app.clock.now().getTime() + 60_000) })
+      .where("key", "=", "orphan")
+      .execute();
     expect(await runner.runOnce()).toBe(false);
     await app.clock.advance(61);
     expect(await runner.runOnce()).toBe(true);
-    expect(await app.db.selectFrom("outbox").select(["status", "attempts"]).where("key", "=", "orphan").executeTakeFirstOrThrow()).toEqual({ status: "done", attempts: 2 });
+    expect(await app.db.selectFrom("outbox").select(["status", "attempts"]).where("key", "=", "orphan").executeTakeFirstOrThrow()).toEqual({
+      status: "done",
+      attempts: 2,
+    });
   });
 
   it("delivers mail into the development mailbox once", async () => {
     const runner = createJobRunner(app, { handlers: { "mail.send": sendMail } });
-    await app.db.transaction().execute((trx) => enqueue(trx, { kind: "mail.send", key: "mail-1", payload: { to: "a@example.cn", subject: "证书已签发", body: "您的证书已签发。" } }, app.clock.now()));
+    await app.db
+      .transaction()
+      .execute((trx) =>
+        enqueue(
+          trx,
+          { kind: "mail.send", key: "mail-1", payload: { to: "a@example.cn", subject: "证书已签发", body: "您的证书已签发。" } },
+          app.clock.now(),
+        ),
+      );
     await runner.drain();
-    await sendMail({ to: "a@example.cn", subject: "证书已签发", body: "again" }, { app, job: { id: "0", kind: "mail.send", key: "mail-1", attempt: 2 } });
-    expect(await app.db.selectFrom("mailbox").select(["to_address", "subject", "body"]).execute()).toEqual([{ to_address: "a@example.cn", subject: "证书已签发", body: "您的证书已签发。" }]);
+    await sendMail(
+      { to: "a@example.cn", subject: "证书已签发", body: "again" },
+      { app, job: { id: "0", kind: "mail.send", key: "mail-1", attempt: 2 } },
+    );
+    expect(await app.db.selectFrom("mailbox").select(["to_address", "subject", "body"]).execute()).toEqual([
+      { to_address: "a@example.cn", subject: "证书已签发", body: "您的证书已签发。" },
+    ]);
   });
 });

@@ -17,7 +17,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("starting the platform", () => {
   it("refuses production mode without its settings and names the missing ones", async () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, BIDHALL_MODE: "production", DATABASE_URL: "postgres://nowhere/x" };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production" as const,
+      BIDHALL_MODE: "production",
+      DATABASE_URL: "postgres://nowhere/x",
+    };
     const result = await run(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
