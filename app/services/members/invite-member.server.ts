@@ -57,6 +57,23 @@ export async function inviteMember(app: AppContext, opts: InviteMemberOptions): 
       actor: auditActorOf(opts.actor, opts.meta),
       at: now,
     });
+    const organisation = opts.actor.membership.organisationName;
+    const link = `${app.config.publicUrl}/invitations/${token}`;
+    await enqueue(
+      trx,
+      {
+        kind: "mail.send",
+        key: `invitation:${invitationTokenHash(token)}`,
+        payload: {
+          to: email,
+          subject: `邀请您加入“${organisation}” · Invitation to ${organisation}`,
+          body:
+            `${opts.actor.personName} 邀请您加入“${organisation}”。请在 ${INVITATION_DAYS} 天内打开以下链接接受邀请：\n${link}\n\n` +
+            `${opts.actor.personName} invites you to join “${organisation}” on bidhall. Open this link within ${INVITATION_DAYS} days:\n${link}`,
+        },
+      },
+      now,
+    );
   });
   return { token, expiresAt };
 }

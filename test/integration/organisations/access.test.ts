@@ -78,6 +78,9 @@ describe("organisations, members and permissions", () => {
 
   it("invites a member, who joins with the roles given and can be changed but not leave the organisation without an admin", async () => {
     const { token } = await inviteMember(app, { actor: bidderAdmin, email: "new@example.cn", roles: ["bid"], meta: TEST_META });
+    const mail = await app.db.selectFrom("outbox").select(["kind", "payload"]).where("kind", "=", "mail.send").executeTakeFirstOrThrow();
+    expect(mail.payload).toMatchObject({ to: "new@example.cn", subject: expect.stringContaining("甲公司") });
+    expect((mail.payload as { body: string }).body).toContain(`/invitations/${token}`);
     const { personId } = await acceptInvitation(app, { token, name: "新成员", password: PASSWORD, meta: TEST_META });
     await expect(acceptInvitation(app, { token, name: "again", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({
       code: "INVITATION_INVALID",
