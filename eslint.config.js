@@ -20,6 +20,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
+  { files: ["**/*.js"], languageOptions: { globals: { ...globals.node } } },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx}"],
