@@ -51,7 +51,6 @@ export default function Login() {
   const navigation = useNavigation();
   const [form, fields] = useForm<z.input<typeof LoginSchema>>({
     lastResult: actionData && "result" in actionData ? actionData.result : undefined,
-    shouldValidate: "onBlur",
   });
   return (
     <div className="auth-layout">
