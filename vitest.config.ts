@@ -37,8 +37,10 @@ export default defineConfig({
           globalSetup: ["test/e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Each file starts its own server and browser; two cores allow two at a time.
+          // Each file starts its own server and browser; two cores allow two at a time, and the
+          // browser tests run after the others (their own group) so they do not starve each other.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
