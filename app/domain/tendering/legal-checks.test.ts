@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { chineseDaysSeed } from "#app/domain/calendar/chinese-days-seed.ts";
 import { makeHolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
-import { checkBidSecurity, checkClarification, checkDocumentObjection, checkDocumentsOnSale, checkDocumentsToDeadline } from "./legal-checks.ts";
+import {
+  checkBidSecurity,
+  checkClarification,
+  checkDocumentObjection,
+  checkDocumentsOnSale,
+  checkDocumentsToDeadline,
+} from "./legal-checks.ts";
 import { DEFAULT_RULE_SETS, PROCUREMENT_TYPES } from "./rule-set.ts";
 
 /** 09:30 Shanghai time on a day: the hour never changes which day counts. */
@@ -16,7 +22,11 @@ describe.each(PROCUREMENT_TYPES)("legal checks, %s", (type) => {
     it("accepts exactly 2%, refuses one fen more, naming the cap", () => {
       expect(checkBidSecurity(rules, { estimateFen, securityFen: 2_469_135_78n - 1n })).toBeNull();
       expect(checkBidSecurity(rules, { estimateFen, securityFen: 2_469_135_78n })).toBeNull();
-      expect(checkBidSecurity(rules, { estimateFen, securityFen: 2_469_135_79n })).toMatchObject({ rule: "bidSecurityCap", capFen: 2_469_135_78n, basisPoints: 200 });
+      expect(checkBidSecurity(rules, { estimateFen, securityFen: 2_469_135_79n })).toMatchObject({
+        rule: "bidSecurityCap",
+        capFen: 2_469_135_78n,
+        basisPoints: 200,
+      });
     });
     it("rounds the cap down to the fen", () => {
       expect(checkBidSecurity(rules, { estimateFen: 99n, securityFen: 2n })).toMatchObject({ capFen: 1n }); // 1.98 fen → 1
@@ -45,9 +55,13 @@ describe.each(PROCUREMENT_TYPES)("legal checks, %s", (type) => {
     });
     it("counts a Shanghai day, not a UTC day", () => {
       // 2026-06-10 23:30 in Shanghai is still 06-10 (15:30 UTC): 20 days, allowed.
-      expect(checkDocumentsToDeadline(rules, { mandatoryTendering: true, issuedAt: new Date("2026-06-10T15:30:00Z"), deadlineAt })).toBeNull();
+      expect(
+        checkDocumentsToDeadline(rules, { mandatoryTendering: true, issuedAt: new Date("2026-06-10T15:30:00Z"), deadlineAt }),
+      ).toBeNull();
       // 16:30 UTC is 06-11 00:30 in Shanghai: 19 days.
-      expect(checkDocumentsToDeadline(rules, { mandatoryTendering: true, issuedAt: new Date("2026-06-10T16:30:00Z"), deadlineAt })).not.toBeNull();
+      expect(
+        checkDocumentsToDeadline(rules, { mandatoryTendering: true, issuedAt: new Date("2026-06-10T16:30:00Z"), deadlineAt }),
+      ).not.toBeNull();
     });
   });
 
@@ -72,7 +86,11 @@ describe.each(PROCUREMENT_TYPES)("legal checks, %s", (type) => {
     it("the day before the limit, the day of it and the day after", () => {
       expect(checkDocumentObjection(rules, { raisedAt: at("2026-08-20"), deadlineAt })).toBeNull();
       expect(checkDocumentObjection(rules, { raisedAt: at("2026-08-21", "23:59"), deadlineAt })).toBeNull();
-      expect(checkDocumentObjection(rules, { raisedAt: at("2026-08-22", "00:00"), deadlineAt })).toMatchObject({ rule: "documentObjectionLead", days: 9, lastDayOn: "2026-08-21" });
+      expect(checkDocumentObjection(rules, { raisedAt: at("2026-08-22", "00:00"), deadlineAt })).toMatchObject({
+        rule: "documentObjectionLead",
+        days: 9,
+        lastDayOn: "2026-08-21",
+      });
     });
   });
 });
@@ -82,7 +100,10 @@ describe("documents on sale", () => {
     const rules = DEFAULT_RULE_SETS.engineering;
     // Across National Day 2025: 10-01 → 10-06 is 5 calendar days even though all are holidays.
     expect(checkDocumentsOnSale(rules, calendar, { saleFrom: at("2025-10-01"), saleUntil: at("2025-10-06") })).toBeNull();
-    expect(checkDocumentsOnSale(rules, calendar, { saleFrom: at("2025-10-01"), saleUntil: at("2025-10-05") })).toMatchObject({ count: 4, earliestEndOn: "2025-10-06" });
+    expect(checkDocumentsOnSale(rules, calendar, { saleFrom: at("2025-10-01"), saleUntil: at("2025-10-05") })).toMatchObject({
+      count: 4,
+      earliestEndOn: "2025-10-06",
+    });
   });
 
   it("government procurement: 5 working days, skipping holidays and counting 调休 Saturdays (87号令)", () => {

@@ -14,10 +14,43 @@ import { RULE_SOURCES, type RuleSet } from "./rule-set.ts";
  */
 export type Violation =
   | { rule: "bidSecurityCap"; source: string; securityFen: Fen; capFen: Fen; basisFen: Fen; basisPoints: number }
-  | { rule: "documentsToDeadline"; source: string; issuedOn: LocalDay; deadlineOn: LocalDay; days: number; requiredDays: number; earliestDeadlineOn: LocalDay }
-  | { rule: "documentsOnSale"; source: string; saleFrom: LocalDay; saleUntil: LocalDay; count: number; required: number; unit: "calendarDays" | "workingDays"; earliestEndOn: LocalDay }
-  | { rule: "clarificationLead"; source: string; issuedOn: LocalDay; deadlineOn: LocalDay; days: number; requiredDays: number; earliestDeadlineOn: LocalDay }
-  | { rule: "documentObjectionLead"; source: string; raisedOn: LocalDay; deadlineOn: LocalDay; days: number; requiredDays: number; lastDayOn: LocalDay };
+  | {
+      rule: "documentsToDeadline";
+      source: string;
+      issuedOn: LocalDay;
+      deadlineOn: LocalDay;
+      days: number;
+      requiredDays: number;
+      earliestDeadlineOn: LocalDay;
+    }
+  | {
+      rule: "documentsOnSale";
+      source: string;
+      saleFrom: LocalDay;
+      saleUntil: LocalDay;
+      count: number;
+      required: number;
+      unit: "calendarDays" | "workingDays";
+      earliestEndOn: LocalDay;
+    }
+  | {
+      rule: "clarificationLead";
+      source: string;
+      issuedOn: LocalDay;
+      deadlineOn: LocalDay;
+      days: number;
+      requiredDays: number;
+      earliestDeadlineOn: LocalDay;
+    }
+  | {
+      rule: "documentObjectionLead";
+      source: string;
+      raisedOn: LocalDay;
+      deadlineOn: LocalDay;
+      days: number;
+      requiredDays: number;
+      lastDayOn: LocalDay;
+    };
 
 /** 条例 26 / GP条例 33: bid security at most 2% of the estimate (GP: budget). */
 export function checkBidSecurity(rules: RuleSet, input: { estimateFen: Fen; securityFen: Fen }): Violation | null {
@@ -35,7 +68,10 @@ export function checkBidSecurity(rules: RuleSet, input: { estimateFen: Fen; secu
 }
 
 /** 法 24 / GP法 35: from the day documents are issued to the deadline, at least 20 days. */
-export function checkDocumentsToDeadline(rules: RuleSet, input: { mandatoryTendering: boolean; issuedAt: Date; deadlineAt: Date }): Violation | null {
+export function checkDocumentsToDeadline(
+  rules: RuleSet,
+  input: { mandatoryTendering: boolean; issuedAt: Date; deadlineAt: Date },
+): Violation | null {
   if (rules.documentsToDeadlineAppliesTo === "mandatory" && !input.mandatoryTendering) return null;
   const issuedOn = shanghaiDay(input.issuedAt);
   const deadlineOn = shanghaiDay(input.deadlineAt);
@@ -53,7 +89,11 @@ export function checkDocumentsToDeadline(rules: RuleSet, input: { mandatoryTende
 }
 
 /** 条例 16 (5 days) / 87号令 (5 working days): how long the documents are on sale. */
-export function checkDocumentsOnSale(rules: RuleSet, calendar: HolidayCalendar, input: { saleFrom: Date; saleUntil: Date }): Violation | null {
+export function checkDocumentsOnSale(
+  rules: RuleSet,
+  calendar: HolidayCalendar,
+  input: { saleFrom: Date; saleUntil: Date },
+): Violation | null {
   const saleFrom = shanghaiDay(input.saleFrom);
   const saleUntil = shanghaiDay(input.saleUntil);
   const { count: required, unit } = rules.documentsOnSale;
@@ -76,7 +116,10 @@ export function checkDocumentsOnSale(rules: RuleSet, calendar: HolidayCalendar, 
  * issued at least 15 days before the deadline; otherwise the deadline moves (to
  * `earliestDeadlineOn` or later). One that does not affect preparation may come later.
  */
-export function checkClarification(rules: RuleSet, input: { affectsPreparation: boolean; issuedAt: Date; deadlineAt: Date }): Violation | null {
+export function checkClarification(
+  rules: RuleSet,
+  input: { affectsPreparation: boolean; issuedAt: Date; deadlineAt: Date },
+): Violation | null {
   if (!input.affectsPreparation) return null;
   const issuedOn = shanghaiDay(input.issuedAt);
   const deadlineOn = shanghaiDay(input.deadlineAt);

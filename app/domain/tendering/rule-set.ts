@@ -52,7 +52,10 @@ export const DEFAULT_RULE_SETS: Record<ProcurementType, RuleSet> = {
 };
 
 /** Where each number comes from, shown next to it in the operator's editor and in errors. */
-export const RULE_SOURCES: Record<ProcurementType, Record<Exclude<keyof RuleSet, "procurementType" | "documentsToDeadlineAppliesTo">, string>> = {
+export const RULE_SOURCES: Record<
+  ProcurementType,
+  Record<Exclude<keyof RuleSet, "procurementType" | "documentsToDeadlineAppliesTo">, string>
+> = {
   engineering: {
     documentsToDeadlineDays: "招标投标法第二十四条",
     documentsOnSale: "招标投标法实施条例第十六条",
