@@ -55,7 +55,6 @@ export function documentPathProblem(path: string): PathProblem | null {
   if (path.length > 512) return "tooLong";
   if (path.startsWith("/")) return "absolute";
   if (path.includes("\\")) return "backslash";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return "control";
   if (path.normalize("NFC") !== path) return "notNfc";
   if (path.split("/").some((s) => s === "" || s === "." || s === "..")) return "dotSegment";
