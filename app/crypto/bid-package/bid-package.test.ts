@@ -15,7 +15,7 @@ const doc = (path: string, bytes: Uint8Array) => ({
   path,
   size: bytes.length,
   sha256: createHash("sha256").update(bytes).digest("hex"),
-  open: () => new Blob([bytes]).stream(),
+  open: () => new Blob([new Uint8Array(bytes)]).stream(),
 });
 
 describe("the bid package", () => {
