@@ -3,6 +3,7 @@ import { verifyAuditChain } from "#app/server/audit.server.ts";
 import { loadConfig } from "#app/server/config.server.ts";
 import { createDb, type DbHandle } from "#app/server/db.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
+import { bidCommands } from "./cli/bid-commands.ts";
 
 /**
  * The command-line tool (ARCHITECTURE.md §7): `npm run bidhall -- <command>`. Every command exits
@@ -30,6 +31,7 @@ async function withDatabase<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T>
 }
 
 const commands: Record<string, Command> = {
+  ...bidCommands,
   "audit verify": {
     summary: "walk the audit hash chain; name the first bad row",
     async run(args) {
