@@ -4,6 +4,7 @@ import { loadConfig } from "#app/server/config.server.ts";
 import { createDb, type DbHandle } from "#app/server/db.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { bidCommands } from "./cli/bid-commands.ts";
+import { verifyCommand } from "./cli/verify-command.ts";
 
 /**
  * The command-line tool (ARCHITECTURE.md §7): `npm run bidhall -- <command>`. Every command exits
@@ -32,6 +33,7 @@ async function withDatabase<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T>
 
 const commands: Record<string, Command> = {
   ...bidCommands,
+  verify: verifyCommand,
   "audit verify": {
     summary: "walk the audit hash chain; name the first bad row",
     async run(args) {
