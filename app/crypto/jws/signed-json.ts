@@ -84,7 +84,7 @@ export async function verifySignedJson(jws: string): Promise<VerifiedJson> {
   const x5c = header.x5c as string[];
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(jws.trim(), await importX509(pem(x5c[0]!), "RS256"), { algorithms: ["RS256"], typ }));
+    ({ payload } = await compactVerify(jws.trim(), await importX509(pem(x5c[0]!), "RS256"), { algorithms: ["RS256"] }));
   } catch (e) {
     throw new SignedJsonError("BAD_SIGNATURE", e instanceof Error ? e.message : String(e));
   }
