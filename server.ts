@@ -97,7 +97,7 @@ export async function main() {
   const dev = process.argv.includes("--dev");
   let app: AppContext;
   try {
-    app = await bootApp();
+    app = await bootApp({ ledger: true });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseLockedError) {
       console.error(`bidhall cannot start: ${e.message}`);
@@ -118,6 +118,7 @@ export async function main() {
     listener.close();
     listener.closeAllConnections();
     await runner?.stop();
+    await app.ledger?.stop(); // stops the embedded node too
     await app.dbHandle.close();
     process.exit(0);
   };

@@ -108,6 +108,9 @@ function Header() {
           </NavLink>
           {can("manage:members:own") ? <NavLink to={`/organisations/${actor.organisation.id}/members`}>{t("nav.members")}</NavLink> : null}
           {can("approve:organisation:any") ? <NavLink to="/operator/approvals">{t("nav.approvals")}</NavLink> : null}
+          <NavLink to="/certificates">{t("certificates.nav")}</NavLink>
+          {can("view:audit:any") ? <NavLink to="/operator/audit">{t("audit.nav")}</NavLink> : null}
+          {can("view:ledger:any") ? <NavLink to="/ledger">{t("ledger.nav")}</NavLink> : null}
         </nav>
       ) : (
         <nav className="nav" aria-label="main">

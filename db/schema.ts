@@ -20,6 +20,33 @@ export interface Database {
   outbox: OutboxTable;
   outbox_attempts: OutboxAttemptsTable;
   mailbox: MailboxTable;
+  pki_authorities: PkiAuthoritiesTable;
+  person_certificates: PersonCertificatesTable;
+  pki_crls: PkiCrlsTable;
+  pki_challenges: PkiChallengesTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_deployment: LedgerDeploymentTable;
+  ledger_journal: LedgerJournalTable;
+  ledger_sends: LedgerSendsTable;
+  ledger_events: LedgerEventsTable;
+  ledger_index_state: LedgerIndexStateTable;
+  ledger_drift: LedgerDriftTable;
+  anchor_queue: AnchorQueueTable;
+  anchor_batches: AnchorBatchesTable;
+  anchor_proofs: AnchorProofsTable;
+  rule_sets: RuleSetsTable;
+  calendar_years: CalendarYearsTable;
+  holidays: HolidaysTable;
+  projects: ProjectsTable;
+  sections: SectionsTable;
+  announcements: AnnouncementsTable;
+  tender_documents: TenderDocumentsTable;
+  clarifications: ClarificationsTable;
+  registrations: RegistrationsTable;
+  document_downloads: DocumentDownloadsTable;
+  credit_imports: CreditImportsTable;
+  credit_records: CreditRecordsTable;
+  credit_bans: CreditBansTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -139,6 +166,153 @@ export interface MailboxTable {
   sent_at: Date;
 }
 
+/** The platform CA hierarchy (db/migrations/0003_pki.ts); keys encrypted under PKI_PASSPHRASE. */
+export type PkiAuthorityRole = "root" | "issuing" | "platform";
+
+export interface PkiAuthoritiesTable {
+  role: PkiAuthorityRole;
+  serial_hex: string;
+  subject: string;
+  certificate_pem: string;
+  encrypted_private_key_pem: string;
+  not_before: Date;
+  not_after: Date;
+  fingerprint_sha256: string;
+  created_at: Date;
+}
+
+export type PersonCertificateStatus = "valid" | "revoked";
+
+export interface PersonCertificatesTable {
+  serial_hex: string;
+  person_id: string;
+  organisation_id: string;
+  subject_name: string;
+  certificate_pem: string;
+  not_before: Date;
+  not_after: Date;
+  fingerprint_sha256: string;
+  status: PersonCertificateStatus;
+  issued_via: "browser" | "cli";
+  issued_at: Date;
+  revoked_at: Date | null;
+  revocation_reason: string | null;
+  revoked_by: string | null;
+}
+
+export interface PkiCrlsTable {
+  crl_number: ColumnType<string, string | bigint, never>;
+  /** Buffer from pg, Uint8Array from PGlite. */
+  der: ColumnType<Uint8Array, Uint8Array, never>;
+  this_update: Date;
+  next_update: Date;
+  revoked_count: number;
+}
+
+export interface PkiChallengesTable {
+  id: Generated<string>;
+  challenge: ColumnType<Uint8Array, Uint8Array, never>;
+  purpose: "login";
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+/** The ledger (db/migrations/0004_ledger.ts). Block numbers, nonces and gas are bigint columns. */
+type BigintColumn = ColumnType<string, string | bigint | number, string | bigint | number>;
+
+export interface LedgerAccountsTable {
+  holder: string;
+  organisation_id: string | null;
+  address: string;
+  encrypted_key: string | null;
+  next_nonce: ColumnType<string, string | bigint | number | undefined, string | bigint | number>;
+  created_at: Date;
+}
+
+export interface LedgerDeploymentTable {
+  contract: string;
+  chain_id: BigintColumn;
+  address: string;
+  tx_hash: string | null;
+  block_number: BigintColumn | null;
+  deployed_at: Date;
+}
+
+export interface LedgerJournalTable {
+  block_number: BigintColumn;
+  block_hash: string;
+  block_timestamp: BigintColumn;
+  raw_txs: ColumnType<string[], string, never>;
+  recorded_at: Date;
+}
+
+export type LedgerSendStatus = "signed" | "confirmed" | "reverted";
+
+export interface LedgerSendsTable {
+  outbox_key: string;
+  contract: string;
+  method: string;
+  account: string;
+  nonce: BigintColumn;
+  tx_hash: string;
+  raw_tx: string;
+  status: LedgerSendStatus;
+  block_number: BigintColumn | null;
+  block_time: Date | null;
+  gas_used: BigintColumn | null;
+  error: string | null;
+  created_at: Date;
+  confirmed_at: Date | null;
+}
+
+export interface LedgerEventsTable {
+  block_number: BigintColumn;
+  log_index: number;
+  tx_hash: string;
+  contract: string;
+  event: string;
+  subject: string;
+  args: ColumnType<Record<string, unknown>, string, never>;
+  block_time: Date;
+}
+
+export interface LedgerIndexStateTable {
+  name: string;
+  last_block: BigintColumn;
+  updated_at: Date;
+}
+
+export interface LedgerDriftTable {
+  id: Generated<string>;
+  kind: string;
+  subject: string;
+  detail: string;
+  found_at: Date;
+  resolved_at: Date | null;
+}
+
+export interface AnchorQueueTable {
+  sha256: string;
+  source: string;
+  queued_at: Date;
+  batch_id: string | null;
+}
+
+export interface AnchorBatchesTable {
+  id: Generated<string>;
+  root: string;
+  document_count: number;
+  outbox_key: string;
+  created_at: Date;
+}
+
+export interface AnchorProofsTable {
+  sha256: string;
+  batch_id: string;
+  proof: ColumnType<string[], string, never>;
+}
+
 export type Organisation = Selectable<OrganisationsTable>;
 export type NewOrganisation = Insertable<OrganisationsTable>;
 export type OrganisationUpdate = Updateable<OrganisationsTable>;
@@ -146,3 +320,165 @@ export type Person = Selectable<PeopleTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/** Tendering (db/migrations/0005_tendering.ts). Fen columns are bigint: convert with `toBigInt`. */
+type FenColumn = ColumnType<string, string | bigint, string | bigint>;
+
+export interface RuleSetsTable {
+  id: Generated<string>;
+  procurement_type: "engineering" | "government";
+  version: number;
+  /** A `RuleSet` (app/domain/tendering/rule-set.ts). */
+  rules: ColumnType<unknown, string, never>;
+  note: string;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface CalendarYearsTable {
+  year: number;
+  source: string;
+  loaded_by: string | null;
+  loaded_at: Date;
+}
+
+export interface HolidaysTable {
+  /** `date`: select it as `day::text` (pg would make a local-time Date of it). */
+  day: ColumnType<string, string, string>;
+  kind: "holiday" | "workday";
+  name: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  region_code: string;
+  procurement_type: "engineering" | "government";
+  mandatory_tendering: boolean;
+  description: string;
+  tenderer_organisation_id: string;
+  agency_organisation_id: string | null;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface SectionsTable {
+  id: Generated<string>;
+  project_id: string;
+  sequence: number;
+  code: string;
+  name: string;
+  estimate_fen: FenColumn;
+  deadline_at: Date;
+  sign_in_lead_minutes: number;
+  decryption_window_minutes: number;
+  confirmation_period_minutes: number;
+  minimum_bids: number;
+  bid_validity_days: number;
+  bid_security_fen: FenColumn;
+  security_forms: string[];
+  remedy_allowed: boolean;
+  evaluation_method: string;
+  opening_form: ColumnType<unknown, string, string>;
+  sale_from: Date;
+  sale_until: Date;
+  published_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  failed_at: Date | null;
+  failed_reason: string | null;
+  suspended_at: Date | null;
+  created_at: Date;
+}
+
+export interface AnnouncementsTable {
+  id: Generated<string>;
+  project_id: string;
+  version: number;
+  title: string;
+  body: string;
+  published_at: Date;
+  published_by: string;
+}
+
+export interface TenderDocumentsTable {
+  id: Generated<string>;
+  project_id: string;
+  version: number;
+  title: string;
+  filename: string;
+  storage_key: string;
+  sha256: string;
+  size: ColumnType<string, string | bigint | number, never>;
+  uploaded_by: string;
+  uploaded_at: Date;
+  /** Set when the documents are issued (at publication, or with a clarification). */
+  issued_at: Date | null;
+}
+
+export interface ClarificationsTable {
+  id: Generated<string>;
+  project_id: string;
+  section_id: string;
+  sequence: number;
+  title: string;
+  body: string;
+  affects_preparation: boolean;
+  document_id: string | null;
+  old_deadline_at: Date;
+  new_deadline_at: Date | null;
+  issued_by: string;
+  issued_at: Date;
+}
+
+export interface RegistrationsTable {
+  id: Generated<string>;
+  section_id: string;
+  organisation_id: string;
+  registered_by: string;
+  registered_at: Date;
+  credit_grade: string | null;
+}
+
+export interface DocumentDownloadsTable {
+  id: Generated<ColumnType<string, never, never>>;
+  document_id: string;
+  organisation_id: string;
+  person_id: string;
+  ip: string;
+  downloaded_at: Date;
+}
+
+export interface CreditImportsTable {
+  id: Generated<string>;
+  filename: string;
+  sha256: string;
+  rows: number;
+  imported_by: string | null;
+  imported_at: Date;
+}
+
+export interface CreditRecordsTable {
+  id: Generated<string>;
+  uscc: string;
+  grade: "red" | "orange" | "blue" | "black";
+  effective_from: Date;
+  effective_to: Date | null;
+  source: string;
+  reason: string;
+  import_id: string;
+  line: number;
+}
+
+export interface CreditBansTable {
+  id: Generated<string>;
+  uscc: string;
+  scope: "engineering" | "government" | "both";
+  basis: string;
+  source: string;
+  from_at: Date;
+  until_at: Date;
+  import_id: string;
+  line: number;
+}

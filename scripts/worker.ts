@@ -6,13 +6,14 @@ import { bootApp } from "#app/server/boot.server.ts";
  * `npm run worker`: a background worker for production and scale-out (embedded mode runs one
  * inside the web process). Any number may run against the same database.
  */
-const app = await bootApp({ seed: false });
+const app = await bootApp({ seed: false, ledger: true });
 const runner = createJobRunner(app, { handlers: jobHandlers });
 runner.start();
 app.log.info("bidhall worker started");
 const shutdown = async (signal: string) => {
   app.log.info(`${signal}: finishing the current job, then stopping`);
   await runner.stop();
+  await app.ledger?.stop();
   await app.dbHandle.close();
   process.exit(0);
 };

@@ -3,6 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { CertificateLogin } from "#app/components/certificates/certificate-login.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Field, FormError } from "#app/components/form.tsx";
 import { DEMO_PASSWORD, demoAccounts } from "#db/seed/demo.ts";
@@ -54,26 +55,29 @@ export default function Login() {
   });
   return (
     <div className="auth-layout">
-      <section className="panel auth-panel">
-        <h1>{t("login.title")}</h1>
-        <FormError data={actionData} />
-        <Form method="post" {...getFormProps(form)}>
-          <CsrfInput />
-          <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
-          <Field id={fields.email.id} label={t("login.email")} errors={fields.email.errors}>
-            <input {...getInputProps(fields.email, { type: "email" })} autoComplete="username" autoFocus />
-          </Field>
-          <Field id={fields.password.id} label={t("login.password")} errors={fields.password.errors}>
-            <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
-          </Field>
-          <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
-            {t("login.submit")}
-          </button>
-        </Form>
-        <p className="muted">
-          {t("login.noAccount")} <Link to="/signup">{t("login.signupLink")}</Link>
-        </p>
-      </section>
+      <div className="stack">
+        <section className="panel auth-panel">
+          <h1>{t("login.title")}</h1>
+          <FormError data={actionData} />
+          <Form method="post" {...getFormProps(form)}>
+            <CsrfInput />
+            <input type="hidden" name="redirectTo" value={redirectTo ?? ""} />
+            <Field id={fields.email.id} label={t("login.email")} errors={fields.email.errors}>
+              <input {...getInputProps(fields.email, { type: "email" })} autoComplete="username" autoFocus />
+            </Field>
+            <Field id={fields.password.id} label={t("login.password")} errors={fields.password.errors}>
+              <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
+            </Field>
+            <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
+              {t("login.submit")}
+            </button>
+          </Form>
+          <p className="muted">
+            {t("login.noAccount")} <Link to="/signup">{t("login.signupLink")}</Link>
+          </p>
+        </section>
+        <CertificateLogin redirectTo={redirectTo} />
+      </div>
       {demo.length > 0 ? (
         <aside className="panel demo-panel">
           <h2>{t("login.demoTitle")}</h2>

@@ -34,6 +34,33 @@ export const AuditEvent = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("member.removed"), data: z.object({ organisationId: uuid, personId: uuid }) }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
+  z.object({
+    type: z.literal("pki.initialised"),
+    data: z.object({ rootSerial: z.string(), issuingSerial: z.string(), platformSerial: z.string() }),
+  }),
+  z.object({
+    type: z.literal("certificate.issued"),
+    data: z.object({
+      serial: z.string(),
+      personId: uuid,
+      organisationId: uuid,
+      fingerprint: z.string(),
+      notAfter: z.string(),
+      via: z.enum(["browser", "cli"]),
+    }),
+  }),
+  z.object({
+    type: z.literal("certificate.revoked"),
+    data: z.object({ serial: z.string(), personId: uuid, organisationId: uuid, reason: z.string() }),
+  }),
+  z.object({ type: z.literal("crl.published"), data: z.object({ crlNumber: z.string(), revoked: z.number() }) }),
+  z.object({
+    type: z.literal("certificate.login_refused"),
+    data: z.object({
+      serial: z.string(),
+      reason: z.enum(["revoked", "expired", "untrusted", "challenge", "signature", "throttled", "inactive"]),
+    }),
+  }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

@@ -2,15 +2,22 @@ import { createClock } from "./clock.server.ts";
 import { loadConfig, type Config } from "./config.server.ts";
 import { consoleLogger, type AppContext, type Logger } from "./context.server.ts";
 import { createDb } from "./db.server.ts";
+import { scheduleReconciliation } from "./ledger/indexer.server.ts";
+import { startLedger } from "./ledger/setup.server.ts";
+import { ensurePlatformPki } from "./pki/platform-pki.server.ts";
 import { resolveSecrets } from "./secrets.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { seedDemo } from "#db/seed/index.ts";
 
 /**
  * Creates everything a server, worker or CLI process shares: configuration, clock, database
- * (migrated), secrets; in embedded mode an empty database also gets the demo data.
+ * (migrated), secrets; in embedded mode an empty database also gets the demo data and the platform
+ * PKI (`pki: false` leaves that to `bidhall ca init`). `ledger: true` also starts the chain client
+ * (stop it with `app.ledger.stop()` on shutdown).
  */
-export async function bootApp(options: { config?: Config; log?: Logger; seed?: boolean } = {}): Promise<AppContext> {
+export async function bootApp(
+  options: { config?: Config; log?: Logger; seed?: boolean; pki?: boolean; ledger?: boolean } = {},
+): Promise<AppContext> {
   const config = options.config ?? loadConfig();
   const log = options.log ?? consoleLogger();
   const clock = createClock(config.clock);
@@ -23,7 +30,16 @@ export async function bootApp(options: { config?: Config; log?: Logger; seed?: b
     }
     const secrets = resolveSecrets(config, log);
     if (config.clock) log.warn(`the platform clock is ${clock.description}`);
-    return { config, db: dbHandle.db, dbHandle, clock, secrets, log };
+    const app: AppContext = { config, db: dbHandle.db, dbHandle, clock, secrets, log };
+    // Embedded mode needs no set-up: the platform CA is created on the first start (production: `bidhall ca init`).
+    if (config.mode === "embedded" && (options.pki ?? true)) await ensurePlatformPki(app);
+    // The ledger (embedded node + journal replay, or LEDGER_RPC_URL) only where asked: the server
+    // and the worker; the CLI and tests that do not need a chain start none.
+    if (options.ledger) {
+      app.ledger = await startLedger(app);
+      await scheduleReconciliation(app);
+    }
+    return app;
   } catch (e) {
     await dbHandle.close();
     throw e;

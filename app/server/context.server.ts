@@ -3,6 +3,7 @@ import type { Database } from "#db/schema.ts";
 import type { Clock } from "./clock.server.ts";
 import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
+import type { Ledger } from "./ledger/ledger.server.ts";
 
 /**
  * What the server process creates once at start-up and hands to every request through Remix's
@@ -17,6 +18,8 @@ export interface AppContext {
   clock: Clock;
   secrets: { session: string };
   log: Logger;
+  /** The chain client; absent in processes (CLI, most tests) that start no ledger. */
+  ledger?: Ledger;
 }
 
 export interface Logger {

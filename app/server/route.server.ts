@@ -89,3 +89,28 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFu
       issues.map((issue: z.core.$ZodIssue) => t(issueKey(issue), (issue as { params?: Record<string, unknown> }).params ?? {}) as string),
   });
 }
+
+/**
+ * JSON endpoints that browser scripts call with `fetch` (enrolment, certificate login): the
+ * body is JSON, the CSRF token comes in the `X-CSRF-Token` header, and the answer is JSON, an
+ * AppError as `{ error }` with its status in the user's language.
+ */
+export async function runJsonAction(
+  args: ActionFunctionArgs,
+  fn: (env: RouteEnv, body: unknown) => Promise<{ body: unknown; headers?: HeadersInit }>,
+): Promise<Response> {
+  const env = await routeEnv(args);
+  try {
+    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
+    await requireCsrf(env.app, args.request);
+    const body: unknown = await args.request.json().catch(() => {
+      throw new AppError("VALIDATION_FAILED");
+    });
+    const result = await fn(env, body);
+    return Response.json(result.body, { headers: result.headers });
+  } catch (e) {
+    if (isResponse(e)) return e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    return Response.json(body, { status });
+  }
+}

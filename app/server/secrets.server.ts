@@ -23,3 +23,24 @@ export function resolveSecrets(config: Config, log: Logger): { session: string }
   }
   return { session: stored.session };
 }
+
+/**
+ * The passphrase that encrypts the CA and platform private keys (ARCHITECTURE.md §1 "keys"):
+ * PKI_PASSPHRASE in production; in embedded mode generated once into the data directory's
+ * secrets.json, with a warning. Losing it loses the CA keys, so it is never regenerated over
+ * an existing one.
+ */
+export function resolvePkiPassphrase(config: Config, log: Logger): string {
+  if (config.pkiPassphrase) return config.pkiPassphrase;
+  if (config.mode === "production") throw new Error("PKI_PASSPHRASE is required in production");
+  const file = path.join(config.dataDir, "secrets.json");
+  let stored: Record<string, string> = {};
+  if (fs.existsSync(file)) stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  if (!stored.pki) {
+    stored.pki = randomBytes(32).toString("base64url");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    log.warn(`generated a development PKI passphrase in ${file}; keep it with the database, and set PKI_PASSPHRASE in production`);
+  }
+  return stored.pki;
+}

@@ -1,6 +1,9 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_outbox.ts";
+import * as m0003 from "./0003_pki.ts";
+import * as m0004 from "./0004_ledger.ts";
+import * as m0005 from "./0005_tendering.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -9,4 +12,7 @@ import * as m0002 from "./0002_outbox.ts";
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_outbox": m0002,
+  "0003_pki": m0003,
+  "0004_ledger": m0004,
+  "0005_tendering": m0005,
 };

@@ -61,6 +61,61 @@ export const ERROR_CODES = {
   ALREADY_MEMBER: { status: 409, zh: "{{email}} 已是本单位成员。", en: "{{email}} is already a member." },
   /** Test hooks are off (BIDHALL_TEST_HOOKS) or the request is malformed. */
   TEST_HOOKS_DISABLED: { status: 404, zh: "测试接口未启用。", en: "Test hooks are not enabled." },
+  /** Certificate login or signing with a certificate the platform CA has revoked. */
+  CERTIFICATE_REVOKED: {
+    status: 401,
+    zh: "该数字证书已于 {{revokedAt}} 被吊销，不能再使用。请重新申请证书。",
+    en: "This certificate was revoked on {{revokedAt}} and can no longer be used; please enrol for a new one.",
+  },
+  /** The certificate is outside its validity period. */
+  CERTIFICATE_EXPIRED: {
+    status: 401,
+    zh: "该数字证书已过期或尚未生效，请重新申请证书。",
+    en: "This certificate has expired or is not yet valid; please enrol for a new one.",
+  },
+  /** The certificate is unknown, does not chain to the platform CA, or its key usage is wrong. */
+  CERTIFICATE_UNTRUSTED: {
+    status: 401,
+    zh: "该数字证书不是本平台签发的有效证书。",
+    en: "This certificate was not issued by this platform or is not valid.",
+  },
+  /** The key-possession challenge is unknown, used already or expired, or the signature is wrong. */
+  CHALLENGE_INVALID: {
+    status: 401,
+    zh: "身份验证已失效或签名不正确，请重试。",
+    en: "The verification has expired or the signature is wrong; please try again.",
+  },
+  /** Certificates go only to members holding bid, sign or operate (ARCHITECTURE.md §3). */
+  CERTIFICATE_ROLE_REQUIRED: {
+    status: 403,
+    zh: "只有拥有“投标”“签章”或“经办”角色的成员才能申请数字证书。",
+    en: "Only members with the bid, sign or operate role can hold a certificate.",
+  },
+  /** The certificate request (CSR) is malformed, its key is too weak, or its signature is wrong. */
+  CSR_INVALID: { status: 400, zh: "证书申请无效：{{reason}}", en: "The certificate request is invalid: {{reason}}" },
+  /** Revoking a certificate that is already revoked. */
+  CERTIFICATE_ALREADY_REVOKED: { status: 409, zh: "该证书已被吊销。", en: "This certificate is already revoked." },
+  /** The platform CA has not been created yet (`bidhall ca init`). */
+  PKI_NOT_INITIALISED: {
+    status: 503,
+    zh: "平台证书体系尚未初始化（bidhall ca init）。",
+    en: "The platform PKI has not been initialised (bidhall ca init).",
+  },
+  /**
+   * A ledger contract refused a write: `error` is the contract's custom error (e.g.
+   * `GuaranteeLedgerDuplicateGuarantee`, `ComplaintLedgerUnexpectedState`), `args` its values.
+   */
+  LEDGER_REVERTED: {
+    status: 409,
+    zh: "账本合约拒绝了该操作（{{contract}}.{{method}}：{{error}} {{args}}）。",
+    en: "The ledger contract refused this ({{contract}}.{{method}}: {{error}} {{args}}).",
+  },
+  /** The ledger node cannot be reached, or the ledger is not running in this process. */
+  LEDGER_UNAVAILABLE: {
+    status: 503,
+    zh: "区块链账本暂时无法访问，操作将稍后自动重试。",
+    en: "The ledger cannot be reached at the moment; the write will be retried.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -1,5 +1,12 @@
+import { audit } from "./audit.ts";
+import { certificates } from "./certificates.ts";
+import { ledger } from "./ledger.ts";
+
 /**
  * Every area's messages, registered under its name: `t("certificates.title")` reads
  * `areas.certificates.zh.title` in Chinese. Add an area here when you add its file.
  */
-export const areas = {} as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;
+export const areas = { certificates, audit, ledger } as const satisfies Record<
+  string,
+  { zh: Record<string, unknown>; en: Record<string, unknown> }
+>;

@@ -1,10 +1,10 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCsr, generateEnrolmentKey } from "#app/crypto/pki/enrolment.ts";
+import { validateUscc } from "#app/domain/shared/uscc.ts";
 import {
   createIssuingCa,
   createRootCa,
-  isValidUscc,
   issuePersonCertificate,
   issuePlatformSigningCertificate,
   readCsr,
@@ -201,8 +201,8 @@ describe("person certificate", () => {
   });
 
   it("refuses a USCC with a wrong check character and names that do not fit", () => {
-    expect(isValidUscc(USCC)).toBe(true);
-    expect(isValidUscc("91350100M000100Y44")).toBe(false);
+    expect(validateUscc(USCC).ok).toBe(true);
+    expect(validateUscc("91350100M000100Y44").ok).toBe(false);
     expect(() => issue({ subject: { personName: "张三", organizationName: "X", uscc: "91350100M000100Y44" } })).toThrow(
       expect.objectContaining({ code: "INVALID_SUBJECT" }),
     );

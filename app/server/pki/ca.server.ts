@@ -8,6 +8,7 @@
 import { createHash, createPublicKey, verify, X509Certificate, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 import { bytesToBinary, hexToBytes, pemBlocks } from "#app/crypto/pki/der.ts";
+import { validateUscc } from "#app/domain/shared/uscc.ts";
 import { children, DerError, expect, raw, readDer, readOid, readSmallInteger, Tag, value } from "#app/crypto/pki/der-reader.ts";
 import { PkiError } from "./errors.server.ts";
 import {
@@ -283,20 +284,6 @@ export function readCsr(csrPem: string): CertificationRequest {
   return { publicKey, spkiDer, modulusBits, requestedSubject };
 }
 
-/**
- * GB 32100-2015 check (DOMAIN.md §7). Kept here because a certificate outlives any record that
- * was validated before; move to app/domain/shared once that module exists.
- */
-export function isValidUscc(uscc: string): boolean {
-  const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  if (!/^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$/.test(uscc)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += chars.indexOf(uscc[i]!) * weights[i]!;
-  const check = (31 - (sum % 31)) % 31;
-  return chars[check] === uscc[17];
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function newCertificate(fields: {
@@ -351,9 +338,11 @@ function checkName(name: string, what: string): string {
   return trimmed;
 }
 
+/** A certificate outlives any record validated before it, so the USCC is checked again here. */
 function checkUscc(uscc: string): string {
-  if (!isValidUscc(uscc)) throw new PkiError("INVALID_SUBJECT", `"${uscc}" is not a valid USCC`);
-  return uscc;
+  const checked = validateUscc(uscc);
+  if (!checked.ok) throw new PkiError("INVALID_SUBJECT", `"${uscc}" is not a valid USCC`);
+  return checked.value;
 }
 
 function spkiOf(publicKey: KeyObject): Uint8Array {
