@@ -9,6 +9,8 @@ import morgan from "morgan";
 import { z } from "zod";
 import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
+import { createScheduler } from "#app/jobs/scheduler.ts";
+import { timedTasks } from "#app/jobs/timed-tasks.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp } from "#app/server/boot.server.ts";
 import { ConfigError } from "#app/server/config.server.ts";
@@ -109,6 +111,9 @@ export async function main() {
   // Embedded mode runs the worker in this process; production runs `npm run worker` processes.
   const runner = app.config.mode === "embedded" ? createJobRunner(app, { handlers: jobHandlers }) : undefined;
   runner?.start();
+  // The scheduler runs beside the worker: in this process in embedded mode, in `npm run worker` otherwise.
+  const scheduler = app.config.mode === "embedded" ? createScheduler(app, timedTasks) : undefined;
+  scheduler?.start();
   const listener = server.listen(app.config.port, () => {
     const { port } = listener.address() as AddressInfo;
     app.log.info(`bidhall listening on http://localhost:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver})`);
@@ -117,6 +122,7 @@ export async function main() {
     app.log.info(`${signal}: shutting down`);
     listener.close();
     listener.closeAllConnections();
+    await scheduler?.stop();
     await runner?.stop();
     await app.ledger?.stop(); // stops the embedded node too
     await app.dbHandle.close();

@@ -1,5 +1,7 @@
 import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
+import { createScheduler } from "#app/jobs/scheduler.ts";
+import { timedTasks } from "#app/jobs/timed-tasks.ts";
 import { bootApp } from "#app/server/boot.server.ts";
 
 /**
@@ -9,9 +11,12 @@ import { bootApp } from "#app/server/boot.server.ts";
 const app = await bootApp({ seed: false, ledger: true });
 const runner = createJobRunner(app, { handlers: jobHandlers });
 runner.start();
+const scheduler = createScheduler(app, timedTasks);
+scheduler.start();
 app.log.info("bidhall worker started");
 const shutdown = async (signal: string) => {
   app.log.info(`${signal}: finishing the current job, then stopping`);
+  await scheduler.stop();
   await runner.stop();
   await app.ledger?.stop();
   await app.dbHandle.close();

@@ -1,0 +1,23 @@
+import { isAppError } from "#app/domain/shared/app-error.ts";
+import { currentCrl } from "#app/server/pki/platform-pki.server.ts";
+import type { TimedTask } from "./scheduler.ts";
+
+/**
+ * Every timed task, in the order they run at each tick. The opening hall adds its own (deadline
+ * passed, window ended, confirmation period ended).
+ */
+export const crlRefresh: TimedTask = {
+  name: "pki.crl-refresh",
+  async run(app) {
+    try {
+      const before = await app.db.selectFrom("pki_crls").select("crl_number").orderBy("crl_number", "desc").limit(1).executeTakeFirst();
+      const crl = await currentCrl(app); // publishes a fresh CRL when the latest is a day old
+      return before && BigInt(before.crl_number) === crl.crlNumber ? 0 : 1;
+    } catch (e) {
+      if (isAppError(e) && e.code === "PKI_NOT_INITIALISED") return 0; // `bidhall ca init` has not run yet
+      throw e;
+    }
+  },
+};
+
+export const timedTasks: readonly TimedTask[] = [crlRefresh];
