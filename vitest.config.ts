@@ -15,6 +15,9 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "db/**/*.test.ts"],
           environment: "node",
+          // Some unit tests start the CLI or generate RSA-3072 keys: on two busy cores that can take
+          // seconds. Tests check behaviour, never time, so the limit is only a hang detector.
+          testTimeout: 60_000,
           setupFiles: ["test/setup/fail-on-console-error.ts"],
         },
       },
