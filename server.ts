@@ -120,12 +120,25 @@ export async function main() {
   });
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`);
+    // A stuck step must not keep the process (and the embedded node) alive forever.
+    const deadline = setTimeout(() => {
+      app.log.error("shutdown took longer than 15 s; exiting anyway");
+      process.exit(1);
+    }, 15_000);
+    deadline.unref();
+    const step = async (name: string, fn: () => Promise<unknown> | undefined) => {
+      try {
+        await fn();
+      } catch (e) {
+        app.log.error(`shutdown: ${name} failed`, { error: e instanceof Error ? e.message : String(e) });
+      }
+    };
     listener.close();
     listener.closeAllConnections();
-    await scheduler?.stop();
-    await runner?.stop();
-    await app.ledger?.stop(); // stops the embedded node too
-    await app.dbHandle.close();
+    await step("scheduler", () => scheduler?.stop());
+    await step("job runner", () => runner?.stop());
+    await step("ledger", () => app.ledger?.stop()); // stops the embedded node too
+    await step("database", () => app.dbHandle.close());
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -103,17 +103,24 @@ function Header() {
       {actor ? (
         <nav className="nav" aria-label="main">
           <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>
+          <NavLink to="/announcements">{t("tendering.nav.announcements")}</NavLink>
+          {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
+          {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
           <NavLink to={`/organisations/${actor.organisation.id}`} end>
             {t("nav.organisation")}
           </NavLink>
           {can("manage:members:own") ? <NavLink to={`/organisations/${actor.organisation.id}/members`}>{t("nav.members")}</NavLink> : null}
           {can("approve:organisation:any") ? <NavLink to="/operator/approvals">{t("nav.approvals")}</NavLink> : null}
+          {can("manage:credit:any") ? <NavLink to="/operator/credit">{t("tendering.nav.credit")}</NavLink> : null}
+          {can("manage:ruleset:any") ? <NavLink to="/operator/rule-sets">{t("tendering.nav.ruleSets")}</NavLink> : null}
+          {can("manage:ruleset:any") ? <NavLink to="/operator/calendar">{t("tendering.nav.calendar")}</NavLink> : null}
           <NavLink to="/certificates">{t("certificates.nav")}</NavLink>
           {can("view:audit:any") ? <NavLink to="/operator/audit">{t("audit.nav")}</NavLink> : null}
           {can("view:ledger:any") ? <NavLink to="/ledger">{t("ledger.nav")}</NavLink> : null}
         </nav>
       ) : (
         <nav className="nav" aria-label="main">
+          <NavLink to="/announcements">{t("tendering.nav.announcements")}</NavLink>
           <NavLink to="/login">{t("nav.login")}</NavLink>
           <NavLink to="/signup">{t("nav.signup")}</NavLink>
         </nav>

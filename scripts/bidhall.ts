@@ -15,6 +15,7 @@ import { ensurePlatformPki, isCrlReason } from "#app/server/pki/platform-pki.ser
 import { issueCertificateForMember } from "#app/services/certificates/issue-certificate.server.ts";
 import { getCurrentCrl, getPublicCaCertificates } from "#app/services/certificates/read-platform-pki.server.ts";
 import { revokeCertificate } from "#app/services/certificates/revoke-certificate.server.ts";
+import { importCredit } from "#app/services/credit/import-credit.server.ts";
 
 /**
  * The command-line tool (ARCHITECTURE.md §7): `npm run bidhall -- <command>`. Every command exits
@@ -145,6 +146,20 @@ const commands: Record<string, Command> = {
         const crl = await getCurrentCrl(app);
         writeOutput(out, crl.der);
         console.log(`wrote CRL number ${crl.crlNumber} (next update ${crl.nextUpdate.toISOString()}): ${out}`);
+      });
+    },
+  },
+  "credit import": {
+    summary:
+      "FILE: credit grades and bans from CSV or JSON (uscc, grade, effective_from, effective_to, source, reason, ban_scope, ban_until); all or nothing",
+    async run(args) {
+      const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new CliError("usage: bidhall credit import FILE");
+      const file = positionals[0]!;
+      const content = readInput(file, "credit file");
+      await withApp(async (app) => {
+        const r = await importCredit(app, { actor: null, filename: path.basename(file), content });
+        console.log(`imported ${r.records} credit records and ${r.bans} bans from ${file} (import ${r.importId})`);
       });
     },
   },

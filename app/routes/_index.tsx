@@ -1,8 +1,8 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { getActor } from "#app/server/session.server.ts";
 
-/** The public portal (announcements) arrives with tendering; until then: dashboard or login. */
+/** People at work go to their desk; everyone else to the public announcements. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await getActor(context.app, request);
-  return redirect(actor ? "/dashboard" : "/login");
+  return redirect(actor ? "/dashboard" : "/announcements");
 }

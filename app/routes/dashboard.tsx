@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { getDashboardSummary } from "#app/services/organisations/read-organisations.server.ts";
+import { calendarWarning } from "#app/services/tendering/manage-calendar.server.ts";
+import { CalendarWarning } from "#app/components/tendering/calendar-warning.tsx";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · bidhall" }];
 
@@ -11,16 +13,19 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     const actor = await requireActor(app, args.request);
     const summary = await getDashboardSummary(app, actor);
-    return { ...summary, roles: actor.membership.roles, permissions: [...actor.permissions] };
+    // DOMAIN.md §3: the operator is warned from 60 days before the holiday calendar runs out.
+    const calendar = actor.permissions.has("manage:ruleset:any") ? await calendarWarning(app) : null;
+    return { ...summary, calendar, roles: actor.membership.roles, permissions: [...actor.permissions] };
   });
 }
 
 export default function Dashboard() {
   const { t } = useTranslation();
-  const { organisation, pendingApprovals, memberCount, roles, permissions } = useLoaderData<typeof loader>();
+  const { organisation, pendingApprovals, memberCount, roles, permissions, calendar } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <h1 data-testid="dashboard-title">{t("dashboard.title", { organisation: organisation.name })}</h1>
+      <CalendarWarning warning={calendar} link />
       {organisation.status === "pending" ? (
         <div className="alert alert--warning" role="status">
           {t("dashboard.pendingNotice", { organisation: organisation.name })}

@@ -19,6 +19,52 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ organisationId: uuid, name: z.string(), uscc: z.string(), kinds: z.array(z.string()) }),
   }),
   z.object({ type: z.literal("organisation.approved"), data: z.object({ organisationId: uuid }) }),
+  // Tendering (issue 5).
+  z.object({
+    type: z.literal("project.created"),
+    data: z.object({ projectId: uuid, code: z.string(), name: z.string(), sectionIds: z.array(uuid) }),
+  }),
+  z.object({
+    type: z.literal("tender_document.uploaded"),
+    data: z.object({ projectId: uuid, documentId: uuid, version: z.number(), sha256: z.string(), size: z.number() }),
+  }),
+  z.object({
+    type: z.literal("project.published"),
+    data: z.object({ projectId: uuid, announcementId: uuid, sectionIds: z.array(uuid), documentIds: z.array(uuid) }),
+  }),
+  z.object({
+    type: z.literal("clarification.issued"),
+    data: z.object({
+      projectId: uuid,
+      sectionId: uuid,
+      clarificationId: uuid,
+      sequence: z.number(),
+      affectsPreparation: z.boolean(),
+      oldDeadline: z.string(),
+      newDeadline: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal("section.registered"),
+    data: z.object({ sectionId: uuid, organisationId: uuid, grade: z.string().nullable() }),
+  }),
+  z.object({
+    type: z.literal("section.registration_refused"),
+    data: z.object({ sectionId: uuid, organisationId: uuid, reason: z.string() }),
+  }),
+  z.object({ type: z.literal("tender_document.downloaded"), data: z.object({ documentId: uuid, organisationId: uuid }) }),
+  z.object({
+    type: z.literal("credit.imported"),
+    data: z.object({ importId: uuid, filename: z.string(), sha256: z.string(), records: z.number(), bans: z.number() }),
+  }),
+  z.object({
+    type: z.literal("rule_set.changed"),
+    data: z.object({ procurementType: z.string(), version: z.number(), note: z.string(), rules: z.record(z.string(), z.unknown()) }),
+  }),
+  z.object({
+    type: z.literal("calendar.year_loaded"),
+    data: z.object({ year: z.number(), holidays: z.number(), workdays: z.number(), replaced: z.boolean() }),
+  }),
   z.object({ type: z.literal("organisation.rejected"), data: z.object({ organisationId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("person.logged_in"), data: z.object({ personId: uuid, method: z.enum(["password", "certificate"]) }) }),
   z.object({

@@ -209,13 +209,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   const seed = chineseDaysSeed();
   const years = [];
-  for (let y = seed.firstYear; y <= seed.lastYear; y++) years.push({ year: y, source: "chinese-days 1.5.7", loaded_by: null, loaded_at: at });
+  for (let y = seed.firstYear; y <= seed.lastYear; y++)
+    years.push({ year: y, source: "chinese-days 1.5.7", loaded_by: null, loaded_at: at });
   await db.insertInto("calendar_years").values(years).execute();
   const days = [
     ...seed.holidays.map((d) => ({ day: d.day, kind: "holiday", name: d.name })),
     ...seed.workdays.map((d) => ({ day: d.day, kind: "workday", name: d.name })),
   ];
-  for (let i = 0; i < days.length; i += 500) await db.insertInto("holidays").values(days.slice(i, i + 500)).execute();
+  for (let i = 0; i < days.length; i += 500)
+    await db
+      .insertInto("holidays")
+      .values(days.slice(i, i + 500))
+      .execute();
 }
 
 export async function down(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Database } from "#db/schema.ts";
 import { addMember, createOrganisation, createPerson } from "#test/factories/organisations.ts";
 import { hashPassword } from "#app/server/password.server.ts";
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, isEmptyDatabase } from "./demo.ts";
+import { seedDemoTendering } from "./tendering.ts";
 
 /** Loads the demo world into an empty database; does nothing (returns false) otherwise. */
 export async function seedDemo(db: Kysely<Database>, now: Date): Promise<boolean> {
@@ -24,5 +25,6 @@ export async function seedDemo(db: Kysely<Database>, now: Date): Promise<boolean
       }
     }
   });
+  await seedDemoTendering(db, now);
   return true;
 }

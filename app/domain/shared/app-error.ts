@@ -116,6 +116,110 @@ export const ERROR_CODES = {
     zh: "区块链账本暂时无法访问，操作将稍后自动重试。",
     en: "The ledger cannot be reached at the moment; the write will be retried.",
   },
+  /** A section action in the wrong phase (`assertSectionPhase`); the *Zh params are the phase names in Chinese. */
+  SECTION_UNEXPECTED_PHASE: {
+    status: 409,
+    zh: "标段当前处于“{{currentZh}}”阶段，此操作只能在“{{expectedZh}}”阶段进行。",
+    en: "The section is {{current}}; this can only be done while it is {{expected}}.",
+  },
+  /** 条例 26 / GP条例 33: the bid security exceeds the cap share of the estimate (budget). */
+  BID_SECURITY_TOO_HIGH: {
+    status: 400,
+    zh: "标段 {{section}}：投标保证金 {{security}} 元超过估算价（预算）{{basis}} 元的 {{percent}}，上限为 {{cap}} 元（{{source}}）。",
+    en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{source}}).",
+  },
+  /** 法 24 / GP法 35: documents issued → deadline shorter than the rule set's minimum. */
+  DOCUMENTS_TO_DEADLINE_TOO_SHORT: {
+    status: 400,
+    zh: "标段 {{section}}：自招标文件发出之日（{{issuedOn}}）至投标截止日（{{deadlineOn}}）仅 {{days}} 日，不得少于 {{requiredDays}} 日；投标截止日最早为 {{earliestDeadlineOn}}（{{source}}）。",
+    en: "Section {{section}}: only {{days}} days from issuing the documents ({{issuedOn}}) to the bid deadline ({{deadlineOn}}); at least {{requiredDays}} are required, so the deadline can be {{earliestDeadlineOn}} at the earliest ({{source}}).",
+  },
+  /** 条例 16 / 87号令: the documents are on sale for less than the minimum (days or working days). */
+  DOCUMENTS_ON_SALE_TOO_SHORT: {
+    status: 400,
+    zh: "标段 {{section}}：招标文件发售期 {{saleFrom}} 至 {{saleUntil}} 仅 {{count}} 个{{unitZh}}，不得少于 {{required}} 个{{unitZh}}；发售期最早可于 {{earliestEndOn}} 结束（{{source}}）。",
+    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, only {{count}} {{unitEn}}; at least {{required}} {{unitEn}} are required, so the sale can end on {{earliestEndOn}} at the earliest ({{source}}).",
+  },
+  /** 条例 21 / 87号令 27: a clarification affecting preparation, too close to the deadline, with no move of the deadline. */
+  CLARIFICATION_TOO_LATE: {
+    status: 409,
+    zh: "澄清或修改可能影响投标文件编制，应在投标截止时间至少 {{requiredDays}} 日前发出：本次发出日 {{issuedOn}}，投标截止日 {{deadlineOn}}，仅相差 {{days}} 日。请将投标截止时间顺延至 {{earliestDeadlineOn}} 或以后（{{source}}）。",
+    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later ({{source}}).",
+  },
+  /** A moved deadline must lie after the current one. */
+  DEADLINE_MOVE_INVALID: {
+    status: 400,
+    zh: "新的投标截止时间（{{newDeadline}}）必须晚于原截止时间（{{oldDeadline}}）。",
+    en: "The new bid deadline ({{newDeadline}}) must be later than the current one ({{oldDeadline}}).",
+  },
+  /** The evaluation method does not belong to the project's procurement type. */
+  EVALUATION_METHOD_INVALID: {
+    status: 400,
+    zh: "评标办法“{{method}}”不适用于{{typeZh}}项目。",
+    en: "The evaluation method “{{method}}” does not apply to {{typeEn}} projects.",
+  },
+  /** 发改法规〔2023〕27号: non-cash bid security (electronic guarantees) must be accepted. */
+  SECURITY_FORMS_INVALID: {
+    status: 400,
+    zh: "标段 {{section}}：投标保证金必须接受电子保函等非现金形式（发改法规〔2023〕27号）。",
+    en: "Section {{section}}: the bid security must accept non-cash forms such as electronic guarantees (NDRC 2023 No. 27).",
+  },
+  /** The project code is not "E" + the region's 6-digit code + digits. */
+  PROJECT_CODE_INVALID: {
+    status: 400,
+    zh: "项目编号 {{code}} 无效：应为“E”+ 项目所在地 6 位行政区划代码（{{region}}）+ 4–20 位数字。",
+    en: "The project code {{code}} is invalid: it must be “E” + the 6-digit division code of the project's region ({{region}}) + 4–20 digits.",
+  },
+  /** Another project already has this code. */
+  PROJECT_CODE_TAKEN: { status: 409, zh: "项目编号 {{code}} 已被使用。", en: "The project code {{code}} is already in use." },
+  /** Publishing without tender documents. */
+  TENDER_DOCUMENTS_MISSING: {
+    status: 409,
+    zh: "发布前须先上传招标文件（PDF）。",
+    en: "Upload the tender documents (PDF) before publishing.",
+  },
+  /** The upload is not a PDF. */
+  NOT_A_PDF: {
+    status: 400,
+    zh: "招标文件须为 PDF 文件（{{filename}} 不是 PDF）。",
+    en: "Tender documents must be PDF files ({{filename}} is not).",
+  },
+  /** 办法 21 / ARCHITECTURE.md §4: files only to registered bidders, the agency, the tenderer and the regulator. */
+  TENDER_DOCUMENT_RESTRICTED: {
+    status: 403,
+    zh: "招标文件只提供给已报名的投标人、招标人、招标代理机构和监管部门。公众可核对文件的 SHA-256 摘要。",
+    en: "Tender documents are available only to registered bidders, the tenderer, the agency and the regulator; anyone may check their SHA-256.",
+  },
+  /** A bidder registers a second time for the same section. */
+  ALREADY_REGISTERED: {
+    status: 409,
+    zh: "本单位已报名标段 {{section}}。",
+    en: "Your organisation has already registered for section {{section}}.",
+  },
+  /** DOMAIN.md §6: a black grade refuses registration and bidding, naming grade, source and date. */
+  CREDIT_BLACK: {
+    status: 403,
+    zh: "{{organisation}} 的信用等级为“黑”（严重失信，来源：{{source}}，自 {{since}} 起，事由：{{detail}}），不得报名或投标。",
+    en: "{{organisation}} is rated black (serious dishonesty; source: {{source}}, since {{since}}, reason: {{detail}}) and may not register or bid.",
+  },
+  /** DOMAIN.md §6: an active ban in the project's scope refuses registration and bidding. */
+  CREDIT_BANNED: {
+    status: 403,
+    zh: "{{organisation}} 处于禁止参加{{scopeZh}}活动的期限内（依据：{{basis}}，来源：{{source}}，至 {{until}}），不得报名或投标。",
+    en: "{{organisation}} is banned from {{scopeEn}} until {{until}} (basis: {{basis}}; source: {{source}}) and may not register or bid.",
+  },
+  /** A credit import file with bad lines: nothing was imported. */
+  CREDIT_IMPORT_INVALID: {
+    status: 400,
+    zh: "信用数据文件有误，未导入任何记录：{{errorsZh}}",
+    en: "The credit data file has errors; nothing was imported: {{errorsEn}}",
+  },
+  /** A computation needed a year the holiday calendar does not have (DOMAIN.md §3). */
+  CALENDAR_OUT_OF_RANGE: {
+    status: 409,
+    zh: "节假日日历缺少 {{year}} 年的数据（计算 {{day}} 时需要），当前日历覆盖 {{firstYear}}–{{lastYear}} 年。请交易中心先录入 {{year}} 年的节假日安排。",
+    en: "The holiday calendar has no data for {{year}} (needed for {{day}}); it covers {{firstYear}}–{{lastYear}}. The trading centre must add {{year}}'s holiday arrangement first.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -156,12 +156,16 @@ export async function requireCaCertificates(db: Executor): Promise<{ root: Autho
 
 const issuerCache = new WeakMap<object, Promise<CertificateWithKey>>();
 
-/** The issuing CA with its decrypted key (cached per database handle). */
-export async function loadIssuingCa(app: AppContext): Promise<CertificateWithKey> {
+/**
+ * The issuing CA with its decrypted key (cached per database handle). Inside a transaction pass
+ * it as `db`: embedded PGlite has a single connection, so a query on `app.db` from within a
+ * transaction would wait for that transaction forever.
+ */
+export async function loadIssuingCa(app: AppContext, db: Executor = app.db): Promise<CertificateWithKey> {
   let cached = issuerCache.get(app.db);
   if (!cached) {
     cached = (async () => {
-      const row = await app.db
+      const row = await db
         .selectFrom("pki_authorities")
         .select(["certificate_pem", "encrypted_private_key_pem"])
         .where("role", "=", "issuing")
@@ -194,7 +198,7 @@ export function isCrlReason(value: string): value is CrlReason {
  */
 export async function publishCrl(app: AppContext, trx: Transaction<Database>, now: Date): Promise<{ crlNumber: bigint; der: Uint8Array }> {
   await sql`select pg_advisory_xact_lock(${PKI_LOCK_KEY})`.execute(trx);
-  const issuing = await loadIssuingCa(app);
+  const issuing = await loadIssuingCa(app, trx);
   const revoked = await trx
     .selectFrom("person_certificates")
     .select(["serial_hex", "revoked_at", "revocation_reason"])

@@ -1,0 +1,116 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { CsrfInput } from "#app/components/csrf-input.tsx";
+import { FormError } from "#app/components/form.tsx";
+import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
+import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { runAction, runLoader } from "#app/server/route.server.ts";
+import { getActor, requireActor } from "#app/server/session.server.ts";
+import { readProject } from "#app/services/tendering/read-project.server.ts";
+import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
+import tenderingCss from "#app/styles/tendering.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingCss }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.announcement?.title ?? data?.project.name ?? "招标公告"} · bidhall` },
+];
+
+const Params = z.object({ projectId: z.string().uuid() });
+const Register = z.object({ sectionId: z.string().uuid(), sectionCode: z.string() });
+
+function projectIdOf(params: unknown): string {
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) throw new AppError("NOT_FOUND", { what: "project" });
+  return parsed.data.projectId;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  return runLoader(args, async ({ app }) => {
+    const actor = await getActor(app, args.request);
+    const view = await readProject(app, actor, projectIdOf(args.params));
+    return { ...view, loggedIn: actor !== null };
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  return runAction(args, async ({ app, meta }, form) => {
+    const actor = await requireActor(app, args.request);
+    const parsed = Register.safeParse(Object.fromEntries(form));
+    if (!parsed.success) throw new AppError("VALIDATION_FAILED");
+    await registerForSection(app, { actor, sectionId: parsed.data.sectionId, meta });
+    return { registered: parsed.data.sectionCode };
+  });
+}
+
+export default function ProjectPage() {
+  const { t } = useTranslation();
+  const v = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <div className="stack">
+      <div className="panel__head">
+        <h1 data-testid="project-title">{v.announcement?.title ?? v.project.name}</h1>
+        {v.canManage ? (
+          <Link className="button" to={`/projects/${v.project.id}`}>
+            {t("tendering.project.manage")}
+          </Link>
+        ) : null}
+      </div>
+      <FormError data={actionData} />
+      {actionData && "registered" in actionData ? (
+        <div className="alert alert--success" role="status">
+          {t("tendering.project.registerDone", { section: actionData.registered })}
+        </div>
+      ) : null}
+      <ProjectFacts view={v} />
+      <section className="panel">
+        <h2>{t("tendering.project.sections")}</h2>
+        {v.sections.map((s) => (
+          <article key={s.id} className="section-card" data-testid={`section-${s.code}`}>
+            <div className="section-card__head">
+              <h3>
+                {s.name} <span className="mono muted">{s.code}</span>
+              </h3>
+              <span className={`phase phase--${s.phase}`} data-testid="phase">
+                {t(`tendering.phases.${s.phase}`)}
+              </span>
+              <span>
+                {t("tendering.project.deadline")} <ShanghaiTime at={s.deadlineAt} />
+                {s.phase === "published" ? (
+                  <>
+                    {" · "}
+                    {t("tendering.project.countdown")} <Countdown to={String(s.deadlineAt)} />
+                  </>
+                ) : null}
+              </span>
+              {s.registered ? (
+                <span className="badge badge--approved">{t("tendering.project.registered")}</span>
+              ) : v.canRegister && s.phase === "published" ? (
+                <Form method="post">
+                  <CsrfInput />
+                  <input type="hidden" name="sectionId" value={s.id} />
+                  <input type="hidden" name="sectionCode" value={s.code} />
+                  <button type="submit" className="button button--primary button--small" disabled={busy}>
+                    {t("tendering.project.register")}
+                  </button>
+                </Form>
+              ) : !v.loggedIn && s.phase === "published" ? (
+                <Link to={`/login?redirectTo=${encodeURIComponent(`/announcements/${v.project.id}`)}`}>
+                  {t("tendering.project.loginToRegister")}
+                </Link>
+              ) : null}
+            </div>
+            <SectionFacts section={s} />
+          </article>
+        ))}
+      </section>
+      <Documents view={v} />
+      <Clarifications view={v} />
+      {v.registrations ? <Registrations view={v} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { AppContext } from "./context.server.ts";
+
+/**
+ * Where files live (ARCHITECTURE.md §1): envelopes, tender documents, signed PDFs. Embedded mode
+ * keeps them under `$BIDHALL_DATA_DIR/files`; production puts an S3-compatible store behind the
+ * same interface. Keys are opaque, chosen by the caller, and never reused: a file is written once
+ * (to a temporary name, renamed when complete) and never changed.
+ */
+export interface StoredFile {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Storage {
+  /** Streams `body` to `key`, computing its size and SHA-256 on the way. */
+  put(key: string, body: Readable | Uint8Array): Promise<StoredFile>;
+  /** The file's bytes as a stream; throws when the key does not exist. */
+  get(key: string): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+}
+
+const KEY = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
+
+export class FileStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  private pathOf(key: string): string {
+    if (!KEY.test(key) || key.includes("..")) throw new Error(`bad storage key ${JSON.stringify(key)}`);
+    return path.join(this.root, key);
+  }
+
+  async put(key: string, body: Readable | Uint8Array): Promise<StoredFile> {
+    const target = this.pathOf(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString("hex")}.part`;
+    const hash = createHash("sha256");
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const source = body instanceof Readable ? body : Readable.from([Buffer.from(body)]);
+    try {
+      await pipeline(source, tap, fs.createWriteStream(temp, { flags: "wx" }));
+      await fs.promises.rename(temp, target);
+    } catch (e) {
+      await fs.promises.rm(temp, { force: true });
+      throw e;
+    }
+    return { key, size, sha256: hash.digest("hex") };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    await fs.promises.access(file, fs.constants.R_OK);
+    return fs.createReadStream(file);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return fs.promises.access(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+}
+
+/** The storage of this process: S3 when STORAGE_URL is set (not yet built), else the data directory. */
+export function storageFor(app: Pick<AppContext, "config">): Storage {
+  if (app.config.storageUrl)
+    throw new Error(`STORAGE_URL (${app.config.storageUrl}) is not supported yet: unset it to use ${filesDir(app)}`);
+  return new FileStorage(filesDir(app));
+}
+
+function filesDir(app: Pick<AppContext, "config">): string {
+  return path.join(app.config.dataDir, "files");
+}

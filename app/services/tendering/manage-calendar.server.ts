@@ -1,0 +1,84 @@
+import { sql } from "kysely";
+import { calendarExpiryWarning, makeHolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
+import { isLocalDay, yearOf } from "#app/domain/calendar/local-day.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { appendAudit } from "#app/server/audit.server.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { loadHolidayCalendar } from "#app/server/repo/tendering.server.ts";
+import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
+
+export interface CalendarDayInput {
+  day: string;
+  name: string;
+}
+
+/** The loaded years, one year's days, and the expiry warning (DOMAIN.md §3: from 60 days before the end). */
+export async function readCalendar(app: AppContext, actor: Actor, year?: number) {
+  requirePermission(actor, "manage:ruleset:any");
+  const years = await app.db
+    .selectFrom("calendar_years as y")
+    .leftJoin("people as p", "p.id", "y.loaded_by")
+    .select(["y.year", "y.source", "y.loaded_at", "p.name as loadedBy"])
+    .orderBy("y.year", "desc")
+    .execute();
+  const shown = year ?? years[0]?.year ?? 0;
+  const days = await app.db
+    .selectFrom("holidays")
+    .select([sql<string>`day::text`.as("day"), "kind", "name"])
+    .where(sql<boolean>`extract(year from day) = ${shown}`)
+    .orderBy("day")
+    .execute();
+  return { years, year: shown, days, warning: await calendarWarning(app) };
+}
+
+/** For the operator's dashboard and calendar page. */
+export async function calendarWarning(app: AppContext) {
+  return calendarExpiryWarning(await loadHolidayCalendar(app.db), app.clock.now());
+}
+
+/**
+ * Loads (or replaces) one year of the official arrangement: its holidays and its adjusted working
+ * weekend days (调休). The years stay contiguous: a new year is the one after the last.
+ */
+export async function loadCalendarYear(
+  app: AppContext,
+  opts: { actor: Actor; year: number; holidays: CalendarDayInput[]; workdays: CalendarDayInput[]; source: string; meta: RequestMeta },
+) {
+  requirePermission(opts.actor, "manage:ruleset:any");
+  const { year } = opts;
+  const all = [...opts.holidays, ...opts.workdays];
+  const bad = all.find((d) => !isLocalDay(d.day) || yearOf(d.day) !== year || !d.name.trim());
+  if (bad || !opts.source.trim()) throw new AppError("VALIDATION_FAILED", { field: bad ? `day ${bad.day}` : "source" });
+  try {
+    makeHolidayCalendar({ firstYear: year, lastYear: year, holidays: opts.holidays, workdays: opts.workdays });
+  } catch (e) {
+    throw new AppError("VALIDATION_FAILED", { field: e instanceof Error ? e.message : "days" });
+  }
+  const now = app.clock.now();
+  return app.db.transaction().execute(async (trx) => {
+    await sql`lock table calendar_years in share row exclusive mode`.execute(trx);
+    const years = (await trx.selectFrom("calendar_years").select("year").execute()).map((y) => y.year);
+    const replaced = years.includes(year);
+    if (!replaced && year !== Math.max(...years) + 1) throw new AppError("VALIDATION_FAILED", { field: "year" });
+    await trx
+      .deleteFrom("holidays")
+      .where(sql<boolean>`extract(year from day) = ${year}`)
+      .execute();
+    const rows = [
+      ...opts.holidays.map((d) => ({ day: d.day, kind: "holiday" as const, name: d.name.trim() })),
+      ...opts.workdays.map((d) => ({ day: d.day, kind: "workday" as const, name: d.name.trim() })),
+    ];
+    if (rows.length) await trx.insertInto("holidays").values(rows).execute();
+    await trx
+      .insertInto("calendar_years")
+      .values({ year, source: opts.source.trim(), loaded_by: opts.actor.personId, loaded_at: now })
+      .onConflict((oc) => oc.column("year").doUpdateSet({ source: opts.source.trim(), loaded_by: opts.actor.personId, loaded_at: now }))
+      .execute();
+    await appendAudit(trx, {
+      event: { type: "calendar.year_loaded", data: { year, holidays: opts.holidays.length, workdays: opts.workdays.length, replaced } },
+      actor: auditActorOf(opts.actor, opts.meta),
+      at: now,
+    });
+    return { replaced };
+  });
+}

@@ -1,0 +1,124 @@
+import { CalendarOutOfRangeError } from "#app/domain/calendar/holiday-calendar.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { formatYuan } from "#app/domain/shared/money.ts";
+import { regionWithin } from "#app/domain/shared/regions.ts";
+import { formatShanghai } from "#app/domain/shared/time.ts";
+import type { Violation } from "#app/domain/tendering/legal-checks.ts";
+import { assertSectionPhase, UnexpectedPhaseError, type SectionFacts, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
+import type { Actor } from "#app/server/session.server.ts";
+
+/**
+ * What the tendering use cases share: who stands in which relation to a project (the basis of
+ * "who sees what before the deadline", ARCHITECTURE.md §4), and the translation of the domain's
+ * violations and errors into AppErrors that name the rule, its source and the dates.
+ */
+export type ProjectRelation = "tenderer" | "agency" | "regulator";
+
+export interface ProjectParties {
+  region_code: string;
+  tenderer_organisation_id: string;
+  agency_organisation_id: string | null;
+}
+
+/** The actor's relation to the project, or null for bidders and the public. */
+export function relationTo(actor: Actor | null, project: ProjectParties): ProjectRelation | null {
+  if (!actor) return null;
+  const org = actor.membership.organisationId;
+  if (project.agency_organisation_id === org && actor.permissions.has("publish:section:own")) return "agency";
+  if (project.tenderer_organisation_id === org && actor.permissions.has("publish:section:own")) return "tenderer";
+  if (actor.permissions.has("view:section:jurisdiction") && regionWithin(project.region_code, actor.membership.regionCode))
+    return "regulator";
+  // Members of the owning organisations without `operate` still read what their organisation may.
+  if (project.agency_organisation_id === org || project.tenderer_organisation_id === org) return "tenderer";
+  return null;
+}
+
+/** The agency running the project, or the tenderer tendering by itself: who may change it. */
+export function requireProjectManager(actor: Actor, project: ProjectParties): void {
+  const org = actor.membership.organisationId;
+  const manages = project.agency_organisation_id ? project.agency_organisation_id === org : project.tenderer_organisation_id === org;
+  if (!manages || !actor.permissions.has("publish:section:own")) throw new AppError("FORBIDDEN", { permission: "publish:section:own" });
+}
+
+export const PHASE_ZH: Record<SectionPhase, string> = {
+  draft: "草稿",
+  published: "公告中（报名、投标）",
+  opening: "开标",
+  failed: "流标",
+  cancelled: "已终止",
+  suspended: "已暂停",
+};
+
+/** The one guard, as an AppError. */
+export function guardPhase(facts: SectionFacts, expected: readonly SectionPhase[], now: Date): SectionPhase {
+  try {
+    return assertSectionPhase(facts, expected, now);
+  } catch (e) {
+    if (e instanceof UnexpectedPhaseError)
+      throw new AppError("SECTION_UNEXPECTED_PHASE", {
+        current: e.current,
+        expected: e.expected.join(" / "),
+        currentZh: PHASE_ZH[e.current],
+        expectedZh: e.expected.map((p) => PHASE_ZH[p]).join("、"),
+      });
+    throw e;
+  }
+}
+
+/** Runs a computation that needs the holiday calendar; a missing year becomes an AppError naming it. */
+export function withCalendar<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CalendarOutOfRangeError)
+      throw new AppError("CALENDAR_OUT_OF_RANGE", { year: e.year, day: e.day, firstYear: e.firstYear, lastYear: e.lastYear });
+    throw e;
+  }
+}
+
+/** A violation of a legal check, as the AppError a person reads. */
+export function violationError(v: Violation, section: string): AppError {
+  switch (v.rule) {
+    case "bidSecurityCap":
+      return new AppError("BID_SECURITY_TOO_HIGH", {
+        section,
+        security: formatYuan(v.securityFen),
+        basis: formatYuan(v.basisFen),
+        cap: formatYuan(v.capFen),
+        percent: `${v.basisPoints / 100}%`,
+        source: v.source,
+      });
+    case "documentsToDeadline":
+      return new AppError("DOCUMENTS_TO_DEADLINE_TOO_SHORT", {
+        section,
+        ...pick(v, ["issuedOn", "deadlineOn", "earliestDeadlineOn", "source"]),
+        days: v.days,
+        requiredDays: v.requiredDays,
+      });
+    case "documentsOnSale":
+      return new AppError("DOCUMENTS_ON_SALE_TOO_SHORT", {
+        section,
+        ...pick(v, ["saleFrom", "saleUntil", "earliestEndOn", "source"]),
+        count: v.count,
+        required: v.required,
+        unitZh: v.unit === "workingDays" ? "工作日" : "日",
+        unitEn: v.unit === "workingDays" ? "working days" : "days",
+      });
+    case "clarificationLead":
+      return new AppError("CLARIFICATION_TOO_LATE", {
+        section,
+        ...pick(v, ["issuedOn", "deadlineOn", "earliestDeadlineOn", "source"]),
+        days: v.days,
+        requiredDays: v.requiredDays,
+      });
+    case "documentObjectionLead":
+      // Objections to the documents arrive with the complaints work; until then nothing raises this.
+      return new AppError("VALIDATION_FAILED", { rule: v.rule });
+  }
+}
+
+function pick<T extends Record<string, unknown>, K extends keyof T & string>(v: T, keys: K[]): Record<K, string> {
+  return Object.fromEntries(keys.map((k) => [k, String(v[k])])) as Record<K, string>;
+}
+
+export const shanghai = (d: Date) => formatShanghai(d, "zh-CN");
