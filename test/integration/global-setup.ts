@@ -18,11 +18,15 @@ export default async function setup(project: TestProject) {
         `"pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" or run .ci/run: ${String(e)}`,
     );
   }
-  // Leftovers of interrupted runs.
-  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'bidhall_t_%' or datname = $1", [
-    TEMPLATE_DB,
-  ]);
-  for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  // Leftovers of interrupted runs: every test database name carries the pid that made it; drop
+  // those whose process is gone, and leave a concurrent run's databases alone.
+  const stale = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname ~ '^bidhall_(t|e2e|test_template)_[0-9]+'",
+  );
+  for (const { datname } of stale.rows) {
+    const pid = Number(/^bidhall_(?:t|e2e|test_template)_(\d+)/.exec(datname)?.[1]);
+    if (!isAlive(pid)) await admin.query(`drop database if exists "${datname}" with (force)`);
+  }
   await admin.query(`create database "${TEMPLATE_DB}"`);
   await admin.end();
 
@@ -40,6 +44,15 @@ export default async function setup(project: TestProject) {
     await c.query(`drop database if exists "${TEMPLATE_DB}" with (force)`);
     await c.end();
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 declare module "vitest" {
