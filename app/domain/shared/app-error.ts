@@ -220,6 +220,18 @@ export const ERROR_CODES = {
     zh: "节假日日历缺少 {{year}} 年的数据（计算 {{day}} 时需要），当前日历覆盖 {{firstYear}}–{{lastYear}} 年。请交易中心先录入 {{year}} 年的节假日安排。",
     en: "The holiday calendar has no data for {{year}} (needed for {{day}}); it covers {{firstYear}}–{{lastYear}}. The trading centre must add {{year}}'s holiday arrangement first.",
   },
+  /** Sealing or submitting needs the organisation registered for the section first. */
+  BID_NOT_REGISTERED: {
+    status: 403,
+    zh: "本单位尚未报名标段 {{section}}，请先报名并获取招标文件。",
+    en: "Your organisation has not registered for section {{section}}; register and obtain the tender documents first.",
+  },
+  /** No member with the `bid` role holds a valid certificate: nobody could decrypt the bid at the opening. */
+  BID_NO_RECIPIENTS: {
+    status: 409,
+    zh: "本单位没有持有有效数字证书的投标人员，投标文件将无法在开标时解密。请先在“数字证书”中申请证书。",
+    en: "No member of your organisation with the bid role holds a valid certificate, so nobody could decrypt the bid at the opening. Enrol a certificate under “Certificates” first.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -1,0 +1,82 @@
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-form.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import { requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { requirePermission, type Actor } from "#app/server/session.server.ts";
+import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
+
+export interface SealingKit {
+  section: { id: string; code: string; name: string; deadlineAt: string };
+  bidder: { uscc: string; name: string };
+  /** JSON Schema (draft 2020-12) of bid.json's `fields`. */
+  schema: Record<string, unknown>;
+  /**
+   * Every valid certificate of the caller's organisation's members holding `bid` (ARCHITECTURE.md
+   * §4 step 1): any of them can decrypt at the opening, so a change of staff does not lose a bid.
+   */
+  recipients: { serialHex: string; subjectName: string; certificatePem: string; notAfter: string }[];
+  issuingCaPem: string;
+}
+
+/**
+ * What a sealing tool (the browser, or `bidhall section`) needs for one section: the opening
+ * form and the recipients. Only for a registered bidder organisation, before the deadline.
+ */
+export async function getSealingKit(app: AppContext, actor: Actor, sectionId: string): Promise<SealingKit> {
+  requirePermission(actor, "submit:bid:own");
+  const now = app.clock.now();
+  const section = await app.db
+    .selectFrom("sections")
+    .select(["id", "code", "name", "deadline_at", "opening_form", "published_at", "cancelled_at", "failed_at", "suspended_at"])
+    .where("id", "=", sectionId)
+    .executeTakeFirst();
+  if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+  const organisationId = actor.membership.organisationId;
+  const registered = await app.db
+    .selectFrom("registrations")
+    .select("id")
+    .where("section_id", "=", section.id)
+    .where("organisation_id", "=", organisationId) // owner filter
+    .executeTakeFirst();
+  if (!registered) throw new AppError("BID_NOT_REGISTERED", { section: section.code });
+  guardPhase(
+    {
+      publishedAt: section.published_at,
+      deadlineAt: section.deadline_at,
+      cancelledAt: section.cancelled_at,
+      failedAt: section.failed_at,
+      suspendedAt: section.suspended_at,
+    },
+    ["published"],
+    now,
+  );
+
+  const recipients = await app.db
+    .selectFrom("person_certificates as c")
+    .innerJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "c.person_id").onRef("m.organisation_id", "=", "c.organisation_id"))
+    .select(["c.serial_hex", "c.subject_name", "c.certificate_pem", "c.not_after"])
+    .where("c.organisation_id", "=", organisationId)
+    .where("c.status", "=", "valid")
+    .where("c.not_before", "<=", now)
+    .where("c.not_after", ">", now)
+    .where("m.status", "=", "active")
+    .where((eb) => eb(eb.val("bid"), "=", eb.fn.any("m.roles")))
+    .orderBy("c.issued_at")
+    .execute();
+  if (recipients.length === 0) throw new AppError("BID_NO_RECIPIENTS");
+
+  const { issuing } = await requireCaCertificates(app.db);
+  const form = OpeningForm.parse(section.opening_form);
+  return {
+    section: { id: section.id, code: section.code, name: section.name, deadlineAt: section.deadline_at.toISOString() },
+    bidder: { uscc: actor.membership.organisationUscc, name: actor.membership.organisationName },
+    schema: compileOpeningForm(form, `urn:bidhall:section:${section.id}`),
+    recipients: recipients.map((r) => ({
+      serialHex: r.serial_hex,
+      subjectName: r.subject_name,
+      certificatePem: r.certificate_pem,
+      notAfter: r.not_after.toISOString(),
+    })),
+    issuingCaPem: issuing.certificatePem,
+  };
+}
