@@ -47,6 +47,7 @@ export interface Database {
   credit_imports: CreditImportsTable;
   credit_records: CreditRecordsTable;
   credit_bans: CreditBansTable;
+  api_tokens: ApiTokensTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -481,4 +482,18 @@ export interface CreditBansTable {
   until_at: Date;
   import_id: string;
   line: number;
+}
+
+/** API tokens for the offline tool (db/migrations/0006_api_tokens.ts). */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  organisation_id: string;
+  person_id: string;
+  name: string;
+  scope: "submit:bid";
+  token_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
 }

@@ -89,6 +89,11 @@ export default function Dashboard() {
               ))}
             </ul>
           )}
+          {(permissions as readonly string[]).includes("submit:bid:own") ? (
+            <p>
+              <Link to="/api-tokens">{t("apiTokens.dashboardLink")}</Link>
+            </p>
+          ) : null}
         </section>
       </div>
     </div>

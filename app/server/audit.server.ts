@@ -79,6 +79,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ organisationId: uuid, personId: uuid, from: z.array(z.string()), to: z.array(z.string()) }),
   }),
   z.object({ type: z.literal("member.removed"), data: z.object({ organisationId: uuid, personId: uuid }) }),
+  z.object({
+    type: z.literal("api_token.created"),
+    data: z.object({ tokenId: uuid, organisationId: uuid, personId: uuid, name: z.string(), scope: z.string() }),
+  }),
+  z.object({ type: z.literal("api_token.revoked"), data: z.object({ tokenId: uuid, organisationId: uuid }) }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
   z.object({
     type: z.literal("pki.initialised"),

@@ -103,3 +103,43 @@ export function auditActorOf(actor: Actor | null, meta: { ip: string; userAgent:
     userAgent: meta.userAgent,
   };
 }
+
+/**
+ * The actor behind `Authorization: Bearer bh_…` (an API token of the offline tool), with only the
+ * permission its scope grants and only while the member still holds it; otherwise the session.
+ * Tokens are for API routes only: pages and forms use sessions (and CSRF tokens).
+ */
+export async function requireApiActor(app: AppContext, request: Request): Promise<Actor> {
+  const header = request.headers.get("authorization");
+  if (!header) {
+    const actor = await getActor(app, request);
+    if (!actor) throw new AppError("UNAUTHENTICATED");
+    return actor;
+  }
+  const token = /^Bearer (bh_[A-Za-z0-9_-]{43})$/.exec(header.trim())?.[1];
+  if (!token) throw new AppError("UNAUTHENTICATED");
+  const now = app.clock.now();
+  const row = await app.db
+    .selectFrom("api_tokens")
+    .select(["id", "person_id", "organisation_id", "expires_at", "revoked_at"])
+    .where("token_hash", "=", createHash("sha256").update(token).digest("hex"))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.expires_at <= now) throw new AppError("UNAUTHENTICATED");
+  const person = await findPersonById(app.db, row.person_id);
+  if (!person || person.status !== "active") throw new AppError("UNAUTHENTICATED");
+  const memberships = await activeMemberships(app.db, person.id);
+  const membership = memberships.find((m) => m.organisationId === row.organisation_id);
+  if (!membership || membership.organisationStatus !== "approved") throw new AppError("UNAUTHENTICATED");
+  const held = permissionsFor(membership.kinds, membership.roles);
+  const permissions = new Set<Permission>(held.has("submit:bid:own") ? ["submit:bid:own"] : []);
+  await app.db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
+  return {
+    personId: person.id,
+    personName: person.name,
+    email: person.email,
+    sessionId: `token:${row.id}`,
+    membership,
+    memberships: [membership],
+    permissions,
+  };
+}

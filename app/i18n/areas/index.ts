@@ -1,3 +1,4 @@
+import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
 import { certificates } from "./certificates.ts";
 import { ledger } from "./ledger.ts";
@@ -7,7 +8,7 @@ import { tendering } from "./tendering.ts";
  * Every area's messages, registered under its name: `t("certificates.title")` reads
  * `areas.certificates.zh.title` in Chinese. Add an area here when you add its file.
  */
-export const areas = { certificates, audit, ledger, tendering } as const satisfies Record<
+export const areas = { certificates, audit, ledger, tendering, apiTokens } as const satisfies Record<
   string,
   { zh: Record<string, unknown>; en: Record<string, unknown> }
 >;
