@@ -14,6 +14,8 @@ import { testDatabaseUrl, withDatabase } from "../../integration/helpers/pg-urls
 export interface RunningServer {
   url: string;
   databaseUrl: string;
+  /** BIDHALL_DATA_DIR of the server (its generated secrets live there: give it to the CLI too). */
+  dataDir: string;
   logs: string[];
   advanceClock(seconds: number): Promise<string>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startServer(options: { clock?: string; env?: Record<string
   return {
     url,
     databaseUrl,
+    dataDir,
     logs,
     async advanceClock(seconds: number) {
       const res = await fetch(`${url}/__test/clock`, {
