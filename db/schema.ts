@@ -48,6 +48,9 @@ export interface Database {
   credit_records: CreditRecordsTable;
   credit_bans: CreditBansTable;
   api_tokens: ApiTokensTable;
+  bids: BidsTable;
+  bid_versions: BidVersionsTable;
+  bid_withdrawals: BidWithdrawalsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -496,4 +499,37 @@ export interface ApiTokensTable {
   expires_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+}
+
+/** Bids, their versions and withdrawals (db/migrations/0007_bids.ts). Ciphertext only. */
+export interface BidsTable {
+  id: Generated<string>;
+  section_id: string;
+  organisation_id: string;
+  created_at: Date;
+}
+
+export interface BidVersionsTable {
+  id: Generated<string>;
+  bid_id: string;
+  version: number;
+  storage_key: string;
+  envelope_sha256: string;
+  package_digest: string;
+  size: ColumnType<string, string | bigint | number, never>;
+  recipient_serials: string[];
+  submitted_by: string;
+  upload_ip: string;
+  upload_user_agent: string;
+  received_at: Date;
+  receipt_no: string;
+  receipt_jws: string;
+}
+
+export interface BidWithdrawalsTable {
+  id: Generated<string>;
+  bid_id: string;
+  after_version: number;
+  withdrawn_by: string;
+  withdrawn_at: Date;
 }

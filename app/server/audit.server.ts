@@ -84,6 +84,18 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ tokenId: uuid, organisationId: uuid, personId: uuid, name: z.string(), scope: z.string() }),
   }),
   z.object({ type: z.literal("api_token.revoked"), data: z.object({ tokenId: uuid, organisationId: uuid }) }),
+  z.object({
+    type: z.literal("bid.submitted"),
+    data: z.object({
+      sectionId: uuid,
+      organisationId: uuid,
+      version: z.number(),
+      receiptNo: z.string(),
+      envelopeSha256: z.string(),
+      size: z.number(),
+    }),
+  }),
+  z.object({ type: z.literal("bid.withdrawn"), data: z.object({ sectionId: uuid, organisationId: uuid, afterVersion: z.number() }) }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
   z.object({
     type: z.literal("pki.initialised"),

@@ -5,6 +5,7 @@ import * as m0003 from "./0003_pki.ts";
 import * as m0004 from "./0004_ledger.ts";
 import * as m0005 from "./0005_tendering.ts";
 import * as m0006 from "./0006_api_tokens.ts";
+import * as m0007 from "./0007_bids.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0004_ledger": m0004,
   "0005_tendering": m0005,
   "0006_api_tokens": m0006,
+  "0007_bids": m0007,
 };

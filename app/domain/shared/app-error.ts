@@ -232,6 +232,30 @@ export const ERROR_CODES = {
     zh: "本单位没有持有有效数字证书的投标人员，投标文件将无法在开标时解密。请先在“数字证书”中申请证书。",
     en: "No member of your organisation with the bid role holds a valid certificate, so nobody could decrypt the bid at the opening. Enrol a certificate under “Certificates” first.",
   },
+  /** 办法 27: after the bid deadline no upload, replacement or withdrawal is accepted. */
+  BID_AFTER_DEADLINE: {
+    status: 409,
+    zh: "投标截止时间（{{deadline}}）已过，不再接受投标文件的递交、替换或撤回。",
+    en: "The bid deadline ({{deadline}}) has passed: no bid can be submitted, replaced or withdrawn any more.",
+  },
+  /** 办法 26: only a CMS-encrypted bid is accepted; the reason names what is wrong with the file. */
+  BID_ENVELOPE_INVALID: {
+    status: 400,
+    zh: "投标文件未按要求加密，不予接收：{{reason}}",
+    en: "The bid is not encrypted as required and is refused: {{reason}}",
+  },
+  /** Every recipient of the envelope must be a valid certificate of the bidder's own members. */
+  BID_RECIPIENT_UNKNOWN: {
+    status: 400,
+    zh: "投标文件的解密证书（序列号 {{serial}}）不是本单位投标人员的有效证书，开标时将无法解密。请用“获取标段信息”得到的证书重新加密。",
+    en: "The envelope is encrypted for a certificate (serial {{serial}}) that is not a valid certificate of your organisation's bid members, so it could not be decrypted at the opening. Seal it again for the certificates of the sealing kit.",
+  },
+  /** Withdrawing needs a bid. */
+  BID_NOTHING_TO_WITHDRAW: {
+    status: 409,
+    zh: "本单位在该标段没有可撤回的投标文件。",
+    en: "Your organisation has no bid in this section to withdraw.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

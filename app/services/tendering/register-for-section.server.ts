@@ -77,7 +77,11 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
   });
 }
 
-function refusalError(r: ParticipationRefusal, organisation: string, bans: { basis: string; until: Date; source: string }[]): AppError {
+export function refusalError(
+  r: ParticipationRefusal,
+  organisation: string,
+  bans: { basis: string; until: Date; source: string }[],
+): AppError {
   if (r.reason === "black")
     return new AppError("CREDIT_BLACK", { organisation, source: r.source, since: shanghai(r.since), detail: r.detail });
   const source = bans.find((b) => b.basis === r.basis && b.until.getTime() === r.until.getTime())?.source ?? "";

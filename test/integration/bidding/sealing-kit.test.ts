@@ -1,7 +1,16 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateKeyPairSync } from "node:crypto";
+import { verifySignedJson } from "#app/crypto/jws/signed-json.ts";
+import type { AppError } from "#app/domain/shared/app-error.ts";
+import { sealFile } from "#app/server/envelope/index.server.ts";
+import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
+import { submitBid, withdrawBid } from "#app/services/bidding/submit-bid.server.ts";
+import { makeIdentities } from "#test/fixtures/envelope/pki.ts";
 import forge from "node-forge";
 import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
@@ -110,8 +119,126 @@ describe("the sealing kit of a section", () => {
     await expect(getSealingKit(app, bidder, "00000000-0000-0000-0000-000000000000")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  describe("submitting", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-submit-"));
+    const f = (n: string) => path.join(tmp, n);
+    const digest = "d".repeat(64);
+    const seal = async (name: string, recipients: string[]) => {
+      fs.writeFileSync(f(`${name}.zip`), randomBytes(100_000));
+      await sealFile({ inPath: f(`${name}.zip`), outPath: f(`${name}.p7m`), recipients });
+      return f(`${name}.p7m`);
+    };
+
+    it("accepts an envelope for the organisation's certificates and returns a receipt the platform signed", async () => {
+      const kit = await getSealingKit(app, bidder, sectionId);
+      const envelope = await seal(
+        "v1",
+        kit.recipients.map((r) => r.certificatePem),
+      );
+      const { receipt, receiptJws } = await submitBid(app, {
+        actor: staff,
+        sectionId,
+        envelopePath: envelope,
+        packageDigest: digest,
+        meta: TEST_META,
+      });
+      expect(receipt).toMatchObject({
+        version: 1,
+        packageDigest: digest,
+        bidderUscc: bidder.membership.organisationUscc,
+        size: fs.statSync(envelope).size,
+      });
+      expect(receipt.envelopeSha256).toBe(createHash("sha256").update(fs.readFileSync(envelope)).digest("hex"));
+      const verified = await verifySignedJson(receiptJws);
+      const root = (
+        await app.db.selectFrom("pki_authorities").select("certificate_pem").where("role", "=", "root").executeTakeFirstOrThrow()
+      ).certificate_pem;
+      const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
+      expect(
+        verifyCertificateChain({
+          leafPem: pem(verified.x5c[0]!),
+          chainPem: verified.x5c.slice(1).map(pem),
+          rootPem: root,
+          at: app.clock.now(),
+        }).ok,
+      ).toBe(true);
+      expect(await app.db.selectFrom("anchor_queue").select("sha256").where("sha256", "=", receipt.envelopeSha256).execute()).toHaveLength(
+        1,
+      );
+      // The database holds the ciphertext's hash and size, never a price or a field of the bid.
+      const row = await app.db.selectFrom("bid_versions").selectAll().where("receipt_no", "=", receipt.receiptNo).executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toMatch(/price|"fields"/);
+    });
+
+    it("keeps earlier versions when the bid is replaced, and lets it be withdrawn", async () => {
+      const kit = await getSealingKit(app, bidder, sectionId);
+      const { receipt } = await submitBid(app, {
+        actor: bidder,
+        sectionId,
+        envelopePath: await seal("v2", [kit.recipients[0]!.certificatePem]),
+        packageDigest: digest,
+        meta: TEST_META,
+      });
+      expect(receipt.version).toBe(2);
+      await withdrawBid(app, { actor: bidder, sectionId, meta: TEST_META });
+      await expect(withdrawBid(app, { actor: bidder, sectionId, meta: TEST_META })).rejects.toMatchObject({
+        code: "BID_NOTHING_TO_WITHDRAW",
+      });
+      expect(await app.db.selectFrom("bid_versions").select("version").execute()).toHaveLength(2);
+    });
+
+    it("refuses what is not encrypted, envelopes for another organisation's certificate, and strangers", async () => {
+      fs.writeFileSync(f("plain.zip"), "PK\u0003\u0004 this is a plaintext bid");
+      await expect(
+        submitBid(app, { actor: bidder, sectionId, envelopePath: f("plain.zip"), packageDigest: digest, meta: TEST_META }),
+      ).rejects.toMatchObject({ code: "BID_ENVELOPE_INVALID", status: 400 });
+      const { other } = await makeIdentities(tmp, ["other"] as const);
+      await expect(
+        submitBid(app, {
+          actor: bidder,
+          sectionId,
+          envelopePath: await seal("foreign", [other.certPem]),
+          packageDigest: digest,
+          meta: TEST_META,
+        }),
+      ).rejects.toMatchObject({
+        code: "BID_RECIPIENT_UNKNOWN",
+      });
+      const kit = await getSealingKit(app, bidder, sectionId);
+      const ok = await seal(
+        "ok",
+        kit.recipients.map((r) => r.certificatePem),
+      );
+      await expect(
+        submitBid(app, { actor: stranger, sectionId, envelopePath: ok, packageDigest: digest, meta: TEST_META }),
+      ).rejects.toMatchObject({ code: "BID_NOT_REGISTERED" });
+      await expect(
+        submitBid(app, { actor: viewer, sectionId, envelopePath: ok, packageDigest: digest, meta: TEST_META }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    });
+
+    it("refuses an upload one second after the deadline, naming the deadline", async () => {
+      const kit = await getSealingKit(app, bidder, sectionId);
+      const envelope = await seal(
+        "late",
+        kit.recipients.map((r) => r.certificatePem),
+      );
+      const section = await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirstOrThrow();
+      await app.clock.advance((section.deadline_at.getTime() - app.clock.now().getTime()) / 1000 + 1);
+      const error = await submitBid(app, {
+        actor: bidder,
+        sectionId,
+        envelopePath: envelope,
+        packageDigest: digest,
+        meta: TEST_META,
+      }).catch((e: AppError) => e);
+      expect(error).toMatchObject({ code: "BID_AFTER_DEADLINE" });
+      expect((error as AppError).messageIn("zh-CN")).toContain("2026/12/18");
+      await expect(withdrawBid(app, { actor: bidder, sectionId, meta: TEST_META })).rejects.toMatchObject({ code: "BID_AFTER_DEADLINE" });
+    });
+  });
+
   it("is closed after the deadline", async () => {
-    await app.clock.advance(26 * 86400);
     await expect(getSealingKit(app, bidder, sectionId)).rejects.toMatchObject({
       code: "SECTION_UNEXPECTED_PHASE",
       params: { current: "opening" },

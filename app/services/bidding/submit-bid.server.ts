@@ -1,0 +1,208 @@
+import fs from "node:fs";
+import { ulid } from "ulid";
+import { signJson, RECEIPT_TYPE, type Receipt } from "#app/crypto/jws/signed-json.ts";
+import { participationRefusal } from "#app/domain/credit/credit.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { formatShanghai } from "#app/domain/shared/time.ts";
+import { appendAudit } from "#app/server/audit.server.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { inspectEnvelope, isEnvelopeError } from "#app/server/envelope/index.server.ts";
+import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
+import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
+import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
+import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
+import { storageFor } from "#app/server/storage.server.ts";
+import { refusalError } from "#app/services/tendering/register-for-section.server.ts";
+import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
+
+export interface SubmitBidOptions {
+  actor: Actor;
+  sectionId: string;
+  /** The completed upload (a temporary file); it is copied into storage, never opened. */
+  envelopePath: string;
+  /** SHA-256 of the plaintext package, as the sealing tool computed it (the remedy compares against it). */
+  packageDigest: string;
+  meta: RequestMeta;
+}
+
+export interface SubmittedBid {
+  receipt: Receipt;
+  receiptJws: string;
+}
+
+const deadlineError = (deadline: Date) => new AppError("BID_AFTER_DEADLINE", { deadline: formatShanghai(deadline) });
+
+/**
+ * A completed upload becomes a bid version (ARCHITECTURE.md §4 step 5; 办法 26–27): only from a
+ * registered bidder organisation that credit does not bar, from a member who may submit, before
+ * the deadline by the server's clock, and only an AuthEnvelopedData whose every recipient is a
+ * valid certificate of that organisation's bid members. The platform never opens it: it stores
+ * the ciphertext and its hash, signs the receipt at once and queues the hash for anchoring.
+ * A new version takes effect only here, when its receipt is issued; earlier versions are kept.
+ */
+export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promise<SubmittedBid> {
+  const { actor } = opts;
+  requirePermission(actor, "submit:bid:own");
+  if (!/^[0-9a-f]{64}$/.test(opts.packageDigest)) throw new AppError("VALIDATION_FAILED", { field: "packageDigest" });
+  const now = app.clock.now();
+  const section = await findSection(app.db, opts.sectionId);
+  if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+  if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
+  guardPhase(factsOf(section), ["published"], now);
+  const project = (await findProject(app.db, section.project_id))!;
+  const organisationId = actor.membership.organisationId;
+  const registered = await app.db
+    .selectFrom("registrations")
+    .select("id")
+    .where("section_id", "=", section.id)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!registered) throw new AppError("BID_NOT_REGISTERED", { section: section.code });
+  const standing = await creditStanding(app.db, actor.membership.organisationUscc);
+  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
+  if (refusal) throw refusalError(refusal, actor.membership.organisationName, standing.bans);
+
+  // 办法 26: an unencrypted (or malformed) bid is refused, saying what is wrong.
+  let inspection: Awaited<ReturnType<typeof inspectEnvelope>>;
+  try {
+    inspection = await inspectEnvelope(opts.envelopePath);
+  } catch (e) {
+    if (isEnvelopeError(e)) throw new AppError("BID_ENVELOPE_INVALID", { reason: e.message }, { cause: e });
+    throw e;
+  }
+  const valid = await app.db
+    .selectFrom("person_certificates as c")
+    .innerJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "c.person_id").onRef("m.organisation_id", "=", "c.organisation_id"))
+    .select(["c.serial_hex"])
+    .where("c.organisation_id", "=", organisationId)
+    .where("c.status", "=", "valid")
+    .where("c.not_before", "<=", now)
+    .where("c.not_after", ">", now)
+    .where("m.status", "=", "active")
+    .where((eb) => eb(eb.val("bid"), "=", eb.fn.any("m.roles")))
+    .execute();
+  const known = new Set(valid.map((v) => v.serial_hex.toUpperCase().replace(/^0+/, "")));
+  const serials = inspection.recipients.map((r) => (r.serialNumber ?? r.subjectKeyIdentifier ?? "?").toUpperCase().replace(/^0+/, ""));
+  const stranger = serials.find((s) => !known.has(s));
+  if (serials.length === 0 || stranger !== undefined) throw new AppError("BID_RECIPIENT_UNKNOWN", { serial: stranger ?? "—" });
+
+  const receiptNo = ulid(now.getTime());
+  const stored = await storageFor(app).put(
+    `envelopes/${section.id}/${organisationId}/${receiptNo.toLowerCase()}.p7m`,
+    fs.createReadStream(opts.envelopePath),
+  );
+  const signer = await loadPlatformSigningIdentity(app);
+
+  return app.db.transaction().execute(async (trx) => {
+    // The deadline again, under the section lock: an upload finishing at the deadline is not a bid (办法 27).
+    const locked = (await findSection(trx, section.id, { forUpdate: true }))!;
+    if (now >= locked.deadline_at) throw deadlineError(locked.deadline_at);
+    await trx
+      .insertInto("bids")
+      .values({ section_id: section.id, organisation_id: organisationId, created_at: now })
+      .onConflict((oc) => oc.columns(["section_id", "organisation_id"]).doNothing())
+      .execute();
+    const bid = await trx
+      .selectFrom("bids")
+      .select("id")
+      .where("section_id", "=", section.id)
+      .where("organisation_id", "=", organisationId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const last = await trx
+      .selectFrom("bid_versions")
+      .select("version")
+      .where("bid_id", "=", bid.id)
+      .orderBy("version", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const version = (last?.version ?? 0) + 1;
+    const receipt: Receipt = {
+      format: "bidhall.receipt/1",
+      receiptNo,
+      sectionId: section.id,
+      bidderUscc: actor.membership.organisationUscc,
+      version,
+      envelopeSha256: stored.sha256,
+      packageDigest: opts.packageDigest,
+      size: stored.size,
+      receivedAt: now.toISOString(),
+    };
+    const receiptJws = await signJson(RECEIPT_TYPE, receipt, signer);
+    await trx
+      .insertInto("bid_versions")
+      .values({
+        bid_id: bid.id,
+        version,
+        storage_key: stored.key,
+        envelope_sha256: stored.sha256,
+        package_digest: opts.packageDigest,
+        size: stored.size,
+        recipient_serials: serials,
+        submitted_by: actor.personId,
+        upload_ip: opts.meta.ip,
+        upload_user_agent: opts.meta.userAgent,
+        received_at: now,
+        receipt_no: receiptNo,
+        receipt_jws: receiptJws,
+      })
+      .execute();
+    await queueForAnchoring(trx, { sha256: stored.sha256, source: "bid-envelope" }, now);
+    await appendAudit(trx, {
+      event: {
+        type: "bid.submitted",
+        data: { sectionId: section.id, organisationId, version, receiptNo, envelopeSha256: stored.sha256, size: stored.size },
+      },
+      actor: auditActorOf(actor, opts.meta),
+      at: now,
+    });
+    return { receipt, receiptJws };
+  });
+}
+
+/** Withdraws the organisation's bid before the deadline (办法 27); its versions stay for the audit trail. */
+export async function withdrawBid(app: AppContext, opts: { actor: Actor; sectionId: string; meta: RequestMeta }): Promise<void> {
+  requirePermission(opts.actor, "submit:bid:own");
+  const now = app.clock.now();
+  const organisationId = opts.actor.membership.organisationId;
+  await app.db.transaction().execute(async (trx) => {
+    const section = await findSection(trx, opts.sectionId, { forUpdate: true });
+    if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+    if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
+    const bid = await trx
+      .selectFrom("bids")
+      .select("id")
+      .where("section_id", "=", section.id)
+      .where("organisation_id", "=", organisationId)
+      .forUpdate()
+      .executeTakeFirst();
+    const last =
+      bid &&
+      (await trx
+        .selectFrom("bid_versions")
+        .select(["version", "received_at"])
+        .where("bid_id", "=", bid.id)
+        .orderBy("version", "desc")
+        .limit(1)
+        .executeTakeFirst());
+    const lastWithdrawal =
+      bid &&
+      (await trx
+        .selectFrom("bid_withdrawals")
+        .select("withdrawn_at")
+        .where("bid_id", "=", bid.id)
+        .orderBy("withdrawn_at", "desc")
+        .limit(1)
+        .executeTakeFirst());
+    if (!bid || !last || (lastWithdrawal && lastWithdrawal.withdrawn_at >= last.received_at)) throw new AppError("BID_NOTHING_TO_WITHDRAW");
+    await trx
+      .insertInto("bid_withdrawals")
+      .values({ bid_id: bid.id, after_version: last.version, withdrawn_by: opts.actor.personId, withdrawn_at: now })
+      .execute();
+    await appendAudit(trx, {
+      event: { type: "bid.withdrawn", data: { sectionId: section.id, organisationId, afterVersion: last.version } },
+      actor: auditActorOf(opts.actor, opts.meta),
+      at: now,
+    });
+  });
+}
