@@ -11,6 +11,7 @@ import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
 import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
+import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp } from "#app/server/boot.server.ts";
 import { ConfigError } from "#app/server/config.server.ts";
@@ -44,6 +45,10 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
       res.status(503).json({ status: "database unreachable", error: e instanceof Error ? e.message : String(e) });
     }
   });
+
+  // Resumable bid uploads (tus) read the raw body: before any parser and before Remix.
+  const uploads = uploadHandler(app);
+  server.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], uploads);
 
   if (app.config.testHooks) {
     const Advance = z.object({

@@ -5,6 +5,7 @@ import { createDb, type DbHandle } from "#app/server/db.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { bidCommands } from "./cli/bid-commands.ts";
 import { sectionCommand } from "./cli/section-command.ts";
+import { submitCommand } from "./cli/submit-command.ts";
 import { verifyCommand } from "./cli/verify-command.ts";
 import fs from "node:fs";
 import path from "node:path";
@@ -82,6 +83,7 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 const commands: Record<string, Command> = {
   ...bidCommands,
   section: sectionCommand,
+  submit: submitCommand,
   verify: verifyCommand,
   "ca init": {
     summary: "create root CA, issuing CA and the platform signing certificate (idempotent)",

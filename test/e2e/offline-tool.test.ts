@@ -19,6 +19,7 @@ describe("the offline tool against a running platform", () => {
   const f = (n: string) => path.join(dir, n);
   let sectionId: string;
   let token: string;
+  let digest: string;
 
   const cli = (args: string[]) =>
     promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bidhall.ts", ...args], {
@@ -105,6 +106,7 @@ describe("the offline tool against a running platform", () => {
       f("package.zip"),
     ]);
     expect(pkg.code, pkg.stderr).toBe(0);
+    digest = pkg.stdout.trim();
     const sealed = await cli([
       "seal",
       ...recipients.flatMap((r) => ["--recipient", f(`kit/recipients/${r}`)]),
@@ -128,6 +130,87 @@ describe("the offline tool against a running platform", () => {
       f("bid.p7m"),
     ]);
     expect(opened.equals(fs.readFileSync(f("package.zip")))).toBe(true);
+  });
+
+  it("submits over tus and gets a receipt the platform signed, which bidhall verify trusts", async () => {
+    const submitted = await cli([
+      "submit",
+      "--server",
+      server.url,
+      "--token",
+      token,
+      "--section",
+      sectionId,
+      "--envelope",
+      f("bid.p7m"),
+      "--digest",
+      digest,
+      "--receipt",
+      f("receipt.jws"),
+    ]);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(submitted.stdout).toMatch(/^receipt [0-9A-Z]{26}: version 1,/);
+    const exported = await cli(["ca", "export", "--out", f("ca")]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const verified = await cli(["verify", f("receipt.jws"), "--trust", f("ca/root-ca.pem")]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("chain: trusted");
+    expect(verified.stdout).toContain(digest);
+  });
+
+  it("resumes an upload cut halfway and completes it", async () => {
+    const tus = await import("tus-js-client");
+    const bytes = fs.readFileSync(f("bid.p7m"));
+    const big = Buffer.concat([bytes]); // the same envelope again: a replacement, version 2
+    const endpoint = `${server.url}/api/uploads`;
+    const options = {
+      endpoint,
+      chunkSize: Math.ceil(big.length / 4),
+      metadata: { sectionId, packageDigest: digest },
+      headers: { authorization: `Bearer ${token}` },
+    };
+    let cut = false;
+    const first = new tus.Upload(big, {
+      ...options,
+      onChunkComplete: (_chunk, sent, total) => {
+        if (!cut && sent >= total / 2) {
+          cut = true;
+          void first.abort();
+        }
+      },
+      onError: () => undefined,
+    });
+    first.start();
+    await expect.poll(() => cut && first.url !== null).toBe(true);
+    const resumed = await new Promise<string>((resolve, reject) => {
+      const again = new tus.Upload(big, {
+        ...options,
+        uploadUrl: first.url,
+        onError: reject,
+        onSuccess: (p) => resolve(p.lastResponse.getBody() ?? ""),
+      });
+      again.start();
+    });
+    expect((JSON.parse(resumed) as { receipt: { version: number } }).receipt.version).toBe(2);
+  });
+
+  it("refuses an upload after the deadline, naming it", async () => {
+    await server.advanceClock(8 * 86400);
+    const late = await cli([
+      "submit",
+      "--server",
+      server.url,
+      "--token",
+      token,
+      "--section",
+      sectionId,
+      "--envelope",
+      f("bid.p7m"),
+      "--digest",
+      digest,
+    ]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain("投标截止时间");
   });
 
   it("stops working once the token is revoked, saying why in one line", async () => {

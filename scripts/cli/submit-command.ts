@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import * as tus from "tus-js-client";
+import type { CliCommand } from "./bid-commands.ts";
+
+/**
+ * `bidhall submit --server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX`:
+ * uploads an offline-sealed bid over tus (resuming after interruptions) and prints the receipt
+ * the platform signed at once; `--receipt FILE` also writes the receipt JWS there.
+ */
+export const submitCommand: CliCommand = {
+  summary:
+    "upload an offline-sealed bid over tus and print the receipt (--server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX [--receipt FILE])",
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        server: { type: "string" },
+        token: { type: "string" },
+        section: { type: "string" },
+        envelope: { type: "string" },
+        digest: { type: "string" },
+        receipt: { type: "string" },
+      },
+      strict: true,
+    });
+    const token = values.token ?? process.env.BIDHALL_TOKEN;
+    const { server, section, envelope, digest } = values;
+    if (!server || !token || !section || !envelope || !digest)
+      throw new Error("usage: bidhall submit --server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX");
+    const size = fs.statSync(envelope).size;
+    const body = await new Promise<string>((resolve, reject) => {
+      const upload = new tus.Upload(fs.createReadStream(envelope), {
+        endpoint: new URL("/api/uploads", server).href,
+        uploadSize: size,
+        chunkSize: 8 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000, 10000],
+        metadata: { sectionId: section, packageDigest: digest.toLowerCase(), filename: "bid.p7m" },
+        headers: { authorization: `Bearer ${token}`, "accept-language": "zh-CN" },
+        onError: (e) => {
+          const res = (e as tus.DetailedError).originalResponse;
+          let message = e.message;
+          try {
+            message = (JSON.parse(res?.getBody() ?? "") as { error: { message: string } }).error.message;
+          } catch {
+            // not one of ours: keep tus's message
+          }
+          reject(new Error(`the upload was refused${res ? ` (${res.getStatus()})` : ""}: ${message}`));
+        },
+        onSuccess: (payload) => resolve(payload.lastResponse.getBody() ?? ""),
+      });
+      upload.start();
+    });
+    const { receipt, receiptJws } = JSON.parse(body) as { receipt: Record<string, unknown>; receiptJws: string };
+    if (values.receipt) fs.writeFileSync(values.receipt, receiptJws);
+    console.log(
+      `receipt ${receipt.receiptNo}: version ${receipt.version}, ${receipt.size} bytes, envelope SHA-256 ${receipt.envelopeSha256}, received ${receipt.receivedAt}`,
+    );
+    console.log(receiptJws);
+  },
+};
