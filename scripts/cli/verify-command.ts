@@ -1,3 +1,4 @@
+import { x5cToPem } from "#app/crypto/pki/der.ts";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -12,7 +13,6 @@ import type { CliCommand } from "./bid-commands.ts";
  * confirmation: signature and chain); with --server, the document's ledger anchor. Prints a
  * report and exits non-zero when anything does not hold.
  */
-const pemOf = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`;
 
 async function anchorReport(server: string, sha256: string): Promise<{ line: string; ok: boolean }> {
   const res = await fetch(new URL(`/api/anchors/${sha256}`, server));
@@ -58,7 +58,7 @@ export const verifyCommand: CliCommand = {
       const signedAt = new Date("receivedAt" in verified.payload ? verified.payload.receivedAt : verified.payload.signedAt);
       lines.push(`${verified.typ}: signature valid`, JSON.stringify(verified.payload, null, 2));
       if (rootPem) {
-        const [leaf, ...chain] = verified.x5c.map(pemOf);
+        const [leaf, ...chain] = verified.x5c.map(x5cToPem);
         const result = verifyCertificateChain({ leafPem: leaf!, chainPem: chain, rootPem, at: signedAt });
         if (result.ok) lines.push(`chain: trusted, signed by ${JSON.stringify(result.leaf.subject)} (valid at ${signedAt.toISOString()})`);
         else problems.push(`chain: ${result.reason} — ${result.message}`);

@@ -1,3 +1,4 @@
+import { base64ToBytes, x5cToPem } from "#app/crypto/pki/der.ts";
 import { compactVerify, decodeProtectedHeader, importX509 } from "jose";
 import { configure, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, type Entry, type Reader } from "@zip.js/zip.js";
 import {
@@ -86,9 +87,6 @@ function parseJson(bytes: Uint8Array, name: string): unknown {
   }
 }
 
-const b64ToBytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----`;
-
 export async function openBidPackage(source: Uint8Array | Reader<unknown>, options: OpenBidPackageOptions): Promise<OpenedBidPackage> {
   const reader = new ZipReader(source instanceof Uint8Array ? new Uint8ArrayReader(source) : source);
   try {
@@ -122,7 +120,7 @@ export async function openBidPackage(source: Uint8Array | Reader<unknown>, optio
     const x5c = header.x5c as string[];
     let payload: Uint8Array;
     try {
-      const key = await importX509(pem(x5c[0]!), "RS256");
+      const key = await importX509(x5cToPem(x5c[0]!), "RS256");
       ({ payload } = await compactVerify(jws, key, { algorithms: ["RS256"] }));
     } catch (e) {
       return fail("BAD_SIGNATURE", e instanceof Error ? e.message : String(e));
@@ -178,7 +176,12 @@ export async function openBidPackage(source: Uint8Array | Reader<unknown>, optio
     const fieldProblems = options.validateFields?.(bid.fields) ?? [];
     if (fieldProblems.length > 0) fail("FIELDS_INVALID", fieldProblems.join("; "));
 
-    return { bid, manifest, certificatesDer: x5c.map(b64ToBytes), documents: manifest.entries.filter((e) => e.path !== BID_JSON) };
+    return {
+      bid,
+      manifest,
+      certificatesDer: x5c.map((c) => base64ToBytes(c)),
+      documents: manifest.entries.filter((e) => e.path !== BID_JSON),
+    };
   } finally {
     await reader.close();
   }

@@ -1,3 +1,4 @@
+import { x5cToPem } from "#app/crypto/pki/der.ts";
 import { CompactSign, compactVerify, decodeProtectedHeader, importX509 } from "jose";
 import { z } from "zod";
 
@@ -49,7 +50,6 @@ export class SignedJsonError extends Error {
 }
 
 const encoder = new TextEncoder();
-const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----`;
 
 export async function signJson<T extends SignedJsonType>(
   typ: T,
@@ -84,7 +84,7 @@ export async function verifySignedJson(jws: string): Promise<VerifiedJson> {
   const x5c = header.x5c as string[];
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(jws.trim(), await importX509(pem(x5c[0]!), "RS256"), { algorithms: ["RS256"] }));
+    ({ payload } = await compactVerify(jws.trim(), await importX509(x5cToPem(x5c[0]!), "RS256"), { algorithms: ["RS256"] }));
   } catch (e) {
     throw new SignedJsonError("BAD_SIGNATURE", e instanceof Error ? e.message : String(e));
   }

@@ -86,3 +86,8 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/** A certificate from a JWS `x5c` entry (base64 DER, RFC 7515 §4.1.6) as PEM. */
+export function x5cToPem(b64: string): string {
+  return derToPem("CERTIFICATE", base64ToBytes(b64));
+}

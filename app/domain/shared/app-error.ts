@@ -241,14 +241,14 @@ export const ERROR_CODES = {
   /** 办法 26: only a CMS-encrypted bid is accepted; the reason names what is wrong with the file. */
   BID_ENVELOPE_INVALID: {
     status: 400,
-    zh: "投标文件未按要求加密，不予接收：{{reason}}",
-    en: "The bid is not encrypted as required and is refused: {{reason}}",
+    zh: "投标文件未按要求加密，不予接收：{{reasonZh}}",
+    en: "The bid is not encrypted as required and is refused: {{reasonEn}}",
   },
   /** Every recipient of the envelope must be a valid certificate of the bidder's own members. */
   BID_RECIPIENT_UNKNOWN: {
     status: 400,
-    zh: "投标文件的解密证书（序列号 {{serial}}）不是本单位投标人员的有效证书，开标时将无法解密。请用“获取标段信息”得到的证书重新加密。",
-    en: "The envelope is encrypted for a certificate (serial {{serial}}) that is not a valid certificate of your organisation's bid members, so it could not be decrypted at the opening. Seal it again for the certificates of the sealing kit.",
+    zh: "投标文件的解密证书（序列号 {{serial}}）不是本单位投标人员的有效证书，开标时将无法解密。请为本单位投标人员的有效证书重新加密（离线工具：bidhall section 下载的证书）。",
+    en: "The envelope is encrypted for a certificate (serial {{serial}}) that is not a valid certificate of your organisation's bid members, so it could not be decrypted at the opening. Seal it again for your bid members' valid certificates (offline tool: the ones `bidhall section` downloads).",
   },
   /** Withdrawing needs a bid. */
   BID_NOTHING_TO_WITHDRAW: {

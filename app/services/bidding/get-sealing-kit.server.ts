@@ -1,6 +1,7 @@
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-form.ts";
 import type { AppContext } from "#app/server/context.server.ts";
+import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
 import { requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
 import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
@@ -51,18 +52,7 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
     now,
   );
 
-  const recipients = await app.db
-    .selectFrom("person_certificates as c")
-    .innerJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "c.person_id").onRef("m.organisation_id", "=", "c.organisation_id"))
-    .select(["c.serial_hex", "c.subject_name", "c.certificate_pem", "c.not_after"])
-    .where("c.organisation_id", "=", organisationId)
-    .where("c.status", "=", "valid")
-    .where("c.not_before", "<=", now)
-    .where("c.not_after", ">", now)
-    .where("m.status", "=", "active")
-    .where((eb) => eb(eb.val("bid"), "=", eb.fn.any("m.roles")))
-    .orderBy("c.issued_at")
-    .execute();
+  const recipients = await bidRecipientCertificates(app.db, organisationId, now);
   if (recipients.length === 0) throw new AppError("BID_NO_RECIPIENTS");
 
   const { issuing } = await requireCaCertificates(app.db);

@@ -6,9 +6,10 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { inspectEnvelope, isEnvelopeError } from "#app/server/envelope/index.server.ts";
+import { inspectEnvelope, isEnvelopeError, type EnvelopeErrorCode } from "#app/server/envelope/index.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
+import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
 import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
@@ -29,6 +30,29 @@ export interface SubmittedBid {
   receipt: Receipt;
   receiptJws: string;
 }
+
+/** What is wrong with a refused envelope, in words a bidder can act on. */
+const ENVELOPE_REASONS: Record<EnvelopeErrorCode, { reasonZh: string; reasonEn: string }> = {
+  NOT_CMS: {
+    reasonZh: "文件不是加密投标文件（CMS），可能上传了未加密的投标文件。",
+    reasonEn: "the file is not an encrypted (CMS) bid; perhaps the unencrypted package was uploaded.",
+  },
+  WRONG_CONTENT_TYPE: {
+    reasonZh: "文件是 CMS 但不是认证加密（AuthEnvelopedData）格式。",
+    reasonEn: "the file is CMS but not AuthEnvelopedData.",
+  },
+  UNSUPPORTED_ALGORITHM: {
+    reasonZh: "加密算法不受支持，须为 AES-256-GCM 与 RSA-OAEP（SHA-256）。",
+    reasonEn: "unsupported algorithm; AES-256-GCM with RSA-OAEP (SHA-256) is required.",
+  },
+  NO_RECIPIENT_FOR_CERTIFICATE: { reasonZh: "文件没有可用的解密证书。", reasonEn: "the file has no usable recipient." },
+  TRUNCATED: {
+    reasonZh: "文件不完整（可能上传中断），请重新上传。",
+    reasonEn: "the file is incomplete (perhaps the upload broke off); upload it again.",
+  },
+  AUTHENTICATION_FAILED: { reasonZh: "文件已损坏或被改动。", reasonEn: "the file is damaged or was altered." },
+  MALFORMED: { reasonZh: "文件结构不正确。", reasonEn: "the file's structure is invalid." },
+};
 
 const deadlineError = (deadline: Date) => new AppError("BID_AFTER_DEADLINE", { deadline: formatShanghai(deadline) });
 
@@ -67,20 +91,10 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   try {
     inspection = await inspectEnvelope(opts.envelopePath);
   } catch (e) {
-    if (isEnvelopeError(e)) throw new AppError("BID_ENVELOPE_INVALID", { reason: e.message }, { cause: e });
+    if (isEnvelopeError(e)) throw new AppError("BID_ENVELOPE_INVALID", { ...ENVELOPE_REASONS[e.code], detail: e.message }, { cause: e });
     throw e;
   }
-  const valid = await app.db
-    .selectFrom("person_certificates as c")
-    .innerJoin("memberships as m", (j) => j.onRef("m.person_id", "=", "c.person_id").onRef("m.organisation_id", "=", "c.organisation_id"))
-    .select(["c.serial_hex"])
-    .where("c.organisation_id", "=", organisationId)
-    .where("c.status", "=", "valid")
-    .where("c.not_before", "<=", now)
-    .where("c.not_after", ">", now)
-    .where("m.status", "=", "active")
-    .where((eb) => eb(eb.val("bid"), "=", eb.fn.any("m.roles")))
-    .execute();
+  const valid = await bidRecipientCertificates(app.db, organisationId, now);
   const known = new Set(valid.map((v) => v.serial_hex.toUpperCase().replace(/^0+/, "")));
   const serials = inspection.recipients.map((r) => (r.serialNumber ?? r.subjectKeyIdentifier ?? "?").toUpperCase().replace(/^0+/, ""));
   const stranger = serials.find((s) => !known.has(s));

@@ -192,6 +192,14 @@ describe("the sealing kit of a section", () => {
       await expect(
         submitBid(app, { actor: bidder, sectionId, envelopePath: f("plain.zip"), packageDigest: digest, meta: TEST_META }),
       ).rejects.toMatchObject({ code: "BID_ENVELOPE_INVALID", status: 400 });
+      const refused = await submitBid(app, {
+        actor: bidder,
+        sectionId,
+        envelopePath: f("plain.zip"),
+        packageDigest: digest,
+        meta: TEST_META,
+      }).catch((e: AppError) => e);
+      expect((refused as AppError).messageIn("zh-CN")).toContain("可能上传了未加密的投标文件");
       const { other } = await makeIdentities(tmp, ["other"] as const);
       await expect(
         submitBid(app, {
