@@ -104,6 +104,7 @@ function Header() {
         <nav className="nav" aria-label="main">
           <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>
           <NavLink to="/announcements">{t("tendering.nav.announcements")}</NavLink>
+          {can("submit:bid:own") ? <NavLink to="/bids">{t("bidding.nav")}</NavLink> : null}
           {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
           <NavLink to={`/organisations/${actor.organisation.id}`} end>

@@ -524,6 +524,9 @@ export interface BidVersionsTable {
   received_at: Date;
   receipt_no: string;
   receipt_jws: string;
+  /** Declared at submission (decision 16); bid.json inside the envelope is binding. */
+  security_kind: "guarantee" | "credit-commitment" | null;
+  security_reference: string | null;
 }
 
 export interface BidWithdrawalsTable {

@@ -88,7 +88,12 @@ export default function ProjectPage() {
                 ) : null}
               </span>
               {s.registered ? (
-                <span className="badge badge--approved">{t("tendering.project.registered")}</span>
+                <>
+                  <span className="badge badge--approved">{t("tendering.project.registered")}</span>
+                  <Link className="button button--primary button--small" to={`/sections/${s.id}/bid`}>
+                    {s.phase === "published" ? t("bidding.list.open") : t("bidding.list.view")}
+                  </Link>
+                </>
               ) : v.canRegister && s.phase === "published" ? (
                 <Form method="post">
                   <CsrfInput />

@@ -91,7 +91,7 @@ export default function Dashboard() {
           )}
           {(permissions as readonly string[]).includes("submit:bid:own") ? (
             <p>
-              <Link to="/api-tokens">{t("apiTokens.dashboardLink")}</Link>
+              <Link to="/bids">{t("bidding.nav")}</Link> · <Link to="/api-tokens">{t("apiTokens.dashboardLink")}</Link>
             </p>
           ) : null}
         </section>

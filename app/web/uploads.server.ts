@@ -3,12 +3,13 @@ import path from "node:path";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { FileStore } from "@tus/file-store";
 import { Server, type ServerOptions } from "@tus/server";
+import { z } from "zod";
 import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { requireCsrf } from "#app/server/csrf.server.ts";
 import { requireApiActor, requirePermission, type Actor } from "#app/server/session.server.ts";
-import { submitBid } from "#app/services/bidding/submit-bid.server.ts";
+import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/submit-bid.server.ts";
 
 /**
  * Resumable bid uploads over tus (ARCHITECTURE.md §4 step 5), mounted on Express before any body
@@ -39,6 +40,19 @@ function tusError(e: unknown, lang: "zh-CN" | "en") {
   return e;
 }
 
+/** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
+const SecurityMetadata = z.object({
+  securityKind: z.enum(["guarantee", "credit-commitment"]),
+  securityReference: z.string().trim().min(1).max(200),
+});
+
+function securityOf(metadata: Record<string, string | null> | undefined): BidSecurityDeclaration | undefined {
+  if (!metadata?.securityKind && !metadata?.securityReference) return undefined;
+  const parsed = SecurityMetadata.safeParse(metadata);
+  if (!parsed.success) throw new AppError("VALIDATION_FAILED", { field: "security" });
+  return { kind: parsed.data.securityKind, reference: parsed.data.securityReference };
+}
+
 const langOf = (req: Request) => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
 
 export function createUploadServer(app: AppContext): Server {
@@ -56,13 +70,22 @@ export function createUploadServer(app: AppContext): Server {
         const packageDigest = upload.metadata?.packageDigest;
         if (!sectionId || !packageDigest || !/^[0-9a-f]{64}$/.test(packageDigest))
           throw new AppError("VALIDATION_FAILED", { field: "metadata" });
+        const security = securityOf(upload.metadata);
         // Refuse at once rather than after the last byte when the deadline has already passed (办法 27).
         const section = await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirst();
         if (!section) throw new AppError("NOT_FOUND", { what: "section" });
         if (app.clock.now() >= section.deadline_at)
           throw new AppError("BID_AFTER_DEADLINE", { deadline: formatShanghai(section.deadline_at) });
         // Who uploads is decided here, not by the client.
-        return { metadata: { sectionId, packageDigest, personId: actor.personId, organisationId: actor.membership.organisationId } };
+        return {
+          metadata: {
+            sectionId,
+            packageDigest,
+            ...(security ? { securityKind: security.kind, securityReference: security.reference } : {}),
+            personId: actor.personId,
+            organisationId: actor.membership.organisationId,
+          },
+        };
       } catch (e) {
         throw tusError(e, langOf(req));
       }
@@ -87,6 +110,7 @@ export function createUploadServer(app: AppContext): Server {
           sectionId: upload.metadata!.sectionId!,
           envelopePath: file,
           packageDigest: upload.metadata!.packageDigest!,
+          security: securityOf(upload.metadata),
           meta: { ip: req.headers.get(CLIENT_IP_HEADER) ?? "unknown", userAgent: req.headers.get("user-agent") ?? "" },
         });
         return {

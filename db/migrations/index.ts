@@ -6,6 +6,7 @@ import * as m0004 from "./0004_ledger.ts";
 import * as m0005 from "./0005_tendering.ts";
 import * as m0006 from "./0006_api_tokens.ts";
 import * as m0007 from "./0007_bids.ts";
+import * as m0008 from "./0008_bid_security.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005_tendering": m0005,
   "0006_api_tokens": m0006,
   "0007_bids": m0007,
+  "0008_bid_security": m0008,
 };

@@ -10,7 +10,7 @@ import type { CliCommand } from "./bid-commands.ts";
  */
 export const submitCommand: CliCommand = {
   summary:
-    "upload an offline-sealed bid over tus and print the receipt (--server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX [--receipt FILE])",
+    "upload an offline-sealed bid over tus and print the receipt (--server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX [--receipt FILE] [--security-kind guarantee|credit-commitment --security-reference REF])",
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -21,6 +21,8 @@ export const submitCommand: CliCommand = {
         envelope: { type: "string" },
         digest: { type: "string" },
         receipt: { type: "string" },
+        "security-kind": { type: "string" },
+        "security-reference": { type: "string" },
       },
       strict: true,
     });
@@ -35,7 +37,13 @@ export const submitCommand: CliCommand = {
         uploadSize: size,
         chunkSize: 8 * 1024 * 1024,
         retryDelays: [0, 1000, 3000, 5000, 10000],
-        metadata: { sectionId: section, packageDigest: digest.toLowerCase(), filename: "bid.p7m" },
+        metadata: {
+          sectionId: section,
+          packageDigest: digest.toLowerCase(),
+          filename: "bid.p7m",
+          // The bid security as declared in bid.json, for the guarantee check at the opening (decision 16).
+          ...(values["security-kind"] ? { securityKind: values["security-kind"], securityReference: values["security-reference"] ?? "" } : {}),
+        },
         headers: { authorization: `Bearer ${token}`, "accept-language": "zh-CN" },
         onError: (e) => {
           const res = (e as tus.DetailedError).originalResponse;

@@ -256,6 +256,18 @@ export const ERROR_CODES = {
     zh: "本单位在该标段没有可撤回的投标文件。",
     en: "Your organisation has no bid in this section to withdraw.",
   },
+  /** The bid security declared at submission is not one the section accepts (decision 16). */
+  BID_SECURITY_FORM_NOT_ACCEPTED: {
+    status: 400,
+    zh: "本标段不接受以“{{kind}}”作为投标保证金形式。",
+    en: "This section does not accept “{{kind}}” as the bid security.",
+  },
+  /** 信用承诺 replaces the bid security only for red-rated bidders where the section allows it (DOMAIN.md §6). */
+  BID_CREDIT_COMMITMENT_NOT_ALLOWED: {
+    status: 403,
+    zh: "本单位当前信用等级不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
+    en: "Your organisation is not rated red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

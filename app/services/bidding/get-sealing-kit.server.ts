@@ -1,8 +1,10 @@
+import { mayOfferCreditCommitment } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-form.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
 import { requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { creditStanding } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
 import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
 
@@ -11,6 +13,10 @@ export interface SealingKit {
   bidder: { uscc: string; name: string };
   /** JSON Schema (draft 2020-12) of bid.json's `fields`. */
   schema: Record<string, unknown>;
+  /** The field list the schema was compiled from, for typed inputs in the browser. */
+  form: OpeningForm;
+  /** What bid security the section asks for and which forms this bidder may offer (decision 16). */
+  security: { amountFen: string; forms: string[]; creditCommitmentAllowed: boolean };
   /**
    * Every valid certificate of the caller's organisation's members holding `bid` (ARCHITECTURE.md
    * §4 step 1): any of them can decrypt at the opening, so a change of staff does not lose a bid.
@@ -28,7 +34,19 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
   const now = app.clock.now();
   const section = await app.db
     .selectFrom("sections")
-    .select(["id", "code", "name", "deadline_at", "opening_form", "published_at", "cancelled_at", "failed_at", "suspended_at"])
+    .select([
+      "id",
+      "code",
+      "name",
+      "deadline_at",
+      "opening_form",
+      "bid_security_fen",
+      "security_forms",
+      "published_at",
+      "cancelled_at",
+      "failed_at",
+      "suspended_at",
+    ])
     .where("id", "=", sectionId)
     .executeTakeFirst();
   if (!section) throw new AppError("NOT_FOUND", { what: "section" });
@@ -57,10 +75,21 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
 
   const { issuing } = await requireCaCertificates(app.db);
   const form = OpeningForm.parse(section.opening_form);
+  const standing = await creditStanding(app.db, actor.membership.organisationUscc);
   return {
     section: { id: section.id, code: section.code, name: section.name, deadlineAt: section.deadline_at.toISOString() },
     bidder: { uscc: actor.membership.organisationUscc, name: actor.membership.organisationName },
     schema: compileOpeningForm(form, `urn:bidhall:section:${section.id}`),
+    form,
+    security: {
+      amountFen: String(section.bid_security_fen),
+      forms: section.security_forms,
+      creditCommitmentAllowed: mayOfferCreditCommitment({
+        records: standing.records,
+        sectionAllows: section.security_forms.includes("creditCommitment"),
+        now,
+      }),
+    },
     recipients: recipients.map((r) => ({
       serialHex: r.serial_hex,
       subjectName: r.subject_name,

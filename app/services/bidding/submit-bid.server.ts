@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ulid } from "ulid";
 import { signJson, RECEIPT_TYPE, type Receipt } from "#app/crypto/jws/signed-json.ts";
-import { participationRefusal } from "#app/domain/credit/credit.ts";
+import { mayOfferCreditCommitment, participationRefusal } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
@@ -23,8 +23,22 @@ export interface SubmitBidOptions {
   envelopePath: string;
   /** SHA-256 of the plaintext package, as the sealing tool computed it (the remedy compares against it). */
   packageDigest: string;
+  /**
+   * The bid security the bidder declares beside the envelope (decision 16), for the guarantee
+   * check at the opening; bid.json inside the envelope stays binding. Optional: older offline
+   * tools do not send it.
+   */
+  security?: BidSecurityDeclaration | undefined;
   meta: RequestMeta;
 }
+
+export interface BidSecurityDeclaration {
+  kind: "guarantee" | "credit-commitment";
+  reference: string;
+}
+
+/** bid.json's security kinds against the section's accepted forms (app/domain/tendering/section-terms.ts). */
+const SECURITY_FORM_OF = { guarantee: "guarantee", "credit-commitment": "creditCommitment" } as const;
 
 export interface SubmittedBid {
   receipt: Receipt;
@@ -85,6 +99,13 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   const standing = await creditStanding(app.db, actor.membership.organisationUscc);
   const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
   if (refusal) throw refusalError(refusal, actor.membership.organisationName, standing.bans);
+  if (opts.security) {
+    const form = SECURITY_FORM_OF[opts.security.kind];
+    if (!section.security_forms.includes(form)) throw new AppError("BID_SECURITY_FORM_NOT_ACCEPTED", { kind: opts.security.kind });
+    // DOMAIN.md §6: a credit commitment replaces the bid security only for red-rated bidders.
+    if (opts.security.kind === "credit-commitment" && !mayOfferCreditCommitment({ records: standing.records, sectionAllows: true, now }))
+      throw new AppError("BID_CREDIT_COMMITMENT_NOT_ALLOWED");
+  }
 
   // 办法 26: an unencrypted (or malformed) bid is refused, saying what is wrong.
   let inspection: Awaited<ReturnType<typeof inspectEnvelope>>;
@@ -159,6 +180,8 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
         received_at: now,
         receipt_no: receiptNo,
         receipt_jws: receiptJws,
+        security_kind: opts.security?.kind ?? null,
+        security_reference: opts.security?.reference ?? null,
       })
       .execute();
     await queueForAnchoring(trx, { sha256: stored.sha256, source: "bid-envelope" }, now);

@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { BidStateBadge } from "#app/components/bidding/bid-versions.tsx";
+import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
+import { runLoader } from "#app/server/route.server.ts";
+import { requireActor } from "#app/server/session.server.ts";
+import { listOwnBids } from "#app/services/bidding/read-own-bid.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "我的投标 · bidhall" }];
+
+/** The bidder's worklist: every section its organisation registered for, with its own bid state. */
+export async function loader(args: LoaderFunctionArgs) {
+  return runLoader(args, async ({ app }) => {
+    const actor = await requireActor(app, args.request);
+    return { bids: await listOwnBids(app, actor) };
+  });
+}
+
+export default function MyBids() {
+  const { t } = useTranslation();
+  const { bids } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>{t("bidding.list.title")}</h1>
+      <p className="muted">{t("bidding.list.intro")}</p>
+      <section className="panel">
+        {bids.length === 0 ? (
+          <p className="muted">{t("bidding.list.none")}</p>
+        ) : (
+          <table className="table" data-testid="my-bids">
+            <thead>
+              <tr>
+                <th>{t("bidding.list.project")}</th>
+                <th>{t("bidding.list.section")}</th>
+                <th>{t("bidding.list.deadline")}</th>
+                <th>{t("bidding.list.countdown")}</th>
+                <th>{t("bidding.list.status")}</th>
+                <th>{t("bidding.list.action")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {bids.map((b) => (
+                <tr key={b.sectionId} data-testid={`my-bid-${b.sectionCode}`}>
+                  <td>
+                    <Link to={`/announcements/${b.projectId}`}>{b.projectName}</Link>
+                  </td>
+                  <td>
+                    {b.sectionName} <span className="mono muted">{b.sectionCode}</span>
+                  </td>
+                  <td className="nowrap">
+                    <ShanghaiTime at={b.deadlineAt} />
+                  </td>
+                  <td className="nowrap">{b.phase === "published" ? <Countdown to={new Date(b.deadlineAt).toISOString()} /> : t(`tendering.phases.${b.phase}`)}</td>
+                  <td>
+                    <BidStateBadge state={b.state} />
+                  </td>
+                  <td>
+                    <Link className="button button--small" to={`/sections/${b.sectionId}/bid`}>
+                      {b.phase === "published" ? t("bidding.list.open") : t("bidding.list.view")}
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
