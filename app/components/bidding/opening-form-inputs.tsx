@@ -126,14 +126,15 @@ export function OpeningFormInputs({
             <fieldset key={f.key} className="opening-form__person">
               <legend>{label}</legend>
               <label>
-                {f.label} · {t("bidding.form.personName")}
-                <input {...common} value={v.name} maxLength={50} onChange={(e) => set(f.key, { ...v, name: e.target.value })} />
+                {t("bidding.form.personName")}
+                <input {...common} aria-label={`${f.label} · ${t("bidding.form.personName")}`} value={v.name} maxLength={50} onChange={(e) => set(f.key, { ...v, name: e.target.value })} />
               </label>
               <label>
-                {f.label} · {t("bidding.form.personId")}
+                {t("bidding.form.personId")}
                 <input
                   {...common}
                   className="mono"
+                  aria-label={`${f.label} · ${t("bidding.form.personId")}`}
                   value={v.idNumber}
                   maxLength={18}
                   onChange={(e) => set(f.key, { ...v, idNumber: e.target.value })}

@@ -178,7 +178,7 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
 
   const shown = step.kind === "failed" ? step.previous : step;
   return (
-    <div className="stack" data-testid="seal-and-submit" data-step={step.kind}>
+    <div className="stack bid-form" data-testid="seal-and-submit" data-step={step.kind}>
       <section className="panel">
         <h2>{t("bidding.form.title")}</h2>
         <OpeningFormInputs form={kit.form} values={values} onChange={setValues} showProblems={showProblems} disabled={busy} />

@@ -1,0 +1,175 @@
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCitizenId } from "#app/domain/shared/citizen-id.ts";
+import { DEMO_PASSWORD } from "#db/seed/demo.ts";
+import { hydrated, launchBrowser, logInAs, newContext, screenshot } from "./helpers/browser.ts";
+import { enrolInBrowser } from "./helpers/certificates.ts";
+import { startServer, type RunningServer } from "./helpers/server.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const MB = 1024 * 1024;
+
+/**
+ * Issue 6's browser flow: a bidder seals a 50 MB bid in Chromium (WebCrypto), keeps the plaintext
+ * backup, uploads it over tus with a visible progress bar while the connection drops once (tus
+ * resumes), sees the receipt, replaces the bid, and is refused once the deadline has passed.
+ */
+describe("sealing and submitting a bid in the browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let sectionId: string;
+  let sectionCode: string;
+  let deadline: Date;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-seal-e2e-"));
+  const document = path.join(dir, "技术标-施工组织设计.pdf");
+
+  beforeAll(async () => {
+    // A clock that stands still until the test moves it: the deadline is exactly where the test wants it.
+    [server, browser] = await Promise.all([startServer({ clock: `fixed:${new Date().toISOString()}` }), launchBrowser()]);
+    const db = new pg.Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    // The demo project's first section closes ten minutes after start-up; bidder1 is registered for it.
+    const row = (await db.query<{ id: string; code: string; deadline_at: Date }>("select id, code, deadline_at from sections where name = '道路工程施工'"))
+      .rows[0]!;
+    await db.end();
+    sectionId = row.id;
+    sectionCode = row.code;
+    deadline = row.deadline_at;
+    fs.writeFileSync(document, randomBytes(50 * MB));
+    context = await newContext(browser);
+    page = await context.newPage();
+    await logInAs(page, server.url, "bidder1@demo.bidhall.cn", DEMO_PASSWORD);
+    await page.waitForURL(`${server.url}/dashboard`);
+    await enrolInBrowser(page, server.url, "备份密码-Backup-2026");
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function fillAndSeal(price: string) {
+    const form = page.getByTestId("opening-form");
+    await form.getByLabel("投标报价").fill(price);
+    await form.getByLabel("工期（日历天）").fill("540");
+    await form.getByLabel("质量标准").selectOption("合格");
+    await form.getByLabel("项目经理 · 姓名").fill("李建国");
+    await form.getByLabel("项目经理 · 身份证号码").fill(makeCitizenId("35010219800101123"));
+    await page.getByLabel("保函编号 / 信用承诺书编号").fill("BG-2026-000123");
+    await page.getByRole("button", { name: "封装并加密" }).click();
+    await page.getByTestId("sealed").waitFor({ timeout: 90_000 });
+  }
+
+  it("seals 50 MB in the browser, offers the plaintext backup, uploads with progress through a dropped connection, and shows the receipt", async () => {
+    await page.getByRole("link", { name: "我的投标" }).first().click();
+    await page.waitForURL(`${server.url}/bids`);
+    await page.getByTestId(`my-bid-${sectionCode}`).getByRole("link", { name: "制作与递交" }).click();
+    await page.waitForURL(`${server.url}/sections/${sectionId}/bid`);
+    await hydrated(page);
+    await expect(page.getByTestId("bid-state").getAttribute("data-status")).resolves.toBe("none");
+
+    // Wrong input is marked, nothing is sealed.
+    const form = page.getByTestId("opening-form");
+    await form.getByLabel("投标报价").fill("12,345,678.901");
+    await page.getByRole("button", { name: "封装并加密" }).click();
+    await expect(page.getByTestId("seal-error").textContent()).resolves.toBe("请先修正开标一览表中标出的内容。");
+    await form.getByLabel("投标报价").fill("12,345,678.90");
+    await expect(form.getByTestId("capitals").textContent()).resolves.toBe("大写：人民币壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整");
+
+    await page.getByTestId("documents-input").setInputFiles(document);
+    await page.getByTestId("documents").getByText("50.0 MB").first().waitFor();
+    await screenshot(page, "seal-form");
+    await fillAndSeal("12,345,678.90");
+
+    // The plaintext backup: a warning, and a ZIP whose SHA-256 is the package digest.
+    await expect(page.getByTestId("backup-warning").textContent()).resolves.toContain("备份文件未加密");
+    const digest = (await page.getByTestId("package-digest").textContent())!;
+    const backup = page.waitForEvent("download");
+    await page.getByTestId("backup-download").click();
+    const backupPath = path.join(dir, "backup.zip");
+    await (await backup).saveAs(backupPath);
+    expect(createHash("sha256").update(fs.readFileSync(backupPath)).digest("hex")).toBe(digest);
+    expect(fs.readFileSync(backupPath).subarray(0, 2).toString()).toBe("PK");
+
+    // The connection drops on the second chunk: tus resumes from the offset the server holds.
+    let patches = 0;
+    let dropped = false;
+    await page.route("**/api/uploads/**", async (route) => {
+      if (route.request().method() === "PATCH" && ++patches === 2 && !dropped) {
+        dropped = true;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+    await page.getByTestId("upload").click();
+    const progress = page.getByTestId("upload-progress").getByRole("progressbar");
+    await progress.waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")) > 0);
+    await screenshot(page, "seal-uploading");
+    await page.waitForURL(/\/receipts\/[0-9A-Z]{26}$/, { timeout: 120_000 });
+    await page.unroute("**/api/uploads/**");
+    expect(dropped).toBe(true);
+    expect(patches).toBeGreaterThan(7); // 50 MB in 8 MB chunks, one of them sent twice
+
+    await expect(page.getByTestId("receipt-version").textContent()).resolves.toBe("1");
+    await expect(page.getByTestId("receipt-package-digest").textContent()).resolves.toBe(digest);
+    await expect(page.getByTestId("receipt-signature").textContent()).resolves.toContain("签名有效");
+    await screenshot(page, "seal-receipt");
+
+    // The receipt downloads as the platform's JWS, and `bidhall verify` accepts it.
+    const receiptDownload = page.waitForEvent("download");
+    await page.getByTestId("receipt-download").click();
+    const receiptPath = path.join(dir, "receipt.jws");
+    await (await receiptDownload).saveAs(receiptPath);
+    const verified = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bidhall.ts", "verify", receiptPath], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: server.databaseUrl, BIDHALL_DATA_DIR: server.dataDir },
+    });
+    expect(verified.stdout).toContain(digest);
+  });
+
+  it("replaces the bid: version 2 stands, version 1 is kept as replaced", async () => {
+    await page.goto(`${server.url}/sections/${sectionId}/bid`);
+    await hydrated(page);
+    await expect(page.getByTestId("bid-state").textContent()).resolves.toBe("已递交（第 1 版）");
+    await page.getByTestId("documents-input").setInputFiles(document);
+    await fillAndSeal("12,000,000.00");
+    await page.getByTestId("upload").click();
+    await page.waitForURL(/\/receipts\/[0-9A-Z]{26}$/, { timeout: 120_000 });
+    await expect(page.getByTestId("receipt-version").textContent()).resolves.toBe("2");
+    await page.getByRole("link", { name: "返回投标页面" }).click();
+    await page.getByTestId("bid-versions").waitFor();
+    await expect(page.getByTestId("version-2").textContent()).resolves.toContain("当前有效");
+    await expect(page.getByTestId("version-1").textContent()).resolves.toContain("已被替换");
+    await screenshot(page, "seal-versions");
+  });
+
+  it("refuses an upload once the deadline has passed, naming the deadline, and the last version stands", async () => {
+    await hydrated(page);
+    await page.getByTestId("documents-input").setInputFiles(document);
+    await fillAndSeal("11,000,000.00");
+    // The server's clock passes the deadline while the bid sits sealed in the browser.
+    const now = await server.advanceClock(1);
+    await server.advanceClock((deadline.getTime() - Date.parse(now)) / 1000); // exactly at the deadline: already too late (办法 27)
+    await page.getByTestId("upload").click();
+    const refusal = page.getByTestId("seal-error");
+    await refusal.waitFor({ timeout: 30_000 });
+    await expect(refusal.textContent()).resolves.toMatch(/^递交被拒绝：投标截止时间（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}）已过/);
+    await screenshot(page, "seal-refused");
+
+    await page.reload();
+    await page.getByTestId("bidding-closed").waitFor();
+    await expect(page.getByTestId("bidding-closed").textContent()).resolves.toContain("已过");
+    await expect(page.getByTestId("bid-state").textContent()).resolves.toBe("已递交（第 2 版）");
+    await expect(page.getByTestId("seal-and-submit").count()).resolves.toBe(0);
+  });
+});
