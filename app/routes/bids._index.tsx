@@ -51,7 +51,9 @@ export default function MyBids() {
                   <td className="nowrap">
                     <ShanghaiTime at={b.deadlineAt} />
                   </td>
-                  <td className="nowrap">{b.phase === "published" ? <Countdown to={new Date(b.deadlineAt).toISOString()} /> : t(`tendering.phases.${b.phase}`)}</td>
+                  <td className="nowrap">
+                    {b.phase === "published" ? <Countdown to={new Date(b.deadlineAt).toISOString()} /> : t(`tendering.phases.${b.phase}`)}
+                  </td>
                   <td>
                     <BidStateBadge state={b.state} />
                   </td>

@@ -38,8 +38,11 @@ describe("sealing and submitting a bid in the browser", () => {
     const db = new pg.Client({ connectionString: server.databaseUrl });
     await db.connect();
     // The demo project's first section closes ten minutes after start-up; bidder1 is registered for it.
-    const row = (await db.query<{ id: string; code: string; deadline_at: Date }>("select id, code, deadline_at from sections where name = '道路工程施工'"))
-      .rows[0]!;
+    const row = (
+      await db.query<{ id: string; code: string; deadline_at: Date }>(
+        "select id, code, deadline_at from sections where name = '道路工程施工'",
+      )
+    ).rows[0]!;
     await db.end();
     sectionId = row.id;
     sectionCode = row.code;

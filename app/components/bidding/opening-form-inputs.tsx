@@ -35,7 +35,9 @@ function problemOf(field: OpeningField, value: FieldValue): FieldProblem | null 
       return (field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max) ? "invalid" : null;
     }
     case "decimal":
-      return new RegExp(field.scale === 0 ? "^-?(0|[1-9]\\d*)$" : `^-?(0|[1-9]\\d*)(\\.\\d{1,${field.scale}})?$`).test(s) ? null : "invalid";
+      return new RegExp(field.scale === 0 ? "^-?(0|[1-9]\\d*)$" : `^-?(0|[1-9]\\d*)(\\.\\d{1,${field.scale}})?$`).test(s)
+        ? null
+        : "invalid";
     case "date":
       return /^\d{4}-\d{2}-\d{2}$/.test(s) ? null : "invalid";
     case "enum":
@@ -111,7 +113,12 @@ export function OpeningFormInputs({
         const label = (
           <>
             {f.label}
-            {f.required ? <span className="required" aria-label={t("bidding.form.required")}> *</span> : null}
+            {f.required ? (
+              <span className="required" aria-label={t("bidding.form.required")}>
+                {" "}
+                *
+              </span>
+            ) : null}
           </>
         );
         const error = problem ? (
@@ -127,7 +134,13 @@ export function OpeningFormInputs({
               <legend>{label}</legend>
               <label>
                 {t("bidding.form.personName")}
-                <input {...common} aria-label={`${f.label} · ${t("bidding.form.personName")}`} value={v.name} maxLength={50} onChange={(e) => set(f.key, { ...v, name: e.target.value })} />
+                <input
+                  {...common}
+                  aria-label={`${f.label} · ${t("bidding.form.personName")}`}
+                  value={v.name}
+                  maxLength={50}
+                  onChange={(e) => set(f.key, { ...v, name: e.target.value })}
+                />
               </label>
               <label>
                 {t("bidding.form.personId")}

@@ -28,7 +28,15 @@ type Step =
   | { kind: "editing" }
   | { kind: "sealing"; stage: SealStage }
   | { kind: "sealed"; envelope: Uint8Array<ArrayBuffer>; packageDigest: string; backupUrl: string }
-  | { kind: "uploading"; envelope: Uint8Array<ArrayBuffer>; packageDigest: string; backupUrl: string; sent: number; total: number; retrying: boolean }
+  | {
+      kind: "uploading";
+      envelope: Uint8Array<ArrayBuffer>;
+      packageDigest: string;
+      backupUrl: string;
+      sent: number;
+      total: number;
+      retrying: boolean;
+    }
   | { kind: "finishing"; backupUrl: string }
   | { kind: "failed"; message: string; previous: Step };
 
@@ -98,7 +106,8 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
   async function seal() {
     setShowProblems(true);
     const problems = formProblems(kit.form, values);
-    if (Object.keys(problems).length > 0) return setStep({ kind: "failed", message: t("bidding.seal.fixForm"), previous: { kind: "editing" } });
+    if (Object.keys(problems).length > 0)
+      return setStep({ kind: "failed", message: t("bidding.seal.fixForm"), previous: { kind: "editing" } });
     if (!securityReference.trim()) return setStep({ kind: "failed", message: t("bidding.seal.noSecurity"), previous: { kind: "editing" } });
     const certificate = usable.find((c) => c.serialHex === serial);
     if (!certificate || tooLarge) return;
@@ -115,7 +124,11 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
           security: { kind: securityKind, reference: securityReference.trim() },
         },
         documents,
-        signer: { certificatePem: certificate.certificatePem, issuingCaPem: certificate.chainPem[0] ?? kit.issuingCaPem, key: certificate.signingKey },
+        signer: {
+          certificatePem: certificate.certificatePem,
+          issuingCaPem: certificate.chainPem[0] ?? kit.issuingCaPem,
+          key: certificate.signingKey,
+        },
         recipientsPem: kit.recipients.map((r) => r.certificatePem),
         deviceFingerprint: await browserDeviceFingerprint(),
         tool: TOOL,
@@ -157,8 +170,7 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
         setStep((s) => (s.kind === "uploading" ? { ...s, retrying: true } : s));
         return true;
       },
-      onProgress: (sent, total) =>
-        setStep((s) => (s.kind === "uploading" ? { ...s, sent, total: total ?? s.total, retrying: false } : s)),
+      onProgress: (sent, total) => setStep((s) => (s.kind === "uploading" ? { ...s, sent, total: total ?? s.total, retrying: false } : s)),
       onChunkComplete: (_chunk, accepted, total) => {
         if (accepted === total) setStep({ kind: "finishing", backupUrl: sealed.backupUrl });
       },
@@ -168,8 +180,14 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
       },
       onError: (e) => {
         const refusal = refusalOf(e);
-        const message = refusal ? t("bidding.upload.refused", { message: refusal.message }) : t("bidding.upload.failed", { message: e.message });
-        setStep({ kind: "failed", message, previous: { kind: "sealed", envelope: sealed.envelope, packageDigest: sealed.packageDigest, backupUrl: sealed.backupUrl } });
+        const message = refusal
+          ? t("bidding.upload.refused", { message: refusal.message })
+          : t("bidding.upload.failed", { message: e.message });
+        setStep({
+          kind: "failed",
+          message,
+          previous: { kind: "sealed", envelope: sealed.envelope, packageDigest: sealed.packageDigest, backupUrl: sealed.backupUrl },
+        });
       },
     });
     uploadRef.current = u;
@@ -187,7 +205,9 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
       <section className="panel">
         <h2>{t("bidding.security.title")}</h2>
         <p className="muted">
-          {kit.security.amountFen === "0" ? t("bidding.security.none") : t("bidding.security.amount", { amount: formatYuan(BigInt(kit.security.amountFen)) })}
+          {kit.security.amountFen === "0"
+            ? t("bidding.security.none")
+            : t("bidding.security.amount", { amount: formatYuan(BigInt(kit.security.amountFen)) })}
         </p>
         <div className="inline-fields">
           <label>
@@ -227,7 +247,12 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
                   <td>{f.name}</td>
                   <td className="mono nowrap">{formatBytes(f.size)}</td>
                   <td>
-                    <button type="button" className="button button--small" disabled={busy} onClick={() => setFiles(files.filter((x) => x !== f))}>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      disabled={busy}
+                      onClick={() => setFiles(files.filter((x) => x !== f))}
+                    >
                       {t("bidding.documents.remove")}
                     </button>
                   </td>
@@ -243,7 +268,8 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
         )}
         {tooLarge ? (
           <div className="alert alert--warning" role="alert" data-testid="too-large">
-            {t("bidding.documents.tooLarge", { size: formatBytes(totalSize) })} <Link to="/api-tokens">{t("bidding.documents.offlineLink")}</Link>
+            {t("bidding.documents.tooLarge", { size: formatBytes(totalSize) })}{" "}
+            <Link to="/api-tokens">{t("bidding.documents.offlineLink")}</Link>
           </div>
         ) : null}
       </section>

@@ -20,7 +20,9 @@ describe("sealing a bid as the browser does (WebCrypto only)", () => {
   beforeAll(async () => {
     ({ bidder, colleague } = await makeIdentities(tmp.dir, ["bidder", "colleague"] as const));
     // As in the browser: a non-extractable RSASSA key imported from the PKCS#8 once.
-    signingKey = await webcrypto.subtle.importKey("pkcs8", bidder.pkcs8Der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+    signingKey = await webcrypto.subtle.importKey("pkcs8", bidder.pkcs8Der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
   });
   afterAll(() => tmp.cleanup());
 

@@ -21,10 +21,7 @@ export interface BrowserDocument {
 }
 
 export type SealStage =
-  | { stage: "hashing"; done: number; total: number }
-  | { stage: "packaging" }
-  | { stage: "encrypting" }
-  | { stage: "done" };
+  { stage: "hashing"; done: number; total: number } | { stage: "packaging" } | { stage: "encrypting" } | { stage: "done" };
 
 export interface SealBidInput {
   bid: BidJson;
@@ -65,7 +62,12 @@ export async function sealBid(input: SealBidInput): Promise<SealedBid> {
   for (const [i, d] of input.documents.entries()) {
     input.onStage?.({ stage: "hashing", done: i, total: input.documents.length });
     const bytes = d.bytes;
-    documents.push({ path: d.path, size: bytes.length, sha256: await sha256Hex(bytes, subtle), open: () => new Blob([bytes.slice()]).stream() });
+    documents.push({
+      path: d.path,
+      size: bytes.length,
+      sha256: await sha256Hex(bytes, subtle),
+      open: () => new Blob([bytes.slice()]).stream(),
+    });
   }
   input.onStage?.({ stage: "hashing", done: input.documents.length, total: input.documents.length });
   input.onStage?.({ stage: "packaging" });

@@ -199,7 +199,8 @@ export const bidding = defineMessages(
       none: "No documents added.",
       remove: "Remove",
       total: "Total {{size}}",
-      tooLarge: "The documents total {{size}}, more than the browser's 200 MB limit. Use the offline tool (bidhall package / seal / submit).",
+      tooLarge:
+        "The documents total {{size}}, more than the browser's 200 MB limit. Use the offline tool (bidhall package / seal / submit).",
       offlineLink: "Offline tool and API tokens",
     },
     security: {
@@ -217,7 +218,8 @@ export const bidding = defineMessages(
       choose: "Signing certificate (this computer)",
       none: "This computer holds no valid certificate of your organisation, so the bid cannot be signed. Enrol a certificate or import a backup under “Certificates” first.",
       certificatesLink: "Certificates",
-      recipients: "The bid will be encrypted for these {{count}} certificates; any bid member of yours holding one of them can decrypt it at the opening:",
+      recipients:
+        "The bid will be encrypted for these {{count}} certificates; any bid member of yours holding one of them can decrypt it at the opening:",
     },
     seal: {
       button: "Package and encrypt",

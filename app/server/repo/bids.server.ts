@@ -37,4 +37,3 @@ export async function bidFacts(db: Executor, sectionId: string, organisationId: 
   ]);
   return { versions, withdrawals };
 }
-

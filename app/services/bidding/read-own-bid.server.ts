@@ -75,7 +75,11 @@ export async function readOwnBid(app: AppContext, actor: Actor, sectionId: strin
       submittedBy: v.submitted_by,
       security: v.security_kind && v.security_reference ? { kind: v.security_kind, reference: v.security_reference } : null,
     })),
-    withdrawals: facts.withdrawals.map((w) => ({ afterVersion: w.after_version, withdrawnAt: w.withdrawn_at, withdrawnBy: w.withdrawn_by })),
+    withdrawals: facts.withdrawals.map((w) => ({
+      afterVersion: w.after_version,
+      withdrawnAt: w.withdrawn_at,
+      withdrawnBy: w.withdrawn_by,
+    })),
   };
 }
 
