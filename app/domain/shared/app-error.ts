@@ -268,6 +268,64 @@ export const ERROR_CODES = {
     zh: "本单位当前信用等级不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
     en: "Your organisation is not rated red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
   },
+  /** An opening action in the wrong phase (`assertOpeningPhase`); `current`/`expected` are codes, *Zh/*En the phases in words. */
+  OPENING_UNEXPECTED_PHASE: {
+    status: 409,
+    zh: "开标当前处于“{{currentZh}}”阶段，此操作只能在{{expectedZh}}阶段进行。",
+    en: "The opening is at the stage “{{currentEn}}”; this can only be done at the stage {{expectedEn}}.",
+  },
+  /** Pausing a decryption window that is already paused, or closing it early while paused. */
+  OPENING_WINDOW_PAUSED: {
+    status: 409,
+    zh: "解密计时已暂停，请先恢复计时。",
+    en: "The decryption window is paused; resume it first.",
+  },
+  /** Resuming a decryption window that is not paused. */
+  OPENING_WINDOW_NOT_PAUSED: { status: 409, zh: "解密计时未暂停，无需恢复。", en: "The decryption window is not paused." },
+  /** Closing the decryption window early before every bid is decided. */
+  OPENING_BIDS_UNDECIDED: {
+    status: 409,
+    zh: "尚有投标文件未完成解密，不能提前结束解密。",
+    en: "Not every bid is decided yet, so the decryption window cannot be closed early.",
+  },
+  /** The bids standing at the deadline have not been counted yet (the scheduler does it at the deadline). */
+  OPENING_BIDS_NOT_COUNTED: {
+    status: 409,
+    zh: "系统正在清点投标截止时的有效投标文件，请稍候再试。",
+    en: "The bids standing at the deadline are still being counted; try again in a moment.",
+  },
+  /** Opening the decryption window before the bidder list is published. */
+  OPENING_BIDDER_LIST_NOT_PUBLISHED: {
+    status: 409,
+    zh: "请先公布投标人名单，再开启解密。",
+    en: "Publish the list of bidders before opening the decryption window.",
+  },
+  /** Closing the opening while bidders may still confirm or object. */
+  OPENING_CONFIRMATION_PERIOD_RUNNING: {
+    status: 409,
+    zh: "唱标记录确认期尚未结束（截止 {{endsAtZh}}），不能结束开标。",
+    en: "The confirmation period of the reading-out record has not ended (it ends {{endsAtEn}}), so the opening cannot be closed.",
+  },
+  /** A pause, extension, suspension, reclassification or declared failure without a written reason. */
+  OPENING_REASON_REQUIRED: { status: 400, zh: "请填写{{actionZh}}的理由。", en: "Give a written reason for {{actionEn}}." },
+  /** Reclassifying a decrypted bid, or to the result it already has: only deemed revoked ↔ deemed withdrawn. */
+  OPENING_RECLASSIFICATION_INVALID: {
+    status: 409,
+    zh: "只能将“视为撤销”改判为“视为撤回”，或将“视为撤回”改判为“视为撤销”（该投标文件当前为“{{fromZh}}”）。",
+    en: "Only a bid deemed revoked can be reclassified as deemed withdrawn, or the reverse (this bid is {{fromEn}}).",
+  },
+  /** 办法 31: the section sets no remedy, or the bid is already decrypted. */
+  OPENING_REMEDY_NOT_ALLOWED: {
+    status: 409,
+    zh: "不能上传明文投标文件：{{problemZh}}。",
+    en: "A plaintext package cannot be uploaded: {{problemEn}}.",
+  },
+  /** 办法 31 remedy: the uploaded plaintext package's SHA-256 differs from the receipt's package digest. */
+  OPENING_REMEDY_DIGEST_MISMATCH: {
+    status: 400,
+    zh: "上传的明文投标文件 SHA-256 摘要（{{actual}}）与投标回执记载的投标文件摘要（{{expected}}）不一致，不予采用。",
+    en: "The SHA-256 of the uploaded plaintext package ({{actual}}) differs from the package digest on the receipt ({{expected}}); it does not count.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
