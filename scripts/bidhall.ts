@@ -4,6 +4,7 @@ import { loadConfig } from "#app/server/config.server.ts";
 import { createDb, type DbHandle } from "#app/server/db.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { bidCommands } from "./cli/bid-commands.ts";
+import { samplesCommand } from "./cli/samples-command.ts";
 import { sectionCommand } from "./cli/section-command.ts";
 import { submitCommand } from "./cli/submit-command.ts";
 import { verifyCommand } from "./cli/verify-command.ts";
@@ -85,6 +86,7 @@ const commands: Record<string, Command> = {
   section: sectionCommand,
   submit: submitCommand,
   verify: verifyCommand,
+  samples: samplesCommand,
   "ca init": {
     summary: "create root CA, issuing CA and the platform signing certificate (idempotent)",
     async run(args) {
