@@ -23,6 +23,8 @@ export interface Storage {
   /** The file's bytes as a stream; throws when the key does not exist. */
   get(key: string): Promise<Readable>;
   exists(key: string): Promise<boolean>;
+  /** Removes a file that never became part of a record (a refused or rolled-back upload); no error when absent. */
+  remove(key: string): Promise<void>;
 }
 
 const KEY = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
@@ -70,6 +72,10 @@ export class FileStorage implements Storage {
       () => true,
       () => false,
     );
+  }
+
+  async remove(key: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(key), { force: true });
   }
 }
 

@@ -122,79 +122,91 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   if (serials.length === 0 || stranger !== undefined) throw new AppError("BID_RECIPIENT_UNKNOWN", { serial: stranger ?? "—" });
 
   const receiptNo = ulid(now.getTime());
-  const stored = await storageFor(app).put(
+  const storage = storageFor(app);
+  const stored = await storage.put(
     `envelopes/${section.id}/${organisationId}/${receiptNo.toLowerCase()}.p7m`,
     fs.createReadStream(opts.envelopePath),
   );
-  const signer = await loadPlatformSigningIdentity(app);
-
-  return app.db.transaction().execute(async (trx) => {
-    // The deadline again, under the section lock: an upload finishing at the deadline is not a bid (办法 27).
-    const locked = (await findSection(trx, section.id, { forUpdate: true }))!;
-    if (now >= locked.deadline_at) throw deadlineError(locked.deadline_at);
-    await trx
-      .insertInto("bids")
-      .values({ section_id: section.id, organisation_id: organisationId, created_at: now })
-      .onConflict((oc) => oc.columns(["section_id", "organisation_id"]).doNothing())
-      .execute();
-    const bid = await trx
-      .selectFrom("bids")
-      .select("id")
-      .where("section_id", "=", section.id)
-      .where("organisation_id", "=", organisationId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const last = await trx
-      .selectFrom("bid_versions")
-      .select("version")
-      .where("bid_id", "=", bid.id)
-      .orderBy("version", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    const version = (last?.version ?? 0) + 1;
-    const receipt: Receipt = {
-      format: "bidhall.receipt/1",
-      receiptNo,
-      sectionId: section.id,
-      bidderUscc: actor.membership.organisationUscc,
-      version,
-      envelopeSha256: stored.sha256,
-      packageDigest: opts.packageDigest,
-      size: stored.size,
-      receivedAt: now.toISOString(),
-    };
-    const receiptJws = await signJson(RECEIPT_TYPE, receipt, signer);
-    await trx
-      .insertInto("bid_versions")
-      .values({
-        bid_id: bid.id,
-        version,
-        storage_key: stored.key,
-        envelope_sha256: stored.sha256,
-        package_digest: opts.packageDigest,
-        size: stored.size,
-        recipient_serials: serials,
-        submitted_by: actor.personId,
-        upload_ip: opts.meta.ip,
-        upload_user_agent: opts.meta.userAgent,
-        received_at: now,
-        receipt_no: receiptNo,
-        receipt_jws: receiptJws,
-        security_kind: opts.security?.kind ?? null,
-        security_reference: opts.security?.reference ?? null,
-      })
-      .execute();
-    await queueForAnchoring(trx, { sha256: stored.sha256, source: "bid-envelope" }, now);
-    await appendAudit(trx, {
-      event: {
-        type: "bid.submitted",
-        data: { sectionId: section.id, organisationId, version, receiptNo, envelopeSha256: stored.sha256, size: stored.size },
-      },
-      actor: auditActorOf(actor, opts.meta),
-      at: now,
-    });
-    return { receipt, receiptJws };
+  const signer = await loadPlatformSigningIdentity(app).catch(async (e: unknown) => {
+    await storage.remove(stored.key);
+    throw e;
   });
+
+  return app.db
+    .transaction()
+    .execute(async (trx) => {
+      // The deadline again, under the section lock: `now` is when the last byte arrived, and the deadline
+      // may have been moved (a clarification) while the envelope was being stored (办法 27).
+      const locked = (await findSection(trx, section.id, { forUpdate: true }))!;
+      if (now >= locked.deadline_at) throw deadlineError(locked.deadline_at);
+      await trx
+        .insertInto("bids")
+        .values({ section_id: section.id, organisation_id: organisationId, created_at: now })
+        .onConflict((oc) => oc.columns(["section_id", "organisation_id"]).doNothing())
+        .execute();
+      const bid = await trx
+        .selectFrom("bids")
+        .select("id")
+        .where("section_id", "=", section.id)
+        .where("organisation_id", "=", organisationId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const last = await trx
+        .selectFrom("bid_versions")
+        .select("version")
+        .where("bid_id", "=", bid.id)
+        .orderBy("version", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      const version = (last?.version ?? 0) + 1;
+      const receipt: Receipt = {
+        format: "bidhall.receipt/1",
+        receiptNo,
+        sectionId: section.id,
+        bidderUscc: actor.membership.organisationUscc,
+        version,
+        envelopeSha256: stored.sha256,
+        packageDigest: opts.packageDigest,
+        size: stored.size,
+        receivedAt: now.toISOString(),
+      };
+      const receiptJws = await signJson(RECEIPT_TYPE, receipt, signer);
+      await trx
+        .insertInto("bid_versions")
+        .values({
+          bid_id: bid.id,
+          version,
+          storage_key: stored.key,
+          envelope_sha256: stored.sha256,
+          package_digest: opts.packageDigest,
+          size: stored.size,
+          recipient_serials: serials,
+          submitted_by: actor.personId,
+          upload_ip: opts.meta.ip,
+          upload_user_agent: opts.meta.userAgent,
+          received_at: now,
+          receipt_no: receiptNo,
+          receipt_jws: receiptJws,
+          security_kind: opts.security?.kind ?? null,
+          security_reference: opts.security?.reference ?? null,
+        })
+        .execute();
+      await queueForAnchoring(trx, { sha256: stored.sha256, source: "bid-envelope" }, now);
+      await appendAudit(trx, {
+        event: {
+          type: "bid.submitted",
+          data: { sectionId: section.id, organisationId, version, receiptNo, envelopeSha256: stored.sha256, size: stored.size },
+        },
+        actor: auditActorOf(actor, opts.meta),
+        at: now,
+      });
+      return { receipt, receiptJws };
+    })
+    .catch(async (e: unknown) => {
+      // A refused or failed version leaves nothing behind: the stored copy goes too.
+      await storage.remove(stored.key);
+      throw e;
+    });
 }
 
 /** Withdraws the organisation's bid before the deadline (办法 27); its versions stay for the audit trail. */
