@@ -50,3 +50,16 @@ export default async function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * Remix logs every error a loader or action throws. Refusals we answer on purpose (an AppError
+ * turned into a 4xx by app/server/route.server.ts: not logged in, forbidden, deadline passed) are
+ * the product working, not faults: only the rest reaches the log.
+ */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  const status =
+    (error as { init?: { status?: number }; status?: number } | null)?.init?.status ?? (error as { status?: number } | null)?.status;
+  if (typeof status === "number" && status < 500) return;
+  console.error(error);
+}
