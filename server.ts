@@ -140,6 +140,7 @@ export async function main() {
     };
     listener.close();
     listener.closeAllConnections();
+    await step("live events", () => app.liveEvents?.stop()); // ends open SSE streams, closes the listener
     await step("scheduler", () => scheduler?.stop());
     await step("job runner", () => runner?.stop());
     await step("ledger", () => app.ledger?.stop()); // stops the embedded node too

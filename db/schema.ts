@@ -51,6 +51,19 @@ export interface Database {
   bids: BidsTable;
   bid_versions: BidVersionsTable;
   bid_withdrawals: BidWithdrawalsTable;
+  live_events: LiveEventsTable;
+  openings: OpeningsTable;
+  opening_window_pauses: OpeningWindowPausesTable;
+  opening_window_extensions: OpeningWindowExtensionsTable;
+  opening_suspensions: OpeningSuspensionsTable;
+  opening_sign_ins: OpeningSignInsTable;
+  opening_bids: OpeningBidsTable;
+  decryption_attempts: DecryptionAttemptsTable;
+  decryption_reclassifications: DecryptionReclassificationsTable;
+  platform_incidents: PlatformIncidentsTable;
+  opening_objections: OpeningObjectionsTable;
+  opening_messages: OpeningMessagesTable;
+  opening_confirmations: OpeningConfirmationsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -535,4 +548,160 @@ export interface BidWithdrawalsTable {
   after_version: number;
   withdrawn_by: string;
   withdrawn_at: Date;
+}
+
+/** Live events (db/migrations/0009_live_events.ts), written only by `publishLiveEvent`. */
+export interface LiveEventsTable {
+  id: Generated<string>;
+  /** e.g. `opening:<uuid>` (app/server/events/publish.server.ts). */
+  stream: string;
+  type: string;
+  payload: ColumnType<unknown, string, never>;
+  created_at: Date;
+}
+
+/** The online opening (db/migrations/0010_openings.ts): facts only, the phase is derived. */
+export interface OpeningsTable {
+  id: Generated<string>;
+  section_id: string;
+  created_at: Date;
+  valid_bids_at_deadline: number | null;
+  bidder_list_published_at: Date | null;
+  window_opened_at: Date | null;
+  window_closed_early_at: Date | null;
+  window_ended_at: Date | null;
+  all_decided_at: Date | null;
+  reading_out_published_at: Date | null;
+  reading_out_record_key: string | null;
+  reading_out_record_sha256: string | null;
+  confirmation_ended_at: Date | null;
+  opening_record_key: string | null;
+  opening_record_sha256: string | null;
+  closed_at: Date | null;
+  failed_at: Date | null;
+  fail_reason: ColumnType<unknown, string | null, string | null> | null;
+}
+
+export interface OpeningWindowPausesTable {
+  id: Generated<string>;
+  opening_id: string;
+  paused_at: Date;
+  reason: string;
+  paused_by: string;
+  resumed_at: Date | null;
+  resume_reason: string | null;
+  resumed_by: string | null;
+}
+
+export interface OpeningWindowExtensionsTable {
+  id: Generated<string>;
+  opening_id: string;
+  minutes: number;
+  reason: string;
+  extended_at: Date;
+  extended_by: string;
+}
+
+export interface OpeningSuspensionsTable {
+  id: Generated<string>;
+  opening_id: string;
+  suspended_at: Date;
+  reason: string;
+  suspended_by: string;
+  resumed_at: Date | null;
+  resume_reason: string | null;
+  resumed_by: string | null;
+}
+
+export interface OpeningSignInsTable {
+  id: Generated<string>;
+  opening_id: string;
+  organisation_id: string;
+  person_id: string;
+  certificate_serial: string;
+  signed_in_at: Date;
+  ip: string;
+  user_agent: string;
+}
+
+export type DecryptionResultColumn = "decrypted" | "deemedRevoked" | "deemedWithdrawn";
+
+export interface OpeningBidsTable {
+  id: Generated<string>;
+  opening_id: string;
+  bid_version_id: string;
+  organisation_id: string;
+  result: DecryptionResultColumn | null;
+  rule: string | null;
+  decided_at: Date | null;
+  fields: ColumnType<unknown, string | null, string | null> | null;
+  security: ColumnType<unknown, string | null, string | null> | null;
+  manifest: ColumnType<unknown, string | null, string | null> | null;
+  decrypted_by: string | null;
+  decryption_ip: string | null;
+}
+
+export interface DecryptionAttemptsTable {
+  id: Generated<string>;
+  opening_bid_id: string;
+  person_id: string;
+  kind: "key" | "remedy";
+  failure: string | null;
+  detail: string | null;
+  attempted_at: Date;
+  ip: string;
+}
+
+export interface DecryptionReclassificationsTable {
+  id: Generated<string>;
+  opening_bid_id: string;
+  from_result: string;
+  to_result: string;
+  reason: string;
+  reclassified_by: string;
+  reclassified_at: Date;
+}
+
+export interface PlatformIncidentsTable {
+  id: Generated<string>;
+  started_at: Date;
+  ended_at: Date;
+  description: string;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+export interface OpeningObjectionsTable {
+  id: Generated<string>;
+  opening_id: string;
+  organisation_id: string;
+  person_id: string;
+  text: string;
+  raised_at: Date;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
+export interface OpeningMessagesTable {
+  id: Generated<string>;
+  opening_id: string;
+  organisation_id: string;
+  person_id: string;
+  text: string;
+  sent_at: Date;
+  hidden_at: Date | null;
+  hidden_reason: string | null;
+  hidden_by: string | null;
+}
+
+export interface OpeningConfirmationsTable {
+  id: Generated<string>;
+  opening_id: string;
+  organisation_id: string;
+  person_id: string;
+  decision: "confirm" | "object";
+  record_sha256: string;
+  confirmation_jws: string;
+  signed_at: Date;
 }

@@ -2,6 +2,7 @@ import { createClock } from "./clock.server.ts";
 import { loadConfig, type Config } from "./config.server.ts";
 import { consoleLogger, type AppContext, type Logger } from "./context.server.ts";
 import { createDb } from "./db.server.ts";
+import { createLiveEventHubFor } from "./events/hub.server.ts";
 import { scheduleReconciliation } from "./ledger/indexer.server.ts";
 import { startLedger } from "./ledger/setup.server.ts";
 import { ensurePlatformPki } from "./pki/platform-pki.server.ts";
@@ -31,6 +32,8 @@ export async function bootApp(
     const secrets = resolveSecrets(config, log);
     if (config.clock) log.warn(`the platform clock is ${clock.description}`);
     const app: AppContext = { config, db: dbHandle.db, dbHandle, clock, secrets, log };
+    // Lazy: no listener connection until the first SSE subscriber (stop it with `app.liveEvents.stop()`).
+    app.liveEvents = createLiveEventHubFor(dbHandle, log);
     // Embedded mode needs no set-up: the platform CA is created on the first start (production: `bidhall ca init`).
     if (config.mode === "embedded" && (options.pki ?? true)) await ensurePlatformPki(app);
     // The ledger (embedded node + journal replay, or LEDGER_RPC_URL) only where asked: the server

@@ -3,6 +3,7 @@ import type { Database } from "#db/schema.ts";
 import type { Clock } from "./clock.server.ts";
 import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
+import type { LiveEventHub } from "./events/hub.server.ts";
 import type { Ledger } from "./ledger/ledger.server.ts";
 
 /**
@@ -20,6 +21,8 @@ export interface AppContext {
   log: Logger;
   /** The chain client; absent in processes (CLI, most tests) that start no ledger. */
   ledger?: Ledger;
+  /** Live events for SSE (app/server/events); made by bootApp, listens from the first subscriber on. */
+  liveEvents?: LiveEventHub;
 }
 
 export interface Logger {

@@ -7,6 +7,8 @@ import * as m0005 from "./0005_tendering.ts";
 import * as m0006 from "./0006_api_tokens.ts";
 import * as m0007 from "./0007_bids.ts";
 import * as m0008 from "./0008_bid_security.ts";
+import * as m0009 from "./0009_live_events.ts";
+import * as m0010 from "./0010_openings.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -21,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   "0006_api_tokens": m0006,
   "0007_bids": m0007,
   "0008_bid_security": m0008,
+  "0009_live_events": m0009,
+  "0010_openings": m0010,
 };

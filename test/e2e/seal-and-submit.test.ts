@@ -30,7 +30,7 @@ describe("sealing and submitting a bid in the browser", () => {
   let sectionCode: string;
   let deadline: Date;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-seal-e2e-"));
-  const document = path.join(dir, "技术标-施工组织设计.pdf");
+  const documentPath = path.join(dir, "技术标-施工组织设计.pdf");
 
   beforeAll(async () => {
     // A clock that stands still until the test moves it: the deadline is exactly where the test wants it.
@@ -47,7 +47,7 @@ describe("sealing and submitting a bid in the browser", () => {
     sectionId = row.id;
     sectionCode = row.code;
     deadline = row.deadline_at;
-    fs.writeFileSync(document, randomBytes(50 * MB));
+    fs.writeFileSync(documentPath, randomBytes(50 * MB));
     context = await newContext(browser);
     page = await context.newPage();
     await logInAs(page, server.url, "bidder1@demo.bidhall.cn", DEMO_PASSWORD);
@@ -88,7 +88,17 @@ describe("sealing and submitting a bid in the browser", () => {
     await form.getByLabel("投标报价").fill("12,345,678.90");
     await expect(form.getByTestId("capitals").textContent()).resolves.toBe("大写：人民币壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角整");
 
-    await page.getByTestId("documents-input").setInputFiles(document);
+    // Over 200 MB the browser does not try: it points to the offline tool (a sparse file, never read).
+    const huge = path.join(dir, "超大附件.bin");
+    fs.closeSync(fs.openSync(huge, "w"));
+    fs.truncateSync(huge, 201 * MB);
+    await page.getByTestId("documents-input").setInputFiles(huge);
+    await expect(page.getByTestId("too-large").textContent()).resolves.toContain("离线投标工具");
+    await expect(page.getByRole("button", { name: "封装并加密" }).isDisabled()).resolves.toBe(true);
+    await page.getByTestId("documents").getByRole("button", { name: "移除" }).click();
+    await expect(page.getByTestId("too-large").count()).resolves.toBe(0);
+
+    await page.getByTestId("documents-input").setInputFiles(documentPath);
     await page.getByTestId("documents").getByText("50.0 MB").first().waitFor();
     await screenshot(page, "seal-form");
     await fillAndSeal("12,345,678.90");
@@ -144,7 +154,7 @@ describe("sealing and submitting a bid in the browser", () => {
     await page.goto(`${server.url}/sections/${sectionId}/bid`);
     await hydrated(page);
     await expect(page.getByTestId("bid-state").textContent()).resolves.toBe("已递交（第 1 版）");
-    await page.getByTestId("documents-input").setInputFiles(document);
+    await page.getByTestId("documents-input").setInputFiles(documentPath);
     await fillAndSeal("12,000,000.00");
     await page.getByTestId("upload").click();
     await page.waitForURL(/\/receipts\/[0-9A-Z]{26}$/, { timeout: 120_000 });
@@ -158,7 +168,7 @@ describe("sealing and submitting a bid in the browser", () => {
 
   it("refuses an upload once the deadline has passed, naming the deadline, and the last version stands", async () => {
     await hydrated(page);
-    await page.getByTestId("documents-input").setInputFiles(document);
+    await page.getByTestId("documents-input").setInputFiles(documentPath);
     await fillAndSeal("11,000,000.00");
     // The server's clock passes the deadline while the bid sits sealed in the browser.
     const now = await server.advanceClock(1);
