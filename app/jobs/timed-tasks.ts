@@ -1,6 +1,8 @@
 import { isAppError } from "#app/domain/shared/app-error.ts";
 import { currentCrl } from "#app/server/pki/platform-pki.server.ts";
 import type { TimedTask } from "./scheduler.ts";
+import { uploadCleanup } from "./upload-cleanup.ts";
+import { recordOpeningTimedFacts } from "#app/services/opening/record-timed-facts.server.ts";
 
 /**
  * Every timed task, in the order they run at each tick. The opening hall adds its own (deadline
@@ -20,4 +22,7 @@ export const crlRefresh: TimedTask = {
   },
 };
 
-export const timedTasks: readonly TimedTask[] = [crlRefresh];
+/** The openings' timed facts: deadline passed (count, or fail), window ended, confirmation period ended (decision 17). */
+export const openingTimedFacts: TimedTask = { name: "opening.timed-facts", run: recordOpeningTimedFacts };
+
+export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts];

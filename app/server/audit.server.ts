@@ -96,6 +96,19 @@ export const AuditEvent = z.discriminatedUnion("type", [
     }),
   }),
   z.object({ type: z.literal("bid.withdrawn"), data: z.object({ sectionId: uuid, organisationId: uuid, afterVersion: z.number() }) }),
+  // An unfinished tus upload removed by the scheduler (app/jobs/upload-cleanup.ts): at the deadline (办法 27) or left untouched.
+  z.object({
+    type: z.literal("bid.upload_discarded"),
+    data: z.object({
+      uploadId: z.string(),
+      sectionId: uuid.nullable(),
+      organisationId: uuid.nullable(),
+      personId: uuid.nullable(),
+      bytesReceived: z.number(),
+      uploadLength: z.number().nullable(),
+      reason: z.enum(["deadline", "stale"]),
+    }),
+  }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),
   z.object({
     type: z.literal("pki.initialised"),
@@ -117,6 +130,63 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ serial: z.string(), personId: uuid, organisationId: uuid, reason: z.string() }),
   }),
   z.object({ type: z.literal("crl.published"), data: z.object({ crlNumber: z.string(), revoked: z.number() }) }),
+  // The online opening (issue 7, app/services/opening): every fact people or the scheduler record.
+  z.object({
+    type: z.literal("opening.signed_in"),
+    data: z.object({ openingId: uuid, organisationId: uuid, personId: uuid, certificateSerial: z.string() }),
+  }),
+  z.object({
+    type: z.literal("opening.bids_counted"),
+    data: z.object({ openingId: uuid, validBids: z.number(), bidVersionIds: z.array(uuid) }),
+  }),
+  z.object({
+    type: z.literal("opening.failed"),
+    data: z.object({ openingId: uuid, kind: z.enum(["tooFewBids", "declared"]), reason: z.string(), at: z.string() }),
+  }),
+  z.object({ type: z.literal("opening.bidder_list_published"), data: z.object({ openingId: uuid, organisationIds: z.array(uuid) }) }),
+  z.object({ type: z.literal("opening.window_opened"), data: z.object({ openingId: uuid }) }),
+  z.object({ type: z.literal("opening.window_paused"), data: z.object({ openingId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("opening.window_resumed"), data: z.object({ openingId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("opening.window_extended"), data: z.object({ openingId: uuid, minutes: z.number(), reason: z.string() }) }),
+  z.object({ type: z.literal("opening.window_closed_early"), data: z.object({ openingId: uuid }) }),
+  z.object({ type: z.literal("opening.window_ended"), data: z.object({ openingId: uuid, at: z.string() }) }),
+  z.object({ type: z.literal("opening.all_decided"), data: z.object({ openingId: uuid, at: z.string() }) }),
+  z.object({
+    type: z.literal("opening.decryption_attempted"),
+    data: z.object({ openingId: uuid, organisationId: uuid, via: z.enum(["key", "remedy"]), failure: z.string().nullable() }),
+  }),
+  z.object({
+    type: z.literal("opening.bid_decided"),
+    data: z.object({ openingId: uuid, organisationId: uuid, result: z.string(), rule: z.string(), at: z.string() }),
+  }),
+  z.object({
+    type: z.literal("opening.decryption_reclassified"),
+    data: z.object({ openingId: uuid, organisationId: uuid, from: z.string(), to: z.string(), reason: z.string() }),
+  }),
+  z.object({
+    type: z.literal("opening.reading_out_published"),
+    data: z.object({ openingId: uuid, sha256: z.string(), storageKey: z.string() }),
+  }),
+  z.object({
+    type: z.literal("opening.record_confirmed"),
+    data: z.object({ openingId: uuid, organisationId: uuid, decision: z.enum(["confirm", "object"]), recordSha256: z.string() }),
+  }),
+  z.object({ type: z.literal("opening.objection_raised"), data: z.object({ openingId: uuid, objectionId: uuid, organisationId: uuid }) }),
+  z.object({ type: z.literal("opening.objection_answered"), data: z.object({ openingId: uuid, objectionId: uuid }) }),
+  z.object({ type: z.literal("opening.message_sent"), data: z.object({ openingId: uuid, messageId: uuid, text: z.string() }) }),
+  z.object({ type: z.literal("opening.message_hidden"), data: z.object({ openingId: uuid, messageId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("opening.suspended"), data: z.object({ openingId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("opening.resumed"), data: z.object({ openingId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("opening.confirmation_ended"), data: z.object({ openingId: uuid, at: z.string() }) }),
+  z.object({
+    type: z.literal("opening.record_generated"),
+    data: z.object({ openingId: uuid, sha256: z.string(), storageKey: z.string() }),
+  }),
+  z.object({ type: z.literal("opening.closed"), data: z.object({ openingId: uuid }) }),
+  z.object({
+    type: z.literal("platform.incident_recorded"),
+    data: z.object({ incidentId: uuid, startedAt: z.string(), endedAt: z.string(), description: z.string() }),
+  }),
   z.object({
     type: z.literal("certificate.login_refused"),
     data: z.object({

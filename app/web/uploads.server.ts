@@ -97,6 +97,17 @@ export function createUploadServer(app: AppContext): Server {
         const upload = await datastore.getUpload(uploadId);
         // An upload is resumed only by the person who started it.
         if (upload.metadata?.personId !== actor.personId) throw new AppError("FORBIDDEN");
+        // NOTE 办法 27: after the deadline no byte more is taken; the unfinished upload counts as withdrawn
+        // (app/jobs/upload-cleanup.ts discards it) and the last complete version stands.
+        if (req.method === "PATCH" && upload.metadata?.sectionId) {
+          const section = await app.db
+            .selectFrom("sections")
+            .select("deadline_at")
+            .where("id", "=", upload.metadata.sectionId)
+            .executeTakeFirst();
+          if (section && app.clock.now() >= section.deadline_at)
+            throw new AppError("BID_AFTER_DEADLINE", { deadline: formatShanghai(section.deadline_at) });
+        }
       } catch (e) {
         throw tusError(e, langOf(req));
       }

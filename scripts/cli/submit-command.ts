@@ -45,6 +45,15 @@ export const submitCommand: CliCommand = {
           ...(values["security-kind"] ? { securityKind: values["security-kind"], securityReference: values["security-reference"] ?? "" } : {}),
         },
         headers: { authorization: `Bearer ${token}`, "accept-language": "zh-CN" },
+        // Our refusals (`{ error: { code, message } }`: deadline passed, wrong recipients…) are final;
+        // tus would otherwise retry a 409 as an offset conflict.
+        onShouldRetry: (e) => {
+          try {
+            return !(JSON.parse((e as tus.DetailedError).originalResponse?.getBody() ?? "") as { error?: unknown }).error;
+          } catch {
+            return true;
+          }
+        },
         onError: (e) => {
           const res = (e as tus.DetailedError).originalResponse;
           let message = e.message;
