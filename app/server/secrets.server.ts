@@ -44,3 +44,23 @@ export function resolvePkiPassphrase(config: Config, log: Logger): string {
   }
   return stored.pki;
 }
+
+/**
+ * The key of the keyed hash (HMAC-SHA-256) that replaces person ID numbers outside the bid package
+ * (ARCHITECTURE.md §4 step 3, DOMAIN.md §7): ID_HASH_SECRET in production; in embedded mode
+ * generated once into secrets.json, with a warning. Changing it makes earlier hashes unmatchable.
+ */
+export function resolveIdHashSecret(config: Config, log: Logger): string {
+  if (config.idHashSecret) return config.idHashSecret;
+  if (config.mode === "production") throw new Error("ID_HASH_SECRET is required in production");
+  const file = path.join(config.dataDir, "secrets.json");
+  let stored: Record<string, string> = {};
+  if (fs.existsSync(file)) stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  if (!stored.idHash) {
+    stored.idHash = randomBytes(32).toString("base64url");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    log.warn(`generated a development ID hash secret in ${file}; set ID_HASH_SECRET in production`);
+  }
+  return stored.idHash;
+}

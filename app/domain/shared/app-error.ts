@@ -326,6 +326,44 @@ export const ERROR_CODES = {
     zh: "上传的明文投标文件 SHA-256 摘要（{{actual}}）与投标回执记载的投标文件摘要（{{expected}}）不一致，不予采用。",
     en: "The SHA-256 of the uploaded plaintext package ({{actual}}) differs from the package digest on the receipt ({{expected}}); it does not count.",
   },
+  /** Decrypting, confirming or objecting at an opening without having signed in to it first. */
+  OPENING_NOT_SIGNED_IN: {
+    status: 403,
+    zh: "请先签到（以数字证书证明持有私钥），再进行此操作。",
+    en: "Sign in to the opening first (proving you hold your certificate's key).",
+  },
+  /** Signing in with a certificate that is not the person's own valid certificate in this organisation. */
+  OPENING_CERTIFICATE_NOT_OWN: {
+    status: 403,
+    zh: "签到或签名所用证书不是您在本单位的有效证书。",
+    en: "The certificate used is not your own valid certificate in this organisation.",
+  },
+  /** A decryption key or remedy posted for a bid that is already decrypted. */
+  OPENING_BID_ALREADY_DECRYPTED: { status: 409, zh: "该投标文件已解密。", en: "This bid is already decrypted." },
+  /** The confirmation JWS is invalid, or names another opening or another record than the one published. */
+  OPENING_CONFIRMATION_INVALID: {
+    status: 400,
+    zh: "确认签名无效：{{problemZh}}。",
+    en: "The confirmation signature is invalid: {{problemEn}}.",
+  },
+  /** The organisation has already confirmed (or objected to) the reading-out record. */
+  OPENING_ALREADY_CONFIRMED: {
+    status: 409,
+    zh: "本单位已签署唱标记录确认（或异议），不能重复签署。",
+    en: "Your organisation has already confirmed (or objected to) the reading-out record.",
+  },
+  /** Answering an objection that already has its answer. */
+  OPENING_OBJECTION_ANSWERED: { status: 409, zh: "该异议已答复。", en: "This objection has already been answered." },
+  /** Hiding a chat message that is already hidden. */
+  OPENING_MESSAGE_HIDDEN: { status: 409, zh: "该消息已隐藏。", en: "This message is already hidden." },
+  /** Confirming or objecting to the reading-out record after the confirmation period ended (decision 17). */
+  OPENING_CONFIRMATION_PERIOD_OVER: {
+    status: 409,
+    zh: "唱标记录确认期已于 {{endedAtZh}} 结束，不再接受确认或异议。",
+    en: "The confirmation period ended at {{endedAtEn}}; confirmations and objections are no longer accepted.",
+  },
+  /** Reclassifying a bid that is not decided yet. */
+  OPENING_BID_UNDECIDED: { status: 409, zh: "该投标文件的解密结果尚未确定。", en: "This bid's decryption result is not decided yet." },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

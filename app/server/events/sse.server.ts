@@ -17,6 +17,11 @@ export interface SseOptions {
   retryMs?: number;
   /** Bytes a client may fall behind by before it is cut off. */
   maxBufferedBytes?: number;
+  /**
+   * Send only each event's id and type, never its data: for viewers who may know that something
+   * happened (and reload what they may see) but not what the participants wrote (the public view).
+   */
+  redact?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -30,6 +35,18 @@ export function sseFrame(event: LiveEvent): Uint8Array {
     // JSON.stringify escapes CR and LF, the only line breaks of the format, so `data:` is one line.
     frame = encoder.encode(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
     frames.set(event, frame);
+  }
+  return frame;
+}
+
+const redactedFrames = new WeakMap<LiveEvent, Uint8Array>();
+
+/** The frame without the event's data (`data: {}`): the viewer re-reads what it may see. */
+export function redactedSseFrame(event: LiveEvent): Uint8Array {
+  let frame = redactedFrames.get(event);
+  if (!frame) {
+    frame = encoder.encode(`id: ${event.id}\nevent: ${event.type}\ndata: {}\n\n`);
+    redactedFrames.set(event, frame);
   }
   return frame;
 }
@@ -80,7 +97,7 @@ export function sseResponse(request: Request, hub: LiveEventHub, stream: string,
         try {
           subscription = hub.subscribe(stream, {
             after,
-            onEvent: (event) => send(sseFrame(event)),
+            onEvent: (event) => send(options.redact ? redactedSseFrame(event) : sseFrame(event)),
             onHeartbeat: () => send(HEARTBEAT),
             onClose: finish,
           });

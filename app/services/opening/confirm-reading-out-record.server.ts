@@ -1,0 +1,119 @@
+import { X509Certificate } from "node:crypto";
+import { CONFIRMATION_TYPE, SignedJsonError, verifySignedJson, type Confirmation } from "#app/crypto/jws/signed-json.ts";
+import { assertOpeningAction } from "#app/domain/opening/index.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
+import type { Actor } from "#app/server/session.server.ts";
+import {
+  assertConfirmationPeriodRunning,
+  inOpeningTransaction,
+  loadOpening,
+  recordOpeningFact,
+  requireBidder,
+} from "./opening-context.server.ts";
+
+export interface ConfirmReadingOutRecordOptions {
+  actor: Actor;
+  openingId: string;
+  /** The confirmation JWS (`bidhall-confirmation+jws`) the browser signed with the member's signing key. */
+  confirmationJws: string;
+  meta: RequestMeta;
+}
+
+const invalid = (problemZh: string, problemEn: string) => new AppError("OPENING_CONFIRMATION_INVALID", { problemZh, problemEn });
+
+/**
+ * A bidder confirms the reading-out record, or objects to it, by signing its SHA-256
+ * (ARCHITECTURE.md §4 "Two records"): the JWS must verify, its certificate be a valid one of a
+ * member of the bidder organisation (chained to the platform root, unrevoked now), and its
+ * payload name this opening and the record published. One decision per organisation.
+ */
+export async function confirmReadingOutRecord(
+  app: AppContext,
+  opts: ConfirmReadingOutRecordOptions,
+): Promise<{ decision: Confirmation["decision"]; signedAt: Date }> {
+  const now = app.clock.now();
+  const loaded = await loadOpening(app.db, opts.openingId);
+  const bid = requireBidder(opts.actor, loaded, "confirm:record:own");
+  assertOpeningAction(loaded.facts, "confirm", now);
+  assertConfirmationPeriodRunning(loaded.facts, now);
+
+  let verified: Awaited<ReturnType<typeof verifySignedJson>>;
+  try {
+    verified = await verifySignedJson(opts.confirmationJws);
+  } catch (e) {
+    if (e instanceof SignedJsonError) throw invalid(`签名校验未通过（${e.code}）`, `the signature does not verify (${e.code})`);
+    throw e;
+  }
+  if (verified.typ !== CONFIRMATION_TYPE) throw invalid("不是确认签名", "it is not a confirmation");
+  const payload = verified.payload as Confirmation;
+  if (payload.openingId !== loaded.opening.id) throw invalid("签名针对的是另一场开标", "it names another opening");
+  if (payload.recordSha256 !== loaded.opening.reading_out_record_sha256)
+    throw invalid("签名针对的不是已公布的唱标记录", "it names another record than the one published");
+
+  const pems = verified.x5c.map((b64) => new X509Certificate(Buffer.from(b64, "base64")).toString());
+  const { root, issuing } = await requireCaCertificates(app.db);
+  const crl = await currentCrl(app);
+  const chain = verifyCertificateChain({
+    leafPem: pems[0]!,
+    chainPem: [...pems.slice(1), issuing.certificatePem],
+    rootPem: root.certificatePem,
+    at: now,
+    crls: [crl.der],
+    requireKeyUsage: ["digitalSignature"],
+  });
+  if (!chain.ok) throw invalid(`证书无效（${chain.reason}）`, `the certificate is not valid (${chain.reason})`);
+  const holder = await app.db
+    .selectFrom("person_certificates")
+    .select("person_id")
+    .where("serial_hex", "=", chain.leaf.serialHex)
+    .where("organisation_id", "=", bid.organisationId)
+    .where("status", "=", "valid")
+    .executeTakeFirst();
+  if (!holder) throw new AppError("OPENING_CERTIFICATE_NOT_OWN");
+
+  return inOpeningTransaction(app, loaded.opening.id, "confirm", now, async (trx, again) => {
+    const inserted = await trx
+      .insertInto("opening_confirmations")
+      .values({
+        opening_id: again.opening.id,
+        organisation_id: bid.organisationId,
+        person_id: holder.person_id,
+        decision: payload.decision,
+        record_sha256: payload.recordSha256,
+        confirmation_jws: opts.confirmationJws.trim(),
+        signed_at: now,
+      })
+      .onConflict((oc) => oc.columns(["opening_id", "organisation_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (!inserted) throw new AppError("OPENING_ALREADY_CONFIRMED");
+    await recordOpeningFact(trx, {
+      openingId: again.opening.id,
+      actor: opts.actor,
+      meta: opts.meta,
+      at: now,
+      audit: {
+        type: "opening.record_confirmed",
+        data: {
+          openingId: again.opening.id,
+          organisationId: bid.organisationId,
+          decision: payload.decision,
+          recordSha256: payload.recordSha256,
+        },
+      },
+      live: {
+        type: "record.confirmed",
+        data: {
+          organisationId: bid.organisationId,
+          organisationName: bid.organisationName,
+          decision: payload.decision,
+          at: now.toISOString(),
+        },
+      },
+    });
+    return { decision: payload.decision, signedAt: now };
+  });
+}

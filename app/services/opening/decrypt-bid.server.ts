@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import { assertOpeningAction, type AttemptFailure } from "#app/domain/opening/index.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import type { Actor } from "#app/server/session.server.ts";
+import { checkPlaintextPackage, decryptStoredEnvelope, scratchDir } from "./bid-package-checks.server.ts";
+import { recordDecryptionAttempt } from "./decryption-attempts.server.ts";
+import { inOpeningTransaction, loadOpening, requireBidder, requireSignedIn } from "./opening-context.server.ts";
+
+export interface DecryptBidOptions {
+  actor: Actor;
+  openingId: string;
+  /** The 32-byte AES key the browser unwrapped from its own recipient info. */
+  contentKey: Uint8Array;
+  meta: RequestMeta;
+}
+
+export type DecryptBidResult = { decrypted: true } | { decrypted: false; failure: AttemptFailure; detail: string };
+
+/**
+ * A signed-in bid member posts the content key (ARCHITECTURE.md §4 step 6); the server
+ * stream-decrypts the stored envelope to a temporary file and runs every check
+ * (bid-package-checks.server.ts) before anything is kept. The attempt is recorded either way:
+ * a failure is not an error of the request but a fact the classification reads (办法 Art 31).
+ */
+export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Promise<DecryptBidResult> {
+  const now = app.clock.now();
+  const loaded = await loadOpening(app.db, opts.openingId);
+  const bid = requireBidder(opts.actor, loaded, "decrypt:bid:own");
+  await requireSignedIn(app.db, opts.actor, loaded.opening.id);
+  assertOpeningAction(loaded.facts, "decrypt", now);
+  if (bid.result === "decrypted") throw new AppError("OPENING_BID_ALREADY_DECRYPTED");
+  if (opts.contentKey.length !== 32) throw new AppError("VALIDATION_FAILED", { field: "contentKey" });
+
+  const dir = scratchDir();
+  try {
+    const opened = await decryptStoredEnvelope(app, bid, opts.contentKey, dir);
+    const outcome = opened.ok ? await checkPlaintextPackage(app, loaded, bid, opened.packagePath) : opened;
+    await inOpeningTransaction(app, loaded.opening.id, "decrypt", now, async (trx, again) => {
+      const current = again.bids.find((b) => b.id === bid.id)!;
+      if (current.result === "decrypted") throw new AppError("OPENING_BID_ALREADY_DECRYPTED");
+      await recordDecryptionAttempt(app, trx, {
+        loaded: again,
+        bid: current,
+        actor: opts.actor,
+        meta: opts.meta,
+        via: "key",
+        now,
+        outcome,
+      });
+    });
+    return outcome.ok ? { decrypted: true } : { decrypted: false, failure: outcome.failure, detail: outcome.detail };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,84 @@
+import type { Transaction } from "kysely";
+import type { Database } from "#db/schema.ts";
+import type { AttemptFailure } from "#app/domain/opening/index.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
+import type { Actor } from "#app/server/session.server.ts";
+import type { BidJson, Manifest } from "#app/crypto/bid-package/formats.ts";
+import { fieldsForStorage } from "./bid-package-checks.server.ts";
+import { recordOpeningFact } from "./opening-context.server.ts";
+import { recordAllDecidedIfSo, recordBidDecided } from "./record-timed-facts.server.ts";
+
+/**
+ * Records one decryption attempt (by key or by the remedy) and, when every check passed, the
+ * result with the bid's fields (ID numbers replaced by their keyed hash) and security. The live
+ * event says who succeeded or failed and why, never what the bid contains.
+ */
+export async function recordDecryptionAttempt(
+  app: AppContext,
+  trx: Transaction<Database>,
+  input: {
+    loaded: LoadedOpening;
+    bid: LoadedOpeningBid;
+    actor: Actor;
+    meta: RequestMeta;
+    via: "key" | "remedy";
+    now: Date;
+    outcome: { ok: true; bid: BidJson; manifest: Manifest } | { ok: false; failure: AttemptFailure; detail: string };
+  },
+): Promise<void> {
+  const { loaded, bid, actor, meta, via, now, outcome } = input;
+  const openingId = loaded.opening.id;
+  await trx
+    .insertInto("decryption_attempts")
+    .values({
+      opening_bid_id: bid.id,
+      person_id: actor.personId,
+      kind: via,
+      failure: outcome.ok ? null : outcome.failure,
+      detail: outcome.ok ? null : outcome.detail.slice(0, 2000),
+      attempted_at: now,
+      ip: meta.ip,
+    })
+    .execute();
+  await recordOpeningFact(trx, {
+    openingId,
+    actor,
+    meta,
+    at: now,
+    audit: {
+      type: "opening.decryption_attempted",
+      data: { openingId, organisationId: bid.organisationId, via, failure: outcome.ok ? null : outcome.failure },
+    },
+    live: {
+      type: "decryption.attempted",
+      data: {
+        organisationId: bid.organisationId,
+        via,
+        ok: outcome.ok,
+        failure: outcome.ok ? null : outcome.failure,
+        at: now.toISOString(),
+      },
+    },
+  });
+  if (outcome.ok) {
+    const rule = via === "remedy" ? "REMEDY_ACCEPTED" : "DECRYPTED";
+    await trx
+      .updateTable("opening_bids")
+      .set({
+        result: "decrypted",
+        rule,
+        decided_at: now,
+        fields: JSON.stringify(fieldsForStorage(app, loaded.section.opening_form, outcome.bid.fields)),
+        security: JSON.stringify(outcome.bid.security),
+        manifest: JSON.stringify({ ...outcome.manifest, entries: outcome.manifest.entries }),
+        decrypted_by: actor.personId,
+        decryption_ip: meta.ip,
+      })
+      .where("id", "=", bid.id)
+      .where("result", "is", null)
+      .execute();
+    await recordBidDecided(trx, openingId, bid.organisationId, bid.organisationName, { result: "decrypted", rule, at: now }, now);
+  }
+  await recordAllDecidedIfSo(trx, openingId, now);
+}

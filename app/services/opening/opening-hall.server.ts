@@ -1,0 +1,35 @@
+import type { AppContext } from "#app/server/context.server.ts";
+import { latestLiveEventId, openingStream } from "#app/server/events/publish.server.ts";
+import { sseResponse } from "#app/server/events/sse.server.ts";
+import type { Actor } from "#app/server/session.server.ts";
+import { findOpeningOfSection } from "./find-opening-of-section.server.ts";
+import { readOpening, type OpeningView } from "./read-opening.server.ts";
+
+/**
+ * The opening hall page (`/sections/:id/opening`): what this viewer may see, and the live-event
+ * position it was rendered at, so the page's EventSource continues from exactly there.
+ */
+export async function readOpeningHall(
+  app: AppContext,
+  actor: Actor | null,
+  sectionId: string,
+): Promise<{ view: OpeningView; lastEventId: string }> {
+  const { openingId } = await findOpeningOfSection(app, sectionId);
+  const [view, lastEventId] = await Promise.all([readOpening(app, actor, openingId), latestLiveEventId(app.db, openingStream(openingId))]);
+  return { view, lastEventId: String(lastEventId) };
+}
+
+/**
+ * The hall's Server-Sent Events (decision 18). Events are signals: the page re-reads its view,
+ * filtered for its viewer, on each one. Participants (host, regulator, bidders) receive the event
+ * data (chat text, who signed in); the public receives only that something happened.
+ */
+export async function openOpeningHallStream(app: AppContext, actor: Actor | null, sectionId: string, request: Request): Promise<Response> {
+  const { openingId } = await findOpeningOfSection(app, sectionId);
+  const { viewer } = await readOpening(app, actor, openingId);
+  if (!app.liveEvents) throw new Error("live events are not running in this process");
+  return sseResponse(request, app.liveEvents, openingStream(openingId), {
+    lastEventId: new URL(request.url).searchParams.get("after"),
+    redact: viewer === "public",
+  });
+}

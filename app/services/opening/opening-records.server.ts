@@ -1,0 +1,196 @@
+import { confirmationEndsAt, readingOutRows, windowEndsAt, type DecidedOutcome } from "#app/domain/opening/index.ts";
+import { minutesToMs } from "#app/domain/opening/opening-facts.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import { platformSigner } from "#app/server/pdf/sign/signer.server.ts";
+import { signOpeningRecord, type OpeningRecordInput } from "#app/server/pdf/render/opening-record.server.ts";
+import { signReadingOutRecord, type ReadingOutRecordInput, type RecordBidder } from "#app/server/pdf/render/reading-out-record.server.ts";
+import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
+import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
+import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
+import { createHash } from "node:crypto";
+import { outcomeOf } from "./opening-context.server.ts";
+
+/**
+ * The two records of an opening (ARCHITECTURE.md §4 "Two records") built from its facts: the
+ * reading-out record at the reading-out, the opening record when the confirmation period ends.
+ * Both are signed by the platform, stored, and their SHA-256 returned for the row and the anchor.
+ */
+export const PLATFORM_NAME = "bidhall 公共资源交易电子招投标平台";
+
+/** The decided bids in reading order, with what the reading-out publishes (app/domain/opening/reading-out.ts). */
+export function readingOutOf(loaded: LoadedOpening, now: Date) {
+  const bids = loaded.bids.map((b) => {
+    const outcome = outcomeOf(loaded, b, now);
+    if (!outcome.decided) throw new Error(`the bid of ${b.uscc} is not decided`);
+    return { bid: b, outcome: outcome as DecidedOutcome };
+  });
+  const rows = readingOutRows(
+    loaded.section.opening_form,
+    bids.map(({ bid, outcome }) => ({
+      bidderName: bid.organisationName,
+      bidderUscc: bid.uscc,
+      outcome,
+      fields: outcome.result === "decrypted" ? bid.fields : null,
+    })),
+  );
+  return { rows, bids };
+}
+
+function header(loaded: LoadedOpening, publishedAt: Date, now: Date): Omit<ReadingOutRecordInput, "bidders" | "documentId"> {
+  const f = loaded.facts;
+  const endedAt = f.windowEndedAt ?? windowEndsAt(f, now) ?? now;
+  const exts = [...f.extensions].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const withPublished = { ...f, readingOutPublishedAt: publishedAt };
+  return {
+    project: { code: loaded.project.code, name: loaded.project.name },
+    section: { code: loaded.section.code, name: loaded.section.name },
+    tendererName: "",
+    agencyName: null,
+    procurementType: loaded.project.procurement_type,
+    openingAt: f.deadlineAt,
+    window: {
+      openedAt: f.windowOpenedAt!,
+      endedAt,
+      pauses: f.pauses.map((p) => ({
+        pausedAt: p.pausedAt,
+        resumedAt: p.resumedAt && p.resumedAt <= endedAt ? p.resumedAt : null,
+        reason: p.reason,
+      })),
+      // The end as it stood after each extension, looking back from the window's end.
+      extensions: exts.map((e, i) => ({
+        at: e.at,
+        reason: e.reason,
+        newEndsAt:
+          windowEndsAt({ ...f, extensions: exts.slice(0, i + 1), windowEndedAt: null, windowClosedEarlyAt: null }, endedAt) ?? endedAt,
+      })),
+    },
+    readingOutPublishedAt: publishedAt,
+    confirmationEndsAt:
+      confirmationEndsAt(withPublished, now) ?? new Date(publishedAt.getTime() + minutesToMs(loaded.section.confirmation_period_minutes)),
+    platformName: PLATFORM_NAME,
+  };
+}
+
+async function partyNames(app: AppContext, loaded: LoadedOpening) {
+  const ids = [loaded.project.tenderer_organisation_id, loaded.project.agency_organisation_id].filter((x): x is string => !!x);
+  const orgs = await app.db.selectFrom("organisations").select(["id", "name"]).where("id", "in", ids).execute();
+  const name = (id: string | null) => (id ? (orgs.find((o) => o.id === id)?.name ?? null) : null);
+  return { tendererName: name(loaded.project.tenderer_organisation_id) ?? "", agencyName: name(loaded.project.agency_organisation_id) };
+}
+
+function recordBidders(loaded: LoadedOpening, now: Date): RecordBidder[] {
+  const { rows, bids } = readingOutOf(loaded, now);
+  return rows.map((row) => {
+    const bid = bids.find((b) => b.bid.uscc === row.bidderUscc)!.bid;
+    return {
+      name: row.bidderName,
+      uscc: row.bidderUscc,
+      decryption: { result: row.result, rule: row.rule, at: row.decidedAt },
+      bid: row.price
+        ? {
+            price: row.price.fen,
+            fields: row.fields.map((f) => ({ label: f.label, value: f.money ? f.money.fen : (f.display ?? "—") })),
+            security: bid.security ? { ...bid.security, verification: "notVerified" as const } : null,
+          }
+        : null,
+    };
+  });
+}
+
+async function signer(app: AppContext) {
+  const identity = await loadPlatformSigningIdentity(app);
+  const keyPem = identity.key.export({ type: "pkcs8", format: "pem" }).toString();
+  return platformSigner(keyPem, [identity.certificatePem, ...identity.chainPem]);
+}
+
+export async function readingOutRecordInputOf(app: AppContext, loaded: LoadedOpening, publishedAt: Date): Promise<ReadingOutRecordInput> {
+  return {
+    ...header(loaded, publishedAt, publishedAt),
+    ...(await partyNames(app, loaded)),
+    documentId: `CBJL-${loaded.section.code}`,
+    bidders: recordBidders(loaded, publishedAt),
+  };
+}
+
+/** Builds, signs and stores the reading-out record at `publishedAt`. */
+export async function produceReadingOutRecord(app: AppContext, loaded: LoadedOpening, publishedAt: Date): Promise<StoredFile> {
+  const input = await readingOutRecordInputOf(app, loaded, publishedAt);
+  const signed = await signReadingOutRecord(input, await signer(app), { signingTime: publishedAt });
+  return storageFor(app).put(`records/${loaded.opening.id}/reading-out-${publishedAt.getTime()}.pdf`, signed.pdf);
+}
+
+/** Builds, signs and stores the opening record (开标记录表) as it stood when the confirmation period ended at `endedAt`. */
+export async function produceOpeningRecord(app: AppContext, loaded: LoadedOpening, endedAt: Date): Promise<StoredFile> {
+  const publishedAt = loaded.facts.readingOutPublishedAt!;
+  const people = await app.db
+    .selectFrom("people")
+    .select(["id", "name"])
+    .where("id", "in", [
+      "00000000-0000-0000-0000-000000000000",
+      ...(
+        await app.db
+          .selectFrom("opening_objections")
+          .select(["person_id", "answered_by"])
+          .where("opening_id", "=", loaded.opening.id)
+          .execute()
+      ).flatMap((o) => [o.person_id, o.answered_by].filter((x): x is string => !!x)),
+      ...loaded.bids.flatMap((b) => b.reclassifications.map((r) => r.by)),
+    ])
+    .execute();
+  const personName = (id: string | null) => people.find((p) => p.id === id)?.name;
+  const orgName = async (id: string) =>
+    (await app.db.selectFrom("organisations").select("name").where("id", "=", id).executeTakeFirstOrThrow()).name;
+  const hostName = await orgName(loaded.project.agency_organisation_id ?? loaded.project.tenderer_organisation_id);
+
+  const objections = await app.db
+    .selectFrom("opening_objections as o")
+    .innerJoin("organisations as org", "org.id", "o.organisation_id")
+    .select(["o.person_id", "org.name", "o.raised_at", "o.text", "o.answer", "o.answered_at", "o.answered_by"])
+    .where("o.opening_id", "=", loaded.opening.id)
+    .where("o.raised_at", "<", endedAt)
+    .orderBy("o.raised_at")
+    .execute();
+  const confirmations = await app.db
+    .selectFrom("opening_confirmations as c")
+    .innerJoin("organisations as org", "org.id", "c.organisation_id")
+    .innerJoin("people as p", "p.id", "c.person_id")
+    .select(["org.uscc", "c.decision", "p.name", "c.signed_at", "c.confirmation_jws"])
+    .where("c.opening_id", "=", loaded.opening.id)
+    .orderBy("c.signed_at")
+    .execute();
+
+  const input: OpeningRecordInput = {
+    ...(await readingOutRecordInputOf(app, loaded, publishedAt)),
+    documentId: `KBJL-${loaded.section.code}`,
+    generatedAt: endedAt,
+    readingOutRecord: { documentId: `CBJL-${loaded.section.code}`, sha256: loaded.opening.reading_out_record_sha256! },
+    objections: objections.map((o) => ({
+      raisedBy: { organisation: o.name, person: personName(o.person_id) },
+      raisedAt: o.raised_at,
+      text: o.text,
+      answer:
+        o.answer && o.answered_at
+          ? { by: { organisation: hostName, person: personName(o.answered_by) }, at: o.answered_at, text: o.answer }
+          : null,
+    })),
+    confirmations: confirmations.map((c) => ({
+      bidderUscc: c.uscc,
+      decision: c.decision,
+      signerName: c.name,
+      signedAt: c.signed_at,
+      jwsSha256: createHash("sha256").update(c.confirmation_jws).digest("hex"),
+    })),
+    reclassifications: loaded.bids.flatMap((b) =>
+      b.reclassifications.map((r) => ({
+        bidderUscc: b.uscc,
+        from: r.from,
+        to: r.to,
+        reason: r.reason,
+        by: { organisation: hostName, person: personName(r.by) },
+        at: r.at,
+      })),
+    ),
+  };
+  const signed = await signOpeningRecord(input, await signer(app), { signingTime: endedAt });
+  return storageFor(app).put(`records/${loaded.opening.id}/opening-record-${endedAt.getTime()}.pdf`, signed.pdf);
+}

@@ -1,0 +1,262 @@
+import {
+  activeSuspension,
+  confirmationEndsAt,
+  openingPhase,
+  phaseUnderSuspension,
+  signInOpensAt,
+  windowClock,
+  type AttemptFailure,
+  type DecryptionResult,
+  type DecryptionRule,
+  type OpeningPhase,
+} from "#app/domain/opening/index.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import type { Actor } from "#app/server/session.server.ts";
+import { isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { readingOutOf } from "./opening-records.server.ts";
+import { rowsAsJson } from "./publish-reading-out.server.ts";
+
+export type OpeningViewer = "host" | "regulator" | "bidder" | "public";
+
+/** What one viewer may see of an opening at the server's `now` (JSON-ready: times ISO, money fen strings). */
+export interface OpeningView {
+  openingId: string;
+  viewer: OpeningViewer;
+  project: { code: string; name: string };
+  section: { id: string; code: string; name: string; remedyAllowed: boolean; minimumBids: number };
+  now: string;
+  phase: OpeningPhase;
+  /** Where a suspended opening resumes to. */
+  phaseUnderSuspension: Exclude<OpeningPhase, "suspended">;
+  /** The regulator's banner, on every screen while it stands. */
+  suspension: { suspendedAt: string; reason: string } | null;
+  failure: { at: string; kind: "tooFewBids" | "declared"; reason: string | null } | null;
+  deadlineAt: string;
+  signInOpensAt: string;
+  validBidsAtDeadline: number | null;
+  window: { openedAt: string; endsAt: string | null; remainingMs: number; ended: boolean; stoppedBy: "pause" | "suspension" | null } | null;
+  pauses: { pausedAt: string; resumedAt: string | null; reason: string }[];
+  extensions: { at: string; minutes: number; reason: string }[];
+  confirmation: { endsAt: string | null; remainingMs: number | null } | null;
+  /** Host and regulator: everyone; a bidder: its own members; the public: nobody. */
+  signIns: { organisationName: string; personName: string; signedInAt: string }[];
+  /** After the host published the list. */
+  bidders:
+    | {
+        organisationId: string;
+        name: string;
+        uscc: string;
+        decided: boolean;
+        result: DecryptionResult | null;
+        rule: DecryptionRule | null;
+        decidedAt: string | null;
+      }[]
+    | null;
+  /** The viewer's own bid (a bidder only). */
+  ownBid: {
+    decided: boolean;
+    result: DecryptionResult | null;
+    rule: DecryptionRule | null;
+    lastFailure: AttemptFailure | null;
+    signedIn: boolean;
+  } | null;
+  /** Only once published: before it, no price or field of any bid appears anywhere in this view. */
+  readingOut: { publishedAt: string; recordSha256: string; rows: ReturnType<typeof rowsAsJson> } | null;
+  reclassifications: { organisationName: string; from: string; to: string; reason: string; at: string }[];
+  objections: { id: string; organisationName: string; text: string; raisedAt: string; answer: string | null; answeredAt: string | null }[];
+  messages: { id: string; organisationName: string; sentAt: string; hidden: boolean; text: string | null; hiddenReason: string | null }[];
+  confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
+  openingRecord: { sha256: string } | null;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/**
+ * The opening hall's read model for `actor` (null: the public). Owner filters are applied here,
+ * in one place: who signed in, the messages' text and the reclassifications only for the host and
+ * the regulator; a bidder sees its own sign-ins and its own last failure; bid content only from
+ * the reading-out on.
+ */
+export async function readOpening(app: AppContext, actor: Actor | null, openingId: string): Promise<OpeningView> {
+  const now = app.clock.now();
+  const loaded = await loadOpening(app.db, openingId);
+  const f = loaded.facts;
+  const mine = ownBid(actor, loaded);
+  const registered =
+    actor &&
+    (await app.db
+      .selectFrom("registrations")
+      .select("id")
+      .where("section_id", "=", loaded.section.id)
+      .where("organisation_id", "=", actor.membership.organisationId)
+      .executeTakeFirst());
+  const viewer: OpeningViewer = isHost(actor, loaded)
+    ? "host"
+    : isRegulatorOf(actor, loaded)
+      ? "regulator"
+      : mine || (registered && f.validBidsAtDeadline === null)
+        ? "bidder"
+        : "public";
+  const official = viewer === "host" || viewer === "regulator";
+  const participant = viewer !== "public";
+  const phase = openingPhase(f, now);
+  const published = f.readingOutPublishedAt && f.readingOutPublishedAt <= now ? f.readingOutPublishedAt : null;
+
+  const signInRows = participant
+    ? await app.db
+        .selectFrom("opening_sign_ins as s")
+        .innerJoin("organisations as o", "o.id", "s.organisation_id")
+        .innerJoin("people as p", "p.id", "s.person_id")
+        .select(["s.organisation_id", "o.name as organisation_name", "p.name as person_name", "s.signed_in_at"])
+        .where("s.opening_id", "=", loaded.opening.id)
+        .$if(!official, (q) => q.where("s.organisation_id", "=", actor!.membership.organisationId))
+        .orderBy("s.signed_in_at")
+        .execute()
+    : [];
+  const [objections, messages, confirmations] = participant
+    ? await Promise.all([
+        app.db
+          .selectFrom("opening_objections as x")
+          .innerJoin("organisations as o", "o.id", "x.organisation_id")
+          .select(["x.id", "o.name", "x.text", "x.raised_at", "x.answer", "x.answered_at"])
+          .where("x.opening_id", "=", loaded.opening.id)
+          .orderBy("x.raised_at")
+          .execute(),
+        app.db
+          .selectFrom("opening_messages as m")
+          .innerJoin("organisations as o", "o.id", "m.organisation_id")
+          .select(["m.id", "o.name", "m.text", "m.sent_at", "m.hidden_at", "m.hidden_reason"])
+          .where("m.opening_id", "=", loaded.opening.id)
+          .orderBy("m.sent_at")
+          .execute(),
+        app.db
+          .selectFrom("opening_confirmations as c")
+          .innerJoin("organisations as o", "o.id", "c.organisation_id")
+          .select(["o.name", "c.decision", "c.signed_at"])
+          .where("c.opening_id", "=", loaded.opening.id)
+          .orderBy("c.signed_at")
+          .execute(),
+      ])
+    : [[], [], []];
+
+  const listPublished = !!f.bidderListPublishedAt && f.bidderListPublishedAt <= now;
+  const clock = windowClock(f, now);
+  const confirmationEnd = published ? confirmationEndsAt(f, now) : null;
+  const suspension = activeSuspension(f, now);
+  const failReason = f.failedAt && f.failedAt <= now ? f.failReason : null;
+  const ownOutcome = mine ? outcomeOf(loaded, mine, now) : null;
+
+  return {
+    openingId: loaded.opening.id,
+    viewer,
+    project: { code: loaded.project.code, name: loaded.project.name },
+    section: {
+      id: loaded.section.id,
+      code: loaded.section.code,
+      name: loaded.section.name,
+      remedyAllowed: loaded.section.remedy_allowed,
+      minimumBids: loaded.section.minimum_bids,
+    },
+    now: now.toISOString(),
+    phase,
+    phaseUnderSuspension: phaseUnderSuspension(f, now),
+    suspension: suspension ? { suspendedAt: suspension.suspendedAt.toISOString(), reason: suspension.reason } : null,
+    failure:
+      phase === "failed"
+        ? {
+            at: iso(f.failedAt ?? f.deadlineAt)!,
+            kind: failReason?.kind ?? "tooFewBids",
+            reason: failReason?.kind === "declared" ? failReason.reason : null,
+          }
+        : null,
+    deadlineAt: f.deadlineAt.toISOString(),
+    signInOpensAt: signInOpensAt(f).toISOString(),
+    validBidsAtDeadline: now >= f.deadlineAt ? f.validBidsAtDeadline : null,
+    window: clock
+      ? {
+          openedAt: clock.openedAt.toISOString(),
+          endsAt: iso(clock.endsAt),
+          remainingMs: clock.remainingMs,
+          ended: clock.ended,
+          stoppedBy: clock.stoppedBy,
+        }
+      : null,
+    pauses: f.pauses
+      .filter((p) => p.pausedAt <= now)
+      .map((p) => ({
+        pausedAt: p.pausedAt.toISOString(),
+        resumedAt: iso(p.resumedAt && p.resumedAt <= now ? p.resumedAt : null),
+        reason: p.reason,
+      })),
+    extensions: f.extensions.filter((e) => e.at <= now).map((e) => ({ at: e.at.toISOString(), minutes: e.minutes, reason: e.reason })),
+    confirmation: published
+      ? { endsAt: iso(confirmationEnd), remainingMs: confirmationEnd ? Math.max(0, confirmationEnd.getTime() - now.getTime()) : null }
+      : null,
+    signIns: signInRows.map((s) => ({
+      organisationName: s.organisation_name,
+      personName: s.person_name,
+      signedInAt: s.signed_in_at.toISOString(),
+    })),
+    bidders:
+      listPublished || (official && f.validBidsAtDeadline !== null)
+        ? loaded.bids.map((b) => {
+            const o = outcomeOf(loaded, b, now);
+            return {
+              organisationId: b.organisationId,
+              name: b.organisationName,
+              uscc: b.uscc,
+              decided: o.decided,
+              result: o.decided ? o.result : null,
+              rule: o.decided ? o.rule : null,
+              decidedAt: o.decided ? o.at.toISOString() : null,
+            };
+          })
+        : null,
+    ownBid:
+      mine && ownOutcome
+        ? {
+            decided: ownOutcome.decided,
+            result: ownOutcome.decided ? ownOutcome.result : null,
+            rule: ownOutcome.decided ? ownOutcome.rule : null,
+            lastFailure: ownOutcome.decided ? null : ownOutcome.lastFailure,
+            signedIn: signInRows.some((s) => s.organisation_id === mine.organisationId),
+          }
+        : null,
+    readingOut:
+      published && loaded.opening.reading_out_record_sha256
+        ? {
+            publishedAt: published.toISOString(),
+            recordSha256: loaded.opening.reading_out_record_sha256,
+            rows: rowsAsJson(readingOutOf(loaded, published).rows),
+          }
+        : null,
+    reclassifications: official
+      ? loaded.bids.flatMap((b) =>
+          b.reclassifications
+            .filter((r) => r.at <= now)
+            .map((r) => ({ organisationName: b.organisationName, from: r.from, to: r.to, reason: r.reason, at: r.at.toISOString() })),
+        )
+      : [],
+    objections: objections.map((o) => ({
+      id: o.id,
+      organisationName: o.name,
+      text: o.text,
+      raisedAt: o.raised_at.toISOString(),
+      answer: o.answer,
+      answeredAt: iso(o.answered_at),
+    })),
+    messages: messages.map((m) => {
+      const hidden = !!m.hidden_at && m.hidden_at <= now;
+      return {
+        id: m.id,
+        organisationName: m.name,
+        sentAt: m.sent_at.toISOString(),
+        hidden,
+        text: hidden && !official ? null : m.text,
+        hiddenReason: hidden && official ? m.hidden_reason : null,
+      };
+    }),
+    confirmations: confirmations.map((c) => ({ organisationName: c.name, decision: c.decision, signedAt: c.signed_at.toISOString() })),
+    openingRecord: loaded.opening.opening_record_sha256 ? { sha256: loaded.opening.opening_record_sha256 } : null,
+  };
+}
