@@ -109,6 +109,13 @@ export default function ProjectPage() {
                 </Link>
               ) : null}
             </div>
+            {s.phase !== "draft" && s.phase !== "cancelled" ? (
+              <p>
+                <Link to={`/sections/${s.id}/opening`} data-testid="enter-hall">
+                  {t("opening.enter")}
+                </Link>
+              </p>
+            ) : null}
             <SectionFacts section={s} />
           </article>
         ))}

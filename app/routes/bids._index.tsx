@@ -60,6 +60,9 @@ export default function MyBids() {
                   <td>
                     <Link className="button button--small" to={`/sections/${b.sectionId}/bid`}>
                       {b.phase === "published" ? t("bidding.list.open") : t("bidding.list.view")}
+                    </Link>{" "}
+                    <Link className="button button--small" to={`/sections/${b.sectionId}/opening`}>
+                      {t("opening.title")}
                     </Link>
                   </td>
                 </tr>

@@ -114,3 +114,21 @@ export async function runJsonAction(
     return Response.json(body, { status });
   }
 }
+
+/**
+ * A POST whose body is a file streamed by a browser script (the remedy's plaintext package): the
+ * CSRF token comes in the `X-CSRF-Token` header, the body is left to `fn` to stream, and the answer
+ * is JSON like {@link runJsonAction}'s.
+ */
+export async function runStreamAction(args: ActionFunctionArgs, fn: (env: RouteEnv) => Promise<{ body: unknown }>): Promise<Response> {
+  const env = await routeEnv(args);
+  try {
+    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
+    await requireCsrf(env.app, args.request);
+    return Response.json((await fn(env)).body);
+  } catch (e) {
+    if (isResponse(e)) return e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    return Response.json(body, { status });
+  }
+}

@@ -68,3 +68,4 @@ export {
   type ReadingOutField,
   type ReadingOutRow,
 } from "./reading-out.ts";
+export { OPENING_LIVE_EVENT_TYPES, type OpeningLiveEventType } from "./live-events.ts";

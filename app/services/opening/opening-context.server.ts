@@ -1,3 +1,4 @@
+import type { OpeningLiveEventType } from "#app/domain/opening/live-events.ts";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
 import {
@@ -123,7 +124,7 @@ export async function recordOpeningFact(
     meta: RequestMeta | null;
     at: Date;
     audit: AuditEvent;
-    live: { type: string; data: unknown } | null;
+    live: { type: OpeningLiveEventType; data: unknown } | null;
   },
 ): Promise<void> {
   await appendAudit(trx, {

@@ -1,7 +1,11 @@
+import { Readable } from "node:stream";
+import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { latestLiveEventId, openingStream } from "#app/server/events/publish.server.ts";
 import { sseResponse } from "#app/server/events/sse.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
+import { storageFor } from "#app/server/storage.server.ts";
+import { loadOpening } from "./opening-context.server.ts";
 import { findOpeningOfSection } from "./find-opening-of-section.server.ts";
 import { readOpening, type OpeningView } from "./read-opening.server.ts";
 
@@ -32,4 +36,25 @@ export async function openOpeningHallStream(app: AppContext, actor: Actor | null
     lastEventId: new URL(request.url).searchParams.get("after"),
     redact: viewer === "public",
   });
+}
+
+/**
+ * A signed record as a download, once it exists: the reading-out record from its publication, the
+ * opening record after the confirmation period. Both are public documents from then on (办法 Art 30).
+ */
+export async function readOpeningRecordFile(
+  app: AppContext,
+  _actor: Actor | null,
+  sectionId: string,
+  kind: "reading-out" | "opening",
+): Promise<{ body: ReadableStream<Uint8Array>; filename: string }> {
+  const { openingId } = await findOpeningOfSection(app, sectionId);
+  const loaded = await loadOpening(app.db, openingId);
+  const now = app.clock.now();
+  const key = kind === "opening" ? loaded.opening.opening_record_key : loaded.opening.reading_out_record_key;
+  const at = kind === "opening" ? loaded.opening.confirmation_ended_at : loaded.opening.reading_out_published_at;
+  if (!key || !at || at > now) throw new AppError("NOT_FOUND", { what: kind === "opening" ? "opening record" : "reading-out record" });
+  const stream = await storageFor(app).get(key);
+  const name = kind === "opening" ? "开标记录表" : "唱标记录";
+  return { body: Readable.toWeb(stream) as ReadableStream<Uint8Array>, filename: `${name}-${loaded.section.code}.pdf` };
 }

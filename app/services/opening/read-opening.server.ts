@@ -5,69 +5,15 @@ import {
   phaseUnderSuspension,
   signInOpensAt,
   windowClock,
-  type AttemptFailure,
-  type DecryptionResult,
-  type DecryptionRule,
-  type OpeningPhase,
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
+import type { OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
 import { isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
 import { readingOutOf } from "./opening-records.server.ts";
 import { rowsAsJson } from "./publish-reading-out.server.ts";
 
-export type OpeningViewer = "host" | "regulator" | "bidder" | "public";
-
-/** What one viewer may see of an opening at the server's `now` (JSON-ready: times ISO, money fen strings). */
-export interface OpeningView {
-  openingId: string;
-  viewer: OpeningViewer;
-  project: { code: string; name: string };
-  section: { id: string; code: string; name: string; remedyAllowed: boolean; minimumBids: number };
-  now: string;
-  phase: OpeningPhase;
-  /** Where a suspended opening resumes to. */
-  phaseUnderSuspension: Exclude<OpeningPhase, "suspended">;
-  /** The regulator's banner, on every screen while it stands. */
-  suspension: { suspendedAt: string; reason: string } | null;
-  failure: { at: string; kind: "tooFewBids" | "declared"; reason: string | null } | null;
-  deadlineAt: string;
-  signInOpensAt: string;
-  validBidsAtDeadline: number | null;
-  window: { openedAt: string; endsAt: string | null; remainingMs: number; ended: boolean; stoppedBy: "pause" | "suspension" | null } | null;
-  pauses: { pausedAt: string; resumedAt: string | null; reason: string }[];
-  extensions: { at: string; minutes: number; reason: string }[];
-  confirmation: { endsAt: string | null; remainingMs: number | null } | null;
-  /** Host and regulator: everyone; a bidder: its own members; the public: nobody. */
-  signIns: { organisationName: string; personName: string; signedInAt: string }[];
-  /** After the host published the list. */
-  bidders:
-    | {
-        organisationId: string;
-        name: string;
-        uscc: string;
-        decided: boolean;
-        result: DecryptionResult | null;
-        rule: DecryptionRule | null;
-        decidedAt: string | null;
-      }[]
-    | null;
-  /** The viewer's own bid (a bidder only). */
-  ownBid: {
-    decided: boolean;
-    result: DecryptionResult | null;
-    rule: DecryptionRule | null;
-    lastFailure: AttemptFailure | null;
-    signedIn: boolean;
-  } | null;
-  /** Only once published: before it, no price or field of any bid appears anywhere in this view. */
-  readingOut: { publishedAt: string; recordSha256: string; rows: ReturnType<typeof rowsAsJson> } | null;
-  reclassifications: { organisationName: string; from: string; to: string; reason: string; at: string }[];
-  objections: { id: string; organisationName: string; text: string; raisedAt: string; answer: string | null; answeredAt: string | null }[];
-  messages: { id: string; organisationName: string; sentAt: string; hidden: boolean; text: string | null; hiddenReason: string | null }[];
-  confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
-  openingRecord: { sha256: string } | null;
-}
+export type { OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -172,6 +118,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
     deadlineAt: f.deadlineAt.toISOString(),
     signInOpensAt: signInOpensAt(f).toISOString(),
     validBidsAtDeadline: now >= f.deadlineAt ? f.validBidsAtDeadline : null,
+    bidderListPublishedAt: listPublished ? iso(f.bidderListPublishedAt) : null,
     window: clock
       ? {
           openedAt: clock.openedAt.toISOString(),

@@ -1,0 +1,223 @@
+import { Link, useRevalidator } from "@remix-run/react";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { errorMessage, useCsrfToken } from "#app/components/certificates/api.ts";
+import { useLocalCertificates } from "#app/components/certificates/use-local-certificates.ts";
+import { ProgressBar, formatBytes } from "#app/components/bidding/progress-bar.tsx";
+import { useServerNow } from "#app/components/server-time.tsx";
+import type { OpeningView } from "#app/domain/opening/view.ts";
+import { decryptOwnBid, signConfirmation, signInWithCertificate, uploadRemedy, type DecryptStep } from "./hall-crypto.ts";
+import { useLabels } from "./hall-panels.tsx";
+
+/**
+ * The bidder's console: sign in with this computer's certificate, decrypt the organisation's own
+ * bid in the window, use the remedy where it is allowed, and confirm (or object to) the
+ * reading-out record by signing its SHA-256. Every step uses the keys in IndexedDB; the page then
+ * re-reads the hall (the live event of the step does that for every other screen).
+ */
+export function BidderConsole({ view, organisationName }: { view: OpeningView; organisationName: string }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const csrf = useCsrfToken();
+  const now = useServerNow();
+  const revalidator = useRevalidator();
+  const { certificates } = useLocalCertificates();
+  const usable = useMemo(
+    () => (certificates ?? []).filter((c) => c.organisationName === organisationName && Date.parse(c.notAfter) > now.getTime()),
+    [certificates, organisationName, now],
+  );
+  const [serial, setSerial] = useState("");
+  useEffect(() => {
+    if (!serial && usable[0]) setSerial(usable[0].serialHex);
+  }, [serial, usable]);
+  const cert = usable.find((c) => c.serialHex === serial);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [step, setStep] = useState<DecryptStep | null>(null);
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [remedyFile, setRemedyFile] = useState<File | null>(null);
+  const [remedyProgress, setRemedyProgress] = useState<{ sent: number; total: number } | null>(null);
+
+  const signedIn = view.signIns.length > 0;
+  const signInOpen = Date.parse(view.signInOpensAt) <= now.getTime();
+  const decrypting = view.phase === "decrypting";
+  const own = view.ownBid;
+  const confirmed = view.confirmations.some((c) => c.organisationName === organisationName);
+
+  async function run(name: string, fn: () => Promise<string | null>) {
+    setBusy(name);
+    setMessage(null);
+    try {
+      const ok = await fn();
+      if (ok) setMessage({ kind: "ok", text: ok });
+    } catch (e) {
+      setMessage({ kind: "error", text: errorMessage(e) });
+    } finally {
+      setBusy(null);
+      setStep(null);
+      setRemedyProgress(null);
+      revalidator.revalidate();
+    }
+  }
+
+  const decryptAnswer = (a: { decrypted: boolean; detail?: string }) =>
+    a.decrypted ? t("opening.decrypt.decrypted") : t("opening.decrypt.failed", { detail: a.detail ?? "" });
+
+  return (
+    <section className="panel bid-form" data-testid="bidder-console">
+      <h2>{t("opening.signIn.title")}</h2>
+      {certificates !== null && usable.length === 0 ? (
+        <div className="alert alert--warning">
+          {t("opening.signIn.noCertificate")} <Link to="/certificates">{t("bidding.signer.certificatesLink")}</Link>
+        </div>
+      ) : (
+        <label>
+          {t("opening.signIn.certificate")}
+          <select value={serial} onChange={(e) => setSerial(e.target.value)} disabled={!!busy}>
+            {usable.map((c) => (
+              <option key={c.serialHex} value={c.serialHex}>
+                {c.personName} · {c.serialHex.toUpperCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {signedIn ? (
+        <p>
+          <span className="badge badge--approved" data-testid="signed-in">
+            {t("opening.signIn.done")}
+          </span>
+        </p>
+      ) : !signInOpen ? (
+        <p className="muted">
+          {t("opening.signIn.notYet", { at: new Date(view.signInOpensAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) })}
+        </p>
+      ) : (
+        <>
+          <p className="muted">{t("opening.signIn.intro")}</p>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={!cert || !!busy || view.phase === "suspended"}
+            onClick={() =>
+              void run("signIn", async () => (await signInWithCertificate(view.section.id, cert!, csrf), t("opening.signIn.done")))
+            }
+          >
+            {t("opening.signIn.button")}
+          </button>
+        </>
+      )}
+
+      {own ? (
+        <>
+          <h2>{t("opening.decrypt.title")}</h2>
+          {own.decided ? (
+            <p data-testid="own-result" data-result={own.result ?? ""}>
+              {t("opening.decrypt.decided", { result: labels.result(own.result) })}{" "}
+              {own.rule ? <span className="muted">{labels.rule(own.rule)}</span> : null}
+            </p>
+          ) : !decrypting ? (
+            <p className="muted">{t("opening.decrypt.notOpen")}</p>
+          ) : !signedIn ? (
+            <p className="muted">{t("opening.decrypt.signInFirst")}</p>
+          ) : (
+            <>
+              <p className="muted">{t("opening.decrypt.intro")}</p>
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="decrypt"
+                disabled={!cert || !!busy}
+                onClick={() => void run("decrypt", async () => decryptAnswer(await decryptOwnBid(view.section.id, cert!, csrf, setStep)))}
+              >
+                {t("opening.decrypt.button")}
+              </button>
+              {step ? (
+                <div data-testid="decrypt-progress">
+                  <ProgressBar value={step === "unwrapping" ? 1 : 2} max={3} />
+                  <ol className="progress-steps">
+                    <li className={`progress-steps__item progress-steps__item--${step === "unwrapping" ? "current" : "done"}`}>
+                      {t("opening.decrypt.unwrapping")}
+                    </li>
+                    <li className={`progress-steps__item progress-steps__item--${step === "decrypting" ? "current" : "todo"}`}>
+                      {t("opening.decrypt.decrypting")}
+                    </li>
+                  </ol>
+                </div>
+              ) : null}
+              {own.lastFailure ? (
+                <p className="alert alert--warning">{t("opening.decrypt.failed", { detail: labels.rule(own.lastFailure) })}</p>
+              ) : null}
+              {view.section.remedyAllowed && own.lastFailure ? (
+                <div className="remedy">
+                  <h3>{t("opening.remedy.title")}</h3>
+                  <p className="muted">{t("opening.remedy.intro")}</p>
+                  <label>
+                    {t("opening.remedy.file")}
+                    <input type="file" accept=".zip,application/zip" onChange={(e) => setRemedyFile(e.target.files?.[0] ?? null)} />
+                  </label>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={!remedyFile || !!busy}
+                    onClick={() =>
+                      void run("remedy", async () =>
+                        decryptAnswer(
+                          await uploadRemedy(view.section.id, remedyFile!, csrf, (sent, total) => setRemedyProgress({ sent, total })),
+                        ),
+                      )
+                    }
+                  >
+                    {t("opening.remedy.button")}
+                  </button>
+                  {remedyProgress ? (
+                    <>
+                      <ProgressBar value={remedyProgress.sent} max={remedyProgress.total} />
+                      <p>
+                        {t("opening.remedy.uploading")} {formatBytes(remedyProgress.sent)} / {formatBytes(remedyProgress.total)}
+                      </p>
+                    </>
+                  ) : null}
+                </div>
+              ) : null}
+            </>
+          )}
+        </>
+      ) : null}
+
+      {own && view.readingOut && view.phase === "confirming" && !confirmed ? (
+        <div data-testid="confirm-panel">
+          <h2>{t("opening.confirm.title")}</h2>
+          <p className="muted">{t("opening.confirm.intro")}</p>
+          {(["confirm", "object"] as const).map((decision) => (
+            <button
+              key={decision}
+              type="button"
+              className={decision === "confirm" ? "button button--primary" : "button"}
+              disabled={!cert || !!busy}
+              onClick={() =>
+                void run("confirm", async () => {
+                  await signConfirmation(
+                    view.section.id,
+                    cert!,
+                    { openingId: view.openingId, recordSha256: view.readingOut!.recordSha256, decision, signedAt: now },
+                    csrf,
+                  );
+                  return t("opening.confirm.done", {
+                    decision: t(decision === "confirm" ? "opening.confirm.confirmed" : "opening.confirm.objected"),
+                  });
+                })
+              }
+            >
+              {t(decision === "confirm" ? "opening.confirm.confirm" : "opening.confirm.object")}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {message ? (
+        <div className={`alert ${message.kind === "ok" ? "alert--success" : "alert--error"}`} role="status" data-testid="bidder-message">
+          {message.text}
+        </div>
+      ) : null}
+    </section>
+  );
+}

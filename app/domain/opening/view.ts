@@ -1,0 +1,72 @@
+import type { AttemptFailure, DecryptionResult, DecryptionRule } from "./decryption.ts";
+import type { OpeningPhase } from "./phase.ts";
+
+/**
+ * The opening hall's read model as one viewer may see it (built by app/services/opening/read-opening.server.ts,
+ * shown by app/components/opening): JSON-ready, times as ISO strings, money as fen strings.
+ */
+export interface ReadingOutRowView {
+  order: number;
+  bidderName: string;
+  bidderUscc: string;
+  result: DecryptionResult;
+  rule: DecryptionRule;
+  decidedAt: string;
+  price: { fen: string; figures: string; capitals: string } | null;
+  fields: { key: string; label: string; display: string | null }[];
+}
+
+export type OpeningViewer = "host" | "regulator" | "bidder" | "public";
+
+/** What one viewer may see of an opening at the server's `now` (JSON-ready: times ISO, money fen strings). */
+export interface OpeningView {
+  openingId: string;
+  viewer: OpeningViewer;
+  project: { code: string; name: string };
+  section: { id: string; code: string; name: string; remedyAllowed: boolean; minimumBids: number };
+  now: string;
+  phase: OpeningPhase;
+  /** Where a suspended opening resumes to. */
+  phaseUnderSuspension: Exclude<OpeningPhase, "suspended">;
+  /** The regulator's banner, on every screen while it stands. */
+  suspension: { suspendedAt: string; reason: string } | null;
+  failure: { at: string; kind: "tooFewBids" | "declared"; reason: string | null } | null;
+  deadlineAt: string;
+  signInOpensAt: string;
+  validBidsAtDeadline: number | null;
+  /** When the host published the list of bidders (null: not yet). */
+  bidderListPublishedAt: string | null;
+  window: { openedAt: string; endsAt: string | null; remainingMs: number; ended: boolean; stoppedBy: "pause" | "suspension" | null } | null;
+  pauses: { pausedAt: string; resumedAt: string | null; reason: string }[];
+  extensions: { at: string; minutes: number; reason: string }[];
+  confirmation: { endsAt: string | null; remainingMs: number | null } | null;
+  /** Host and regulator: everyone; a bidder: its own members; the public: nobody. */
+  signIns: { organisationName: string; personName: string; signedInAt: string }[];
+  /** After the host published the list. */
+  bidders:
+    | {
+        organisationId: string;
+        name: string;
+        uscc: string;
+        decided: boolean;
+        result: DecryptionResult | null;
+        rule: DecryptionRule | null;
+        decidedAt: string | null;
+      }[]
+    | null;
+  /** The viewer's own bid (a bidder only). */
+  ownBid: {
+    decided: boolean;
+    result: DecryptionResult | null;
+    rule: DecryptionRule | null;
+    lastFailure: AttemptFailure | null;
+    signedIn: boolean;
+  } | null;
+  /** Only once published: before it, no price or field of any bid appears anywhere in this view. */
+  readingOut: { publishedAt: string; recordSha256: string; rows: ReadingOutRowView[] } | null;
+  reclassifications: { organisationName: string; from: string; to: string; reason: string; at: string }[];
+  objections: { id: string; organisationName: string; text: string; raisedAt: string; answer: string | null; answeredAt: string | null }[];
+  messages: { id: string; organisationName: string; sentAt: string; hidden: boolean; text: string | null; hiddenReason: string | null }[];
+  confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
+  openingRecord: { sha256: string } | null;
+}

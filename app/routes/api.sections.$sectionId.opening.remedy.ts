@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { runStreamAction } from "#app/server/route.server.ts";
+import { requireActor } from "#app/server/session.server.ts";
+import { receiveRemedyPackage } from "#app/services/opening/receive-remedy-package.server.ts";
+
+/** POST (body: the plaintext package ZIP): the remedy, where the section allows it, within the window. */
+export async function action(args: ActionFunctionArgs) {
+  return runStreamAction(args, async ({ app, meta }) => {
+    const actor = await requireActor(app, args.request);
+    return { body: await receiveRemedyPackage(app, { actor, sectionId: args.params.sectionId ?? "", body: args.request.body, meta }) };
+  });
+}
