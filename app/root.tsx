@@ -107,6 +107,7 @@ function Header() {
           {can("submit:bid:own") ? <NavLink to="/bids">{t("bidding.nav")}</NavLink> : null}
           {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
+          {can("suspend:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingAdmin.nav.regulator")}</NavLink> : null}
           <NavLink to={`/organisations/${actor.organisation.id}`} end>
             {t("nav.organisation")}
           </NavLink>
@@ -115,6 +116,7 @@ function Header() {
           {can("manage:credit:any") ? <NavLink to="/operator/credit">{t("tendering.nav.credit")}</NavLink> : null}
           {can("manage:ruleset:any") ? <NavLink to="/operator/rule-sets">{t("tendering.nav.ruleSets")}</NavLink> : null}
           {can("manage:ruleset:any") ? <NavLink to="/operator/calendar">{t("tendering.nav.calendar")}</NavLink> : null}
+          {can("record:incident:any") ? <NavLink to="/operator/incidents">{t("openingAdmin.nav.incidents")}</NavLink> : null}
           <NavLink to="/certificates">{t("certificates.nav")}</NavLink>
           {can("view:audit:any") ? <NavLink to="/operator/audit">{t("audit.nav")}</NavLink> : null}
           {can("view:ledger:any") ? <NavLink to="/ledger">{t("ledger.nav")}</NavLink> : null}
