@@ -29,6 +29,9 @@ import { storageFor } from "#app/server/storage.server.ts";
  * entry hash, and bid.json against the section's opening form. Each failure comes back as the
  * domain's code with a detail for the attempt row, never as an exception.
  */
+/** How far a sealing device's clock may run ahead of the platform's (ARCHITECTURE.md §4 step 6: sealedAt ≤ receivedAt). */
+export const SEALING_CLOCK_SKEW_MS = 10 * 60_000;
+
 export type CheckFailure = { ok: false; failure: AttemptFailure; detail: string };
 export type PackageCheck = { ok: true; bid: BidJson; manifest: Manifest } | CheckFailure;
 
@@ -118,7 +121,9 @@ export async function checkPlaintextPackage(
   // The signer: a certificate of the bidder organisation, valid when the platform received the bid.
   const receivedAt = new Date(receipt.receivedAt);
   const bad = (detail: string): CheckFailure => ({ ok: false, failure: "MANIFEST_SIGNATURE_INVALID", detail });
-  if (new Date(opened.manifest.sealedAt) > receivedAt)
+  // sealedAt is the sealing device's own clock (the browser counts from the server's time at page
+  // load, the offline tool uses its machine's clock): a few minutes of skew are not a forged order.
+  if (new Date(opened.manifest.sealedAt).getTime() > receivedAt.getTime() + SEALING_CLOCK_SKEW_MS)
     return bad(`sealedAt ${opened.manifest.sealedAt} is after receivedAt ${receipt.receivedAt}`);
   const pems = opened.certificatesDer.map((der) => new X509Certificate(Buffer.from(der)).toString());
   const { root, issuing } = await requireCaCertificates(app.db);
