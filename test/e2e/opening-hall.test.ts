@@ -140,7 +140,7 @@ describe("the online opening hall", () => {
     await screenshot(agency, "hall-agency-sign-in");
   });
 
-  it("after the deadline the agency publishes the bidders and opens decryption; three bidders decrypt in their browsers", async () => {
+  it("after the deadline the agency publishes the bidders and opens decryption; three bidders decrypt in their browsers, across a server restart", async () => {
     await clockTo(new Date(deadline.getTime() + 1000));
     await agency.reload();
     await hydrated(agency);
@@ -148,11 +148,29 @@ describe("the online opening hall", () => {
     await agency.getByRole("button", { name: "公布投标人名单" }).click();
     await agency.getByRole("button", { name: "开启解密" }).click();
     await agency.getByTestId("window-remaining").waitFor();
-    for (const page of bidderPages.slice(0, 3)) {
+    for (const page of bidderPages.slice(0, 2)) {
       await page.getByTestId("decrypt").click();
       await expect(page.getByTestId("bidder-message").textContent()).resolves.toContain("解密成功");
     }
     await screenshot(bidderPages[0]!, "hall-bidder-decrypted");
+
+    // The server restarts in the middle of the window (a deployment, a crash): nothing is lost. The
+    // clock is pinned where it stood, the open pages reconnect their live streams by themselves.
+    const endsBefore = await agency.getByTestId("window-ends-at").textContent();
+    await server.restart(`fixed:${serverNow.toISOString()}`);
+    for (const uscc of usccs.slice(0, 2)) await agency.locator(`[data-testid="bidder-${uscc}"][data-result="decrypted"]`).waitFor();
+    await agency.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
+    await agency.reload();
+    await hydrated(agency);
+    for (const uscc of usccs.slice(0, 2)) await agency.locator(`[data-testid="bidder-${uscc}"][data-result="decrypted"]`).waitFor();
+    await expect(agency.getByTestId("window-ends-at").textContent()).resolves.toBe(endsBefore);
+    await expect(agency.getByTestId("opening-phase").getAttribute("data-phase")).resolves.toBe("decrypting");
+
+    const third = bidderPages[2]!;
+    await third.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
+    await third.getByTestId("decrypt").click();
+    await expect(third.getByTestId("bidder-message").textContent()).resolves.toContain("解密成功");
+    // The agency's screen, reconnected after the restart, receives the third result live.
     for (const uscc of usccs.slice(0, 3)) await agency.locator(`[data-testid="bidder-${uscc}"][data-result="decrypted"]`).waitFor();
     // Before the reading-out no price is on any screen.
     expect(await agency.textContent("body")).not.toContain("9,800,000.00");

@@ -25,6 +25,11 @@ export function useLabels() {
       if (!rule) return r ?? "";
       return en ? `${rule.en} (${rule.basis.en})` : `${rule.zh}（${rule.basis.zh}）`;
     },
+    /** The legal basis alone, for narrow table cells (the whole rule is in the cell's title). */
+    basis: (r: string | null) => {
+      const rule = r ? DECRYPTION_RULES[r as keyof typeof DECRYPTION_RULES] : undefined;
+      return rule ? (en ? rule.basis.en : rule.basis.zh) : "";
+    },
   };
 }
 
@@ -112,7 +117,7 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
         {w?.endsAt ? (
           <>
             <dt>{t("opening.windowEndsAt")}</dt>
-            <dd>
+            <dd data-testid="window-ends-at">
               <ShanghaiTime at={w.endsAt} />
             </dd>
           </>
@@ -198,28 +203,33 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
                     {b.result ? labels.result(b.result) : t("opening.bidders.pending")}
                   </span>
                 </td>
-                <td className="rule">{b.rule ? labels.rule(b.rule) : ""}</td>
+                <td className="rule" title={b.rule ? labels.rule(b.rule) : undefined}>
+                  {b.rule ? labels.rule(b.rule) : ""}
+                </td>
                 <td className="nowrap">{b.decidedAt ? <ShanghaiTime at={b.decidedAt} /> : ""}</td>
                 {host ? (
                   <td>
                     {b.result && b.result !== "decrypted" ? (
-                      <Form method="post" className="decision-form">
-                        <CsrfInput />
-                        <input type="hidden" name="organisationId" value={b.organisationId} />
-                        <input type="hidden" name="to" value={b.result === "deemedRevoked" ? "deemedWithdrawn" : "deemedRevoked"} />
-                        <input
-                          type="text"
-                          name="reason"
-                          required
-                          maxLength={500}
-                          aria-label={t("opening.bidders.reason")}
-                          placeholder={t("opening.bidders.reason")}
-                        />
-                        <button type="submit" name="intent" value="reclassify" className="button button--small" disabled={busy}>
-                          {t("opening.bidders.reclassifyTo")}{" "}
-                          {labels.result(b.result === "deemedRevoked" ? "deemedWithdrawn" : "deemedRevoked")}
-                        </button>
-                      </Form>
+                      <details>
+                        <summary>{t("opening.bidders.reclassify")}</summary>
+                        <Form method="post" className="stack-sm">
+                          <CsrfInput />
+                          <input type="hidden" name="organisationId" value={b.organisationId} />
+                          <input type="hidden" name="to" value={b.result === "deemedRevoked" ? "deemedWithdrawn" : "deemedRevoked"} />
+                          <input
+                            type="text"
+                            name="reason"
+                            required
+                            maxLength={500}
+                            aria-label={t("opening.bidders.reason")}
+                            placeholder={t("opening.bidders.reason")}
+                          />
+                          <button type="submit" name="intent" value="reclassify" className="button button--small" disabled={busy}>
+                            {t("opening.bidders.reclassifyTo")}{" "}
+                            {labels.result(b.result === "deemedRevoked" ? "deemedWithdrawn" : "deemedRevoked")}
+                          </button>
+                        </Form>
+                      </details>
                     ) : null}
                   </td>
                 ) : null}
@@ -328,7 +338,7 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
             <p>{o.text}</p>
             {o.answer ? (
               <p className="answer" data-testid="objection-answer">
-                {t("opening.objections.answered", { at: "" })} {o.answer}
+                {t("opening.objections.answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
               </p>
             ) : view.viewer === "host" ? (
               <Form method="post" className="stack-sm">

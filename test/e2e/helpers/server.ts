@@ -18,6 +18,11 @@ export interface RunningServer {
   dataDir: string;
   logs: string[];
   advanceClock(seconds: number): Promise<string>;
+  /**
+   * Stops the server (SIGTERM, as an operator would) and starts it again on the same port, database
+   * and data directory; `clock` (e.g. `fixed:<the server's last now>`) keeps a test clock from going back.
+   */
+  restart(clock?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,42 +37,59 @@ export async function startServer(options: { clock?: string; env?: Record<string
   const databaseUrl = withDatabase(dbName);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-e2e-"));
 
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      BIDHALL_MODE: "embedded",
-      BIDHALL_TEST_HOOKS: "1",
-      BIDHALL_DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-      PORT: "0",
-      ...(options.clock ? { BIDHALL_CLOCK: options.clock } : {}),
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production" as const,
+    BIDHALL_MODE: "embedded",
+    BIDHALL_TEST_HOOKS: "1",
+    BIDHALL_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    ...options.env,
+  };
   const logs: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("")}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      logs.push(text);
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!.replace("localhost", "127.0.0.1"));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${logs.join("")}`));
+  let child: ChildProcess;
+  let port = "0";
+
+  /** Spawns the server and resolves with its URL once it listens. */
+  function spawnServer(clock: string | undefined): Promise<string> {
+    child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: root,
+      env: { ...env, PORT: port, ...(clock ? { BIDHALL_CLOCK: clock } : {}) },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-  });
+    const spawned = child;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("")}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString();
+        logs.push(text);
+        const m = /listening on (http:\/\/localhost:(\d+))/.exec(text);
+        if (m) {
+          clearTimeout(timer);
+          port = m[2]!;
+          resolve(m[1]!.replace("localhost", "127.0.0.1"));
+        }
+      };
+      spawned.stdout!.on("data", onData);
+      spawned.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
+      spawned.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${logs.join("")}`));
+      });
+    });
+  }
+
+  async function stopServer() {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  }
+
+  const url = await spawnServer(options.clock);
 
   return {
     url,
@@ -83,12 +105,13 @@ export async function startServer(options: { clock?: string; env?: Record<string
       if (!res.ok) throw new Error(`advancing the clock failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { now: string }).now;
     },
+    async restart(clock?: string) {
+      await stopServer();
+      const again = await spawnServer(clock);
+      if (again !== url) throw new Error(`the server came back on ${again}, not ${url}`);
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await stopServer();
       const c = new pg.Client({ connectionString: testDatabaseUrl() });
       await c.connect();
       await c.query(`drop database if exists "${dbName}" with (force)`);
