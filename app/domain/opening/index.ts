@@ -2,6 +2,8 @@
 export {
   activeSuspension,
   factsAsOf,
+  openingWithoutFacts,
+  type OpeningTerms,
   tooFewBids,
   type FailReason,
   type OpeningFacts,

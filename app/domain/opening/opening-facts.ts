@@ -96,3 +96,29 @@ export function activeSuspension(f: OpeningFacts, now: Date): OpeningSuspension 
 export function tooFewBids(validBids: number, minimumBids: number): boolean {
   return validBids < minimumBids;
 }
+
+export type OpeningTerms = Pick<
+  OpeningFacts,
+  "deadlineAt" | "signInLeadMinutes" | "decryptionWindowMinutes" | "confirmationPeriodMinutes" | "minimumBids"
+>;
+
+/** An opening before anything was recorded: only the section's terms. */
+export function openingWithoutFacts(terms: OpeningTerms): OpeningFacts {
+  return {
+    ...terms,
+    validBidsAtDeadline: null,
+    bidderListPublishedAt: null,
+    windowOpenedAt: null,
+    pauses: [],
+    extensions: [],
+    windowClosedEarlyAt: null,
+    windowEndedAt: null,
+    allDecidedAt: null,
+    readingOutPublishedAt: null,
+    confirmationEndedAt: null,
+    closedAt: null,
+    failedAt: null,
+    failReason: null,
+    suspensions: [],
+  };
+}

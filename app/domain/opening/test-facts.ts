@@ -1,4 +1,4 @@
-import type { OpeningFacts } from "./opening-facts.ts";
+import { openingWithoutFacts, type OpeningFacts } from "./opening-facts.ts";
 
 /**
  * Test support for this folder: an opening whose deadline is 2026-12-10 10:00 Asia/Shanghai
@@ -13,25 +13,13 @@ export const DEADLINE = t("2026-12-10T02:00:00.000Z");
 
 export function facts(overrides: Partial<OpeningFacts> = {}): OpeningFacts {
   return {
-    deadlineAt: DEADLINE,
-    signInLeadMinutes: 30,
-    decryptionWindowMinutes: 30,
-    confirmationPeriodMinutes: 60,
-    minimumBids: 3,
-    validBidsAtDeadline: null,
-    bidderListPublishedAt: null,
-    windowOpenedAt: null,
-    pauses: [],
-    extensions: [],
-    windowClosedEarlyAt: null,
-    windowEndedAt: null,
-    allDecidedAt: null,
-    readingOutPublishedAt: null,
-    confirmationEndedAt: null,
-    closedAt: null,
-    failedAt: null,
-    failReason: null,
-    suspensions: [],
+    ...openingWithoutFacts({
+      deadlineAt: DEADLINE,
+      signInLeadMinutes: 30,
+      decryptionWindowMinutes: 30,
+      confirmationPeriodMinutes: 60,
+      minimumBids: 3,
+    }),
     ...overrides,
   };
 }

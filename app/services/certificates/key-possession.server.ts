@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
 import type { AppContext } from "#app/server/context.server.ts";
+import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { verifySignedChallenge } from "#app/server/pki/verify.server.ts";
 
 /** Long enough to pick a certificate and sign; short enough that a stolen one is soon worthless. */
 export const CHALLENGE_SECONDS = 120;
@@ -50,4 +52,26 @@ export async function consumeChallenge(trx: Transaction<Database>, id: string, n
     .returning("challenge")
     .executeTakeFirst();
   return row ? new Uint8Array(row.challenge) : null;
+}
+
+/**
+ * Checks a signed challenge against a person certificate of the platform: the chain to the
+ * platform root, validity at `now`, the current CRL and the signature (certificate login, opening
+ * sign-in). The caller maps a refusal onto its own words.
+ */
+export async function verifyKeyPossession(
+  app: AppContext,
+  input: { challenge: Uint8Array; signature: Uint8Array; certificatePem: string; now: Date },
+): Promise<ReturnType<typeof verifySignedChallenge>> {
+  const { root, issuing } = await requireCaCertificates(app.db);
+  const crl = await currentCrl(app);
+  return verifySignedChallenge({
+    challenge: input.challenge,
+    signature: input.signature,
+    certificatePem: input.certificatePem,
+    chainPem: [issuing.certificatePem],
+    rootPem: root.certificatePem,
+    at: input.now,
+    crls: [crl.der],
+  });
 }

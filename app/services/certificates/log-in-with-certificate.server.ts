@@ -3,12 +3,10 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
-import { verifySignedChallenge } from "#app/server/pki/verify.server.ts";
 import { normaliseSerialHex } from "#app/server/pki/x509.server.ts";
 import { activeMemberships, findPersonById } from "#app/server/repo/people.server.ts";
 import { createSession } from "#app/server/session.server.ts";
-import { consumeChallenge } from "./key-possession.server.ts";
+import { consumeChallenge, verifyKeyPossession } from "./key-possession.server.ts";
 import { mayHoldCertificate } from "./issue-certificate.server.ts";
 
 export interface LogInWithCertificateOptions {
@@ -84,17 +82,7 @@ export async function logInWithCertificate(
     return refuse("revoked", new AppError("CERTIFICATE_REVOKED", { revokedAt: formatShanghai(cert.revoked_at) }));
 
   // verify: chain to the platform root, validity now, the current CRL, and the signature
-  const { root, issuing } = await requireCaCertificates(app.db);
-  const crl = await currentCrl(app);
-  const result = verifySignedChallenge({
-    challenge,
-    signature: opts.signature,
-    certificatePem: cert.certificate_pem,
-    chainPem: [issuing.certificatePem],
-    rootPem: root.certificatePem,
-    at: now,
-    crls: [crl.der],
-  });
+  const result = await verifyKeyPossession(app, { challenge, signature: opts.signature, certificatePem: cert.certificate_pem, now });
   if (!result.ok) {
     switch (result.reason) {
       case "REVOKED":

@@ -4,6 +4,7 @@ import {
   factsAsOf,
   OPENING_ACTION_PHASES,
   openingPhase,
+  openingWithoutFacts,
   phaseUnderSuspension,
   requireReason,
   type OpeningFacts,
@@ -172,27 +173,13 @@ function factsBeforeOpening(s: {
   confirmation_period_minutes: number;
   minimum_bids: number;
 }): OpeningFacts {
-  return {
+  return openingWithoutFacts({
     deadlineAt: s.deadline_at,
     signInLeadMinutes: s.sign_in_lead_minutes,
     decryptionWindowMinutes: s.decryption_window_minutes,
     confirmationPeriodMinutes: s.confirmation_period_minutes,
     minimumBids: s.minimum_bids,
-    validBidsAtDeadline: null,
-    bidderListPublishedAt: null,
-    windowOpenedAt: null,
-    pauses: [],
-    extensions: [],
-    windowClosedEarlyAt: null,
-    windowEndedAt: null,
-    allDecidedAt: null,
-    readingOutPublishedAt: null,
-    confirmationEndedAt: null,
-    closedAt: null,
-    failedAt: null,
-    failReason: null,
-    suspensions: [],
-  };
+  });
 }
 
 function jurisdictionOf(code: string): { code: string; zh: string; en: string } {

@@ -2,13 +2,11 @@ import { assertOpeningAction } from "#app/domain/opening/index.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
-import { verifySignedChallenge } from "#app/server/pki/verify.server.ts";
 import { normaliseSerialHex } from "#app/server/pki/x509.server.ts";
 import { ensureOpening } from "#app/server/repo/openings.server.ts";
 import { findSection } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
-import { consumeChallenge } from "#app/services/certificates/key-possession.server.ts";
+import { consumeChallenge, verifyKeyPossession } from "#app/services/certificates/key-possession.server.ts";
 import { inOpeningTransaction, loadOpening, recordOpeningFact, requireBidder } from "./opening-context.server.ts";
 
 export interface SignInToOpeningOptions {
@@ -72,17 +70,7 @@ export async function signInToOpening(app: AppContext, opts: SignInToOpeningOpti
     .where("organisation_id", "=", actor.membership.organisationId)
     .executeTakeFirst();
   if (!cert || cert.status !== "valid") throw new AppError("OPENING_CERTIFICATE_NOT_OWN");
-  const { root, issuing } = await requireCaCertificates(app.db);
-  const crl = await currentCrl(app);
-  const verified = verifySignedChallenge({
-    challenge,
-    signature: opts.signature,
-    certificatePem: cert.certificate_pem,
-    chainPem: [issuing.certificatePem],
-    rootPem: root.certificatePem,
-    at: now,
-    crls: [crl.der],
-  });
+  const verified = await verifyKeyPossession(app, { challenge, signature: opts.signature, certificatePem: cert.certificate_pem, now });
   if (!verified.ok) {
     if (verified.reason === "REVOKED") throw new AppError("CERTIFICATE_REVOKED", { revokedAt: formatShanghai(verified.revokedAt ?? now) });
     if (verified.reason === "EXPIRED" || verified.reason === "NOT_YET_VALID") throw new AppError("CERTIFICATE_EXPIRED");
