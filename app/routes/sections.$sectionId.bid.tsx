@@ -43,7 +43,13 @@ export async function loader(args: LoaderFunctionArgs) {
         kitProblem = e.messageIn(lang);
       }
     }
-    return { bid, kit, kitProblem, deadlineText: formatShanghai(bid.section.deadlineAt) };
+    return {
+      bid,
+      kit,
+      kitProblem,
+      deadlineText: formatShanghai(bid.section.deadlineAt),
+      deadlinePassed: app.clock.now() >= bid.section.deadlineAt,
+    };
   });
 }
 
@@ -58,7 +64,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function SectionBidPage() {
   const { t } = useTranslation();
-  const { bid, kit, kitProblem, deadlineText } = useLoaderData<typeof loader>();
+  const { bid, kit, kitProblem, deadlineText, deadlinePassed } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const open = bid.section.phase === "published";
@@ -101,9 +107,10 @@ export default function SectionBidPage() {
         <div className="alert alert--warning">{t("bidding.page.notRegistered")}</div>
       ) : !open ? (
         <div className="alert alert--warning" data-testid="bidding-closed">
-          {bid.section.phase === "opening"
+          {deadlinePassed
             ? t("bidding.page.closed", { deadline: deadlineText })
             : t("bidding.page.notOpen", { phase: t(`tendering.phases.${bid.section.phase}`) })}
+          {deadlinePassed && bid.section.phase !== "opening" ? ` ${t(`tendering.phases.${bid.section.phase}`)}` : null}
         </div>
       ) : kitProblem ? (
         <div className="alert alert--warning" data-testid="kit-problem">

@@ -45,6 +45,7 @@ describe("the regulator's and the operator's opening desks", () => {
     await page.getByRole("button", { name: "记录故障" }).click();
     await page.getByTestId("incident-recorded").waitFor();
     const row = page.getByTestId("incidents").locator("tbody tr");
+    await row.first().waitFor(); // the table re-renders after the action's revalidation
     await expect(row.count()).resolves.toBe(1);
     const text = await row.first().textContent();
     expect(text).toContain("2026/11/23 08:30:00 – 2026/11/23 08:45:00");

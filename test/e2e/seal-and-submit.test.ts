@@ -78,6 +78,7 @@ describe("sealing and submitting a bid in the browser", () => {
     await page.getByTestId(`my-bid-${sectionCode}`).getByRole("link", { name: "制作与递交" }).click();
     await page.waitForURL(`${server.url}/sections/${sectionId}/bid`);
     await hydrated(page);
+    await page.getByTestId("seal-and-submit").waitFor(); // the client-side navigation has rendered the new page
     await expect(page.getByTestId("bid-state").getAttribute("data-status")).resolves.toBe("none");
 
     // Wrong input is marked, nothing is sealed.

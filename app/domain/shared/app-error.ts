@@ -364,6 +364,12 @@ export const ERROR_CODES = {
   },
   /** Reclassifying a bid that is not decided yet. */
   OPENING_BID_UNDECIDED: { status: 409, zh: "该投标文件的解密结果尚未确定。", en: "This bid's decryption result is not decided yet." },
+  /** A live-event address asked for without `Accept: text/event-stream` (EventSource always sends it). */
+  EVENT_STREAM_ONLY: {
+    status: 406,
+    zh: "此地址只提供实时事件流（text/event-stream），请在开标大厅页面中打开。",
+    en: "This address serves only a live event stream (text/event-stream); open it from the opening hall page.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

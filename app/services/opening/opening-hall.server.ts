@@ -29,6 +29,7 @@ export async function readOpeningHall(
  * data (chat text, who signed in); the public receives only that something happened.
  */
 export async function openOpeningHallStream(app: AppContext, actor: Actor | null, sectionId: string, request: Request): Promise<Response> {
+  if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) throw new AppError("EVENT_STREAM_ONLY");
   const { openingId } = await findOpeningOfSection(app, sectionId);
   const { viewer } = await readOpening(app, actor, openingId);
   if (!app.liveEvents) throw new Error("live events are not running in this process");

@@ -24,6 +24,7 @@ export async function resumeOpening(app: AppContext, opts: ResumeOpeningOptions)
       .where("opening_id", "=", again.opening.id)
       .where("resumed_at", "is", null)
       .execute();
+    await trx.updateTable("sections").set({ suspended_at: null }).where("id", "=", again.section.id).execute();
     const phase = openingPhase(
       { ...again.facts, suspensions: again.facts.suspensions.map((s) => (s.resumedAt ? s : { ...s, resumedAt: now })) },
       now,

@@ -25,6 +25,14 @@ export async function suspendOpening(app: AppContext, opts: SuspendOpeningOption
       .insertInto("opening_suspensions")
       .values({ opening_id: again.opening.id, suspended_at: now, reason, suspended_by: opts.actor.personId })
       .execute();
+    // The section stands still too (DOMAIN.md §3a): no bid is submitted, replaced or withdrawn while
+    // the regulator investigates (条例 Art 62). The history stays in opening_suspensions.
+    await trx
+      .updateTable("sections")
+      .set({ suspended_at: now })
+      .where("id", "=", again.section.id)
+      .where("suspended_at", "is", null)
+      .execute();
     await recordOpeningFact(trx, {
       openingId: again.opening.id,
       actor: opts.actor,

@@ -127,6 +127,9 @@ describe("the regulator's openings and the operator's incidents", () => {
       suspendOpeningOfSection(app, { actor: regulator.actor, sectionId: near, reason: "再次", meta: TEST_META }),
       "OPENING_UNEXPECTED_PHASE",
     );
+    // The section itself stands still: no bid can be submitted, replaced or withdrawn meanwhile.
+    const sectionSuspended = () => app.db.selectFrom("sections").select("suspended_at").where("id", "=", near).executeTakeFirstOrThrow();
+    expect((await sectionSuspended()).suspended_at).toEqual(app.clock.now());
 
     await app.clock.advance(600);
     await expectCode(resumeOpening(app, { actor: regulator.actor, openingId, reason: "", meta: TEST_META }), "OPENING_REASON_REQUIRED");
@@ -135,6 +138,7 @@ describe("the regulator's openings and the operator's incidents", () => {
       phase: "scheduled",
     });
     expect(await rowOf(near)).toMatchObject({ openingId, phase: "scheduled", suspension: null, maySuspend: true, mayResume: false });
+    expect((await sectionSuspended()).suspended_at).toBeNull();
     const audit = await app.db
       .selectFrom("audit_log")
       .select("type")
