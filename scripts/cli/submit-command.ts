@@ -42,7 +42,9 @@ export const submitCommand: CliCommand = {
           packageDigest: digest.toLowerCase(),
           filename: "bid.p7m",
           // The bid security as declared in bid.json, for the guarantee check at the opening (decision 16).
-          ...(values["security-kind"] ? { securityKind: values["security-kind"], securityReference: values["security-reference"] ?? "" } : {}),
+          ...(values["security-kind"]
+            ? { securityKind: values["security-kind"], securityReference: values["security-reference"] ?? "" }
+            : {}),
         },
         headers: { authorization: `Bearer ${token}`, "accept-language": "zh-CN" },
         // Our refusals (`{ error: { code, message } }`: deadline passed, wrong recipients…) are final;
