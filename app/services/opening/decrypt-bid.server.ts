@@ -51,6 +51,6 @@ export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Prom
     });
     return outcome.ok ? { decrypted: true } : { decrypted: false, failure: outcome.failure, detail: outcome.detail };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fs.promises.rm(dir, { recursive: true, force: true }); // never block the event loop of a busy hall
   }
 }
