@@ -3,8 +3,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { sql } from "kysely";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
-import type { AppContext } from "#app/server/context.server.ts";
 import type { TimedTask } from "./scheduler.ts";
+import { uploadsDirectory } from "#app/server/storage.server.ts";
 
 /**
  * Abandoned bid uploads (ARCHITECTURE.md §4 step 5; decision 15). tus keeps an unfinished upload
@@ -46,7 +46,7 @@ const STATE_FILE = ".sweep-state";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The directory app/web/uploads.server.ts gives its tus FileStore. */
-export const uploadsDirectory = (app: AppContext) => path.join(app.config.dataDir, "uploads");
+export { uploadsDirectory };
 
 export type DiscardReason = "deadline" | "stale";
 

@@ -86,6 +86,11 @@ export function storageFor(app: Pick<AppContext, "config">): Storage {
   return new FileStorage(filesDir(app));
 }
 
+/** Where unfinished tus uploads wait (app/web/uploads.server.ts; cleaned by app/jobs/upload-cleanup.ts). */
+export function uploadsDirectory(app: Pick<AppContext, "config">): string {
+  return path.join(app.config.dataDir, "uploads");
+}
+
 function filesDir(app: Pick<AppContext, "config">): string {
   return path.join(app.config.dataDir, "files");
 }

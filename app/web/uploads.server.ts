@@ -9,6 +9,7 @@ import { formatShanghai } from "#app/domain/shared/time.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { requireCsrf } from "#app/server/csrf.server.ts";
 import { requireApiActor, requirePermission, type Actor } from "#app/server/session.server.ts";
+import { uploadsDirectory } from "#app/server/storage.server.ts";
 import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/submit-bid.server.ts";
 
 /**
@@ -22,10 +23,6 @@ export const UPLOAD_PATH = "/api/uploads";
 /** Set by the Express mount from the socket (or the trusted proxy): tus hands hooks a web Request without it. */
 export const CLIENT_IP_HEADER = "x-bidhall-client-ip";
 const MAX_ENVELOPE = 20 * 1024 ** 3;
-
-function uploadsDir(app: AppContext): string {
-  return path.join(app.config.dataDir, "uploads");
-}
 
 async function authenticate(app: AppContext, req: Request): Promise<Actor> {
   const actor = await requireApiActor(app, req);
@@ -56,7 +53,7 @@ function securityOf(metadata: Record<string, string | null> | undefined): BidSec
 const langOf = (req: Request) => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
 
 export function createUploadServer(app: AppContext): Server {
-  const directory = uploadsDir(app);
+  const directory = uploadsDirectory(app);
   const datastore = new FileStore({ directory });
   const options: Partial<ServerOptions> & { path: string; datastore: FileStore } = {
     path: UPLOAD_PATH,

@@ -59,8 +59,13 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
     }
   }
 
-  const decryptAnswer = (a: { decrypted: boolean; detail?: string }) =>
-    a.decrypted ? t("opening.decrypt.decrypted") : t("opening.decrypt.failed", { detail: a.detail ?? "" });
+  // A failure is named by its rule, in the bidder's words; the server's technical detail is not for people.
+  const attemptText = (failure: string | null | undefined) =>
+    failure
+      ? `${t(`opening.decrypt.attempt.${failure}`)} ${t("opening.decrypt.retry", { remedy: view.section.remedyAllowed ? t("opening.decrypt.retryRemedy") : "" })}`
+      : "";
+  const decryptAnswer = (a: { decrypted: boolean; failure?: string }) =>
+    a.decrypted ? t("opening.decrypt.decrypted") : t("opening.decrypt.failed", { detail: attemptText(a.failure) });
 
   return (
     <section className="panel bid-form" data-testid="bidder-console">
@@ -145,7 +150,7 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
                 </div>
               ) : null}
               {own.lastFailure ? (
-                <p className="alert alert--warning">{t("opening.decrypt.failed", { detail: labels.rule(own.lastFailure) })}</p>
+                <p className="alert alert--warning">{t("opening.decrypt.failed", { detail: attemptText(own.lastFailure) })}</p>
               ) : null}
               {view.section.remedyAllowed && own.lastFailure ? (
                 <div className="remedy">

@@ -62,6 +62,15 @@ export const opening = defineMessages(
       notOpen: "解密时段尚未开启。",
       signInFirst: "请先签到。",
       decided: "本单位投标文件的解密结果：{{result}}",
+      retry: "解密时限内可以换用本单位其他投标人员的证书重试{{remedy}}。",
+      retryRemedy: "，或上传未加密备份进行补救",
+      attempt: {
+        WRONG_KEY: "这张证书的私钥打不开本单位的投标文件。",
+        PACKAGE_DIGEST_MISMATCH: "解密出的投标文件与投标回执记载的摘要不一致。",
+        MANIFEST_SIGNATURE_INVALID: "投标文件的电子签名校验未通过。",
+        BID_FORM_INVALID: "投标文件中的开标一览表不符合本标段的格式。",
+        ENVELOPE_HASH_MISMATCH: "平台保存的加密投标文件与投标回执不一致（非投标人原因，平台已记录）。",
+      },
     },
     remedy: {
       title: "补救：上传未加密的投标文件备份",
@@ -197,6 +206,15 @@ export const opening = defineMessages(
       notOpen: "The decryption window is not open.",
       signInFirst: "Sign in first.",
       decided: "Your bid's decryption result: {{result}}",
+      retry: "Within the window you may try again with another bid member's certificate{{remedy}}.",
+      retryRemedy: ", or use the remedy and upload the unencrypted backup",
+      attempt: {
+        WRONG_KEY: "this certificate's private key does not open your bid.",
+        PACKAGE_DIGEST_MISMATCH: "the decrypted bid does not match the digest on your receipt.",
+        MANIFEST_SIGNATURE_INVALID: "the bid's electronic signature did not verify.",
+        BID_FORM_INVALID: "the opening form inside the bid does not fit this section's form.",
+        ENVELOPE_HASH_MISMATCH: "the encrypted bid the platform stored no longer matches your receipt (not your fault; recorded).",
+      },
     },
     remedy: {
       title: "Remedy: upload the unencrypted backup of the bid",

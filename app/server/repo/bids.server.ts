@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { bidState, type BidState } from "#app/domain/bidding/bid-state.ts";
 import type { Database } from "#db/schema.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -36,4 +37,12 @@ export async function bidFacts(db: Executor, sectionId: string, organisationId: 
       .execute(),
   ]);
   return { versions, withdrawals };
+}
+
+/** The bid's state from its facts (app/domain/bidding/bid-state.ts). */
+export function stateOf(facts: Awaited<ReturnType<typeof bidFacts>>): BidState {
+  return bidState(
+    facts.versions.map((v) => ({ version: v.version, receivedAt: v.received_at })),
+    facts.withdrawals.map((w) => ({ afterVersion: w.after_version, withdrawnAt: w.withdrawn_at })),
+  );
 }

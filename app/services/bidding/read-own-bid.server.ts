@@ -1,10 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { verifySignedJson } from "#app/crypto/jws/signed-json.ts";
-import { bidState, type BidState } from "#app/domain/bidding/bid-state.ts";
+import type { BidState } from "#app/domain/bidding/bid-state.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { sectionPhase, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { bidFacts } from "#app/server/repo/bids.server.ts";
+import { bidFacts, stateOf } from "#app/server/repo/bids.server.ts";
 import { factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
 
@@ -61,10 +61,7 @@ export async function readOwnBid(app: AppContext, actor: Actor, sectionId: strin
     },
     project: { id: project.id, code: project.code, name: project.name },
     registered: registered !== undefined,
-    state: bidState(
-      facts.versions.map((v) => ({ version: v.version, receivedAt: v.received_at })),
-      facts.withdrawals.map((w) => ({ afterVersion: w.after_version, withdrawnAt: w.withdrawn_at })),
-    ),
+    state: stateOf(facts),
     versions: facts.versions.map((v) => ({
       version: v.version,
       receiptNo: v.receipt_no,
@@ -145,10 +142,7 @@ export async function listOwnBids(app: AppContext, actor: Actor) {
         projectName: s.project_name,
         deadlineAt: s.deadline_at,
         phase: sectionPhase(factsOf(s), now),
-        state: bidState(
-          facts.versions.map((v) => ({ version: v.version, receivedAt: v.received_at })),
-          facts.withdrawals.map((w) => ({ afterVersion: w.after_version, withdrawnAt: w.withdrawn_at })),
-        ),
+        state: stateOf(facts),
         lastReceiptNo: facts.versions[0]?.receipt_no ?? null,
       };
     }),

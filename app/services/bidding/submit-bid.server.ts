@@ -10,6 +10,7 @@ import { inspectEnvelope, isEnvelopeError, type EnvelopeErrorCode } from "#app/s
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
 import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
+import { bidFacts, stateOf } from "#app/server/repo/bids.server.ts";
 import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
@@ -225,31 +226,15 @@ export async function withdrawBid(app: AppContext, opts: { actor: Actor; section
       .where("organisation_id", "=", organisationId)
       .forUpdate()
       .executeTakeFirst();
-    const last =
-      bid &&
-      (await trx
-        .selectFrom("bid_versions")
-        .select(["version", "received_at"])
-        .where("bid_id", "=", bid.id)
-        .orderBy("version", "desc")
-        .limit(1)
-        .executeTakeFirst());
-    const lastWithdrawal =
-      bid &&
-      (await trx
-        .selectFrom("bid_withdrawals")
-        .select("withdrawn_at")
-        .where("bid_id", "=", bid.id)
-        .orderBy("withdrawn_at", "desc")
-        .limit(1)
-        .executeTakeFirst());
-    if (!bid || !last || (lastWithdrawal && lastWithdrawal.withdrawn_at >= last.received_at)) throw new AppError("BID_NOTHING_TO_WITHDRAW");
+    const facts = bid ? await bidFacts(trx, section.id, organisationId) : { versions: [], withdrawals: [] };
+    const state = stateOf(facts);
+    if (!bid || state.status !== "submitted") throw new AppError("BID_NOTHING_TO_WITHDRAW");
     await trx
       .insertInto("bid_withdrawals")
-      .values({ bid_id: bid.id, after_version: last.version, withdrawn_by: opts.actor.personId, withdrawn_at: now })
+      .values({ bid_id: bid.id, after_version: state.version, withdrawn_by: opts.actor.personId, withdrawn_at: now })
       .execute();
     await appendAudit(trx, {
-      event: { type: "bid.withdrawn", data: { sectionId: section.id, organisationId, afterVersion: last.version } },
+      event: { type: "bid.withdrawn", data: { sectionId: section.id, organisationId, afterVersion: state.version } },
       actor: auditActorOf(opts.actor, opts.meta),
       at: now,
     });
