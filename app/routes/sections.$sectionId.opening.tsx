@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FormError } from "#app/components/form.tsx";
@@ -152,6 +153,31 @@ export default function OpeningHall() {
           <Chat view={view} busy={busy} />
         </div>
       </div>
+    </div>
+  );
+}
+
+/**
+ * A failed re-read (the server restarting, the network gone) must not drop people out of the
+ * hall: the page says so and tries again every few seconds until the server answers. Refusals
+ * (403, 404) are shown as they are.
+ */
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  const error = useRouteError();
+  const revalidator = useRevalidator();
+  const transient = !isRouteErrorResponse(error) || error.status >= 500;
+  useEffect(() => {
+    if (!transient) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [transient, revalidator]);
+  const message = isRouteErrorResponse(error) ? (error.data as { error?: { message?: string } } | null)?.error?.message : undefined;
+  return (
+    <div className="alert alert--warning" role="alert" data-testid="hall-unavailable">
+      {transient ? t("opening.reconnecting") : (message ?? t("opening.title"))}
     </div>
   );
 }

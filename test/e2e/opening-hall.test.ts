@@ -156,9 +156,12 @@ describe("the online opening hall", () => {
 
     // The server restarts in the middle of the window (a deployment, a crash): nothing is lost. The
     // clock is pinned where it stood, the open pages reconnect their live streams by themselves.
+    // What was recorded before the restart is on the agency's screen (delivered live)…
+    for (const uscc of usccs.slice(0, 2))
+      await agency.locator(`[data-testid="bidder-${uscc}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
     const endsBefore = await agency.getByTestId("window-ends-at").textContent();
     await server.restart(`fixed:${serverNow.toISOString()}`);
-    for (const uscc of usccs.slice(0, 2)) await agency.locator(`[data-testid="bidder-${uscc}"][data-result="decrypted"]`).waitFor();
+    // …the open page reconnects by itself, and after a reload everything is still there.
     await agency.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
     await agency.reload();
     await hydrated(agency);
