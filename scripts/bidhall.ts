@@ -3,6 +3,7 @@ import { verifyAuditChain } from "#app/server/audit.server.ts";
 import { loadConfig } from "#app/server/config.server.ts";
 import { createDb, type DbHandle } from "#app/server/db.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
+import { removeUnfinishedOutputs } from "#app/server/envelope/files.server.ts";
 import { bidCommands } from "./cli/bid-commands.ts";
 import { samplesCommand } from "./cli/samples-command.ts";
 import { sectionCommand } from "./cli/section-command.ts";
@@ -209,6 +210,22 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`bidhall: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+/**
+ * Interrupted (Ctrl-C, a service manager's SIGTERM, a closed terminal): remove what is half
+ * written — for `unseal`, unauthenticated plaintext — before exiting with the signal's code.
+ */
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const) {
+  process.once(signal, () => {
+    const removed = removeUnfinishedOutputs();
+    console.error(`bidhall: interrupted by ${signal}${removed > 0 ? "; the unfinished output was removed" : ""}`);
+    process.exit(code);
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

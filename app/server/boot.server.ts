@@ -6,6 +6,7 @@ import { createLiveEventHubFor } from "./events/hub.server.ts";
 import { scheduleReconciliation } from "./ledger/indexer.server.ts";
 import { startLedger } from "./ledger/setup.server.ts";
 import { ensurePlatformPki } from "./pki/platform-pki.server.ts";
+import { removeStaleScratch } from "./scratch.server.ts";
 import { resolveSecrets } from "./secrets.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { seedDemo } from "#db/seed/index.ts";
@@ -30,6 +31,8 @@ export async function bootApp(
       if (await seedDemo(dbHandle.db, clock.now())) log.info("loaded the demo data into the empty database (see README for the accounts)");
     }
     const secrets = resolveSecrets(config, log);
+    // Plaintext a crashed process left in its scratch directory goes before anything else runs.
+    await removeStaleScratch(log);
     if (config.clock) log.warn(`the platform clock is ${clock.description}`);
     const app: AppContext = { config, db: dbHandle.db, dbHandle, clock, secrets, log };
     // Lazy: no listener connection until the first SSE subscriber (stop it with `app.liveEvents.stop()`).

@@ -1,9 +1,9 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openBidPackage } from "#app/crypto/bid-package/open.ts";
 import { compileOpeningForm, DEFAULT_OPENING_FORM } from "#app/domain/tendering/opening-form.ts";
 import { makeIdentities, makeTempDir, type TestIdentity } from "#test/fixtures/envelope/pki.ts";
@@ -78,6 +78,66 @@ describe("bidhall seal / unseal / package", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^bidhall: AUTHENTICATION_FAILED/);
     expect(fs.existsSync(file("flipped.zip"))).toBe(false);
+  });
+
+  // The envelope arrives through a named pipe: half of it, then the command is interrupted while
+  // the half-decrypted (unauthenticated) plaintext is on disk. Nothing of it may remain.
+  for (const [how, signal, code] of [
+    ["the bin, by SIGTERM", "SIGTERM", 143],
+    ["the script, by SIGINT", "SIGINT", 130],
+  ] as const) {
+    it(`unseal interrupted half-way (${how}) leaves no plaintext behind`, async () => {
+      const dir = fs.mkdtempSync(path.join(tmp.dir, "interrupted-"));
+      const fifo = path.join(dir, "bid.p7m");
+      execFileSync("mkfifo", [fifo]);
+      const envelope = fs.readFileSync(file("bid.p7m"));
+      const out = path.join(dir, "bid.zip");
+      const args = ["unseal", "--key", bidder.keyPath, "--cert", bidder.certPath, "--in", fifo, "--out", out];
+      const child = spawn(
+        process.execPath,
+        how.startsWith("the bin") ? ["scripts/bidhall-bin.js", ...args] : ["--import", "tsx", "scripts/bidhall.ts", ...args],
+        { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+      const writer = fs.createWriteStream(fifo);
+      writer.on("error", () => undefined); // the reader goes away when the command is interrupted
+      writer.write(envelope.subarray(0, envelope.length >> 1));
+      const partial = () => fs.readdirSync(dir).filter((n) => n.endsWith(".partial"));
+      await vi.waitFor(
+        () => {
+          const [name] = partial();
+          expect(name && fs.statSync(path.join(dir, name)).size).toBeGreaterThan(0);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      writer.destroy();
+      expect(stderr).toContain(`interrupted by ${signal}`);
+      expect(fs.readdirSync(dir).sort()).toEqual(["bid.p7m"]);
+    });
+  }
+
+  it("a run killed outright (kill -9) leaves a partial file that the next run beside it removes", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "killed-"));
+    // What a killed process left: its temporary output, named with a pid that no longer runs.
+    const orphan = path.join(dir, ".bid.zip.999999999.0123456789ab.partial");
+    fs.writeFileSync(orphan, "half of a plaintext");
+    const result = await run([
+      "unseal",
+      "--key",
+      bidder.keyPath,
+      "--cert",
+      bidder.certPath,
+      "--in",
+      file("bid.p7m"),
+      "--out",
+      path.join(dir, "bid.zip"),
+    ]);
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(["bid.zip"]);
   });
 
   it("builds a signed package that the opening accepts, printing its digest", async () => {

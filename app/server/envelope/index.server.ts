@@ -10,6 +10,6 @@ export { certificateDer, toPrivateKey, unwrapContentKey, wrapContentKey } from "
 export type { CertificateInput, PrivateKeyInput } from "./keys.server.ts";
 export { inspectEnvelope } from "./inspect.server.ts";
 export type { EnvelopeInspection } from "./inspect.server.ts";
-export { writeViaTemporaryFile } from "./files.server.ts";
+export { removeUnfinishedOutputs, writeViaTemporaryFile } from "./files.server.ts";
 export { EnvelopeError, isEnvelopeError } from "#app/crypto/envelope/index.ts";
 export type { EnvelopeErrorCode, EnvelopeHeader } from "#app/crypto/envelope/index.ts";

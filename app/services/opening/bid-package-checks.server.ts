@@ -1,7 +1,6 @@
 import { createHash, createHmac, X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -25,23 +24,21 @@ import { storageFor } from "#app/server/storage.server.ts";
  * The server's checks of a bid at the opening (ARCHITECTURE.md §4 step 6), in the order the
  * domain ranks their failures (key → package digest → signature → form): the stored envelope
  * against its receipt, the GCM tag (the key), the package digest, the manifest JWS (certificate
- * of the bidder organisation, valid at the receipt's receivedAt, sealedAt ≤ receivedAt), every
- * entry hash, and bid.json against the section's opening form. Each failure comes back as the
- * domain's code with a detail for the attempt row, never as an exception.
+ * of the bidder organisation, valid at the receipt's receivedAt), every entry hash, and bid.json
+ * against the section's opening form. Each failure comes back as the domain's code with a detail
+ * for the attempt row, never as an exception.
+ *
+ * NOTE 办法 Art 27 (decision 0029): the manifest's `sealedAt` is the sealing device's own clock,
+ * kept and shown as the bidder declared it, never checked: a bid the platform accepted before the
+ * deadline cannot fail at the opening because a computer's clock ran fast. The receipt's
+ * `receivedAt`, set by the platform, is the time that counts.
  */
-/** How far a sealing device's clock may run ahead of the platform's (ARCHITECTURE.md §4 step 6: sealedAt ≤ receivedAt). */
-export const SEALING_CLOCK_SKEW_MS = 10 * 60_000;
 
 export type CheckFailure = { ok: false; failure: AttemptFailure; detail: string };
 export type PackageCheck = { ok: true; bid: BidJson; manifest: Manifest } | CheckFailure;
 
 export async function receiptOf(bid: Pick<LoadedOpeningBid, "receiptJws">): Promise<Receipt> {
   return (await verifySignedJson(bid.receiptJws)).payload as Receipt;
-}
-
-/** A scratch directory for one check; the caller removes it whatever happens. */
-export function scratchDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-opening-"));
 }
 
 /**
@@ -121,10 +118,6 @@ export async function checkPlaintextPackage(
   // The signer: a certificate of the bidder organisation, valid when the platform received the bid.
   const receivedAt = new Date(receipt.receivedAt);
   const bad = (detail: string): CheckFailure => ({ ok: false, failure: "MANIFEST_SIGNATURE_INVALID", detail });
-  // sealedAt is the sealing device's own clock (the browser counts from the server's time at page
-  // load, the offline tool uses its machine's clock): a few minutes of skew are not a forged order.
-  if (new Date(opened.manifest.sealedAt).getTime() > receivedAt.getTime() + SEALING_CLOCK_SKEW_MS)
-    return bad(`sealedAt ${opened.manifest.sealedAt} is after receivedAt ${receipt.receivedAt}`);
   const pems = opened.certificatesDer.map((der) => new X509Certificate(Buffer.from(der)).toString());
   const { root, issuing } = await requireCaCertificates(app.db);
   const crl = await currentCrl(app);

@@ -3,7 +3,8 @@ import { assertOpeningAction, type AttemptFailure } from "#app/domain/opening/in
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
-import { checkPlaintextPackage, decryptStoredEnvelope, scratchDir } from "./bid-package-checks.server.ts";
+import { scratchDir } from "#app/server/scratch.server.ts";
+import { checkPlaintextPackage, decryptStoredEnvelope } from "./bid-package-checks.server.ts";
 import { recordDecryptionAttempt } from "./decryption-attempts.server.ts";
 import { inOpeningTransaction, loadOpening, requireBidder, requireSignedIn } from "./opening-context.server.ts";
 
@@ -32,7 +33,7 @@ export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Prom
   if (bid.result === "decrypted") throw new AppError("OPENING_BID_ALREADY_DECRYPTED");
   if (opts.contentKey.length !== 32) throw new AppError("VALIDATION_FAILED", { field: "contentKey" });
 
-  const dir = scratchDir();
+  const dir = scratchDir("opening");
   try {
     const opened = await decryptStoredEnvelope(app, bid, opts.contentKey, dir);
     const outcome = opened.ok ? await checkPlaintextPackage(app, loaded, bid, opened.packagePath) : opened;

@@ -7,7 +7,8 @@ import { loadConfig } from "#app/server/config.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { createDb } from "#app/server/db.server.ts";
 import { OpenTransform, openWithContentKey } from "#app/server/envelope/index.server.ts";
-import { checkPlaintextPackage, decryptStoredEnvelope, scratchDir, sha256File } from "#app/services/opening/bid-package-checks.server.ts";
+import { scratchDir } from "#app/server/scratch.server.ts";
+import { checkPlaintextPackage, decryptStoredEnvelope, sha256File } from "#app/services/opening/bid-package-checks.server.ts";
 import { closeDecryptionWindowEarly } from "#app/services/opening/close-decryption-window-early.server.ts";
 import { decryptBid } from "#app/services/opening/decrypt-bid.server.ts";
 import { getOwnRecipientInfo } from "#app/services/opening/get-own-recipient-info.server.ts";
@@ -131,7 +132,7 @@ try {
     const loaded = await loadOpening(app.db, section.openingId);
     for (let i = 0; i < Math.min(breakdownBids, bids.length); i++) {
       const bid = loaded.bids.find((x) => x.organisationId === bids[i]!.organisationId)!;
-      const dir = scratchDir();
+      const dir = scratchDir("opening");
       const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
         const start = performance.now();
         const r = await f();

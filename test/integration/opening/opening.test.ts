@@ -69,7 +69,8 @@ describe("the live opening", () => {
     quality: "合格",
     projectManager: { name: "王建国", idNumber: "11010519491231002X" },
   });
-  const bidIn = async (sectionId: string, m: Member, price: string) => {
+  /** `deviceClockAhead`: how far the sealing computer's clock runs ahead of the platform's. */
+  const bidIn = async (sectionId: string, m: Member, price: string, deviceClockAhead = 0) => {
     const cert = certs.get(m)!;
     const s = await sealBid({
       dir,
@@ -79,7 +80,7 @@ describe("the live opening", () => {
       fields: fields(price),
       signer: cert,
       recipients: [cert.certificatePem],
-      sealedAt: app.clock.now(),
+      sealedAt: new Date(app.clock.now().getTime() + deviceClockAhead),
     });
     await submitBid(app, { actor: m.actor, sectionId, envelopePath: s.envelopePath, packageDigest: s.packageDigest, meta: TEST_META });
     sealed.set(`${sectionId}:${m.organisationId}`, s);
@@ -130,7 +131,8 @@ describe("the live opening", () => {
     for (const m of [a, b]) await registerForSection(app, { actor: m.actor, sectionId: few, meta: TEST_META });
     for (const m of [a, b, c]) await registerForSection(app, { actor: m.actor, sectionId: incidentSection, meta: TEST_META });
     prices.set(a, "1234567890").set(b, "1198000000").set(c, "1250000000").set(d, "1210050005").set(e, "1000000000");
-    for (const m of list) await bidIn(main, m, prices.get(m)!);
+    // 闽江路桥's computer clock runs 30 minutes fast: the receipt's time counts, not the device's (办法 Art 27).
+    for (const m of list) await bidIn(main, m, prices.get(m)!, m === b ? 30 * 60_000 : 0);
     await withdrawBid(app, { actor: e.actor, sectionId: main, meta: TEST_META });
     for (const m of [a, b]) await bidIn(few, m, prices.get(m)!);
     for (const m of [a, b, c]) await bidIn(incidentSection, m, prices.get(m)!);
@@ -256,6 +258,13 @@ describe("the live opening", () => {
       .orderBy("attempted_at")
       .execute();
     expect(attempts.map((x) => x.failure)).toEqual(["WRONG_KEY", null]);
+    // b sealed on a computer whose clock ran 30 minutes ahead: decrypted all the same, sealedAt kept as declared.
+    const rowB = await bidRow(b);
+    const receivedAt = (
+      await app.db.selectFrom("bid_versions").select("received_at").where("id", "=", rowB.bid_version_id).executeTakeFirstOrThrow()
+    ).received_at;
+    const declared = new Date((rowB.manifest as { sealedAt: string }).sealedAt);
+    expect(declared.getTime() - receivedAt.getTime()).toBeGreaterThan(25 * 60_000);
   });
 
   it("refuses a remedy package that does not match the receipt's digest, and accepts the bidder's own package", async () => {
