@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import { z } from "zod";
 import type { Database } from "#db/schema.ts";
+import { toBigInt } from "./db.server.ts";
 
 /**
  * The audit trail (办法 Art 49): append-only rows, each with actor, organisation, IP, user agent,
@@ -238,7 +239,7 @@ export async function appendAudit(
   const event = AuditEvent.parse(input.event);
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const last = await trx.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
-  const seq = (BigInt(last?.seq ?? 0) + 1n).toString();
+  const seq = (toBigInt(last?.seq ?? 0) + 1n).toString();
   const content: AuditRowContent = {
     seq,
     at: input.at.toISOString(),
@@ -269,6 +270,25 @@ export async function appendAudit(
   return { seq, hash };
 }
 
+/**
+ * A stored row as the hash saw it when it was written, whatever the driver returns: pg gives int8
+ * as a string and PGlite as a number (STACK.md), so every column is normalised to the type
+ * {@link appendAudit} hashed. Embedded mode broke here once ("broken at row 1").
+ */
+export function auditRowContent(row: Selectable<Database["audit_log"]>): AuditRowContent {
+  return {
+    seq: toBigInt(row.seq).toString(),
+    at: new Date(row.at).toISOString(),
+    actorPersonId: row.actor_person_id ?? null,
+    actorOrganisationId: row.actor_organisation_id ?? null,
+    ip: row.ip ?? null,
+    userAgent: row.user_agent ?? null,
+    type: row.type,
+    data: typeof row.data === "string" ? (JSON.parse(row.data) as unknown) : row.data,
+    prevHash: row.prev_hash,
+  };
+}
+
 export type AuditVerification = { ok: true; rows: number } | { ok: false; rows: number; badSeq: string; reason: string };
 
 /** Walks the whole chain in order and names the first row whose hash or link is wrong. */
@@ -286,22 +306,12 @@ export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): 
       .execute();
     if (batch.length === 0) return { ok: true, rows };
     for (const row of batch) {
-      const seq = BigInt(row.seq);
+      const seq = toBigInt(row.seq);
       if (seq !== expectedSeq) return { ok: false, rows, badSeq: expectedSeq.toString(), reason: `row ${expectedSeq} is missing` };
       if (row.prev_hash !== prevHash)
-        return { ok: false, rows, badSeq: row.seq, reason: "its prev_hash does not match the previous row's hash" };
-      const recomputed = hashAuditRow({
-        seq: row.seq,
-        at: row.at.toISOString(),
-        actorPersonId: row.actor_person_id,
-        actorOrganisationId: row.actor_organisation_id,
-        ip: row.ip,
-        userAgent: row.user_agent,
-        type: row.type,
-        data: row.data,
-        prevHash: row.prev_hash,
-      });
-      if (recomputed !== row.hash) return { ok: false, rows, badSeq: row.seq, reason: "its content does not match its hash (edited)" };
+        return { ok: false, rows, badSeq: seq.toString(), reason: "its prev_hash does not match the previous row's hash" };
+      const recomputed = hashAuditRow(auditRowContent(row));
+      if (recomputed !== row.hash) return { ok: false, rows, badSeq: seq.toString(), reason: "its content does not match its hash (edited)" };
       prevHash = row.hash;
       expectedSeq = seq + 1n;
       rows++;
