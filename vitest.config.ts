@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
  * - integration: services on a real PostgreSQL, one database per worker cloned from a migrated
  *   template (test/integration/global-setup.ts);
  * - e2e: the built app in Debian's Chromium (test/e2e/global-setup.ts builds it once).
+ * Each project first makes the machine ready (test/setup/machine.ts): the Debian tools it needs,
+ * and a throwaway PostgreSQL when none answers at TEST_DATABASE_URL.
  */
 export default defineConfig({
   test: {
@@ -15,6 +17,7 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "db/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["test/setup/machine.ts"],
           // Some unit tests start the CLI or generate RSA-3072 keys: on two busy cores that can take
           // seconds. Tests check behaviour, never time, so the limit is only a hang detector.
           testTimeout: 60_000,
@@ -26,7 +29,7 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["test/integration/global-setup.ts"],
+          globalSetup: ["test/setup/machine.ts", "test/integration/global-setup.ts"],
           setupFiles: ["test/setup/fail-on-console-error.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -37,7 +40,7 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["test/e2e/global-setup.ts"],
+          globalSetup: ["test/setup/machine.ts", "test/e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Each file starts its own server and browser; two cores allow two at a time, and the
