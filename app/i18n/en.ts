@@ -98,6 +98,7 @@ export const en: Strings<typeof zhCN> = {
     "record:incident:any": "Record platform incidents",
     "manage:ruleset:any": "Maintain rule sets",
     "view:audit:any": "Read the audit trail",
+    "read:mailbox:any": "Read the development mailbox (embedded mode only)",
   },
   dashboard: {
     title: "{{organisation}} · Dashboard",

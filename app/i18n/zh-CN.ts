@@ -98,6 +98,7 @@ export const zhCN = {
     "record:incident:any": "登记平台故障",
     "manage:ruleset:any": "维护规则参数",
     "view:audit:any": "查阅审计日志",
+    "read:mailbox:any": "查看开发邮箱（仅嵌入模式）",
   },
   dashboard: {
     title: "{{organisation}} · 工作台",

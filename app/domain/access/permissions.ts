@@ -53,6 +53,8 @@ const BY_KIND = {
       "manage:ruleset:any",
       "view:audit:any",
       "view:ledger:any",
+      // Embedded mode only: the development mailbox holds every mail, invitation codes included (decision 20).
+      "read:mailbox:any",
     ],
     view: ["view:audit:any"],
   },
