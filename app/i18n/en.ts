@@ -191,6 +191,12 @@ export const en: Strings<typeof zhCN> = {
     kindsRequired: "Choose at least one kind.",
     rolesRequired: "Choose at least one role.",
     tooLong: "Too long.",
+    organisationName: {
+      invisible:
+        "The name holds an invisible or text-direction control character ({{codePoint}}), which can make two different names look the same; remove it and type the name again.",
+      control: "The name holds a control character ({{codePoint}}); remove it and type the name again.",
+      tooLong: "The name is too long.",
+    },
     uscc: {
       length: "A USCC has 18 characters; this one has {{length}}.",
       character: "Character {{position}}, “{{character}}”, is not in the code's character set (I, O, S, V and Z are not used).",

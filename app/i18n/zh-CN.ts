@@ -190,6 +190,11 @@ export const zhCN = {
     kindsRequired: "至少选择一种单位类型。",
     rolesRequired: "至少选择一个角色。",
     tooLong: "内容过长。",
+    organisationName: {
+      invisible: "单位名称含有不可见字符或文字方向控制字符（{{codePoint}}），这类字符会让两个名称看起来相同而实际不同，请删除后重新输入。",
+      control: "单位名称含有控制字符（{{codePoint}}），请删除后重新输入。",
+      tooLong: "单位名称过长。",
+    },
     uscc: {
       length: "统一社会信用代码应为 18 位，当前为 {{length}} 位。",
       character: "第 {{position}} 位的字符“{{character}}”不在代码字符集中（不使用 I、O、S、V、Z）。",
