@@ -135,7 +135,8 @@ async function similarNames(app: AppContext, pending: { id: string; name: string
         uscc: o.uscc,
         status: o.status,
         match: comparable(o.name) === comparable(p.name) ? ("same" as const) : ("lookAlike" as const),
-      }));
+      }))
+      .sort((a, b) => Number(a.match === "lookAlike") - Number(b.match === "lookAlike")); // the same name first
     result.set(p.id, matches);
   }
   return result;
