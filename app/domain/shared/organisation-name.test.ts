@@ -24,6 +24,7 @@ describe("organisation names", () => {
     ["a right-to-left isolate", "福建\u2067海峡\u2069", "U+2067"],
     ["an Arabic letter mark", "福建\u061c海峡", "U+061C"],
     ["a Hangul filler", "福建\u3164海峡", "U+3164"],
+    ["a combining grapheme joiner", "福建\u034f海峡", "U+034F"],
   ])("refuses %s, naming the character", (_what, raw, codePoint) => {
     expect(normaliseOrganisationName(raw)).toEqual({ ok: false, problem: "invisible", codePoint });
   });

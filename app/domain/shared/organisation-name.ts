@@ -17,7 +17,8 @@ export const ORGANISATION_NAME_MAX = 200;
 
 // Zero-width and invisible formatting characters: ZWSP, ZWNJ, ZWJ, word joiner, invisible operators,
 // BOM / ZWNBSP, Mongolian vowel separator, soft hyphen, combining grapheme joiner, Hangul fillers.
-const INVISIBLE = /[\u00ad\u034f\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0]/u;
+// (The combining grapheme joiner U+034F stands outside the brackets: it would combine with its neighbour.)
+const INVISIBLE = /[\u00ad\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0]|\u034f/u;
 // Bidirectional controls: marks (LRM, RLM, ALM), embeddings and overrides, isolates.
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 // Other control characters (C0, DEL, C1), line and paragraph separators, and tag characters.

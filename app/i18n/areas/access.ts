@@ -42,7 +42,8 @@ export const access = defineMessages(
       logInToAccept: "Log in to accept",
       acceptAsMe: "Accept as the person logged in",
       wrongPerson: "You are logged in as someone other than the invited address. Log out, log in as the invited person, then accept.",
-      codeIntro: "To confirm the invited address is yours, first ask for the 6-digit code sent to {{email}} (valid for {{minutes}} minutes).",
+      codeIntro:
+        "To confirm the invited address is yours, first ask for the 6-digit code sent to {{email}} (valid for {{minutes}} minutes).",
       sendCode: "Send the code",
       resendCode: "Send a new code",
       codeSent: "The code was sent to {{email}}; check your mail.",

@@ -52,7 +52,10 @@ export interface AcceptInvitationOptions {
  * link alone makes nobody a member. Each try uses up one of the code's tries before it is compared,
  * so parallel guesses cannot outrun the limit.
  */
-export async function acceptInvitation(app: AppContext, opts: AcceptInvitationOptions): Promise<{ personId: string; organisationId: string }> {
+export async function acceptInvitation(
+  app: AppContext,
+  opts: AcceptInvitationOptions,
+): Promise<{ personId: string; organisationId: string }> {
   const invitation = await findOpenInvitation(app, opts.token);
   if (!invitation) throw new AppError("INVITATION_INVALID");
   const now = app.clock.now();
@@ -110,7 +113,14 @@ export async function acceptInvitation(app: AppContext, opts: AcceptInvitationOp
       const person = await trx
         .insertInto("people")
         // The code proved the address: no separate confirmation is needed.
-        .values({ email: invitation.email, name, password_hash: passwordHash, status: "active", created_at: now, email_confirmation_hash: null })
+        .values({
+          email: invitation.email,
+          name,
+          password_hash: passwordHash,
+          status: "active",
+          created_at: now,
+          email_confirmation_hash: null,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       return join(trx, invitation, person.id, opts.meta, now);
@@ -135,7 +145,13 @@ async function join(trx: Transaction<Database>, invitation: OpenInvitation, pers
   if (!claimed) throw new AppError("INVITATION_INVALID");
   await trx
     .insertInto("memberships")
-    .values({ organisation_id: invitation.organisation_id, person_id: personId, roles: invitation.roles, status: "active", created_at: now })
+    .values({
+      organisation_id: invitation.organisation_id,
+      person_id: personId,
+      roles: invitation.roles,
+      status: "active",
+      created_at: now,
+    })
     .onConflict((oc) => oc.columns(["organisation_id", "person_id"]).doUpdateSet({ roles: invitation.roles, status: "active" }))
     .execute();
   await appendAudit(trx, {
@@ -147,10 +163,19 @@ async function join(trx: Transaction<Database>, invitation: OpenInvitation, pers
 }
 
 /** A refused code is audited (committed before the error is thrown), like a failed login. */
-async function refusal(app: AppContext, invitation: OpenInvitation, reason: "wrong" | "expired" | "exhausted", meta: RequestMeta, now: Date) {
+async function refusal(
+  app: AppContext,
+  invitation: OpenInvitation,
+  reason: "wrong" | "expired" | "exhausted",
+  meta: RequestMeta,
+  now: Date,
+) {
   await app.db.transaction().execute((trx) =>
     appendAudit(trx, {
-      event: { type: "member.invitation_code_refused", data: { organisationId: invitation.organisation_id, email: invitation.email, reason } },
+      event: {
+        type: "member.invitation_code_refused",
+        data: { organisationId: invitation.organisation_id, email: invitation.email, reason },
+      },
       actor: { personId: null, organisationId: null, ip: meta.ip, userAgent: meta.userAgent },
       at: now,
     }),

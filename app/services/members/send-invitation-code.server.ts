@@ -18,7 +18,10 @@ import {
  * working. Only for an address without an account (an existing person logs in instead), at most
  * once a minute and a few times per invitation.
  */
-export async function sendInvitationCode(app: AppContext, opts: { token: string; meta: RequestMeta }): Promise<{ sentTo: string; expiresAt: Date }> {
+export async function sendInvitationCode(
+  app: AppContext,
+  opts: { token: string; meta: RequestMeta },
+): Promise<{ sentTo: string; expiresAt: Date }> {
   const invitation = await findOpenInvitation(app, opts.token);
   if (!invitation) throw new AppError("INVITATION_INVALID");
   if (invitation.personExists) throw new AppError("INVITATION_LOGIN_REQUIRED", { email: maskEmail(invitation.email) });
@@ -45,7 +48,8 @@ export async function sendInvitationCode(app: AppContext, opts: { token: string;
       .where("accepted_at", "is", null)
       .returning("id")
       .executeTakeFirst();
-    if (!updated) throw new AppError("INVITATION_CODE_TOO_SOON", { retryAt: formatShanghai(new Date(now.getTime() + CODE_RESEND_SECONDS * 1000)) });
+    if (!updated)
+      throw new AppError("INVITATION_CODE_TOO_SOON", { retryAt: formatShanghai(new Date(now.getTime() + CODE_RESEND_SECONDS * 1000)) });
     await appendAudit(trx, {
       event: { type: "member.invitation_code_sent", data: { organisationId: invitation.organisation_id, email: invitation.email } },
       actor: { personId: null, organisationId: null, ip: opts.meta.ip, userAgent: opts.meta.userAgent },

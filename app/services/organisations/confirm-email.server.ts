@@ -8,7 +8,11 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Whether a confirmation link is still open (for the page that offers the button). */
 export async function isEmailConfirmationOpen(app: AppContext, token: string): Promise<boolean> {
   if (!TOKEN.test(token)) return false;
-  const person = await app.db.selectFrom("people").select("id").where("email_confirmation_hash", "=", emailConfirmationHash(token)).executeTakeFirst();
+  const person = await app.db
+    .selectFrom("people")
+    .select("id")
+    .where("email_confirmation_hash", "=", emailConfirmationHash(token))
+    .executeTakeFirst();
   return person !== undefined;
 }
 

@@ -23,8 +23,7 @@ export interface SignUpOrganisationOptions {
  * (decision 22), and the real reason goes by mail to the address given.
  */
 export type SignUpOutcome =
-  | { outcome: "created"; organisationId: string; personId: string }
-  | { outcome: "duplicate"; reason: "email" | "uscc" | "email-and-uscc" };
+  { outcome: "created"; organisationId: string; personId: string } | { outcome: "duplicate"; reason: "email" | "uscc" | "email-and-uscc" };
 
 /** The working role the first member gets besides `admin`, by the organisation's main kind. */
 export function defaultRolesFor(kinds: readonly OrganisationKind[]): MemberRole[] {
@@ -174,7 +173,9 @@ function signUpMail(app: AppContext, attempt: Attempt, what: "created" | Collisi
     payload: {
       to: attempt.email,
       subject:
-        what === "created" ? "单位注册申请已收到 · Registration received" : "有人尝试用您的邮箱注册 · Someone tried to register with your email",
+        what === "created"
+          ? "单位注册申请已收到 · Registration received"
+          : "有人尝试用您的邮箱注册 · Someone tried to register with your email",
       body: `${zh[what]}\n\n${en[what]}`,
     },
   };

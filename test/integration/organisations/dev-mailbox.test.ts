@@ -17,17 +17,15 @@ describe("the development mailbox", () => {
       person: { name: "某人", email },
       roles,
     });
-    const setCookie = await app.db
-      .transaction()
-      .execute((trx) =>
-        createSession(app, trx, {
-          personId: person.id,
-          organisationId: organisation.id,
-          ip: "203.0.113.1",
-          userAgent: "t",
-          now: app.clock.now(),
-        }),
-      );
+    const setCookie = await app.db.transaction().execute((trx) =>
+      createSession(app, trx, {
+        personId: person.id,
+        organisationId: organisation.id,
+        ip: "203.0.113.1",
+        userAgent: "t",
+        now: app.clock.now(),
+      }),
+    );
     const browser = await freshBrowser(app);
     return { ...browser, cookie: `${browser.cookie}; ${setCookie.split(";")[0]!}` };
   };
