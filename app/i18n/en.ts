@@ -46,7 +46,6 @@ export const en: Strings<typeof zhCN> = {
     email: "Email",
     password: "Password (at least 10 characters)",
     submit: "Register",
-    done: "Registration submitted; the trading centre will review it. You can log in with this email and password to follow it.",
   },
   kinds: {
     bidder: "Bidder",
@@ -170,7 +169,6 @@ export const en: Strings<typeof zhCN> = {
     intro: "You are invited with the roles {{roles}}.",
     name: "Name",
     password: "Choose a password (at least 10 characters)",
-    existingPassword: "Enter the password of your existing account {{email}} to confirm",
     accept: "Accept invitation",
     invalid: "This invitation link is invalid or has expired; ask the organisation's admin for a new one.",
   },

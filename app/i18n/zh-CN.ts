@@ -46,7 +46,6 @@ export const zhCN = {
     email: "邮箱",
     password: "密码（至少 10 位）",
     submit: "提交注册",
-    done: "注册已提交，请等待交易中心审核。现在可以用刚才的邮箱和密码登录查看进度。",
   },
   kinds: {
     bidder: "投标人",
@@ -169,7 +168,6 @@ export const zhCN = {
     intro: "您被邀请以 {{roles}} 身份加入。",
     name: "姓名",
     password: "设置密码（至少 10 位）",
-    existingPassword: "输入 {{email}} 现有账号的密码以确认",
     accept: "接受邀请",
     invalid: "邀请链接无效或已过期，请联系单位管理员重新邀请。",
   },

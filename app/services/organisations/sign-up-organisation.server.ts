@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { kindConflict, kindConflictParams } from "#app/domain/access/organisation-kinds.ts";
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
@@ -146,10 +147,23 @@ async function refuseQuietly(app: AppContext, attempt: Attempt, reason: Collisio
       actor: { personId: null, organisationId: null, ip: attempt.meta.ip, userAgent: attempt.meta.userAgent },
       at: attempt.now,
     });
-    await enqueue(trx, signUpMail(app, attempt, reason), attempt.now);
+    // Not a way to flood someone's inbox: a few of these mails per address and hour, then silence.
+    const since = new Date(attempt.now.getTime() - 3600_000);
+    const recent = await trx
+      .selectFrom("outbox")
+      .select("id")
+      .where("kind", "=", "mail.send")
+      .where("key", "like", "sign-up-collision:%")
+      .where(sql<string>`payload->>'to'`, "=", attempt.email)
+      .where("created_at", ">", since)
+      .limit(COLLISION_MAILS_PER_HOUR)
+      .execute();
+    if (recent.length < COLLISION_MAILS_PER_HOUR) await enqueue(trx, signUpMail(app, attempt, reason), attempt.now);
   });
   return { outcome: "duplicate", reason };
 }
+
+const COLLISION_MAILS_PER_HOUR = 3;
 
 /** The mail every sign-up sends to the address given: what happened, and what to do. */
 function signUpMail(app: AppContext, attempt: Attempt, what: "created" | Collision) {
@@ -169,7 +183,7 @@ function signUpMail(app: AppContext, attempt: Attempt, what: "created" | Collisi
   };
   return {
     kind: "mail.send",
-    key: `sign-up:${randomUUID()}`,
+    key: `${what === "created" ? "sign-up" : "sign-up-collision"}:${randomUUID()}`,
     payload: {
       to: attempt.email,
       subject:

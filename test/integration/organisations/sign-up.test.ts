@@ -103,6 +103,17 @@ describe("signing up an organisation", () => {
     expect((await mailsTo(newcomer)).map((m) => m.subject)).toEqual(["单位注册申请已收到 · Registration received"]);
   });
 
+  it("does not flood an address with these mails: three an hour at most, the same answer every time", async () => {
+    const email = freshEmail();
+    created(await signUp(app, { email }));
+    for (let i = 0; i < 6; i++) expect(await signUp(app, { email })).toEqual({ outcome: "duplicate", reason: "email" });
+    const tried = (await mailsTo(email)).filter((m) => m.subject.startsWith("有人尝试"));
+    expect(tried).toHaveLength(3);
+    await app.clock.advance(3601);
+    await signUp(app, { email });
+    expect((await mailsTo(email)).filter((m) => m.subject.startsWith("有人尝试"))).toHaveLength(4);
+  });
+
   it("does not let a login tell either: a new account logs in only once its address is confirmed", async () => {
     const email = freshEmail();
     created(await signUp(app, { email }));
