@@ -81,6 +81,7 @@ const deadlineError = (deadline: Date) => new AppError("BID_AFTER_DEADLINE", { d
  */
 export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promise<SubmittedBid> {
   const { actor } = opts;
+  requirePermission(actor, "submit:bid:own");
   if (!/^[0-9a-f]{64}$/.test(opts.packageDigest)) throw new AppError("VALIDATION_FAILED", { field: "packageDigest" });
   const now = app.clock.now();
   const { section, standing } = await assertMayBid(app, actor, opts.sectionId, now);
