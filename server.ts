@@ -14,7 +14,7 @@ import { timedTasks } from "#app/jobs/timed-tasks.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp } from "#app/server/boot.server.ts";
-import { ConfigError } from "#app/server/config.server.ts";
+import { ConfigError, isLoopbackHost } from "#app/server/config.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { DatabaseLockedError, ping } from "#app/server/db.server.ts";
 import { pendingMigrations } from "#db/migrate.ts";
@@ -100,6 +100,18 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
   return server;
 }
 
+/** The address to open in a browser; loopback and wildcard binds are reached as localhost. */
+export function listeningUrl(host: string, port: number): string {
+  if (isLoopbackHost(host) || host === "0.0.0.0" || host === "::") return `http://localhost:${port}`;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** Says in the start-up log who can reach the server, and how to change it (decision 20). */
+function reach(host: string): string {
+  if (isLoopbackHost(host)) return `on ${host} only, this computer; set HOST=0.0.0.0 to expose it on the network`;
+  return `on ${host === "0.0.0.0" || host === "::" ? "every network interface" : host} (HOST=${host}): reachable from the network`;
+}
+
 export async function main() {
   const dev = process.argv.includes("--dev");
   let app: AppContext;
@@ -119,9 +131,14 @@ export async function main() {
   // The scheduler runs beside the worker: in this process in embedded mode, in `npm run worker` otherwise.
   const scheduler = app.config.mode === "embedded" ? createScheduler(app, timedTasks) : undefined;
   scheduler?.start();
-  const listener = server.listen(app.config.port, () => {
+  const { host } = app.config;
+  const listener = server.listen(app.config.port, host, () => {
     const { port } = listener.address() as AddressInfo;
-    app.log.info(`bidhall listening on http://localhost:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver})`);
+    app.log.info(
+      `bidhall listening on ${listeningUrl(host, port)} (${app.config.mode} mode, database: ${app.dbHandle.driver}) ${reach(host)}`,
+    );
+    if (app.config.mode === "embedded" && !isLoopbackHost(host))
+      app.log.warn("embedded mode is a demonstration: its demo accounts share one published password; do not leave it on an open network");
   });
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`);

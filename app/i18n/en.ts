@@ -46,7 +46,6 @@ export const en: Strings<typeof zhCN> = {
     email: "Email",
     password: "Password (at least 10 characters)",
     submit: "Register",
-    done: "Registration submitted; the trading centre will review it. You can log in with this email and password to follow it.",
   },
   kinds: {
     bidder: "Bidder",
@@ -98,6 +97,7 @@ export const en: Strings<typeof zhCN> = {
     "record:incident:any": "Record platform incidents",
     "manage:ruleset:any": "Maintain rule sets",
     "view:audit:any": "Read the audit trail",
+    "read:mailbox:any": "Read the development mailbox (embedded mode only)",
   },
   dashboard: {
     title: "{{organisation}} · Dashboard",
@@ -169,7 +169,6 @@ export const en: Strings<typeof zhCN> = {
     intro: "You are invited with the roles {{roles}}.",
     name: "Name",
     password: "Choose a password (at least 10 characters)",
-    existingPassword: "Enter the password of your existing account {{email}} to confirm",
     accept: "Accept invitation",
     invalid: "This invitation link is invalid or has expired; ask the organisation's admin for a new one.",
   },
@@ -190,6 +189,12 @@ export const en: Strings<typeof zhCN> = {
     kindsRequired: "Choose at least one kind.",
     rolesRequired: "Choose at least one role.",
     tooLong: "Too long.",
+    organisationName: {
+      invisible:
+        "The name holds an invisible or text-direction control character ({{codePoint}}), which can make two different names look the same; remove it and type the name again.",
+      control: "The name holds a control character ({{codePoint}}); remove it and type the name again.",
+      tooLong: "The name is too long.",
+    },
     uscc: {
       length: "A USCC has 18 characters; this one has {{length}}.",
       character: "Character {{position}}, “{{character}}”, is not in the code's character set (I, O, S, V and Z are not used).",

@@ -46,7 +46,6 @@ export const zhCN = {
     email: "邮箱",
     password: "密码（至少 10 位）",
     submit: "提交注册",
-    done: "注册已提交，请等待交易中心审核。现在可以用刚才的邮箱和密码登录查看进度。",
   },
   kinds: {
     bidder: "投标人",
@@ -98,6 +97,7 @@ export const zhCN = {
     "record:incident:any": "登记平台故障",
     "manage:ruleset:any": "维护规则参数",
     "view:audit:any": "查阅审计日志",
+    "read:mailbox:any": "查看开发邮箱（仅嵌入模式）",
   },
   dashboard: {
     title: "{{organisation}} · 工作台",
@@ -168,7 +168,6 @@ export const zhCN = {
     intro: "您被邀请以 {{roles}} 身份加入。",
     name: "姓名",
     password: "设置密码（至少 10 位）",
-    existingPassword: "输入 {{email}} 现有账号的密码以确认",
     accept: "接受邀请",
     invalid: "邀请链接无效或已过期，请联系单位管理员重新邀请。",
   },
@@ -189,6 +188,11 @@ export const zhCN = {
     kindsRequired: "至少选择一种单位类型。",
     rolesRequired: "至少选择一个角色。",
     tooLong: "内容过长。",
+    organisationName: {
+      invisible: "单位名称含有不可见字符或文字方向控制字符（{{codePoint}}），这类字符会让两个名称看起来相同而实际不同，请删除后重新输入。",
+      control: "单位名称含有控制字符（{{codePoint}}），请删除后重新输入。",
+      tooLong: "单位名称过长。",
+    },
     uscc: {
       length: "统一社会信用代码应为 18 位，当前为 {{length}} 位。",
       character: "第 {{position}} 位的字符“{{character}}”不在代码字符集中（不使用 I、O、S、V、Z）。",

@@ -1,19 +1,27 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { z } from "zod";
+import { AppError } from "#app/domain/shared/app-error.ts";
 import { runLoader } from "#app/server/route.server.ts";
-import { listMailbox } from "#app/services/mail/list-mailbox.server.ts";
+import { requireActor } from "#app/server/session.server.ts";
+import { hasDevelopmentMailbox, listMailbox } from "#app/services/mail/list-mailbox.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "开发邮箱 · bidhall" }];
 
+const To = z.string().trim().max(254).optional().catch(undefined);
+
 export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
-    const to = new URL(args.request.url).searchParams.get("to") ?? undefined;
-    return { to: to ?? "", mails: await listMailbox(app, { to }) };
+    // In production there is no mailbox, for anyone: not even a login page in front of it.
+    if (!hasDevelopmentMailbox(app)) throw new AppError("NOT_FOUND", { what: "mailbox" });
+    const actor = await requireActor(app, args.request);
+    const to = To.parse(new URL(args.request.url).searchParams.get("to") ?? undefined) || undefined;
+    return { to: to ?? "", mails: await listMailbox(app, actor, { to }) };
   });
 }
 
-/** Development mailbox (embedded mode only): what would have been mailed. */
+/** Development mailbox (embedded mode only, the operator only): what would have been mailed. */
 export default function Mailbox() {
   const { to, mails } = useLoaderData<typeof loader>();
   return (

@@ -8,7 +8,8 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Field, FormError } from "#app/components/form.tsx";
 import { DEMO_PASSWORD, demoAccounts } from "#db/seed/demo.ts";
 import { parseForm, runAction, runLoader } from "#app/server/route.server.ts";
-import { getActor } from "#app/server/session.server.ts";
+import { safeRedirect, sameOriginPath } from "#app/server/safe-redirect.server.ts";
+import { getActor, sessionChangeHeaders } from "#app/server/session.server.ts";
 import { logIn } from "#app/services/auth/log-in.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · bidhall" }];
@@ -16,13 +17,8 @@ export const meta: MetaFunction = () => [{ title: "登录 · bidhall" }];
 const LoginSchema = z.object({
   email: z.string({ message: "validation.required" }).trim().email({ message: "validation.email" }).max(254),
   password: z.string({ message: "validation.required" }).min(1, { message: "validation.required" }).max(1024),
-  redirectTo: z.string().optional(),
+  redirectTo: z.string().max(4096).optional(),
 });
-
-/** Only same-site paths: an open redirect would let a phishing link bounce through our login. */
-function safeRedirect(to: string | null | undefined): string {
-  return to && to.startsWith("/") && !to.startsWith("//") ? to : "/dashboard";
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
@@ -31,7 +27,8 @@ export async function loader(args: LoaderFunctionArgs) {
     return {
       demo,
       demoPassword: demo.length > 0 ? DEMO_PASSWORD : null,
-      redirectTo: new URL(args.request.url).searchParams.get("redirectTo"),
+      // Only a same-origin path ever reaches the page (and the certificate login's script).
+      redirectTo: sameOriginPath(new URL(args.request.url).searchParams.get("redirectTo")) ?? null,
     };
   });
 }
@@ -41,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
     const submission = parseForm(form, LoginSchema, t);
     if (submission.status !== "success") return { result: submission.reply({ hideFields: ["password"] }) };
     const { setCookie } = await logIn(app, { email: submission.value.email, password: submission.value.password, meta });
-    throw redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": setCookie } });
+    throw redirect(safeRedirect(submission.value.redirectTo), { headers: await sessionChangeHeaders(app, setCookie) });
   });
 }
 

@@ -67,6 +67,7 @@ export default function Approvals() {
                 <th>{t("dashboard.regionLabel")}</th>
                 <th>{t("approvals.admin")}</th>
                 <th>{t("approvals.submittedAt")}</th>
+                <th>{t("access.approvals.similar")}</th>
                 <th />
               </tr>
             </thead>
@@ -82,6 +83,22 @@ export default function Approvals() {
                   </td>
                   <td>
                     <ShanghaiTime at={o.created_at} />
+                  </td>
+                  <td data-testid={`similar-${o.uscc}`}>
+                    {o.similar.length === 0 ? (
+                      t("access.approvals.none")
+                    ) : (
+                      <ul title={t("access.approvals.similarHint")}>
+                        {o.similar.map((s) => (
+                          <li key={s.id} data-match={s.match}>
+                            <span className={`badge badge--${s.match === "same" ? "rejected" : "pending"}`}>
+                              {t(s.match === "same" ? "access.approvals.same" : "access.approvals.lookAlike")}
+                            </span>{" "}
+                            {s.name} <code>{s.uscc}</code> · {t(`status.${s.status}`)}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
                   <td>
                     <Form method="post" className="decision-form">

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { ErrorList, Field, FormError } from "#app/components/form.tsx";
 import { REGIONS } from "#app/domain/shared/regions.ts";
+import { normaliseOrganisationName, ORGANISATION_NAME_MAX } from "#app/domain/shared/organisation-name.ts";
 import { usccSchema } from "#app/domain/shared/uscc.ts";
 import { parseForm, runAction } from "#app/server/route.server.ts";
 import { signUpOrganisation } from "#app/services/organisations/sign-up-organisation.server.ts";
@@ -16,7 +17,17 @@ export const meta: MetaFunction = () => [{ title: "单位注册 · bidhall" }];
 const SIGNUP_KINDS = ["bidder", "tenderer", "agency", "guarantor", "regulator", "finance"] as const;
 
 const SignUpSchema = z.object({
-  name: z.string({ message: "validation.required" }).trim().min(2, { message: "validation.required" }).max(200),
+  // Normalised and checked again in the service (decision 22); here so the field shows why.
+  name: z
+    .string({ message: "validation.required" })
+    .trim()
+    .min(2, { message: "validation.required" })
+    .max(ORGANISATION_NAME_MAX, { message: "validation.tooLong" })
+    .superRefine((value, ctx) => {
+      const result = normaliseOrganisationName(value);
+      if (!result.ok && result.problem !== "empty")
+        ctx.addIssue({ code: "custom", message: `validation.organisationName.${result.problem}`, params: { codePoint: result.codePoint } });
+    }),
   uscc: usccSchema,
   kinds: z.array(z.enum(SIGNUP_KINDS), { message: "validation.kindsRequired" }).min(1, { message: "validation.kindsRequired" }),
   regionCode: z.string({ message: "validation.required" }).regex(/^\d{6}$/, { message: "validation.required" }),
@@ -30,12 +41,13 @@ export async function action(args: ActionFunctionArgs) {
     const submission = parseForm(form, SignUpSchema, t);
     if (submission.status !== "success") return { result: submission.reply({ hideFields: ["password"] }) };
     const v = submission.value;
+    // Created or not (an email or USCC registered already), the answer is the same (decision 22).
     await signUpOrganisation(app, {
       organisation: { name: v.name, uscc: v.uscc, kinds: v.kinds, regionCode: v.regionCode },
       admin: { name: v.adminName, email: v.email, password: v.password },
       meta,
     });
-    return { result: submission.reply({ resetForm: true }), done: true };
+    return { result: submission.reply({ resetForm: true }), done: { email: v.email.toLowerCase() } };
   });
 }
 
@@ -47,12 +59,12 @@ export default function SignUp() {
     lastResult: actionData && "result" in actionData ? actionData.result : undefined,
     defaultValue: { kinds: ["bidder"], regionCode: "350100" },
   });
-  if (actionData && "done" in actionData) {
+  if (actionData && "done" in actionData && actionData.done) {
     return (
       <section className="panel auth-panel">
         <h1>{t("signup.title")}</h1>
-        <div className="alert alert--success" role="status">
-          {t("signup.done")}
+        <div className="alert alert--success" role="status" data-testid="signup-done">
+          {t("access.signup.done", { email: actionData.done.email })}
         </div>
         <Link className="button button--primary" to="/login">
           {t("nav.login")}
@@ -69,7 +81,7 @@ export default function SignUp() {
         <CsrfInput />
         <fieldset>
           <legend>{t("signup.organisationSection")}</legend>
-          <Field id={fields.name.id} label={t("signup.orgName")} errors={fields.name.errors}>
+          <Field id={fields.name.id} label={t("signup.orgName")} hint={t("access.signup.nameHint")} errors={fields.name.errors}>
             <input {...getInputProps(fields.name, { type: "text" })} />
           </Field>
           <Field id={fields.uscc.id} label={t("signup.uscc")} hint={t("signup.usccHint")} errors={fields.uscc.errors}>

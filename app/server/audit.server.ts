@@ -20,6 +20,12 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ organisationId: uuid, name: z.string(), uscc: z.string(), kinds: z.array(z.string()) }),
   }),
   z.object({ type: z.literal("organisation.approved"), data: z.object({ organisationId: uuid }) }),
+  // Issue 11: a sign-up that met a registered email or USCC (nothing created; the address given is told why).
+  z.object({
+    type: z.literal("organisation.sign_up_collided"),
+    data: z.object({ email: z.string(), uscc: z.string(), reason: z.enum(["email", "uscc", "email-and-uscc"]) }),
+  }),
+  z.object({ type: z.literal("person.email_confirmed"), data: z.object({ personId: uuid }) }),
   // Tendering (issue 5).
   z.object({
     type: z.literal("project.created"),
@@ -70,11 +76,17 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("person.logged_in"), data: z.object({ personId: uuid, method: z.enum(["password", "certificate"]) }) }),
   z.object({
     type: z.literal("person.login_failed"),
-    data: z.object({ email: z.string(), reason: z.enum(["credentials", "throttled", "disabled"]) }),
+    data: z.object({ email: z.string(), reason: z.enum(["credentials", "throttled", "disabled", "unconfirmed"]) }),
   }),
   z.object({ type: z.literal("person.logged_out"), data: z.object({ personId: uuid }) }),
   z.object({ type: z.literal("member.invited"), data: z.object({ organisationId: uuid, email: z.string(), roles: z.array(z.string()) }) }),
   z.object({ type: z.literal("member.joined"), data: z.object({ organisationId: uuid, personId: uuid, roles: z.array(z.string()) }) }),
+  // Issue 11: the one-time code that proves the invited address (decision 20).
+  z.object({ type: z.literal("member.invitation_code_sent"), data: z.object({ organisationId: uuid, email: z.string() }) }),
+  z.object({
+    type: z.literal("member.invitation_code_refused"),
+    data: z.object({ organisationId: uuid, email: z.string(), reason: z.enum(["wrong", "expired", "exhausted"]) }),
+  }),
   z.object({
     type: z.literal("member.roles_changed"),
     data: z.object({ organisationId: uuid, personId: uuid, from: z.array(z.string()), to: z.array(z.string()) }),

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, PRODUCTION_REQUIRED } from "./config.server.ts";
+import { ConfigError, isLoopbackHost, loadConfig, PRODUCTION_REQUIRED } from "./config.server.ts";
 
 const fullProduction = Object.fromEntries(PRODUCTION_REQUIRED.map((k) => [k, k === "SESSION_SECRET" ? "x".repeat(40) : `value-of-${k}`]));
 
 describe("loadConfig", () => {
   it("needs nothing in embedded mode", () => {
     const config = loadConfig({}, "/srv/bidhall");
-    expect(config).toMatchObject({ mode: "embedded", port: 3000, dataDir: "/srv/bidhall/.data", ledgerNodePort: 0, testHooks: false });
+    expect(config).toMatchObject({
+      mode: "embedded",
+      host: "127.0.0.1",
+      port: 3000,
+      dataDir: "/srv/bidhall/.data",
+      ledgerNodePort: 0,
+      testHooks: false,
+    });
   });
 
   it("refuses production without its settings and names every missing one", () => {
@@ -25,6 +32,22 @@ describe("loadConfig", () => {
   it("turns test hooks on only when asked, outside production", () => {
     expect(loadConfig({ BIDHALL_TEST_HOOKS: "1" }).testHooks).toBe(true);
     expect(loadConfig({ BIDHALL_TEST_HOOKS: "0" }).testHooks).toBe(false);
+  });
+
+  it("binds to loopback unless HOST says otherwise, in every mode", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction }).host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "::" }).host).toBe("::");
+    expect(loadConfig({ HOST: " 192.168.1.20 " }).host).toBe("192.168.1.20");
+    expect(loadConfig({ HOST: "bidhall-web-1.internal" }).host).toBe("bidhall-web-1.internal");
+    for (const bad of ["http://0.0.0.0", "0.0.0.0:3000", "-x", "a b", "evil\u0000"])
+      expect(() => loadConfig({ HOST: bad })).toThrow(/HOST/);
+    expect(isLoopbackHost("127.0.0.1")).toBe(true);
+    expect(isLoopbackHost("::1")).toBe(true);
+    expect(isLoopbackHost("localhost")).toBe(true);
+    expect(isLoopbackHost("0.0.0.0")).toBe(false);
+    expect(isLoopbackHost("::")).toBe(false);
   });
 
   it("rejects an unknown mode and a bad port", () => {

@@ -10,6 +10,8 @@ export type BidhallMode = "embedded" | "production";
 
 export interface Config {
   mode: BidhallMode;
+  /** The address the web server binds to: loopback unless HOST says otherwise (decision 20). */
+  host: string;
   port: number;
   publicUrl: string;
   dataDir: string;
@@ -47,6 +49,19 @@ export class ConfigError extends Error {
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
+/** Loopback: `npm start` is reachable from this computer only until HOST says otherwise. */
+export const DEFAULT_HOST = "127.0.0.1";
+const hostSchema = z.union([
+  z.ipv4(),
+  z.ipv6(),
+  z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/),
+]);
+
+/** Whether a bind address reaches this computer only (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Reads the configuration; throws ConfigError with every problem named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const value = (name: string) => {
@@ -80,12 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return parsed.data;
   };
   const port = parsePort("PORT", 3000);
+  const hostRaw = value("HOST") ?? DEFAULT_HOST;
+  const host = hostSchema.safeParse(hostRaw).success ? hostRaw : DEFAULT_HOST;
+  if (host !== hostRaw) problems.push(`HOST must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0), not "${hostRaw}"`);
   const ledgerNodePort = parsePort("LEDGER_NODE_PORT", 0);
 
   if (problems.length > 0) throw new ConfigError(problems.join("; "));
 
   return {
     mode,
+    host,
     port,
     publicUrl: value("PUBLIC_URL") ?? `http://localhost:${port}`,
     dataDir: path.resolve(cwd, value("BIDHALL_DATA_DIR") ?? ".data"),

@@ -21,6 +21,15 @@ export async function csrfToken(app: AppContext, request: Request): Promise<{ to
   return { token, setCookie: await cookie.serialize(token) };
 }
 
+/**
+ * A fresh token's Set-Cookie header, for when the person behind the browser changes (login by
+ * password or certificate, logout): a token planted or read before the login is worth nothing after.
+ * The next page render puts the new token into its forms.
+ */
+export async function rotateCsrf(app: AppContext): Promise<string> {
+  return cookiesFor(app).csrf.serialize(randomBytes(24).toString("base64url"));
+}
+
 export async function requireCsrf(app: AppContext, request: Request, form?: FormData): Promise<void> {
   const expected: unknown = await cookiesFor(app).csrf.parse(request.headers.get("cookie"));
   const sent = request.headers.get(CSRF_HEADER) ?? form?.get(CSRF_FIELD);

@@ -6,6 +6,7 @@ import { permissionsFor, type Permission } from "#app/domain/access/permissions.
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "./context.server.ts";
 import { cookiesFor } from "./cookies.server.ts";
+import { rotateCsrf } from "./csrf.server.ts";
 import { activeMemberships, findPersonById, type MembershipView } from "./repo/people.server.ts";
 
 /**
@@ -46,6 +47,17 @@ export async function createSession(
     })
     .execute();
   return cookiesFor(app).session.serialize(token);
+}
+
+/**
+ * The headers that start (or end) a session in the browser: the session cookie and a new CSRF
+ * token (decision 22), so every login and logout rotates the token.
+ */
+export async function sessionChangeHeaders(app: AppContext, sessionCookie: string): Promise<Headers> {
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie);
+  headers.append("Set-Cookie", await rotateCsrf(app));
+  return headers;
 }
 
 export async function destroySession(app: AppContext, request: Request): Promise<string> {

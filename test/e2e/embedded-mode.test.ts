@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +23,23 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Whether a TCP connection to host:port is accepted. */
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 5000 });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** This machine's own addresses that other machines could reach (not loopback, not link-local). */
+const networkAddresses = () =>
+  Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.internal && !a.address.startsWith("fe80:"))
+    .map((a) => a.address);
 
 describe("embedded mode", () => {
   it("starts on PGlite with the demo data, serves pages, and stops cleanly with its chain node", async () => {
@@ -47,6 +65,12 @@ describe("embedded mode", () => {
       });
     });
     expect(output).toContain("database: pglite");
+    // Nothing set, so HOST defaults to loopback: this computer only, and the log says how to expose it.
+    expect(output).toContain("on 127.0.0.1 only, this computer; set HOST=0.0.0.0 to expose it on the network");
+    const port = Number(new URL(url).port);
+    expect(await connects("127.0.0.1", port)).toBe(true);
+    for (const address of networkAddresses()) expect(await connects(address, port), `reachable on ${address}`).toBe(false);
+    expect(await connects("::1", port)).toBe(false);
     expect(output).toContain("loaded the demo data");
     const nodePid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
     expect(nodePid).toBeGreaterThan(0);

@@ -78,9 +78,15 @@ describe("enrolling for a certificate in the browser and logging in with it", ()
     expect(opened.output).toContain("CN = \\E5\\BC\\A0\\E4\\BC\\9F");
     expect(dir.openssl(["pkcs12", "-info", "-in", backup, "-passin", "pass:wrong-password", "-nokeys"]).status).not.toBe(0);
 
-    // The certificate-issued mail went to the development mailbox.
+    // The certificate-issued mail went to the development mailbox, which only the operator reads.
     await page.goto(`${server.url}/dev/mailbox?to=bidder1@demo.bidhall.cn`);
-    await page.getByText(`Certificate issued (${serial.toUpperCase()})`, { exact: false }).first().waitFor({ timeout: 30_000 });
+    await expect(page.locator(".error-page").getAttribute("data-status")).resolves.toBe("403");
+    const operatorContext = await newContext(browser);
+    const operatorPage = await operatorContext.newPage();
+    await logInAs(operatorPage, server.url, "operator@demo.bidhall.cn", DEMO_PASSWORD);
+    await operatorPage.goto(`${server.url}/dev/mailbox?to=bidder1@demo.bidhall.cn`);
+    await operatorPage.getByText(`Certificate issued (${serial.toUpperCase()})`, { exact: false }).first().waitFor({ timeout: 30_000 });
+    await operatorContext.close();
 
     // Log out, then log in with the certificate instead of the password.
     await page.goto(`${server.url}/dashboard`);

@@ -53,6 +53,8 @@ const BY_KIND = {
       "manage:ruleset:any",
       "view:audit:any",
       "view:ledger:any",
+      // Embedded mode only: the development mailbox holds every mail, invitation codes included (decision 20).
+      "read:mailbox:any",
     ],
     view: ["view:audit:any"],
   },
@@ -80,10 +82,4 @@ export const ALL_PERMISSIONS: ReadonlySet<Permission> = new Set(
   ORGANISATION_KINDS.flatMap((k) => MEMBER_ROLES.flatMap((r) => [...permissionsFor([k], [r])])),
 );
 
-/**
- * 电子招标投标办法 Art 23: the platform operator (and anyone it controls) may not bid or act as an
- * agency on its own platform, so those kinds never combine.
- */
-export function kindsConflict(kinds: readonly OrganisationKind[]): boolean {
-  return kinds.includes("operator") && (kinds.includes("bidder") || kinds.includes("agency"));
-}
+// Which kinds may not be held together (办法 Art 23 and others) lives in ./organisation-kinds.ts.

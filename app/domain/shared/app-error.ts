@@ -23,8 +23,15 @@ export const ERROR_CODES = {
   },
   /** The object does not exist (or must not be revealed). */
   NOT_FOUND: { status: 404, zh: "未找到{{what}}。", en: "{{what}} not found." },
-  /** Wrong email or password; deliberately does not say which. */
-  LOGIN_FAILED: { status: 401, zh: "邮箱或密码错误。", en: "Wrong email or password." },
+  /**
+   * Wrong email or password, or an address not confirmed yet after sign-up; deliberately does not say
+   * which (decision 22: a login must not tell whether a sign-up created an account).
+   */
+  LOGIN_FAILED: {
+    status: 401,
+    zh: "邮箱或密码错误。",
+    en: "Wrong email or password.",
+  },
   /** Too many failed logins for this account or from this address. */
   LOGIN_THROTTLED: {
     status: 429,
@@ -37,24 +44,70 @@ export const ERROR_CODES = {
     zh: "单位“{{name}}”尚未通过交易中心审核（当前状态：{{status}}）。",
     en: "The organisation “{{name}}” has not been approved by the trading centre (status: {{status}}).",
   },
-  /** Another organisation already has this USCC. */
-  ORGANISATION_DUPLICATE: { status: 409, zh: "统一社会信用代码 {{uscc}} 已注册。", en: "The USCC {{uscc}} is already registered." },
-  /** Another person already uses this email. */
-  EMAIL_TAKEN: { status: 409, zh: "邮箱 {{email}} 已被使用。", en: "The email {{email}} is already in use." },
+  /**
+   * An organisation name with an invisible, bidi or control character, or empty or too long after
+   * normalisation (app/domain/shared/organisation-name.ts); `problem` says which, `codePoint` the character.
+   */
+  ORGANISATION_NAME_INVALID: { status: 400, zh: "{{problemZh}}。", en: "The organisation name is not accepted: {{problemEn}}." },
+  /** The sign-up confirmation link is unknown or was used already. */
+  EMAIL_CONFIRMATION_INVALID: {
+    status: 410,
+    zh: "邮箱确认链接无效或已使用。如已确认，请直接登录。",
+    en: "The confirmation link is invalid or has been used; if you confirmed already, log in.",
+  },
   /** The operator already approved or rejected this organisation. */
   ORGANISATION_ALREADY_DECIDED: {
     status: 409,
     zh: "该单位已审核（{{status}}），不能重复审核。",
     en: "This organisation has already been decided ({{status}}).",
   },
-  /** 电子招标投标办法 Art 23: the platform operator may not bid or act as agency on its own platform. */
-  OPERATOR_KIND_CONFLICT: {
+  /**
+   * Kinds that may never be held together (app/domain/access/organisation-kinds.ts: 办法 Art 23, 法 Art 14,
+   * GP法 Art 60, 条例 Arts 5–6), at sign-up and at approval; `rule` is the rule's id.
+   */
+  ORGANISATION_KINDS_INCOMPATIBLE: {
     status: 400,
-    zh: "交易平台运营机构不得在本平台投标或代理招标（《电子招标投标办法》第二十三条）。",
-    en: "The platform operator may not bid or act as an agency on its own platform (Electronic Bidding Measures Art 23).",
+    zh: "同一单位不得既是{{kindAZh}}又是{{kindBZh}}：{{ruleZh}}（{{sourceZh}}）。",
+    en: "An organisation cannot be both a {{kindAEn}} and a {{kindBEn}}: {{ruleEn}} ({{sourceEn}}).",
   },
   /** The invitation link is unknown, used or expired. */
   INVITATION_INVALID: { status: 410, zh: "邀请链接无效或已过期。", en: "The invitation link is invalid or has expired." },
+  /** The invited address already has an account: its owner accepts logged in as that person (decision 20). */
+  INVITATION_LOGIN_REQUIRED: {
+    status: 401,
+    zh: "此邀请发给 {{email}}，该邮箱已有 bidhall 账号：请先以该账号登录，再接受邀请。",
+    en: "This invitation is for {{email}}, which already has a bidhall account: log in as that person first, then accept it.",
+  },
+  /** Accepting while logged in as someone other than the invited address. */
+  INVITATION_WRONG_PERSON: {
+    status: 403,
+    zh: "此邀请发给 {{email}}，不是您当前登录的账号。请退出后以受邀账号登录再接受。",
+    en: "This invitation is for {{email}}, not for the account you are logged in as; log out and log in as the invited person.",
+  },
+  /** The one-time code for the invited address is wrong; `remaining` tries are left on it. */
+  INVITATION_CODE_WRONG: {
+    status: 400,
+    zh: "验证码不正确；此验证码还可尝试 {{remaining}} 次，用完后请重新获取。",
+    en: "The code is wrong; {{remaining}} more tries are left on this code, then ask for a new one.",
+  },
+  /** No code was sent yet, or it expired, or its tries are used up: ask for a new one. */
+  INVITATION_CODE_EXPIRED: {
+    status: 410,
+    zh: "验证码尚未发送、已过期或尝试次数已用完，请重新获取验证码。",
+    en: "No code has been sent yet, or it has expired or run out of tries; ask for a new code.",
+  },
+  /** A new code was asked for too soon after the last one (mail flooding). */
+  INVITATION_CODE_TOO_SOON: {
+    status: 429,
+    zh: "验证码刚刚发送过，请在 {{retryAt}} 之后再获取。",
+    en: "A code was sent a moment ago; ask again after {{retryAt}}.",
+  },
+  /** Every code this invitation may have was sent and used up (brute force): the invitation is void. */
+  INVITATION_CODE_LIMIT: {
+    status: 429,
+    zh: "此邀请的验证码发送或尝试次数已达上限，邀请已失效。请联系单位管理员重新邀请。",
+    en: "This invitation has used up its codes and tries and is void; ask the organisation's administrator to invite you again.",
+  },
   /** The change would leave the organisation without an administrator. */
   LAST_ADMIN: { status: 409, zh: "单位至少需要保留一名管理员。", en: "The organisation must keep at least one administrator." },
   /** The person already belongs to this organisation. */
@@ -189,6 +242,12 @@ export const ERROR_CODES = {
     status: 403,
     zh: "招标文件只提供给已报名的投标人、招标人、招标代理机构和监管部门。公众可核对文件的 SHA-256 摘要。",
     en: "Tender documents are available only to registered bidders, the tenderer, the agency and the regulator; anyone may check their SHA-256.",
+  },
+  /** 条例 Art 13 (agency) / Art 34 (tenderer): a party of the project registers for or bids in its sections. */
+  BIDDER_IS_PROJECT_PARTY: {
+    status: 403,
+    zh: "{{organisation}} 是项目“{{project}}”的{{partyZh}}，不得报名或投标：{{ruleZh}}（{{sourceZh}}）。",
+    en: "{{organisation}} is the {{partyEn}} of the project “{{project}}” and may not register or bid: {{ruleEn}} ({{sourceEn}}).",
   },
   /** A bidder registers a second time for the same section. */
   ALREADY_REGISTERED: {

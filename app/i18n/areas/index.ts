@@ -1,3 +1,4 @@
+import { access } from "./access.ts";
 import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
 import { bidding } from "./bidding.ts";
@@ -11,7 +12,14 @@ import { tendering } from "./tendering.ts";
  * Every area's messages, registered under its name: `t("certificates.title")` reads
  * `areas.certificates.zh.title` in Chinese. Add an area here when you add its file.
  */
-export const areas = { certificates, audit, ledger, tendering, apiTokens, bidding, opening, openingAdmin } as const satisfies Record<
-  string,
-  { zh: Record<string, unknown>; en: Record<string, unknown> }
->;
+export const areas = {
+  certificates,
+  audit,
+  ledger,
+  tendering,
+  apiTokens,
+  bidding,
+  opening,
+  openingAdmin,
+  access,
+} as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -33,7 +33,7 @@ export async function logIn(app: AppContext, { email, password, meta }: LogInOpt
   const [accountAttempts, ipAttempts] = await Promise.all([load("email", normalised), load("ip", meta.ip)]);
 
   const decision = decideLogin({ accountAttempts, ipAttempts, now });
-  const audit = (trx: Parameters<typeof appendAudit>[0], reason: "credentials" | "throttled" | "disabled") =>
+  const audit = (trx: Parameters<typeof appendAudit>[0], reason: "credentials" | "throttled" | "disabled" | "unconfirmed") =>
     appendAudit(trx, {
       event: { type: "person.login_failed", data: { email: normalised, reason } },
       actor: { personId: null, organisationId: null, ...metaOf(meta) },
@@ -48,12 +48,15 @@ export async function logIn(app: AppContext, { email, password, meta }: LogInOpt
   const person = await findPersonByEmail(app.db, normalised);
   const passwordOk = await verifyPassword(password, person?.password_hash ?? null);
   const memberships = person && passwordOk ? await activeMemberships(app.db, person.id) : [];
-  const ok = person !== undefined && passwordOk && person.status === "active" && memberships.length > 0;
+  // An address not confirmed yet after sign-up fails like a wrong password: otherwise signing up and
+  // then logging in would tell whether the email had an account already (decision 22).
+  const confirmed = person?.email_confirmation_hash === null;
+  const ok = person !== undefined && passwordOk && confirmed && person.status === "active" && memberships.length > 0;
 
   const result = await app.db.transaction().execute(async (trx) => {
     await trx.insertInto("login_attempts").values({ email: normalised, ip: meta.ip, succeeded: ok, at: now }).execute();
     if (!ok) {
-      await audit(trx, passwordOk ? "disabled" : "credentials");
+      await audit(trx, !passwordOk ? "credentials" : confirmed ? "disabled" : "unconfirmed");
       return undefined;
     }
     const first = memberships[0]!;

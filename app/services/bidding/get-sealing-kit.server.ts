@@ -4,9 +4,9 @@ import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-f
 import type { AppContext } from "#app/server/context.server.ts";
 import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
 import { requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
-import { creditStanding } from "#app/server/repo/tendering.server.ts";
+import { creditStanding, findProject } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
-import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
+import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
 
 export interface SealingKit {
   section: { id: string; code: string; name: string; deadlineAt: string };
@@ -36,6 +36,7 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
     .selectFrom("sections")
     .select([
       "id",
+      "project_id",
       "code",
       "name",
       "deadline_at",
@@ -50,6 +51,9 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
     .where("id", "=", sectionId)
     .executeTakeFirst();
   if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+  // 条例 Art 13: the project's own agency (or tenderer) gets no kit to bid with (decision 21).
+  const partyRefusal = projectPartyRefusal(actor, (await findProject(app.db, section.project_id))!);
+  if (partyRefusal) throw partyRefusal;
   const organisationId = actor.membership.organisationId;
   const registered = await app.db
     .selectFrom("registrations")

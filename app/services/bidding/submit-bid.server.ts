@@ -15,7 +15,7 @@ import { creditStanding, factsOf, findProject, findSection } from "#app/server/r
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 import { refusalError } from "#app/services/tendering/register-for-section.server.ts";
-import { guardPhase } from "#app/services/tendering/tendering-rules.server.ts";
+import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
 
 export interface SubmitBidOptions {
   actor: Actor;
@@ -84,22 +84,8 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   requirePermission(actor, "submit:bid:own");
   if (!/^[0-9a-f]{64}$/.test(opts.packageDigest)) throw new AppError("VALIDATION_FAILED", { field: "packageDigest" });
   const now = app.clock.now();
-  const section = await findSection(app.db, opts.sectionId);
-  if (!section) throw new AppError("NOT_FOUND", { what: "section" });
-  if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
-  guardPhase(factsOf(section), ["published"], now);
-  const project = (await findProject(app.db, section.project_id))!;
+  const { section, standing } = await assertMayBid(app, actor, opts.sectionId, now);
   const organisationId = actor.membership.organisationId;
-  const registered = await app.db
-    .selectFrom("registrations")
-    .select("id")
-    .where("section_id", "=", section.id)
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirst();
-  if (!registered) throw new AppError("BID_NOT_REGISTERED", { section: section.code });
-  const standing = await creditStanding(app.db, actor.membership.organisationUscc);
-  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
-  if (refusal) throw refusalError(refusal, actor.membership.organisationName, standing.bans);
   if (opts.security) {
     const form = SECURITY_FORM_OF[opts.security.kind];
     if (!section.security_forms.includes(form)) throw new AppError("BID_SECURITY_FORM_NOT_ACCEPTED", { kind: opts.security.kind });
@@ -208,6 +194,34 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
       await storage.remove(stored.key);
       throw e;
     });
+}
+
+/**
+ * Whether the actor's organisation may put a bid into the section now: the member may submit, the
+ * section is published and before its deadline, the organisation is neither the project's agency
+ * nor its tenderer (条例 Arts 13, 34; decision 21), it registered, and credit does not bar it.
+ * `submitBid` asks when the upload completes; an upload endpoint can ask before the first byte.
+ */
+export async function assertMayBid(app: AppContext, actor: Actor, sectionId: string, now: Date = app.clock.now()) {
+  requirePermission(actor, "submit:bid:own");
+  const section = await findSection(app.db, sectionId);
+  if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+  if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
+  guardPhase(factsOf(section), ["published"], now);
+  const project = (await findProject(app.db, section.project_id))!;
+  const partyRefusal = projectPartyRefusal(actor, project);
+  if (partyRefusal) throw partyRefusal;
+  const registered = await app.db
+    .selectFrom("registrations")
+    .select("id")
+    .where("section_id", "=", section.id)
+    .where("organisation_id", "=", actor.membership.organisationId)
+    .executeTakeFirst();
+  if (!registered) throw new AppError("BID_NOT_REGISTERED", { section: section.code });
+  const standing = await creditStanding(app.db, actor.membership.organisationUscc);
+  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
+  if (refusal) throw refusalError(refusal, actor.membership.organisationName, standing.bans);
+  return { section, project, standing };
 }
 
 /** Withdraws the organisation's bid before the deadline (办法 27); its versions stay for the audit trail. */

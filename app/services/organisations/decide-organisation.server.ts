@@ -1,3 +1,4 @@
+import { kindConflict, kindConflictParams } from "#app/domain/access/organisation-kinds.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
@@ -11,20 +12,26 @@ export interface DecideOrganisationOptions {
   meta: RequestMeta;
 }
 
-/** The operator approves or rejects a signed-up organisation, once. */
+/**
+ * The operator approves or rejects a signed-up organisation, once. An organisation whose kinds may
+ * not be held together (app/domain/access/organisation-kinds.ts) cannot be approved, only rejected.
+ */
 export async function decideOrganisation(app: AppContext, opts: DecideOrganisationOptions): Promise<void> {
   requirePermission(opts.actor, "approve:organisation:any");
   const now = app.clock.now();
   await app.db.transaction().execute(async (trx) => {
     const org = await trx
       .selectFrom("organisations")
-      .select(["id", "status"])
+      .select(["id", "status", "kinds"])
       .where("id", "=", opts.organisationId)
       .forUpdate()
       .executeTakeFirst();
     if (!org) throw new AppError("NOT_FOUND", { what: "organisation" });
     if (org.status !== "pending") throw new AppError("ORGANISATION_ALREADY_DECIDED", { status: org.status });
     if (opts.decision === "reject" && !opts.reason?.trim()) throw new AppError("VALIDATION_FAILED", { field: "reason" });
+    // Kinds that may never meet are refused here too (decision 21), whatever let them in; rejecting stays possible.
+    const conflict = opts.decision === "approve" ? kindConflict(org.kinds) : null;
+    if (conflict) throw new AppError("ORGANISATION_KINDS_INCOMPATIBLE", kindConflictParams(conflict));
     await trx
       .updateTable("organisations")
       .set({

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { AppError } from "#app/domain/shared/app-error.ts";
+import { normaliseOrganisationName } from "#app/domain/shared/organisation-name.ts";
 import { toCount } from "#app/server/db.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { requireOwnOrganisation, requirePermission, type Actor } from "#app/server/session.server.ts";
@@ -84,11 +85,61 @@ export async function listOrganisationsForApproval(app: AppContext, actor: Actor
       "p.name as adminName",
       "p.email as adminEmail",
     ]);
-  const [pending, decided] = await Promise.all([
-    base.where("o.status", "=", "pending").orderBy("o.created_at").execute(),
+  const [pendingRows, decided] = await Promise.all([
+    base.select("o.name_key").where("o.status", "=", "pending").orderBy("o.created_at").execute(),
     base.where("o.status", "!=", "pending").where("o.decided_at", "is not", null).orderBy("o.decided_at", "desc").limit(20).execute(),
   ]);
-  return { pending: dedupe(pending), decided: dedupe(decided) };
+  const pending = dedupe(pendingRows);
+  const similar = await similarNames(app, pending);
+  return {
+    pending: pending.map(({ name_key: _key, ...o }) => ({ ...o, similar: similar.get(o.id) ?? [] })),
+    decided: dedupe(decided),
+  };
+}
+
+export interface SimilarOrganisation {
+  id: string;
+  name: string;
+  uscc: string;
+  status: "pending" | "approved" | "rejected";
+  /** Same name after normalisation (NFKC, whitespace), or only a look-alike (punctuation, case, width). */
+  match: "same" | "lookAlike";
+}
+
+/**
+ * Other organisations whose name is the same as, or looks like, each waiting one's (decision 22):
+ * same `name_key` (db/migrations/0011: NFKC, lower-case, no whitespace or punctuation). Shown to the
+ * operator to judge, never refused automatically: two companies may really share a name in
+ * different regions, and a sign-up must not learn what is registered.
+ */
+async function similarNames(app: AppContext, pending: { id: string; name: string; name_key: string }[]) {
+  const result = new Map<string, SimilarOrganisation[]>();
+  if (pending.length === 0) return result;
+  const keys = [...new Set(pending.map((p) => p.name_key))];
+  const others = await app.db
+    .selectFrom("organisations")
+    .select(["id", "name", "uscc", "status", "name_key"])
+    .where("name_key", "in", keys)
+    .orderBy("created_at")
+    .execute();
+  const comparable = (name: string) => {
+    const n = normaliseOrganisationName(name);
+    return n.ok ? n.value : name;
+  };
+  for (const p of pending) {
+    const matches = others
+      .filter((o) => o.name_key === p.name_key && o.id !== p.id)
+      .map((o) => ({
+        id: o.id,
+        name: o.name,
+        uscc: o.uscc,
+        status: o.status,
+        match: comparable(o.name) === comparable(p.name) ? ("same" as const) : ("lookAlike" as const),
+      }))
+      .sort((a, b) => Number(a.match === "lookAlike") - Number(b.match === "lookAlike")); // the same name first
+    result.set(p.id, matches);
+  }
+  return result;
 }
 
 /** An organisation with two admins appears once (the first admin is shown). */

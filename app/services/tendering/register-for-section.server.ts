@@ -4,7 +4,7 @@ import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
-import { guardPhase, shanghai } from "./tendering-rules.server.ts";
+import { guardPhase, projectPartyRefusal, shanghai } from "./tendering-rules.server.ts";
 
 export interface RegisterForSectionOptions {
   actor: Actor;
@@ -21,8 +21,9 @@ const SCOPE_EN = {
 
 /**
  * A bidder organisation registers for a published section (报名 / 获取招标文件). Refused, with the
- * reason, when the organisation is not approved, is rated black, or has an active ban in the
- * project's scope (DOMAIN.md §6); a refusal is audited too. The registration stays confidential
+ * reason, when the organisation is not approved, is the project's own agency or tenderer (条例
+ * Arts 13, 34), is rated black, or has an active ban in the project's scope (DOMAIN.md §6); a
+ * refusal is audited too. The registration stays confidential
  * until the opening (办法 21, 法 22): only the parties and the regulator may list it.
  */
 export async function registerForSection(app: AppContext, opts: RegisterForSectionOptions) {
@@ -36,6 +37,21 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
   const project = (await findProject(app.db, section.project_id))!;
   const now = app.clock.now();
   guardPhase(factsOf(section), ["published"], now);
+
+  const partyRefusal = projectPartyRefusal(actor, project);
+  if (partyRefusal) {
+    await app.db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        event: {
+          type: "section.registration_refused",
+          data: { sectionId: section.id, organisationId: m.organisationId, reason: `project-party:${String(partyRefusal.params.party)}` },
+        },
+        actor: auditActorOf(actor, opts.meta),
+        at: now,
+      }),
+    );
+    throw partyRefusal;
+  }
 
   const standing = await creditStanding(app.db, m.organisationUscc);
   const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });

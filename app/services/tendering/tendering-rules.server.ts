@@ -1,3 +1,4 @@
+import { KIND_NAMES, projectPartyConflict, type ProjectPartyRule } from "#app/domain/access/organisation-kinds.ts";
 import { CalendarOutOfRangeError } from "#app/domain/calendar/holiday-calendar.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatYuan } from "#app/domain/shared/money.ts";
@@ -38,6 +39,30 @@ export function requireProjectManager(actor: Actor, project: ProjectParties): vo
   const org = actor.membership.organisationId;
   const manages = project.agency_organisation_id ? project.agency_organisation_id === org : project.tenderer_organisation_id === org;
   if (!manages || !actor.permissions.has("publish:section:own")) throw new AppError("FORBIDDEN", { permission: "publish:section:own" });
+}
+
+/**
+ * 条例 Art 13 (and Art 34 for the tenderer): the organisation the actor acts for must not be the
+ * project's agency or tenderer. Registration, the sealing kit and submission all ask (decision 21).
+ */
+export function projectPartyRefusal(actor: Actor, project: ProjectParties & { name: string }): AppError | null {
+  const rule: ProjectPartyRule | null = projectPartyConflict({
+    organisationId: actor.membership.organisationId,
+    tendererOrganisationId: project.tenderer_organisation_id,
+    agencyOrganisationId: project.agency_organisation_id,
+  });
+  if (!rule) return null;
+  return new AppError("BIDDER_IS_PROJECT_PARTY", {
+    organisation: actor.membership.organisationName,
+    project: project.name,
+    party: rule.party,
+    partyZh: KIND_NAMES[rule.party].zh,
+    partyEn: KIND_NAMES[rule.party].en,
+    ruleZh: rule.zh,
+    ruleEn: rule.en,
+    sourceZh: rule.sourceZh,
+    sourceEn: rule.sourceEn,
+  });
 }
 
 export const PHASE_ZH: Record<SectionPhase, string> = {

@@ -5,6 +5,8 @@ import { decideOrganisation } from "#app/services/organisations/decide-organisat
 import { getOrganisationProfile, listMembers } from "#app/services/organisations/read-organisations.server.ts";
 import { inviteMember } from "#app/services/members/invite-member.server.ts";
 import { acceptInvitation } from "#app/services/members/accept-invitation.server.ts";
+import { sendInvitationCode } from "#app/services/members/send-invitation-code.server.ts";
+import { mailedCode } from "./invitation-helpers.ts";
 import { setMemberRoles } from "#app/services/members/set-member-roles.server.ts";
 import { createOrganisationWithMember } from "#test/factories/organisations.ts";
 import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
@@ -81,10 +83,12 @@ describe("organisations, members and permissions", () => {
     const mail = await app.db.selectFrom("outbox").select(["kind", "payload"]).where("kind", "=", "mail.send").executeTakeFirstOrThrow();
     expect(mail.payload).toMatchObject({ to: "new@example.cn", subject: expect.stringContaining("甲公司") });
     expect((mail.payload as { body: string }).body).toContain(`/invitations/${token}`);
-    const { personId } = await acceptInvitation(app, { token, name: "新成员", password: PASSWORD, meta: TEST_META });
-    await expect(acceptInvitation(app, { token, name: "again", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({
-      code: "INVITATION_INVALID",
-    });
+    await sendInvitationCode(app, { token, meta: TEST_META });
+    const code = await mailedCode(app, "new@example.cn");
+    const { personId } = await acceptInvitation(app, { token, actor: null, code, name: "新成员", password: PASSWORD, meta: TEST_META });
+    await expect(
+      acceptInvitation(app, { token, actor: null, code, name: "again", password: PASSWORD, meta: TEST_META }),
+    ).rejects.toMatchObject({ code: "INVITATION_INVALID" });
     const newcomer = await actorFor("new@example.cn");
     expect(newcomer.membership.organisationId).toBe(bidderAdmin.membership.organisationId);
     expect(newcomer.permissions.has("manage:members:own")).toBe(false);
@@ -106,8 +110,11 @@ describe("organisations, members and permissions", () => {
   it("refuses an expired invitation", async () => {
     const { token } = await inviteMember(app, { actor: bidderAdmin, email: "late@example.cn", roles: ["view"], meta: TEST_META });
     await app.clock.advance(8 * 24 * 3600);
-    await expect(acceptInvitation(app, { token, name: "迟到", password: PASSWORD, meta: TEST_META })).rejects.toMatchObject({
+    await expect(
+      acceptInvitation(app, { token, actor: null, code: "123456", name: "迟到", password: PASSWORD, meta: TEST_META }),
+    ).rejects.toMatchObject({
       code: "INVITATION_INVALID",
     });
+    await expect(sendInvitationCode(app, { token, meta: TEST_META })).rejects.toMatchObject({ code: "INVITATION_INVALID" });
   });
 });

@@ -35,6 +35,18 @@ describe("starting the platform", () => {
     expect(result.stderr).not.toContain("DATABASE_URL,"); // given, so not named
   });
 
+  it("refuses a HOST that is not an address, naming it, before opening anything", async () => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, HOST: "http://0.0.0.0:3000" };
+    const result = await run(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'bidhall cannot start: HOST must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0), not "http://0.0.0.0:3000"',
+    );
+  });
+
   it("keeps a second process out of the embedded database, with a clear message", async () => {
     const dataDir = path.join(tmp, "locked");
     const first = await createDb({ dataDir });
