@@ -76,7 +76,8 @@ export const ledger = defineMessages(
     guaranteeId: "Guarantee id (bytes32)",
     complaintId: "Complaint id (bytes32)",
     search: "Look up",
-    anchored: "Anchored: Merkle root {{root}}, a tree of {{count}} leaves (padded with random ones, so it does not tell how many documents it holds), transaction {{tx}}, block time {{time}}.",
+    anchored:
+      "Anchored: Merkle root {{root}}, a tree of {{count}} leaves (padded with random ones, so it does not tell how many documents it holds), transaction {{tx}}, block time {{time}}.",
     proof: "Proof",
     pending: "Not anchored yet ({{state}}).",
     pendingQueued: "queued for the next batch",
