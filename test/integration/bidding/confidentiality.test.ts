@@ -13,6 +13,7 @@ import { ANCHOR_TREE_LEAVES, ANCHOR_WINDOW_SECONDS } from "#app/server/ledger/an
 import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import { submitBid } from "#app/services/bidding/submit-bid.server.ts";
 import { findOpeningOfSection } from "#app/services/opening/find-opening-of-section.server.ts";
+import { advanceOpening } from "#app/services/opening/record-timed-facts.server.ts";
 import { resumeOpening } from "#app/services/opening/resume-opening.server.ts";
 import { suspendOpening } from "#app/services/opening/suspend-opening.server.ts";
 import { inviteMember } from "#app/services/members/invite-member.server.ts";
@@ -624,11 +625,30 @@ describe("confidentiality of bids before the opening", () => {
     expect([...seen]).toEqual([`${ANCHOR_TREE_LEAVES} leaves, proof of ${Math.log2(ANCHOR_TREE_LEAVES)}`]);
   });
 
-  it("shows the operator every bid event in full from the deadline on", async () => {
+  it("shows the operator every bid event in full from the deadline on, and judges a bidder's stream again at the deadline", async () => {
     const deadline = (await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirstOrThrow())
       .deadline_at;
+    // Streams opened before the deadline by a registered organisation without a bid, and by one with a bid.
+    const role = (name: string) => roles.find((r) => r.name === name)!;
+    const early = await Promise.all([listen(role("bidder C (registered, no bid)")), listen(role("bidder B (registered, has bid)"))]);
+    await waitFor("the early streams' replay", () => early.every((s) => s.sse.parser.events.some((e) => e.type === "opening.resumed")));
     await advanceTo(app, deadline);
     await logInEveryRole();
+    await advanceOpening(app, (await findOpeningOfSection(app, sectionId)).openingId, deadline); // the scheduler counts the bids
+    // Each ends at its first event after the deadline, unsent: the browser reconnects and is judged again.
+    await Promise.all(early.map((s) => s.sse.done));
+    for (const s of early) expect(s.sse.parser.events.map((e) => e.type)).not.toContain("bids.counted");
+    const again = await Promise.all([listen(role("bidder C (registered, no bid)")), listen(role("bidder B (registered, has bid)"))]);
+    await waitFor("the reconnections' replay", () => again.every((s) => s.sse.parser.events.some((e) => e.type === "bids.counted")));
+    for (const s of again) s.abort.abort();
+    await Promise.all(again.map((s) => s.sse.done));
+    const [asC, asB] = again.map((s) => s.sse.parser.events);
+    // Without a bid, C is now the public: bare signals, and no sign-in, not even its own (it made none).
+    expect(asC!.every((e) => e.data === "{}")).toBe(true);
+    expect(asB!.filter((e) => e.type === "signin.recorded").map((e) => JSON.parse(e.data) as { organisationId: string })).toEqual([
+      { organisationId: bidders.B.admin.organisationId, at: expect.any(String) },
+    ]);
+
     const submitted = await auditPage("type=bid.submitted");
     expect(submitted).not.toContain("data-sealed");
     const versions = await app.db.selectFrom("bid_versions").select(["receipt_no", "envelope_sha256"]).execute();
