@@ -287,11 +287,13 @@ export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): 
     if (batch.length === 0) return { ok: true, rows };
     for (const row of batch) {
       const seq = BigInt(row.seq);
+      // The row was hashed with its seq as a decimal string; PGlite reads int8 back as a number.
+      const seqText = seq.toString();
       if (seq !== expectedSeq) return { ok: false, rows, badSeq: expectedSeq.toString(), reason: `row ${expectedSeq} is missing` };
       if (row.prev_hash !== prevHash)
-        return { ok: false, rows, badSeq: row.seq, reason: "its prev_hash does not match the previous row's hash" };
+        return { ok: false, rows, badSeq: seqText, reason: "its prev_hash does not match the previous row's hash" };
       const recomputed = hashAuditRow({
-        seq: row.seq,
+        seq: seqText,
         at: row.at.toISOString(),
         actorPersonId: row.actor_person_id,
         actorOrganisationId: row.actor_organisation_id,
@@ -301,7 +303,7 @@ export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): 
         data: row.data,
         prevHash: row.prev_hash,
       });
-      if (recomputed !== row.hash) return { ok: false, rows, badSeq: row.seq, reason: "its content does not match its hash (edited)" };
+      if (recomputed !== row.hash) return { ok: false, rows, badSeq: seqText, reason: "its content does not match its hash (edited)" };
       prevHash = row.hash;
       expectedSeq = seq + 1n;
       rows++;

@@ -3,11 +3,17 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
+import { createClock } from "#app/server/clock.server.ts";
+import { loadConfig } from "#app/server/config.server.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import { createDb } from "#app/server/db.server.ts";
+import { ensureOpening } from "#app/server/repo/openings.server.ts";
+import { migrateToLatest } from "#db/migrate.ts";
 import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import { browseAuditLog, verifyAuditLog, type AuditRowView } from "#app/services/audit/browse-audit-log.server.ts";
 import { submitBid, withdrawBid } from "#app/services/bidding/submit-bid.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
-import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
+import { createTestApp, silentLog, TEST_META, type TestApp } from "../helpers/test-app.ts";
 import { enrol, organisationWithMember, publishedSection, sealBid, type Enrolment, type Member } from "../bidding/helpers/bids.ts";
 import { advanceTo, minutes, signIn } from "../opening/helpers.ts";
 
@@ -17,6 +23,7 @@ import { advanceTo, minutes, signIn } from "../opening/helpers.ts";
  * are stored in full all along, so the chain verifies at every step.
  */
 const SEALED_TYPES = ["bid.submitted", "bid.withdrawn", "bid.upload_discarded", "opening.signed_in"];
+const bidRows = (rows: AuditRowView[]) => rows.filter((r) => SEALED_TYPES.includes(r.type));
 
 describe("the operator's audit trail before and after the deadline", () => {
   let app: TestApp;
@@ -28,7 +35,6 @@ describe("the operator's audit trail before and after the deadline", () => {
   const envelopes: string[] = [];
 
   const browse = (filters: Parameters<typeof browseAuditLog>[2] = {}) => browseAuditLog(app, operator.actor, filters);
-  const bidRows = (rows: AuditRowView[]) => rows.filter((r) => SEALED_TYPES.includes(r.type));
   const submit = async (who: Member, cert: Enrolment, sectionId: string, name: string) => {
     const sealed = await sealBid({
       dir,
@@ -211,5 +217,64 @@ describe("the operator's audit trail before and after the deadline", () => {
     expect(after.rows.every((r) => !r.sealed && /^[0-9a-f]{64}$/.test(r.hash ?? ""))).toBe(true);
     expect(JSON.stringify(after.rows)).toContain("0f3c9d2e8a7b6c5d4e3f2a1b0c9d8e7f");
     expect(await verifyAuditLog(app, operator.actor)).toMatchObject({ ok: true });
+  });
+});
+
+describe("the operator's audit trail on PGlite (embedded mode)", () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-sealed-audit-pglite-"));
+  let app: AppContext;
+  beforeAll(async () => {
+    const config = { ...loadConfig({ BIDHALL_MODE: "embedded", BIDHALL_DATA_DIR: dataDir }), clock: "fixed:2026-11-23T09:00:00+08:00" };
+    const dbHandle = await createDb({ dataDir });
+    await migrateToLatest(dbHandle.db);
+    app = { config, db: dbHandle.db, dbHandle, clock: createClock(config.clock), secrets: { session: "x".repeat(40) }, log: silentLog };
+  }, 120_000);
+  afterAll(async () => {
+    await app?.dbHandle.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("seals bid events by their section's deadline (directly or through the opening) and opens them from it", async () => {
+    const operator = await organisationWithMember(app, { name: "省交易中心", kinds: ["operator"], roles: ["admin", "operate"] });
+    const agency = await organisationWithMember(app, { name: "招标代理", kinds: ["agency"], roles: ["admin", "operate"] });
+    const tenderer = await organisationWithMember(app, { name: "城投集团", kinds: ["tenderer"], roles: ["admin", "operate"] });
+    const bidder = await organisationWithMember(app, { name: "榕城甲号建设工程有限公司", kinds: ["bidder"], roles: ["admin", "bid"] });
+    const { sectionId } = await publishedSection(app, {
+      agency: agency.actor,
+      tendererOrganisationId: tenderer.organisationId,
+      code: "E3501002026000963",
+    });
+    const deadline = (await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirstOrThrow())
+      .deadline_at;
+    const openingId = await ensureOpening(app.db, sectionId, app.clock.now());
+    const actor = { personId: bidder.personId, organisationId: bidder.organisationId, ip: TEST_META.ip, userAgent: TEST_META.userAgent };
+    await app.db.transaction().execute(async (trx) => {
+      const at = app.clock.now();
+      const data = { sectionId, organisationId: bidder.organisationId, version: 1, receiptNo: "01JDR8Z1QX7J5Y3K2M4N6P8R0T", size: 1 };
+      await appendAudit(trx, { event: { type: "bid.submitted", data: { ...data, envelopeSha256: "e".repeat(64) } }, actor, at });
+      await appendAudit(trx, {
+        event: {
+          type: "opening.signed_in",
+          data: { openingId, organisationId: bidder.organisationId, personId: bidder.personId, certificateSerial: "0A" },
+        },
+        actor,
+        at,
+      });
+    });
+    const before = await browseAuditLog(app, operator.actor, {});
+    expect(bidRows(before.rows)).toEqual([
+      { sealed: true, seq: expect.any(String), type: "opening.signed_in", day: "2026-11-23" },
+      { sealed: true, seq: expect.any(String), type: "bid.submitted", day: "2026-11-23" },
+    ]);
+    expect(bidRows((await browseAuditLog(app, operator.actor, { organisationId: bidder.organisationId })).rows)).toEqual([]);
+
+    await advanceTo(app, deadline);
+    const after = await browseAuditLog(app, operator.actor, {});
+    expect(bidRows(after.rows)).toMatchObject([
+      { sealed: false, type: "opening.signed_in", organisation_name: "榕城甲号建设工程有限公司", ip: TEST_META.ip },
+      { sealed: false, type: "bid.submitted", organisation_name: "榕城甲号建设工程有限公司" },
+    ]);
+    // Also on PGlite, which reads int8 back as a number: the chain verifies.
+    expect(await verifyAuditLog(app, operator.actor)).toMatchObject({ ok: true, rows: 5 });
   });
 });
