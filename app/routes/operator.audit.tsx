@@ -58,6 +58,7 @@ export default function AuditLog() {
     <div className="stack">
       <h1>{t("audit.title")}</h1>
       <p className="muted">{t("audit.intro")}</p>
+      <p className="muted">{t("audit.sealedNote")}</p>
       <FormError data={actionData} />
       {verification ? (
         verification.ok ? (
@@ -139,34 +140,47 @@ export default function AuditLog() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
-                <tr key={r.seq} data-type={r.type}>
-                  <td className="mono">{r.seq}</td>
-                  <td className="nowrap">
-                    <ShanghaiTime at={r.at} />
-                  </td>
-                  <td>
-                    <code>{r.type}</code>
-                  </td>
-                  <td>
-                    {r.person_name ? (
-                      <>
-                        {r.person_name}
-                        <br />
-                        <small className="muted">{r.organisation_name}</small>
-                      </>
-                    ) : (
-                      <span className="muted">{r.user_agent === "bidhall-cli" ? "CLI" : t("audit.system")}</span>
-                    )}
-                  </td>
-                  <td className="mono">{r.ip}</td>
-                  <td>
-                    <code className="audit-data" title={r.hash}>
-                      {r.data}
-                    </code>
-                  </td>
-                </tr>
-              ))}
+              {rows.map((r) =>
+                r.sealed ? (
+                  <tr key={r.seq} data-type={r.type} data-sealed="">
+                    <td className="mono">{r.seq}</td>
+                    <td className="nowrap">{r.day}</td>
+                    <td>
+                      <code>{r.type}</code>
+                    </td>
+                    <td colSpan={3} className="muted">
+                      {t("audit.sealed")} · {t("audit.sealedRow")}
+                    </td>
+                  </tr>
+                ) : (
+                  <tr key={r.seq} data-type={r.type}>
+                    <td className="mono">{r.seq}</td>
+                    <td className="nowrap">
+                      <ShanghaiTime at={r.at} />
+                    </td>
+                    <td>
+                      <code>{r.type}</code>
+                    </td>
+                    <td>
+                      {r.person_name ? (
+                        <>
+                          {r.person_name}
+                          <br />
+                          <small className="muted">{r.organisation_name}</small>
+                        </>
+                      ) : (
+                        <span className="muted">{r.user_agent === "bidhall-cli" ? "CLI" : t("audit.system")}</span>
+                      )}
+                    </td>
+                    <td className="mono">{r.ip}</td>
+                    <td>
+                      <code className="audit-data" title={r.hash ?? undefined}>
+                        {r.data}
+                      </code>
+                    </td>
+                  </tr>
+                ),
+              )}
             </tbody>
           </table>
         )}

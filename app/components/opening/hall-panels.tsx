@@ -374,7 +374,8 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
 export function Chat({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
   if (view.viewer === "public") return null;
-  const canSend = view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0);
+  // A bidder writes from the deadline on (decision 23): before it, a message would tell that it has bid.
+  const canSend = view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0 && view.phase !== "signing-in");
   return (
     <section className="panel" data-testid="chat">
       <h2>{t("opening.chat.title")}</h2>
@@ -383,7 +384,7 @@ export function Chat({ view, busy }: { view: View; busy: boolean }) {
         {view.messages.map((m) => (
           <li key={m.id} data-testid="message">
             <div>
-              <strong>{m.organisationName}</strong> <ShanghaiTime at={m.sentAt} />
+              <strong>{m.organisationName ?? t("opening.chat.aBidder")}</strong> <ShanghaiTime at={m.sentAt} />
             </div>
             {m.hidden ? <p className="muted">{t("opening.chat.hidden", { reason: m.hiddenReason ?? "" })}</p> : null}
             {m.text !== null ? <p className={m.hidden ? "muted strike" : undefined}>{m.text}</p> : null}

@@ -66,7 +66,15 @@ export interface OpeningView {
   readingOut: { publishedAt: string; recordSha256: string; rows: ReadingOutRowView[] } | null;
   reclassifications: { organisationName: string; from: string; to: string; reason: string; at: string }[];
   objections: { id: string; organisationName: string; text: string; raisedAt: string; answer: string | null; answeredAt: string | null }[];
-  messages: { id: string; organisationName: string; sentAt: string; hidden: boolean; text: string | null; hiddenReason: string | null }[];
+  /** `organisationName` null: another bidder's message before the list of bidders is published. */
+  messages: {
+    id: string;
+    organisationName: string | null;
+    sentAt: string;
+    hidden: boolean;
+    text: string | null;
+    hiddenReason: string | null;
+  }[];
   confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
   openingRecord: { sha256: string } | null;
 }

@@ -28,6 +28,10 @@ export const audit = defineMessages(
     verify: "校验哈希链",
     verifyOk: "哈希链完整：共 {{rows}} 条记录均未被改动。",
     verifyBad: "哈希链在第 {{seq}} 条断开：{{reason}}（此前 {{rows}} 条完整）。",
+    sealedNote:
+      "投标截止前，投标相关事件（递交、替换、撤回、上传、签到）只显示类型和日期，不显示单位、人员、IP、回执、标段和哈希，截止后完整显示（《招标投标法》第二十二条）。存储的记录不变，哈希链照常校验。",
+    sealed: "投标截止前保密",
+    sealedRow: "投标截止后显示",
   },
   {
     nav: "Audit log",
@@ -56,5 +60,9 @@ export const audit = defineMessages(
     verify: "Verify the hash chain",
     verifyOk: "The hash chain is intact: none of the {{rows}} rows has been altered.",
     verifyBad: "The hash chain breaks at row {{seq}}: {{reason}} ({{rows}} rows before it are intact).",
+    sealedNote:
+      "Until a section's deadline, its bid events (submitted, replaced, withdrawn, uploads, sign-ins) show only their type and day: no organisation, person, IP, receipt, section or hash. They show in full from the deadline (Tendering and Bidding Law Art 22). The stored rows do not change, and the chain verifies as always.",
+    sealed: "sealed until the deadline",
+    sealedRow: "shown after the bid deadline",
   },
 );

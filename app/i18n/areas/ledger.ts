@@ -30,7 +30,7 @@ export const ledger = defineMessages(
     guaranteeId: "保函编号（bytes32）",
     complaintId: "投诉编号（bytes32）",
     search: "查询",
-    anchored: "已存证：Merkle 根 {{root}}，共 {{count}} 份文件，交易 {{tx}}，区块时间 {{time}}。",
+    anchored: "已存证：Merkle 根 {{root}}，Merkle 树共 {{count}} 个叶子（含随机填充，不反映文件份数），交易 {{tx}}，区块时间 {{time}}。",
     proof: "证明路径",
     pending: "尚未上链存证（{{state}}）。",
     pendingQueued: "已排队，等待批量存证",
@@ -76,7 +76,8 @@ export const ledger = defineMessages(
     guaranteeId: "Guarantee id (bytes32)",
     complaintId: "Complaint id (bytes32)",
     search: "Look up",
-    anchored: "Anchored: Merkle root {{root}}, {{count}} documents, transaction {{tx}}, block time {{time}}.",
+    anchored:
+      "Anchored: Merkle root {{root}}, a tree of {{count}} leaves (padded with random ones, so it does not tell how many documents it holds), transaction {{tx}}, block time {{time}}.",
     proof: "Proof",
     pending: "Not anchored yet ({{state}}).",
     pendingQueued: "queued for the next batch",

@@ -102,3 +102,33 @@ export async function latestLiveEventId(db: Kysely<Database>, stream: string): P
     .executeTakeFirst();
   return row?.id == null ? 0n : toBigInt(row.id);
 }
+
+/**
+ * The newest id on `stream` among the events `visible` accepts (0 when none): the position a page
+ * is rendered at for a viewer who is not sent every event, so that the position does not move
+ * when an event it may not know of is recorded (decision 23).
+ */
+export async function latestVisibleLiveEventId(
+  db: Kysely<Database>,
+  stream: string,
+  visible: (event: LiveEvent) => boolean,
+  batchSize = 200,
+): Promise<bigint> {
+  let before: bigint | undefined;
+  for (;;) {
+    const rows = await db
+      .selectFrom("live_events")
+      .select(["id", "stream", "type", "payload", "created_at"])
+      .where("stream", "=", stream)
+      .$if(before !== undefined, (q) => q.where("id", "<", before!.toString()))
+      .orderBy("id", "desc")
+      .limit(batchSize)
+      .execute();
+    for (const r of rows) {
+      const event: LiveEvent = { id: toBigInt(r.id), stream: r.stream, type: r.type, data: r.payload, at: r.created_at };
+      if (visible(event)) return event.id;
+    }
+    if (rows.length < batchSize) return 0n;
+    before = toBigInt(rows.at(-1)!.id);
+  }
+}

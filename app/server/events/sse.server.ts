@@ -1,5 +1,6 @@
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { LiveEventHub, LiveSubscription } from "./hub.server.ts";
+import type { EventPositions } from "./positions.server.ts";
 import type { LiveEvent } from "./publish.server.ts";
 
 /**
@@ -18,37 +19,54 @@ export interface SseOptions {
   /** Bytes a client may fall behind by before it is cut off. */
   maxBufferedBytes?: number;
   /**
-   * Send only each event's id and type, never its data: for viewers who may know that something
-   * happened (and reload what they may see) but not what the participants wrote (the public view).
+   * What this viewer receives of each event: its data (narrowed or not), `null` for an event it
+   * may not know of — nothing is written then, not even a comment, so silence is all it gets —,
+   * or `"end"` to close the stream (the browser reconnects with the last id it received, and its
+   * access is decided again). Without it every event is sent with its data.
    */
-  redact?: boolean;
+  select?: (event: LiveEvent) => SseDelivery | null | "end";
+  /**
+   * Writes `id:` lines and reads `Last-Event-ID` / `lastEventId` as opaque positions (decision 23),
+   * so a viewer that is not sent every event cannot count the others from the gaps between ids.
+   * Without it ids are the row ids in decimal.
+   */
+  positions?: EventPositions;
+}
+
+/** One viewer's shape of an event; the same `variant` of an event always carries the same data. */
+export interface SseDelivery {
+  variant: string;
+  data: unknown;
 }
 
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(": heartbeat\n\n");
-/** Every subscriber of a stream receives the same event object: encode its frame once. */
-const frames = new WeakMap<LiveEvent, Uint8Array>();
 
-export function sseFrame(event: LiveEvent): Uint8Array {
-  let frame = frames.get(event);
+/**
+ * Every subscriber of a stream receives the same event object: encode each of its shapes once,
+ * per way of writing ids.
+ */
+const DECIMAL = {};
+const frames = new WeakMap<object, WeakMap<LiveEvent, Map<string, Uint8Array>>>();
+
+function frameOf(event: LiveEvent, delivery: SseDelivery, positions: EventPositions | undefined): Uint8Array {
+  const scheme = positions ?? DECIMAL;
+  let byEvent = frames.get(scheme);
+  if (!byEvent) frames.set(scheme, (byEvent = new WeakMap()));
+  let shapes = byEvent.get(event);
+  if (!shapes) byEvent.set(event, (shapes = new Map()));
+  let frame = shapes.get(delivery.variant);
   if (!frame) {
+    const id = positions ? positions.encode(event.id) : String(event.id);
     // JSON.stringify escapes CR and LF, the only line breaks of the format, so `data:` is one line.
-    frame = encoder.encode(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-    frames.set(event, frame);
+    frame = encoder.encode(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(delivery.data)}\n\n`);
+    shapes.set(delivery.variant, frame);
   }
   return frame;
 }
 
-const redactedFrames = new WeakMap<LiveEvent, Uint8Array>();
-
-/** The frame without the event's data (`data: {}`): the viewer re-reads what it may see. */
-export function redactedSseFrame(event: LiveEvent): Uint8Array {
-  let frame = redactedFrames.get(event);
-  if (!frame) {
-    frame = encoder.encode(`id: ${event.id}\nevent: ${event.type}\ndata: {}\n\n`);
-    redactedFrames.set(event, frame);
-  }
-  return frame;
+export function sseFrame(event: LiveEvent): Uint8Array {
+  return frameOf(event, { variant: "full", data: event.data }, undefined);
 }
 
 /** A position from a header or option: a non-negative integer, or undefined when absent. */
@@ -64,9 +82,20 @@ export function parseEventId(value: string | bigint | null | undefined, field: s
   return BigInt(v);
 }
 
+/** A position written with `positions`; a token this platform did not write is refused (400). */
+export function parsePosition(value: string | null | undefined, positions: EventPositions, field: string): bigint | undefined {
+  const v = (value ?? "").trim();
+  if (v === "") return undefined;
+  const id = positions.decode(v);
+  if (id === undefined) throw new AppError("VALIDATION_FAILED", { field });
+  return id;
+}
+
 export function sseResponse(request: Request, hub: LiveEventHub, stream: string, options: SseOptions = {}): Response {
-  const after =
-    parseEventId(request.headers.get("Last-Event-ID"), "Last-Event-ID") ?? parseEventId(options.lastEventId, "lastEventId") ?? 0n;
+  const { positions, select } = options;
+  const read = (value: string | bigint | null | undefined, field: string) =>
+    positions && typeof value !== "bigint" ? parsePosition(value, positions, field) : parseEventId(value, field);
+  const after = read(request.headers.get("Last-Event-ID"), "Last-Event-ID") ?? read(options.lastEventId, "lastEventId") ?? 0n;
   const maxBuffered = options.maxBufferedBytes ?? 1 << 20;
   let subscription: LiveSubscription | undefined;
   let finish = () => {};
@@ -97,7 +126,11 @@ export function sseResponse(request: Request, hub: LiveEventHub, stream: string,
         try {
           subscription = hub.subscribe(stream, {
             after,
-            onEvent: (event) => send(options.redact ? redactedSseFrame(event) : sseFrame(event)),
+            onEvent: (event) => {
+              const delivery = select ? select(event) : { variant: "full", data: event.data };
+              if (delivery === "end") return finish();
+              if (delivery) send(frameOf(event, delivery, positions));
+            },
             onHeartbeat: () => send(HEARTBEAT),
             onClose: finish,
           });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { documentHashToBytes32, documentTree } from "#app/crypto/merkle.ts";
 import type { Database } from "#db/schema.ts";
@@ -11,12 +12,29 @@ import { enqueueLedgerWrite } from "./writes.server.ts";
  * a receipt, an opening record) in the same transaction that creates it; the anchor batcher job
  * takes every queued hash, builds the StandardMerkleTree-compatible tree, stores each document's
  * proof and queues one DocumentAnchor.anchor(root, count) write.
+ *
+ * Every tree has exactly `ANCHOR_TREE_LEAVES` leaves: the documents, then random 32-byte values
+ * (decision 24). The chain, the explorer and the public lookup thus show the same count and
+ * proofs of the same length for every batch, so nobody learns how many documents a batch held —
+ * e.g. how many bid envelopes came in before a deadline (法 22). A padding leaf is a uniformly
+ * random value, as a SHA-256 is, and leaves are sorted by hash, so no position tells them apart.
  */
 export const ANCHOR_BATCH = "anchor.batch";
 /** Hashes queued within one window go into one tree, anchored when the window ends. */
 export const ANCHOR_WINDOW_SECONDS = 60;
-/** At most this many documents per tree (a 10,000-leaf proof has 14 hashes). */
-export const ANCHOR_BATCH_MAX = 10_000;
+/**
+ * The leaves of every tree, documents and padding together: a power of two, so the tree is
+ * perfect and every proof has log2 of it (10) hashes. It is also the most documents per tree;
+ * more in one window make several trees.
+ */
+export const ANCHOR_TREE_LEAVES = 1024;
+
+/** The documents, then random leaves up to `ANCHOR_TREE_LEAVES`: the composition of a tree is not told by its size. */
+export function padAnchorLeaves(documents: readonly string[], random: (bytes: number) => Buffer = randomBytes): string[] {
+  if (documents.length > ANCHOR_TREE_LEAVES) throw new Error(`a tree holds at most ${ANCHOR_TREE_LEAVES} documents`);
+  const padding = Array.from({ length: ANCHOR_TREE_LEAVES - documents.length }, () => `0x${random(32).toString("hex")}`);
+  return [...documents, ...padding];
+}
 
 const normalise = (sha256: string) => documentHashToBytes32(sha256).slice(2);
 
@@ -41,17 +59,19 @@ export async function buildAnchorBatch(app: Pick<AppContext, "db" | "clock">): P
       .where("batch_id", "is", null)
       .orderBy("queued_at")
       .orderBy("sha256")
-      .limit(ANCHOR_BATCH_MAX)
+      .limit(ANCHOR_TREE_LEAVES)
       .forUpdate()
       .skipLocked()
       .execute();
     if (pending.length === 0) return null;
     const docs = pending.map((p) => `0x${p.sha256}`);
-    const tree = documentTree(docs);
+    // The real documents are the first `docs.length` leaves given; only they get proofs stored.
+    const tree = documentTree(padAnchorLeaves(docs));
     const key = `ledger:anchor:${tree.root}`;
+    // `document_count` is what the chain is told (the leaves, padding included), never how many documents are real.
     const batch = await trx
       .insertInto("anchor_batches")
-      .values({ root: tree.root, document_count: docs.length, outbox_key: key, created_at: now })
+      .values({ root: tree.root, document_count: ANCHOR_TREE_LEAVES, outbox_key: key, created_at: now })
       .returning(["id"])
       .executeTakeFirstOrThrow();
     const batchId = String(batch.id);
@@ -77,7 +97,7 @@ export async function buildAnchorBatch(app: Pick<AppContext, "db" | "clock">): P
     await enqueueLedgerWrite(
       trx,
       key,
-      { contract: "DocumentAnchor", method: "anchor", args: [tree.root, String(docs.length)], actor: "platform" },
+      { contract: "DocumentAnchor", method: "anchor", args: [tree.root, String(ANCHOR_TREE_LEAVES)], actor: "platform" },
       now,
     );
     return { id: batchId, root: tree.root, count: docs.length };
@@ -90,6 +110,7 @@ export type AnchorLookup =
       sha256: string;
       root: string;
       proof: string[];
+      /** The leaves of the tree as anchored (documents and padding): the same for every batch (decision 24). */
       documentCount: number;
       txHash: string;
       blockNumber: number;

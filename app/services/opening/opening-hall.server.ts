@@ -1,8 +1,10 @@
 import { Readable } from "node:stream";
+import { liveEventFor, type LiveEventViewer } from "#app/domain/opening/live-events.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { latestLiveEventId, openingStream } from "#app/server/events/publish.server.ts";
-import { sseResponse } from "#app/server/events/sse.server.ts";
+import { eventPositionsOf } from "#app/server/events/positions.server.ts";
+import { latestVisibleLiveEventId, openingStream, type LiveEvent } from "#app/server/events/publish.server.ts";
+import { sseResponse, type SseDelivery } from "#app/server/events/sse.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 import { loadOpening } from "./opening-context.server.ts";
@@ -11,7 +13,9 @@ import { readOpening, type OpeningView } from "./read-opening.server.ts";
 
 /**
  * The opening hall page (`/sections/:id/opening`): what this viewer may see, and the live-event
- * position it was rendered at, so the page's EventSource continues from exactly there.
+ * position it was rendered at, so the page's EventSource continues from exactly there. The
+ * position is that of the newest event this viewer is sent, written opaquely (decision 23): a
+ * sign-in the viewer may not know of moves neither.
  */
 export async function readOpeningHall(
   app: AppContext,
@@ -19,24 +23,41 @@ export async function readOpeningHall(
   sectionId: string,
 ): Promise<{ view: OpeningView; lastEventId: string }> {
   const { openingId } = await findOpeningOfSection(app, sectionId);
-  const [view, lastEventId] = await Promise.all([readOpening(app, actor, openingId), latestLiveEventId(app.db, openingStream(openingId))]);
-  return { view, lastEventId: String(lastEventId) };
+  const view = await readOpening(app, actor, openingId);
+  const viewer = liveEventViewerOf(view, actor);
+  const last = await latestVisibleLiveEventId(app.db, openingStream(openingId), (event) => liveEventFor(viewer, event) !== null);
+  return { view, lastEventId: eventPositionsOf(app).encode(last) };
 }
 
 /**
  * The hall's Server-Sent Events (decision 18). Events are signals: the page re-reads its view,
- * filtered for its viewer, on each one. Participants (host, regulator, bidders) receive the event
- * data (chat text, who signed in); the public receives only that something happened.
+ * filtered for its viewer, on each one. Each viewer is sent only the events it may know of
+ * (`liveEventFor`, decision 23): the host and the regulator every event with its data, a bidder
+ * the public facts and its own, the public bare signals of what its page shows — never a sign-in.
  */
 export async function openOpeningHallStream(app: AppContext, actor: Actor | null, sectionId: string, request: Request): Promise<Response> {
   if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) throw new AppError("EVENT_STREAM_ONLY");
   const { openingId } = await findOpeningOfSection(app, sectionId);
-  const { viewer } = await readOpening(app, actor, openingId);
+  const view = await readOpening(app, actor, openingId);
   if (!app.liveEvents) throw new Error("live events are not running in this process");
+  const viewer = liveEventViewerOf(view, actor);
+  const deadline = new Date(view.deadlineAt);
+  const judgedBeforeDeadline = new Date(view.now) < deadline;
   return sseResponse(request, app.liveEvents, openingStream(openingId), {
     lastEventId: new URL(request.url).searchParams.get("after"),
-    redact: viewer === "public",
+    positions: eventPositionsOf(app),
+    select: (event: LiveEvent): SseDelivery | null | "end" => {
+      // Who is a bidder here is settled at the deadline (a registered organisation without a bid
+      // becomes the public): a bidder's connection made before it ends at its first event after
+      // it, and the browser's reconnection is judged again.
+      if (viewer.role === "bidder" && judgedBeforeDeadline && app.clock.now() >= deadline) return "end";
+      return liveEventFor(viewer, event);
+    },
   });
+}
+
+function liveEventViewerOf(view: OpeningView, actor: Actor | null): LiveEventViewer {
+  return { role: view.viewer, organisationId: actor?.membership.organisationId ?? null };
 }
 
 /**

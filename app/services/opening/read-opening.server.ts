@@ -9,7 +9,7 @@ import {
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import type { OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
-import { isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { hostOrganisationId, isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
 import { readingOutOf } from "./opening-records.server.ts";
 import { rowsAsJson } from "./publish-reading-out.server.ts";
 
@@ -71,7 +71,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
         app.db
           .selectFrom("opening_messages as m")
           .innerJoin("organisations as o", "o.id", "m.organisation_id")
-          .select(["m.id", "o.name", "m.text", "m.sent_at", "m.hidden_at", "m.hidden_reason"])
+          .select(["m.id", "m.organisation_id", "o.name", "m.text", "m.sent_at", "m.hidden_at", "m.hidden_reason"])
           .where("m.opening_id", "=", loaded.opening.id)
           .orderBy("m.sent_at")
           .execute(),
@@ -196,7 +196,14 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
       const hidden = !!m.hidden_at && m.hidden_at <= now;
       return {
         id: m.id,
-        organisationName: m.name,
+        // Another bidder is named to a bidder once the list of bidders is out, as the stream does (decision 23).
+        organisationName:
+          official ||
+          listPublished ||
+          m.organisation_id === hostOrganisationId(loaded) ||
+          m.organisation_id === actor?.membership.organisationId
+            ? m.name
+            : null,
         sentAt: m.sent_at.toISOString(),
         hidden,
         text: hidden && !official ? null : m.text,

@@ -13,6 +13,11 @@ export interface SendOpeningMessageOptions {
 
 /** The hall is open to chat while people are in it: from sign-in until the confirmation period (the sign-in and objection phases). */
 const CHAT_PHASES: readonly OpeningPhase[] = [...new Set<OpeningPhase>([...OPENING_ACTION_PHASES.signIn, ...OPENING_ACTION_PHASES.object])];
+/**
+ * NOTE 法 22 (decision 23): a bidder writes only from the deadline on. Only an organisation with a
+ * bid may write, so a message before the deadline would tell the hall that it has bid.
+ */
+const BIDDER_CHAT_PHASES: readonly OpeningPhase[] = CHAT_PHASES.filter((p) => p !== "signing-in");
 
 /**
  * A message in the hall's chat, from the host or a signed-in bidder. Everyone in the hall sees it
@@ -28,7 +33,7 @@ export async function sendOpeningMessage(app: AppContext, opts: SendOpeningMessa
     if (!bid || !opts.actor.permissions.has("decrypt:bid:own")) throw new AppError("FORBIDDEN", { permission: "decrypt:bid:own" });
     await requireSignedIn(app.db, opts.actor, loaded.opening.id);
   }
-  assertOpeningPhase(loaded.facts, CHAT_PHASES, now);
+  assertOpeningPhase(loaded.facts, host ? CHAT_PHASES : BIDDER_CHAT_PHASES, now);
   return app.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto("opening_messages")

@@ -116,9 +116,12 @@ export async function signInToOpening(app: AppContext, opts: SignInToOpeningOpti
         type: "opening.signed_in",
         data: { openingId, organisationId: actor.membership.organisationId, personId: actor.personId, certificateSerial: serial },
       },
-      // Who signed in is for the host and the regulator (readOpening); the stream, which every viewer
-      // of the hall receives, carries only the count, so bidders do not learn their rivals before the list.
-      live: { type: "signin.recorded", data: { organisationsSignedIn: Number(count.n), at: now.toISOString() } },
+      // Who signed in is for the host and the regulator (readOpening); a bidder is sent only its own
+      // sign-ins and the public none (liveEventFor, decision 23), so nobody learns of a rival before the list.
+      live: {
+        type: "signin.recorded",
+        data: { organisationId: actor.membership.organisationId, organisationsSignedIn: Number(count.n), at: now.toISOString() },
+      },
     });
     return { openingId, signedInAt: now, created: true };
   });

@@ -5,12 +5,23 @@ import { inspect } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_OPENING_FORM, type OpeningForm } from "#app/domain/tendering/opening-form.ts";
+import { jobHandlers } from "#app/jobs/handlers.ts";
+import { createJobRunner } from "#app/jobs/runner.ts";
 import type { Logger } from "#app/server/context.server.ts";
+import { createLiveEventHubFor } from "#app/server/events/hub.server.ts";
+import { ANCHOR_TREE_LEAVES, ANCHOR_WINDOW_SECONDS } from "#app/server/ledger/anchors.server.ts";
 import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import { submitBid } from "#app/services/bidding/submit-bid.server.ts";
+import { findOpeningOfSection } from "#app/services/opening/find-opening-of-section.server.ts";
+import { advanceOpening } from "#app/services/opening/record-timed-facts.server.ts";
+import { resumeOpening } from "#app/services/opening/resume-opening.server.ts";
+import { suspendOpening } from "#app/services/opening/suspend-opening.server.ts";
 import { inviteMember } from "#app/services/members/invite-member.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
+import { readEventStream, type ParsedEvent } from "../events/event-stream.ts";
 import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
+import { startTestLedger, type TestLedger } from "../ledger/helpers/ledger-fixture.ts";
+import { advanceTo, minutes, signIn } from "../opening/helpers.ts";
 import {
   enrol,
   memberOf,
@@ -18,6 +29,7 @@ import {
   publishedSection,
   sealBid,
   sha256Hex,
+  type Enrolment,
   type Member,
   type SealedBid,
 } from "./helpers/bids.ts";
@@ -72,6 +84,8 @@ describe("confidentiality of bids before the opening", () => {
   let projectId: string, sectionId: string, documentId: string, invitationToken: string;
   const bidders = {} as Record<BidderScene["key"], BidderScene>;
   let agency: Member, tenderer: Member, regulator: Member, operator: Member, staffA: Member;
+  let certA: Enrolment, certStaffA: Enrolment, certB: Enrolment;
+  let ledger: TestLedger | undefined;
   let roles: Role[];
   let allSecrets: Marker[];
 
@@ -134,6 +148,12 @@ describe("confidentiality of bids before the opening", () => {
       { label: `USCC of bidder ${k}`, text: bidders[k].admin.actor.membership.organisationUscc },
     ]);
 
+  /** A browser session per role (sessions last 12 hours of platform time: again after the clock moves days). */
+  const logInEveryRole = async () => {
+    for (const role of roles)
+      role.cookie = await browserCookies(app, role.who && { personId: role.who.personId, organisationId: role.who.organisationId });
+  };
+
   /** console.error while the scene is set up (the shared setup traps it only inside tests). */
   const setupErrors: string[] = [];
 
@@ -185,7 +205,7 @@ describe("confidentiality of bids before the opening", () => {
       .token;
 
     // The bids: distinctive plaintext only the envelopes carry.
-    const [certA, certStaffA, certB] = await Promise.all([enrol(app, bidders.A.admin), enrol(app, staffA), enrol(app, bidders.B.admin)]);
+    [certA, certStaffA, certB] = await Promise.all([enrol(app, bidders.A.admin), enrol(app, staffA), enrol(app, bidders.B.admin)]);
     const plaintext = {
       A: {
         price: 98765432101n,
@@ -235,7 +255,6 @@ describe("confidentiality of bids before the opening", () => {
     }
     allSecrets = withEncodings([...bidders.A.secrets, ...bidders.B.secrets]);
 
-    const cookie = async (m: Member | null) => browserCookies(app, m && { personId: m.personId, organisationId: m.organisationId });
     roles = [
       { name: "the public", who: null, mustNotSee: ["A", "B", "C", "D"] },
       { name: "bidder A's admin", who: bidders.A.admin, mustNotSee: ["B", "C", "D"], own: "A" },
@@ -248,7 +267,7 @@ describe("confidentiality of bids before the opening", () => {
       { name: "the regulator", who: regulator, mustNotSee: ["D"] },
       { name: "the operator", who: operator, mustNotSee: [] },
     ];
-    for (const role of roles) role.cookie = await cookie(role.who);
+    await logInEveryRole();
 
     pages = await startPages(app);
     // Downloading the tender documents is recorded (and counted on the agency's pages): download once
@@ -278,6 +297,8 @@ describe("confidentiality of bids before the opening", () => {
   }, 600_000); // about two thousand page renders: minutes on two busy cores
   afterAll(async () => {
     await pages?.close();
+    await app?.liveEvents?.stop();
+    await ledger?.stop();
     await app?.close();
     vi.restoreAllMocks();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -354,13 +375,14 @@ describe("confidentiality of bids before the opening", () => {
       const a = snapshots[from].get(role.name)!;
       const b = snapshots[to].get(role.name)!;
       for (const [url, before] of a) {
+        // The operator's audit trail lists each bid event, sealed (decision 23): checked on its own below.
+        if (role.name === "the operator" && url.startsWith("/operator/audit")) continue;
         const after = b.get(url)!;
         if (before.status !== after.status || steady(before.body) !== steady(after.body))
           diffs.push(`${role.name}: GET ${url} changed ${from} → ${to}`);
       }
     };
     for (const role of roles) {
-      if (role.name === "the operator") continue; // sees bids as ciphertext rows and audit events (ARCHITECTURE.md §4)
       if (role.own === "A")
         compare(role, "afterA", "afterBoth"); // B's bid is invisible to A
       else if (role.own === "B")
@@ -418,5 +440,224 @@ describe("confidentiality of bids before the opening", () => {
     expect(logs.some((l) => l.includes("canary console log"))).toBe(true);
     const leaks = logs.flatMap((l) => markersIn(l, allSecrets).map((m) => `${m.label} in log line ${JSON.stringify(l.slice(0, 200))}`));
     expect(leaks).toEqual([]);
+  });
+
+  // ── From here on the clock moves: into the sign-in period, then past the deadline. ─────────────
+
+  /** The hall's page and its data as `role` sees it (header clock steadied). */
+  const hall = async (role: Role) => {
+    const out: Record<string, string> = {};
+    for (const url of [`/sections/${sectionId}/opening`, `/sections/${sectionId}/opening.data`]) {
+      const res = await pages.request(url, role.cookie);
+      out[url] = `${res.status}\n${steady(res.body.toString("utf8"))}`;
+    }
+    return out;
+  };
+
+  /** The hall's Server-Sent Events as `role` receives them, from the start of the stream. */
+  const listen = async (role: Role) => {
+    const abort = new AbortController();
+    const res = await pages.open(`/sections/${sectionId}/opening/events`, role.cookie, {
+      headers: { accept: "text/event-stream" },
+      signal: abort.signal,
+    });
+    expect(res.status, `${role.name}: the hall's stream`).toBe(200);
+    const sse = readEventStream(res);
+    return { role, sse, abort, raw: () => sse.parser };
+  };
+
+  const waitFor = async (what: string, ok: () => boolean, timeoutMs = 15_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!ok()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it("streams the opening hall to each role only what it may know before the deadline: no sign-in to the public, the operator or another bidder", async () => {
+    app.liveEvents = createLiveEventHubFor(app.dbHandle, log, { heartbeatMs: 3_600_000 });
+    const deadline = (await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirstOrThrow())
+      .deadline_at;
+    await advanceTo(app, minutes(deadline, -20)); // the sign-in period
+    await logInEveryRole();
+    const { openingId } = await findOpeningOfSection(app, sectionId);
+
+    const streams = await Promise.all(roles.map(listen));
+    const before = new Map<string, Record<string, string>>();
+    for (const role of roles) before.set(role.name, await hall(role));
+    await signIn(app, staffA, certStaffA, sectionId);
+    await signIn(app, bidders.A.admin, certA, sectionId);
+    const afterA = new Map<string, Record<string, string>>();
+    for (const role of roles) afterA.set(role.name, await hall(role));
+    await signIn(app, bidders.B.admin, certB, sectionId);
+    const afterB = new Map<string, Record<string, string>>();
+    for (const role of roles) afterB.set(role.name, await hall(role));
+    // Public facts after the sign-ins: once a stream has them, it has been offered every sign-in.
+    await suspendOpening(app, { actor: regulator.actor, openingId, reason: "核查举报", meta: TEST_META });
+    await resumeOpening(app, { actor: regulator.actor, openingId, reason: "核查完毕", meta: TEST_META });
+    for (const s of streams)
+      await waitFor(`${s.role.name}'s stream to carry the resumption`, () => s.sse.parser.events.some((e) => e.type === "opening.resumed"));
+    for (const s of streams) s.abort.abort();
+    await Promise.all(streams.map((s) => s.sse.done));
+
+    const received = (name: string): ParsedEvent[] => streams.find((s) => s.role.name === name)!.sse.parser.events;
+    const shape = (events: ParsedEvent[]) => events.map((e) => ({ type: e.type, data: JSON.parse(e.data) as unknown }));
+    const facts = ["opening.suspended", "opening.resumed"];
+    const signInOf = (who: Member) => ({ type: "signin.recorded", data: { organisationId: who.organisationId, at: expect.any(String) } });
+    const problems: string[] = [];
+    const expectStream = (name: string, expected: unknown) => {
+      try {
+        expect(shape(received(name))).toEqual(expected);
+      } catch {
+        problems.push(`${name} received ${JSON.stringify(shape(received(name)))}`);
+      }
+    };
+    // The public, and everyone who is the public in this hall (the operator, the tenderer, an unregistered bidder): bare signals.
+    for (const name of ["the public", "the operator", "the tenderer", "bidder D (not registered)"])
+      expectStream(
+        name,
+        facts.map((type) => ({ type, data: {} })),
+      );
+    // A registered bidder: its own sign-ins only, and the public facts.
+    const withFacts = (signIns: unknown[]) => [...signIns, ...facts.map((type) => ({ type, data: expect.anything() }))];
+    expectStream("bidder C (registered, no bid)", withFacts([]));
+    expectStream("bidder A's admin", withFacts([signInOf(staffA), signInOf(bidders.A.admin)]));
+    expectStream("bidder A's bid staff", withFacts([signInOf(staffA), signInOf(bidders.A.admin)]));
+    expectStream("bidder B (registered, has bid)", withFacts([signInOf(bidders.B.admin)]));
+    // The host and the regulator see who signed in (decision 19).
+    for (const name of ["the agency", "the regulator"])
+      expect(
+        received(name).filter((e) => e.type === "signin.recorded"),
+        name,
+      ).toHaveLength(3);
+    expect(problems).toEqual([]);
+    // No gap between ids can be counted: every id is an opaque token, and no comment stood in for a withheld event.
+    for (const s of streams) {
+      expect(
+        s.sse.parser.events.every((e) => /^[A-Za-z0-9_-]{22}$/.test(e.lastEventId)),
+        s.role.name,
+      ).toBe(true);
+      expect(s.sse.parser.comments, s.role.name).toEqual([]);
+    }
+
+    // The hall's page (and the stream position it is rendered at) does not move with another organisation's sign-in.
+    const moved: string[] = [];
+    const same = (name: string, a: Map<string, Record<string, string>>, b: Map<string, Record<string, string>>) => {
+      for (const [url, body] of Object.entries(a.get(name)!)) if (b.get(name)![url] !== body) moved.push(`${name}: ${url}`);
+    };
+    for (const name of ["the public", "the operator", "the tenderer", "bidder C (registered, no bid)", "bidder D (not registered)"])
+      same(name, before, afterB);
+    same("bidder B (registered, has bid)", before, afterA);
+    same("bidder A's admin", afterA, afterB);
+    expect(moved).toEqual([]);
+    // The check can fail: the host's page does show the sign-ins.
+    expect(before.get("the agency")).not.toEqual(afterB.get("the agency"));
+  });
+
+  /** The operator's audit page (HTML and its data) filtered by `query`. */
+  const auditPage = async (query: string) => {
+    const out: string[] = [];
+    for (const url of [`/operator/audit?${query}`, `/operator/audit.data?${query}`]) {
+      const res = await pages.request(url, roles.find((r) => r.name === "the operator")!.cookie);
+      expect(res.status, url).toBe(200);
+      out.push(res.body.toString("utf8"));
+    }
+    return out.join("\n");
+  };
+  /** What tells who bid where: none of it may show before the deadline. */
+  const bidIdentities = async (): Promise<Marker[]> => {
+    const versions = await app.db.selectFrom("bid_versions").select(["receipt_no", "envelope_sha256"]).execute();
+    return [
+      ...names(["A", "B"]),
+      ...[staffA, bidders.A.admin, bidders.B.admin].flatMap((m) => [
+        { label: `email of ${m.email}`, text: m.email },
+        { label: `person id of ${m.email}`, text: m.personId },
+      ]),
+      ...(["A", "B"] as const).map((k) => ({ label: `organisation id of ${k}`, text: bidders[k].admin.organisationId })),
+      { label: "the section", text: sectionId },
+      { label: "the bidders' IP", text: TEST_META.ip },
+      ...versions.flatMap((v) => [
+        { label: "a receipt number", text: v.receipt_no },
+        { label: "an envelope hash", text: v.envelope_sha256 },
+      ]),
+    ];
+  };
+
+  it("shows the operator's audit trail each bid event before the deadline without who, where or which envelope", async () => {
+    const leaks: string[] = [];
+    for (const type of ["bid.submitted", "opening.signed_in"]) {
+      const page = await auditPage(`type=${type}`);
+      expect(page.match(/<tr [^>]*data-sealed=""/g) ?? [], type).toHaveLength(type === "bid.submitted" ? 2 : 3);
+      // The organisation filter lists every organisation by name and id: those are looked for in the table only.
+      const table = /<table[^>]*data-testid="audit-table"[\s\S]*?<\/table>/.exec(page)?.[0] ?? "";
+      expect(table, type).toContain("data-sealed");
+      for (const m of markersIn(table, await bidIdentities())) leaks.push(`type=${type}: the table shows the ${m.label}`);
+      const everywhere = (await bidIdentities()).filter((m) => !/^(name|USCC|organisation id) of/.test(m.label));
+      for (const m of markersIn(page, everywhere)) leaks.push(`type=${type}: the page or its data shows the ${m.label}`);
+    }
+    // Neither can a filter by organisation or person count them.
+    for (const m of [staffA, bidders.A.admin, bidders.B.admin]) {
+      for (const query of [`organisationId=${m.organisationId}`, `person=${encodeURIComponent(m.email)}`]) {
+        const page = await auditPage(query);
+        for (const type of ["bid.submitted", "opening.signed_in"])
+          if (page.includes(`data-type="${type}"`)) leaks.push(`${query} lists a ${type} row`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it("gives the anchor API the same tree size and proof length for every batch, whatever it holds", async () => {
+    ledger = await startTestLedger(app);
+    const runner = createJobRunner(app, { handlers: jobHandlers });
+    await app.clock.advance(ANCHOR_WINDOW_SECONDS);
+    await runner.drain();
+    const hashes = [
+      ...(await app.db.selectFrom("bid_versions").select("envelope_sha256 as sha256").execute()),
+      ...(await app.db.selectFrom("tender_documents").select("sha256").execute()),
+    ].map((r) => r.sha256);
+    expect(hashes.length).toBeGreaterThanOrEqual(3);
+    const seen = new Set<string>();
+    for (const hash of hashes) {
+      const res = await pages.request(`/api/anchors/${hash}`);
+      expect(res.status, hash).toBe(200);
+      const body = JSON.parse(res.body.toString("utf8")) as { documentCount: number; proof: string[] };
+      seen.add(`${body.documentCount} leaves, proof of ${body.proof.length}`);
+    }
+    expect([...seen]).toEqual([`${ANCHOR_TREE_LEAVES} leaves, proof of ${Math.log2(ANCHOR_TREE_LEAVES)}`]);
+  });
+
+  it("shows the operator every bid event in full from the deadline on, and judges a bidder's stream again at the deadline", async () => {
+    const deadline = (await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirstOrThrow())
+      .deadline_at;
+    // Streams opened before the deadline by a registered organisation without a bid, and by one with a bid.
+    const role = (name: string) => roles.find((r) => r.name === name)!;
+    const early = await Promise.all([listen(role("bidder C (registered, no bid)")), listen(role("bidder B (registered, has bid)"))]);
+    await waitFor("the early streams' replay", () => early.every((s) => s.sse.parser.events.some((e) => e.type === "opening.resumed")));
+    await advanceTo(app, deadline);
+    await logInEveryRole();
+    await advanceOpening(app, (await findOpeningOfSection(app, sectionId)).openingId, deadline); // the scheduler counts the bids
+    // Each ends at its first event after the deadline, unsent: the browser reconnects and is judged again.
+    await Promise.all(early.map((s) => s.sse.done));
+    for (const s of early) expect(s.sse.parser.events.map((e) => e.type)).not.toContain("bids.counted");
+    const again = await Promise.all([listen(role("bidder C (registered, no bid)")), listen(role("bidder B (registered, has bid)"))]);
+    await waitFor("the reconnections' replay", () => again.every((s) => s.sse.parser.events.some((e) => e.type === "bids.counted")));
+    for (const s of again) s.abort.abort();
+    await Promise.all(again.map((s) => s.sse.done));
+    const [asC, asB] = again.map((s) => s.sse.parser.events);
+    // Without a bid, C is now the public: bare signals, and no sign-in, not even its own (it made none).
+    expect(asC!.every((e) => e.data === "{}")).toBe(true);
+    expect(asB!.filter((e) => e.type === "signin.recorded").map((e) => JSON.parse(e.data) as { organisationId: string })).toEqual([
+      { organisationId: bidders.B.admin.organisationId, at: expect.any(String) },
+    ]);
+
+    const submitted = await auditPage("type=bid.submitted");
+    expect(submitted).not.toContain("data-sealed");
+    const versions = await app.db.selectFrom("bid_versions").select(["receipt_no", "envelope_sha256"]).execute();
+    for (const v of versions) expect(submitted).toContain(v.receipt_no);
+    for (const k of ["A", "B"] as const) expect(submitted).toContain(bidders[k].name);
+    const signedIn = await auditPage("type=opening.signed_in");
+    expect(signedIn).toContain(bidders.A.name);
+    expect(signedIn).not.toContain("data-sealed");
+    expect(await auditPage(`organisationId=${bidders.B.admin.organisationId}`)).toContain('data-type="bid.submitted"');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
 import { verifyProof } from "#app/crypto/merkle.ts";
-import { ANCHOR_WINDOW_SECONDS, queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
+import { ANCHOR_TREE_LEAVES, ANCHOR_WINDOW_SECONDS, queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { reconcileLedger } from "#app/server/ledger/indexer.server.ts";
 import { loader } from "#app/routes/api.anchors.$sha256.ts";
 import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
@@ -67,13 +67,14 @@ describe("the anchor batcher and GET /api/anchors/:sha256", () => {
     expect(body).toMatchObject({
       status: "anchored",
       sha256: receiptHash,
-      documentCount: 7,
+      // Padded (decision 24): the count is the tree's, never how many documents it holds.
+      documentCount: ANCHOR_TREE_LEAVES,
       contract: tl.ledger.address("DocumentAnchor"),
       chainId: "31337",
     });
     const proof = body.proof as string[];
     const root = body.root as string;
-    expect(proof.length).toBeGreaterThanOrEqual(2);
+    expect(proof).toHaveLength(Math.log2(ANCHOR_TREE_LEAVES));
     expect(verifyProof(root, `0x${receiptHash}`, proof)).toBe(true);
 
     // Against the chain itself: the root, the block time, the transaction.
@@ -125,6 +126,33 @@ describe("the anchor batcher and GET /api/anchors/:sha256", () => {
     await app.db.updateTable("ledger_sends").set({ block_time: recorded.block_time }).where("outbox_key", "=", key).execute();
     expect(await reconcileLedger(app, tl.ledger)).toEqual([]);
     expect(await app.db.selectFrom("ledger_drift").select(["id"]).where("resolved_at", "is", null).execute()).toEqual([]);
+  });
+
+  it("tells nobody how many documents a batch holds: every tree, proof and on-chain count has the same size", async () => {
+    const runner = createJobRunner(app, { handlers: jobHandlers });
+    const batches: string[][] = [[sha256("alone in its batch")], Array.from({ length: 5 }, (_, i) => sha256(`one of five ${i}`))];
+    const seen: { documentCount: unknown; proofLength: number; root: string }[] = [];
+    for (const docs of batches) {
+      await app.db.transaction().execute(async (trx) => {
+        for (const h of docs) await queueForAnchoring(trx, { sha256: h, source: "bid-envelope" }, app.clock.now());
+      });
+      await app.clock.advance(ANCHOR_WINDOW_SECONDS);
+      await runner.drain();
+      for (const h of docs) {
+        const { status, body } = await get(h);
+        expect(status).toBe(200);
+        const proof = body.proof as string[];
+        expect(verifyProof(body.root as string, `0x${h}`, proof)).toBe(true);
+        seen.push({ documentCount: body.documentCount, proofLength: proof.length, root: body.root as string });
+      }
+    }
+    expect(new Set(seen.map((s) => s.root)).size).toBe(2);
+    expect(new Set(seen.map((s) => `${String(s.documentCount)}/${s.proofLength}`))).toEqual(
+      new Set([`${ANCHOR_TREE_LEAVES}/${Math.log2(ANCHOR_TREE_LEAVES)}`]),
+    );
+    // The chain holds the same padded count for both roots.
+    for (const root of new Set(seen.map((s) => s.root)))
+      expect(await tl.ledger.contracts.DocumentAnchor.documentCount(root)).toBe(BigInt(ANCHOR_TREE_LEAVES));
   });
 
   it("refuses a malformed hash", async () => {

@@ -31,6 +31,8 @@ export interface Pages {
   /** Route files that the route tree does not know (or the other way round): should be empty. */
   unmatchedFiles: string[];
   request(pathname: string, cookie?: string): Promise<{ status: number; headers: string; body: Buffer }>;
+  /** The raw response, for bodies that stream (Server-Sent Events): `headers` are added to the browser's. */
+  open(pathname: string, cookie: string | undefined, init: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,16 @@ export async function startPages(app: AppContext): Promise<Pages> {
       );
       const headers = [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join("\n");
       return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+    },
+    open(pathname, cookie, init) {
+      return handler(
+        new Request(`http://bidhall.test${pathname}`, {
+          headers: { ...(cookie ? { cookie } : {}), "accept-language": "zh-CN", "user-agent": "confidentiality-test", ...init.headers },
+          redirect: "manual",
+          signal: init.signal,
+        }),
+        { app, request: { ip: "203.0.113.9", userAgent: "confidentiality-test" } },
+      );
     },
     async close() {
       await vite.close();
