@@ -2,6 +2,7 @@ import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
+import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
@@ -11,7 +12,7 @@ import { tendering } from "./tendering.ts";
  * Every area's messages, registered under its name: `t("certificates.title")` reads
  * `areas.certificates.zh.title` in Chinese. Add an area here when you add its file.
  */
-export const areas = { certificates, audit, ledger, tendering, apiTokens, bidding, opening, openingAdmin } as const satisfies Record<
+export const areas = { certificates, audit, ledger, tendering, apiTokens, bidding, opening, openingAdmin, demo } as const satisfies Record<
   string,
   { zh: Record<string, unknown>; en: Record<string, unknown> }
 >;
