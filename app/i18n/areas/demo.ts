@@ -35,7 +35,7 @@ export const demo = defineMessages(
     backups: {
       title: "投标人证书备份（PKCS#12）",
       intro:
-        "投标人 2–4 的经办人在演示数据生成时已申请数字证书。用对应账号登录后，打开“数字证书”页面，在“导入备份”中选择下载的文件并输入备份密码，私钥即以不可导出的方式保存在该浏览器中，之后即可证书签到、解密、签名确认。",
+        "投标人 2–4 的经办人在演示数据生成时已申请数字证书。用对应账号登录后，打开“数字证书”页面，在“在本机导入证书备份”处选择下载的文件并输入备份密码，私钥即以不可导出的方式保存在该浏览器中，之后即可证书签到、解密、签名确认。",
       password: "备份密码：",
       person: "持有人",
       organisation: "单位",
@@ -86,7 +86,7 @@ export const demo = defineMessages(
     backups: {
       title: "Bidders' certificate backups (PKCS#12)",
       intro:
-        "The people of bidders 2–4 enrolled certificates when the demo data was created. Log in with that account, open Digital certificates, choose the downloaded file under Import a backup and type the backup password: the private key is kept in that browser as a non-extractable key, ready to sign in, decrypt and confirm.",
+        "The people of bidders 2–4 enrolled certificates when the demo data was created. Log in with that account, open the certificates page, choose the downloaded file where it offers to import a backup, and type the backup password: the private key is kept in that browser as a non-extractable key, ready to sign in, decrypt and confirm.",
       password: "Backup password:",
       person: "Holder",
       organisation: "Organisation",
