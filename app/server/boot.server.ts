@@ -21,8 +21,9 @@ async function seedDemoLogged(app: AppContext): Promise<void> {
     if (!(await seedDemo(app))) return;
   } catch (e) {
     app.log.error(
-      `the demo data is incomplete: ${e instanceof Error ? e.message : String(e)}. ` +
-        `Stop the server and remove ${app.config.dataDir} to load it again.`,
+      `the demo data is incomplete: ${e instanceof Error ? e.message : String(e)}. Stop the server and remove ` +
+        (app.config.databaseUrl ? `the database's tables and ${app.config.dataDir}` : app.config.dataDir) +
+        " to load it again.",
     );
     return;
   }

@@ -16,7 +16,11 @@ import { verifyAuditChain } from "#app/server/audit.server.ts";
 import { readDemoKit } from "#app/server/demo-kit.server.ts";
 import { loadOpeningFacts } from "#app/server/repo/openings.server.ts";
 import { currentRuleSet, factsOf, loadHolidayCalendar } from "#app/server/repo/tendering.server.ts";
+import { isAppError } from "#app/domain/shared/app-error.ts";
 import { createChallenge } from "#app/services/certificates/key-possession.server.ts";
+import { revokeCertificate } from "#app/services/certificates/revoke-certificate.server.ts";
+import { downloadDemoBackup } from "#app/services/demo/download-demo-backup.server.ts";
+import { readDemoKitPage } from "#app/services/demo/read-demo-kit.server.ts";
 import { decryptBid } from "#app/services/opening/decrypt-bid.server.ts";
 import { findOpeningOfSection } from "#app/services/opening/find-opening-of-section.server.ts";
 import { getOwnRecipientInfo } from "#app/services/opening/get-own-recipient-info.server.ts";
@@ -238,6 +242,35 @@ describe("the demo story seeded at the first start", () => {
       decision: "confirm",
     });
     expect(await verifyAuditChain(app.db)).toMatchObject({ ok: true });
+  });
+
+  it("hands out a backup only in embedded mode, only by its listed name, and not once its certificate is revoked", async () => {
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => "ok",
+        (e: unknown) => (isAppError(e) ? e.code : String(e)),
+      );
+    const production = { ...app, config: { ...app.config, mode: "production" as const } };
+    expect(await codeOf(readDemoKitPage(production))).toBe("NOT_FOUND");
+    expect(await codeOf(downloadDemoBackup(production, "bidder2"))).toBe("NOT_FOUND");
+    const page = await readDemoKitPage(app);
+    expect(page.kit?.backups.map((b) => b.status)).toEqual(["valid", "valid", "valid"]);
+    const { bytes, filename } = await downloadDemoBackup(app, "bidder2");
+    expect(filename).toBe("bidder2-demo.p12");
+    expect(readPkcs12Backup(bytes, DEMO_BACKUP_PASSWORD).certificatePem).toContain("BEGIN CERTIFICATE");
+    for (const probe of ["bidder1", "../secrets.json", "kit", "bidder2\0", "Bidder2", ""])
+      expect(await codeOf(downloadDemoBackup(app, probe)), probe).toBe("NOT_FOUND");
+    // A backup altered on disk is not handed out.
+    const file = path.join(app.config.dataDir, "demo", "bidder3.p12");
+    const original = fs.readFileSync(file);
+    fs.writeFileSync(file, Buffer.concat([original, Buffer.from([0])]));
+    expect(await codeOf(downloadDemoBackup(app, "bidder3"))).toBe("NOT_FOUND");
+    fs.writeFileSync(file, original);
+    // Revoked (by its holder): shown as revoked, no longer offered.
+    const holder = await actorOf(app.db, await personIdOf("bidder4"));
+    await revokeCertificate(app, { actor: holder, serial: kit().backups[2]!.serialHex, reason: "keyCompromise", meta: TEST_META });
+    expect((await readDemoKitPage(app)).kit?.backups.map((b) => b.status)).toEqual(["valid", "valid", "revoked"]);
+    expect(await codeOf(downloadDemoBackup(app, "bidder4"))).toBe("NOT_FOUND");
   });
 
   it("does nothing on a database that already has data", async () => {
