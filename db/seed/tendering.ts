@@ -1,3 +1,4 @@
+import { formatShanghai } from "#app/domain/shared/time.ts";
 import type { SectionInput } from "#app/services/tendering/create-project.server.ts";
 import { createProject } from "#app/services/tendering/create-project.server.ts";
 import { downloadTenderDocument } from "#app/services/tendering/download-tender-document.server.ts";
@@ -107,7 +108,7 @@ async function tenderDocumentPdf(scene: DemoScene, createdAt: Date): Promise<Uin
         rows: keys.map((k) => [
           String(DEMO_SECTIONS[k].sequence).padStart(3, "0"),
           DEMO_SECTIONS[k].name,
-          terms(scene, k).deadlineAt.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }),
+          formatShanghai(terms(scene, k).deadlineAt),
         ]),
       },
       {
