@@ -12,6 +12,27 @@ import { migrateToLatest } from "#db/migrate.ts";
 import { seedDemo } from "#db/seed/index.ts";
 
 /**
+ * A story that fails half-way leaves a database that is not empty, so the next start will not
+ * seed again: say so plainly, and start anyway (everything seeded so far works).
+ */
+async function seedDemoLogged(app: AppContext): Promise<void> {
+  const started = performance.now();
+  try {
+    if (!(await seedDemo(app))) return;
+  } catch (e) {
+    app.log.error(
+      `the demo data is incomplete: ${e instanceof Error ? e.message : String(e)}. Stop the server and remove ` +
+        (app.config.databaseUrl ? `the database's tables and ${app.config.dataDir}` : app.config.dataDir) +
+        " to load it again.",
+    );
+    return;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  app.log.info(`loaded the demo data into the empty database in ${seconds} s (see README for the accounts and the tour)`);
+  app.log.info("demo: every seat's password and certificate backup are on the page /dev/demo");
+}
+
+/**
  * Creates everything a server, worker or CLI process shares: configuration, clock, database
  * (migrated), secrets; in embedded mode an empty database also gets the demo data and the platform
  * PKI (`pki: false` leaves that to `bidhall ca init`). `ledger: true` also starts the chain client
@@ -27,9 +48,6 @@ export async function bootApp(
   try {
     const migrated = await migrateToLatest(dbHandle.db);
     for (const r of migrated.results ?? []) log.info(`migration ${r.migrationName}: ${r.status}`);
-    if (config.mode === "embedded" && (options.seed ?? true)) {
-      if (await seedDemo(dbHandle.db, clock.now())) log.info("loaded the demo data into the empty database (see README for the accounts)");
-    }
     const secrets = resolveSecrets(config, log);
     // Plaintext a crashed process left in its scratch directory goes before anything else runs.
     await removeStaleScratch(log);
@@ -37,6 +55,9 @@ export async function bootApp(
     const app: AppContext = { config, db: dbHandle.db, dbHandle, clock, secrets, log };
     // Lazy: no listener connection until the first SSE subscriber (stop it with `app.liveEvents.stop()`).
     app.liveEvents = createLiveEventHubFor(dbHandle, log);
+    // The demo story runs through the services, so it needs the whole context; it creates the
+    // platform CA itself, at the story's first instant (decision 36).
+    if (config.mode === "embedded" && (options.seed ?? true)) await seedDemoLogged(app);
     // Embedded mode needs no set-up: the platform CA is created on the first start (production: `bidhall ca init`).
     if (config.mode === "embedded" && (options.pki ?? true)) await ensurePlatformPki(app);
     // The ledger (embedded node + journal replay, or LEDGER_RPC_URL) only where asked: the server

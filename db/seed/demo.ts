@@ -8,6 +8,15 @@ import type { Database, MemberRole, OrganisationKind, OrganisationStatus } from 
  */
 export const DEMO_PASSWORD = "bidhall-demo";
 
+/**
+ * The password of the demo bidders' PKCS#12 backups, offered with them on the development page
+ * (`/dev/demo`, embedded mode only): the same word, so one person can play every seat.
+ */
+export const DEMO_BACKUP_PASSWORD = DEMO_PASSWORD;
+
+/** The demo bidders whose people get a key and a certificate at seed time (decision 36). */
+export const DEMO_KEY_BIDDERS = ["bidder2", "bidder3", "bidder4"] as const;
+
 interface DemoOrganisation {
   key: string;
   name: string;

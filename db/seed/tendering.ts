@@ -1,117 +1,212 @@
-import type { Kysely } from "kysely";
-import type { Database } from "#db/schema.ts";
-import { sectionCode } from "#app/domain/tendering/codes.ts";
+import { formatShanghai } from "#app/domain/shared/time.ts";
+import type { SectionInput } from "#app/services/tendering/create-project.server.ts";
+import { createProject } from "#app/services/tendering/create-project.server.ts";
+import { downloadTenderDocument } from "#app/services/tendering/download-tender-document.server.ts";
+import { publishProject } from "#app/services/tendering/publish-project.server.ts";
+import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
+import { uploadTenderDocument } from "#app/services/tendering/upload-tender-document.server.ts";
+import { renderDocument } from "#app/server/pdf/render/document.server.ts";
 import { sectionTerms } from "#test/factories/tendering.ts";
-import { DEMO_ORGANISATIONS } from "./demo.ts";
+import type { DemoScene, DemoSectionKey } from "./scene.ts";
+import { beijing, days, minutes, type StoryStep } from "./timeline.ts";
 
 /**
- * The demo project (ARCHITECTURE.md §2 "a project whose deadline is minutes away"): published
- * three weeks before start-up by the demo agency for the demo tenderer, with two sections, one
- * closing ten minutes after start-up and one a week later, and two bidders registered. Written
- * only once: a database that already has it is left alone.
+ * The demo project (ARCHITECTURE.md §2 "a project whose deadline is minutes away"), published by
+ * the demo agency for the demo tenderer through the real services, so the legal checks of the
+ * rule set in force decide whether it may be published: four sections, each at a different point
+ * of its life when `npm start` first runs (decision 36).
+ *
+ * | section | deadline | at start-up |
+ * |---|---|---|
+ * | 001 道路工程施工 | ten minutes after start-up | registered bidders 1–4 may seal and submit |
+ * | 002 排水及照明工程施工 | a week later | bidder 1 registered (the offline tool) |
+ * | 003 桥梁工程施工 | a few minutes before start-up | sealed bids of bidders 2–4: the agency opens it |
+ * | 004 绿化及景观工程施工 | six days earlier | opened, read out, confirmed, closed: the signed records |
+ *
+ * The law it keeps (DOMAIN.md §4): documents issued 27 days before the earliest open deadline
+ * and 21 before the finished one (≥ 20, 法 24); on sale for 7 days (≥ 5, 条例 16), every
+ * registration inside the sale period (条例 16); bid security 2 % of the estimate (≤ 2 %,
+ * 条例 26); at least three bids where a section opens (法 28).
  */
 export const DEMO_PROJECT_NAME = "福州滨海新城市政道路及配套工程";
 
-export async function seedDemoTendering(db: Kysely<Database>, now: Date): Promise<boolean> {
-  const code = `E350100${now.getUTCFullYear()}000001`;
-  if (await db.selectFrom("projects").select("id").where("code", "=", code).executeTakeFirst()) return false;
-  const org = async (key: string) => {
-    const uscc = DEMO_ORGANISATIONS.find((o) => o.key === key)!.uscc;
-    return db.selectFrom("organisations").select("id").where("uscc", "=", uscc).executeTakeFirst();
-  };
-  const [agency, tenderer, bidder1, bidder2] = await Promise.all([org("agency"), org("tenderer"), org("bidder1"), org("bidder2")]);
-  if (!agency || !tenderer || !bidder1 || !bidder2) return false;
-  const person = async (organisationId: string) =>
-    (
-      await db
-        .selectFrom("memberships")
-        .select("person_id")
-        .where("organisation_id", "=", organisationId)
-        .orderBy("created_at")
-        .executeTakeFirstOrThrow()
-    ).person_id;
-  // Everything read before the transaction: embedded PGlite has one connection, so a query on
-  // `db` inside `db.transaction()` would wait for the transaction forever.
-  const [agent, bidder1Person, bidder2Person] = await Promise.all([person(agency.id), person(bidder1.id), person(bidder2.id)]);
+export const DEMO_SECTIONS: Record<DemoSectionKey, { sequence: number; name: string; estimateFen: bigint }> = {
+  today: { sequence: 1, name: "道路工程施工", estimateFen: 1_000_000_000n },
+  nextWeek: { sequence: 2, name: "排水及照明工程施工", estimateFen: 650_000_000n },
+  readyToOpen: { sequence: 3, name: "桥梁工程施工", estimateFen: 860_000_000n },
+  finished: { sequence: 4, name: "绿化及景观工程施工", estimateFen: 480_000_000n },
+};
 
-  const publishedAt = new Date(now.getTime() - 21 * 86_400_000);
-  const minute = 60_000;
-  const soon = new Date(Math.ceil((now.getTime() + 10 * minute) / minute) * minute);
-  const first = { ...sectionTerms({ name: "道路工程施工", from: publishedAt, deadlineDays: 21 }), deadlineAt: soon };
-  const second = sectionTerms({ name: "排水及照明工程施工", from: publishedAt, deadlineDays: 28, estimateFen: 650_000_000n });
+/** Days from the publication to each section's deadline, and the documents' sale period. */
+export const PUBLISHED_DAYS_BEFORE_START = 27;
+export const FINISHED_DEADLINE_DAYS = 21;
+export const NEXT_WEEK_DEADLINE_DAYS = 34;
+export const SALE_DAYS = 7;
 
-  await db.transaction().execute(async (trx) => {
-    const { id: projectId } = await trx
-      .insertInto("projects")
-      .values({
-        code,
-        name: DEMO_PROJECT_NAME,
-        region_code: "350100",
-        procurement_type: "engineering",
-        mandatory_tendering: true,
-        description: "新建城市主干道 3.2 公里，含雨污水管网、路灯照明及交通设施。",
-        tenderer_organisation_id: tenderer.id,
-        agency_organisation_id: agency.id,
-        created_by: agent,
-        created_at: publishedAt,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const sections = await trx
-      .insertInto("sections")
-      .values(
-        [first, second].map((s, i) => ({
-          project_id: projectId,
-          sequence: i + 1,
-          code: sectionCode(code, i + 1),
-          name: s.name,
-          estimate_fen: s.estimateFen.toString(),
-          deadline_at: s.deadlineAt,
-          sign_in_lead_minutes: 5,
-          decryption_window_minutes: s.decryptionWindowMinutes,
-          confirmation_period_minutes: s.confirmationPeriodMinutes,
-          minimum_bids: 3,
-          bid_validity_days: s.bidValidityDays,
-          bid_security_fen: s.bidSecurityFen.toString(),
-          security_forms: s.securityForms,
-          remedy_allowed: s.remedyAllowed,
-          evaluation_method: s.evaluationMethod,
-          opening_form: JSON.stringify(s.openingForm),
-          sale_from: s.saleFrom,
-          sale_until: s.saleUntil,
-          published_at: publishedAt,
-          created_at: publishedAt,
-        })),
-      )
-      .returning("id")
-      .execute();
-    await trx
-      .insertInto("announcements")
-      .values({
-        project_id: projectId,
-        version: 1,
-        title: `${DEMO_PROJECT_NAME}招标公告`,
-        body: "福州市城市建设投资集团有限公司委托福州建工招标代理有限公司，就本项目进行公开招标，欢迎符合条件的投标人报名参加。\n\n投标人须在本平台报名并获取招标文件，投标文件须加密上传，开标在线进行（不见面开标）。",
-        published_at: publishedAt,
-        published_by: agent,
-      })
-      .execute();
-    for (const [bidder, by, sectionIds] of [
-      [bidder1, bidder1Person, sections.map((s) => s.id)],
-      [bidder2, bidder2Person, [sections[0]!.id]],
-    ] as const) {
-      for (const sectionId of sectionIds)
-        await trx
-          .insertInto("registrations")
-          .values({
-            section_id: sectionId,
-            organisation_id: bidder.id,
-            registered_by: by,
-            registered_at: new Date(publishedAt.getTime() + 86_400_000),
-            credit_grade: null,
-          })
-          .execute();
-    }
+/** Who registers where (bidder keys of DEMO_ORGANISATIONS); registrations fall on the day after publication. */
+const REGISTRATIONS: Record<DemoSectionKey, readonly string[]> = {
+  today: ["bidder1", "bidder2", "bidder3", "bidder4"],
+  nextWeek: ["bidder1"],
+  readyToOpen: ["bidder2", "bidder3", "bidder4"],
+  finished: ["bidder2", "bidder3", "bidder4"],
+};
+
+/** The documents are issued at 09:00 Beijing time, 27 days before the first start's day. */
+export function publicationOf(startedAt: Date): Date {
+  return beijing(startedAt, -PUBLISHED_DAYS_BEFORE_START, "09:00");
+}
+
+function terms(scene: DemoScene, key: DemoSectionKey): SectionInput {
+  const published = publicationOf(scene.startedAt);
+  const s = DEMO_SECTIONS[key];
+  const base = sectionTerms({
+    name: s.name,
+    from: published,
+    deadlineDays: key === "finished" ? FINISHED_DEADLINE_DAYS : NEXT_WEEK_DEADLINE_DAYS,
+    saleDays: SALE_DAYS,
+    estimateFen: s.estimateFen,
   });
-  return true;
+  switch (key) {
+    case "today":
+      return { ...base, deadlineAt: scene.deadlines.today, signInLeadMinutes: 5 };
+    case "nextWeek":
+      return { ...base, signInLeadMinutes: 5 };
+    case "readyToOpen":
+      return { ...base, deadlineAt: scene.deadlines.readyToOpen };
+    case "finished":
+      return base;
+  }
+}
+
+/** The tender documents: a real one-page PDF with the project's terms, rendered as records are. */
+async function tenderDocumentPdf(scene: DemoScene, createdAt: Date): Promise<Uint8Array> {
+  const keys = Object.keys(DEMO_SECTIONS) as DemoSectionKey[];
+  return renderDocument({
+    documentId: `ZBWJ-${scene.projectCode}`,
+    title: `${DEMO_PROJECT_NAME}招标文件`,
+    subtitle: "（演示数据）",
+    createdAt,
+    author: "福州建工招标代理有限公司",
+    blocks: [
+      {
+        type: "fields",
+        rows: [
+          ["项目编号", scene.projectCode],
+          ["招标人", "福州市城市建设投资集团有限公司"],
+          ["招标代理机构", "福州建工招标代理有限公司"],
+          ["招标方式", "公开招标（依法必须招标的工程建设项目）"],
+        ],
+      },
+      { type: "heading", text: "标段划分" },
+      {
+        type: "table",
+        columns: [
+          { header: "标段", width: 1 },
+          { header: "名称", width: 2 },
+          { header: "投标截止时间即开标时间", width: 2 },
+        ],
+        rows: keys.map((k) => [
+          String(DEMO_SECTIONS[k].sequence).padStart(3, "0"),
+          DEMO_SECTIONS[k].name,
+          formatShanghai(terms(scene, k).deadlineAt),
+        ]),
+      },
+      {
+        type: "paragraph",
+        text: "投标文件须在本平台加密后递交，开标在线进行（不见面开标）。投标人在解密时间内使用本单位数字证书解密；解密失败的，可在解密时间内上传与回执一致的未加密投标文件（补救）。",
+      },
+    ],
+  });
+}
+
+/** Creating, uploading, publishing; then each bidder registers and downloads the documents. */
+export function tenderingSteps(scene: DemoScene): StoryStep[] {
+  const published = publicationOf(scene.startedAt);
+  const keys = Object.keys(DEMO_SECTIONS) as DemoSectionKey[];
+  const steps: StoryStep[] = [
+    {
+      at: days(published, -1),
+      name: "the agency creates the demo project",
+      async run(app) {
+        const { projectId, sectionIds } = await createProject(app, {
+          actor: scene.agency.actor,
+          project: {
+            code: scene.projectCode,
+            name: DEMO_PROJECT_NAME,
+            regionCode: "350100",
+            procurementType: "engineering",
+            mandatoryTendering: true,
+            description: "新建城市主干道 3.2 公里，含雨污水管网、路灯照明、桥梁及绿化景观工程。",
+            tendererOrganisationId: scene.tendererOrganisationId,
+          },
+          sections: keys.map((k) => terms(scene, k)),
+          meta: scene.agency.meta,
+        });
+        scene.projectId = projectId;
+        keys.forEach((k, i) => (scene.sectionIds[k] = sectionIds[i]!));
+      },
+    },
+    {
+      at: minutes(days(published, -1), 40),
+      name: "the agency uploads the tender documents",
+      async run(app) {
+        const { documentId } = await uploadTenderDocument(app, {
+          actor: scene.agency.actor,
+          projectId: scene.projectId!,
+          title: "招标文件",
+          filename: "招标文件.pdf",
+          bytes: await tenderDocumentPdf(scene, app.clock.now()),
+          meta: scene.agency.meta,
+        });
+        scene.documentId = documentId;
+      },
+    },
+    {
+      at: published,
+      name: "the agency publishes the announcement and issues the documents",
+      run: (app) =>
+        publishProject(app, {
+          actor: scene.agency.actor,
+          projectId: scene.projectId!,
+          announcement: {
+            title: `${DEMO_PROJECT_NAME}招标公告`,
+            body: "福州市城市建设投资集团有限公司委托福州建工招标代理有限公司，就本项目进行公开招标，欢迎符合条件的投标人报名参加。\n\n投标人须在本平台报名并获取招标文件，投标文件须加密上传，开标在线进行（不见面开标）。",
+          },
+          meta: scene.agency.meta,
+        }),
+    },
+  ];
+  // 条例 16: registration only while the documents are on sale — the day after publication.
+  const registering = [...new Set(keys.flatMap((k) => REGISTRATIONS[k]))];
+  registering.forEach((bidderKey, i) => {
+    const at = beijing(published, 1, `${String(9 + i).padStart(2, "0")}:15`);
+    keys
+      .filter((k) => REGISTRATIONS[k].includes(bidderKey))
+      .forEach((k, j) =>
+        steps.push({
+          at: minutes(at, 3 * j),
+          name: `${bidderKey} registers for section ${DEMO_SECTIONS[k].sequence}`,
+          run: (app) =>
+            registerForSection(app, {
+              actor: scene.bidder(bidderKey).actor,
+              sectionId: scene.sectionIds[k]!,
+              meta: scene.bidder(bidderKey).meta,
+            }),
+        }),
+      );
+    steps.push({
+      at: minutes(at, 20),
+      name: `${bidderKey} downloads the tender documents`,
+      async run(app) {
+        const file = await downloadTenderDocument(app, {
+          actor: scene.bidder(bidderKey).actor,
+          documentId: scene.documentId!,
+          meta: scene.bidder(bidderKey).meta,
+        });
+        file.stream.resume();
+        await new Promise((resolve, reject) => file.stream.once("end", resolve).once("error", reject));
+      },
+    });
+  });
+  return steps;
 }

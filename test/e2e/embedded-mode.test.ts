@@ -86,5 +86,6 @@ describe("embedded mode", () => {
     expect(await exited).toBe(0);
     expect(output).not.toContain("shutdown took longer");
     expect(isAlive(nodePid)).toBe(false);
-  });
+    // The first start opens PGlite and seeds the demo story (keys, sealed bids, signed records, decision 36).
+  }, 240_000);
 });

@@ -65,7 +65,8 @@ describe("the regulator's and the operator's opening desks", () => {
     await expect(row.getByTestId("phase").textContent()).resolves.toBe("待开标（签到尚未开始）");
     await expect(row.textContent()).resolves.toContain("2026/11/23 09:10:00");
     await expect(row.getByRole("link", { name: "进入" }).getAttribute("href")).resolves.toMatch(/^\/sections\/[0-9a-f-]{36}\/opening$/);
-    await expect(page.getByTestId("regulator-openings").locator("tbody tr").count()).resolves.toBe(2);
+    // The demo project's four sections (db/seed/tendering.ts): two open, one ready to open, one finished.
+    await expect(page.getByTestId("regulator-openings").locator("tbody tr").count()).resolves.toBe(4);
     await screenshot(page, "regulator-opening-list");
 
     await row.getByLabel(`理由 ${FIRST_SECTION}`).fill("收到投诉，暂停开标调查");

@@ -3,6 +3,7 @@ import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
+import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
@@ -22,4 +23,5 @@ export const areas = {
   opening,
   openingAdmin,
   access,
+  demo,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -13,6 +13,7 @@ import { testDatabaseUrl, withDatabase } from "../../integration/helpers/pg-urls
  */
 export interface RunningServer {
   url: string;
+  /** Empty when the server runs on PGlite (`database: "pglite"`). */
   databaseUrl: string;
   /** BIDHALL_DATA_DIR of the server (its generated secrets live there: give it to the CLI too). */
   dataDir: string;
@@ -23,18 +24,28 @@ export interface RunningServer {
    * and data directory; `clock` (e.g. `fixed:<the server's last now>`) keeps a test clock from going back.
    */
   restart(clock?: string): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops the server and removes its database and data directory (`keepDataDir`: only stops it, for the CLI to read). */
+  stop(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
-export async function startServer(options: { clock?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: {
+    clock?: string;
+    env?: Record<string, string>;
+    /** "pglite": exactly `npm start`'s embedded database */ database?: "postgres" | "pglite";
+  } = {},
+): Promise<RunningServer> {
+  const onPglite = options.database === "pglite";
   const dbName = `bidhall_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  await admin.end();
-  const databaseUrl = withDatabase(dbName);
+  if (!onPglite) {
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`create database "${dbName}"`);
+    await admin.end();
+  }
+  const databaseUrl = onPglite ? "" : withDatabase(dbName);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-e2e-"));
 
   const env: NodeJS.ProcessEnv = {
@@ -44,7 +55,7 @@ export async function startServer(options: { clock?: string; env?: Record<string
     BIDHALL_MODE: "embedded",
     BIDHALL_TEST_HOOKS: "1",
     BIDHALL_DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    ...(onPglite ? {} : { DATABASE_URL: databaseUrl }),
     SESSION_SECRET: randomBytes(32).toString("hex"),
     ...options.env,
   };
@@ -61,7 +72,8 @@ export async function startServer(options: { clock?: string; env?: Record<string
     });
     const spawned = child;
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("")}`)), 60_000);
+      // Generous: the first start seeds the demo story (keys, sealed bids, signed records) on two shared cores.
+      const timer = setTimeout(() => reject(new Error(`server did not start in 150 s:\n${logs.join("")}`)), 150_000);
       const onData = (chunk: Buffer) => {
         const text = chunk.toString();
         logs.push(text);
@@ -110,12 +122,15 @@ export async function startServer(options: { clock?: string; env?: Record<string
       const again = await spawnServer(clock);
       if (again !== url) throw new Error(`the server came back on ${again}, not ${url}`);
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       await stopServer();
-      const c = new pg.Client({ connectionString: testDatabaseUrl() });
-      await c.connect();
-      await c.query(`drop database if exists "${dbName}" with (force)`);
-      await c.end();
+      if (stopOptions.keepDataDir) return;
+      if (!onPglite) {
+        const c = new pg.Client({ connectionString: testDatabaseUrl() });
+        await c.connect();
+        await c.query(`drop database if exists "${dbName}" with (force)`);
+        await c.end();
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
