@@ -1,14 +1,20 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { sectionCode } from "#app/domain/tendering/codes.ts";
+import { documentsToDeadlinePeriod, salePeriod } from "#app/domain/tendering/legal-checks.ts";
+import { saveSectionPeriods } from "#app/server/repo/periods.server.ts";
+import { currentRuleSet, loadHolidayCalendar } from "#app/server/repo/tendering.server.ts";
 import { sectionTerms } from "#test/factories/tendering.ts";
 import { DEMO_ORGANISATIONS } from "./demo.ts";
 
 /**
  * The demo project (ARCHITECTURE.md §2 "a project whose deadline is minutes away"): published
  * three weeks before start-up by the demo agency for the demo tenderer, with two sections, one
- * closing ten minutes after start-up and one a week later, and two bidders registered. Written
- * only once: a database that already has it is left alone.
+ * closing ten minutes after start-up and one a week later, and two bidders registered. The
+ * documents stay on sale until each deadline, so the tour's bidders can still register, and the
+ * statutory periods are stored as publishing would (provisional when they reach a year the State
+ * Council has not published: decision 0031). Written only once: a database that already has it is
+ * left alone.
  */
 export const DEMO_PROJECT_NAME = "福州滨海新城市政道路及配套工程";
 
@@ -37,8 +43,14 @@ export async function seedDemoTendering(db: Kysely<Database>, now: Date): Promis
   const publishedAt = new Date(now.getTime() - 21 * 86_400_000);
   const minute = 60_000;
   const soon = new Date(Math.ceil((now.getTime() + 10 * minute) / minute) * minute);
-  const first = { ...sectionTerms({ name: "道路工程施工", from: publishedAt, deadlineDays: 21 }), deadlineAt: soon };
-  const second = sectionTerms({ name: "排水及照明工程施工", from: publishedAt, deadlineDays: 28, estimateFen: 650_000_000n });
+  const onSaleUntilDeadline = <T extends { deadlineAt: Date }>(s: T) => ({ ...s, saleUntil: s.deadlineAt });
+  const first = onSaleUntilDeadline({ ...sectionTerms({ name: "道路工程施工", from: publishedAt, deadlineDays: 21 }), deadlineAt: soon });
+  const second = onSaleUntilDeadline(sectionTerms({ name: "排水及照明工程施工", from: publishedAt, deadlineDays: 28, estimateFen: 650_000_000n }));
+  const [{ rules }, calendar] = await Promise.all([currentRuleSet(db, "engineering"), loadHolidayCalendar(db)]);
+  const periods = (s: { saleFrom: Date }) => [
+    salePeriod(rules, calendar, s.saleFrom),
+    documentsToDeadlinePeriod(rules, calendar, { mandatoryTendering: true, issuedAt: publishedAt })!,
+  ];
 
   await db.transaction().execute(async (trx) => {
     const { id: projectId } = await trx
@@ -85,6 +97,8 @@ export async function seedDemoTendering(db: Kysely<Database>, now: Date): Promis
       )
       .returning("id")
       .execute();
+    await saveSectionPeriods(trx, sections[0]!.id, periods(first), publishedAt);
+    await saveSectionPeriods(trx, sections[1]!.id, periods(second), publishedAt);
     await trx
       .insertInto("announcements")
       .values({
