@@ -47,7 +47,14 @@ export async function action(args: ActionFunctionArgs) {
     const parsed = Load.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AppError("VALIDATION_FAILED");
     const v = parsed.data;
-    const r = await loadCalendarYear(app, { actor, year: v.year, source: v.source, holidays: days(v.holidays), workdays: days(v.workdays), meta });
+    const r = await loadCalendarYear(app, {
+      actor,
+      year: v.year,
+      source: v.source,
+      holidays: days(v.holidays),
+      workdays: days(v.workdays),
+      meta,
+    });
     return { saved: v.year, recomputed: r.recomputed, changed: r.changed, unsatisfied: r.unsatisfied };
   });
 }

@@ -45,7 +45,9 @@ export async function seedDemoTendering(db: Kysely<Database>, now: Date): Promis
   const soon = new Date(Math.ceil((now.getTime() + 10 * minute) / minute) * minute);
   const onSaleUntilDeadline = <T extends { deadlineAt: Date }>(s: T) => ({ ...s, saleUntil: s.deadlineAt });
   const first = onSaleUntilDeadline({ ...sectionTerms({ name: "道路工程施工", from: publishedAt, deadlineDays: 21 }), deadlineAt: soon });
-  const second = onSaleUntilDeadline(sectionTerms({ name: "排水及照明工程施工", from: publishedAt, deadlineDays: 28, estimateFen: 650_000_000n }));
+  const second = onSaleUntilDeadline(
+    sectionTerms({ name: "排水及照明工程施工", from: publishedAt, deadlineDays: 28, estimateFen: 650_000_000n }),
+  );
   const [{ rules }, calendar] = await Promise.all([currentRuleSet(db, "engineering"), loadHolidayCalendar(db)]);
   const periods = (s: { saleFrom: Date }) => [
     salePeriod(rules, calendar, s.saleFrom),

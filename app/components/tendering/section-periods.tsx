@@ -44,7 +44,11 @@ export function SectionPeriods({ periods, procurementType }: { periods: PeriodVi
               {p.provisional ? (
                 <>
                   {" "}
-                  <span className="badge badge--pending" title={t("tendering.periods.provisionalHint", { year: p.lastDay.slice(0, 4) })} data-testid="provisional">
+                  <span
+                    className="badge badge--pending"
+                    title={t("tendering.periods.provisionalHint", { year: p.lastDay.slice(0, 4) })}
+                    data-testid="provisional"
+                  >
                     {t("tendering.periods.provisional")}
                   </span>
                 </>

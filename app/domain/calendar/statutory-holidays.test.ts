@@ -62,7 +62,12 @@ describe("statutoryHolidays (全国年节及纪念日放假办法, 2024 revision
 
   it("is within every official arrangement under the 2024 rules (2025, 2026)", () => {
     for (const year of [2025, 2026]) {
-      expect(missingStatutoryHolidays(year, seed.holidays.map((h) => h.day))).toEqual([]);
+      expect(
+        missingStatutoryHolidays(
+          year,
+          seed.holidays.map((h) => h.day),
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -110,7 +115,11 @@ describe("the table against chinese-days' own functions", () => {
           // (2008). Before 2025 除夕 and 2 May were not statutory, and the package's 2012 data
           // omits the Saturday inside 端午 (06-23): so the check is that each day was not worked.
           if (year >= 2008 && year <= 2026)
-            for (const md of row) expect({ day: `${year}-${md}`, working: isWorkingDay(official, `${year}-${md}`) }).toEqual({ day: `${year}-${md}`, working: false });
+            for (const md of row)
+              expect({ day: `${year}-${md}`, working: isWorkingDay(official, `${year}-${md}`) }).toEqual({
+                day: `${year}-${md}`,
+                working: false,
+              });
         }
       }
     });

@@ -39,7 +39,8 @@ describe.each(PROCUREMENT_TYPES)("legal checks, %s", (type) => {
   });
 
   describe("documents issued at least 20 days before the deadline (法 24 / GP法 35), counted forward", () => {
-    const check = (issuedAt: Date, deadlineAt: Date) => checkDocumentsToDeadline(rules, calendar, { mandatoryTendering: true, issuedAt, deadlineAt });
+    const check = (issuedAt: Date, deadlineAt: Date) =>
+      checkDocumentsToDeadline(rules, calendar, { mandatoryTendering: true, issuedAt, deadlineAt });
 
     it("the day before the limit, the day of it and the day after", () => {
       // Issued Wednesday 2026-06-10 (not counted): the 20th day is Tuesday 06-30.

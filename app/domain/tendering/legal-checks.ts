@@ -1,4 +1,11 @@
-import { calendarDaysBetween, dayEndingAt, plusDays, shanghaiDay, startOfShanghaiDay, type LocalDay } from "#app/domain/calendar/local-day.ts";
+import {
+  calendarDaysBetween,
+  dayEndingAt,
+  plusDays,
+  shanghaiDay,
+  startOfShanghaiDay,
+  type LocalDay,
+} from "#app/domain/calendar/local-day.ts";
 import { coversPeriod, daysBetween, lastDayBefore, periodFrom, type LegalPeriod } from "#app/domain/calendar/periods.ts";
 import type { HolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
 import type { Fen } from "#app/domain/shared/money.ts";

@@ -248,10 +248,10 @@ export const tendering = defineMessages(
       expiredRefused: "节假日日历只录入到 {{lastYear}} 年，已过期 {{days}} 天！涉及 {{next}} 年的期限计算将被拒绝。",
       warningRefused: "节假日日历只录入到 {{lastYear}} 年，还剩 {{daysLeft}} 天。请在国务院办公厅发布通知后尽快录入 {{next}} 年的安排。",
       provisionalYear: "{{year}}（暂定）",
-      provisionalNote:
-        "{{year}} 年尚未录入正式安排：以下为暂定日历（法定节假日及补假，不含调休），期限计算暂按此进行并标注“暂定”。",
+      provisionalNote: "{{year}} 年尚未录入正式安排：以下为暂定日历（法定节假日及补假，不含调休），期限计算暂按此进行并标注“暂定”。",
       statutory: "法定节假日：正式安排须将以下各日全部列为放假日（{{source}}）",
-      recomputed: "已重新计算 {{recomputed}} 个期限，其中 {{changed}} 个最后一日有变化（{{unsatisfied}} 个已不满足标段原定时间），已通知招标代理机构、招标人和监管部门。",
+      recomputed:
+        "已重新计算 {{recomputed}} 个期限，其中 {{changed}} 个最后一日有变化（{{unsatisfied}} 个已不满足标段原定时间），已通知招标代理机构、招标人和监管部门。",
       years: "已录入年份",
       source: "来源",
       loadedAt: "录入时间",

@@ -121,14 +121,17 @@ export async function periodsTouchingYear(trx: Transaction<Database>, year: numb
     .innerJoin("sections as s", "s.id", "p.section_id")
     .select([...periodColumns, "s.code", "s.project_id", "s.sale_until", "s.deadline_at"])
     .where((eb) =>
-      eb.or([
-        eb("p.provisional", "=", true),
-        eb.and([eb("p.start_day", "<=", `${year}-12-31`), eb("p.last_day", ">=", `${year}-01-01`)]),
-      ]),
+      eb.or([eb("p.provisional", "=", true), eb.and([eb("p.start_day", "<=", `${year}-12-31`), eb("p.last_day", ">=", `${year}-01-01`)])]),
     )
     .forUpdate("p")
     .execute();
-  return rows.map((r) => ({ ...toPeriod(r), sectionCode: r.code, projectId: r.project_id, saleUntil: r.sale_until, deadlineAt: r.deadline_at }));
+  return rows.map((r) => ({
+    ...toPeriod(r),
+    sectionCode: r.code,
+    projectId: r.project_id,
+    saleUntil: r.sale_until,
+    deadlineAt: r.deadline_at,
+  }));
 }
 
 export async function updatePeriodLastDay(

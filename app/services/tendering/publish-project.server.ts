@@ -11,7 +11,14 @@ import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { saveSectionPeriods } from "#app/server/repo/periods.server.ts";
-import { currentRuleSet, factsOf, findProject, loadHolidayCalendar, lockCalendarForPeriods, sectionsOf } from "#app/server/repo/tendering.server.ts";
+import {
+  currentRuleSet,
+  factsOf,
+  findProject,
+  loadHolidayCalendar,
+  lockCalendarForPeriods,
+  sectionsOf,
+} from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, type Actor } from "#app/server/session.server.ts";
 import { PHASE_ZH, requireProjectManager, violationError, withCalendar } from "./tendering-rules.server.ts";
 

@@ -19,6 +19,11 @@ export async function assertWithinSalePeriod(
 ): Promise<void> {
   const [{ rules }, periods] = await Promise.all([currentRuleSet(app.db, procurementType), periodsOfSections(app.db, [section.id])]);
   const statutory = periods.find((p) => p.rule === "documentsOnSale") ?? null;
-  const violation = checkRegistrationInSalePeriod(rules, { at: now, saleFrom: section.sale_from, saleUntil: section.sale_until, statutory });
+  const violation = checkRegistrationInSalePeriod(rules, {
+    at: now,
+    saleFrom: section.sale_from,
+    saleUntil: section.sale_until,
+    statutory,
+  });
   if (violation) throw violationError(violation, section.code);
 }

@@ -82,8 +82,10 @@ describe("counting periods on the calendar", () => {
     return { projectId, sectionId: sectionIds[0]! };
   }
 
-  const publish = (projectId: string) => publishProject(app, { actor: agency, projectId, announcement: { title: "招标公告", body: "欢迎投标" }, meta });
-  const periodsOf = async (projectId: string, actor: Actor | null = null) => (await readProject(app, actor, projectId)).sections[0]!.periods;
+  const publish = (projectId: string) =>
+    publishProject(app, { actor: agency, projectId, announcement: { title: "招标公告", body: "欢迎投标" }, meta });
+  const periodsOf = async (projectId: string, actor: Actor | null = null) =>
+    (await readProject(app, actor, projectId)).sections[0]!.periods;
   const advanceTo = (iso: string) => app.clock.advance((at(iso).getTime() - app.clock.now().getTime()) / 1000);
 
   beforeAll(async () => {
@@ -107,13 +109,21 @@ describe("counting periods on the calendar", () => {
       // From Monday 12-21: 5 days end on Saturday 12-26, moved to Monday 12-28; 5 working days
       // (22, 23, 24, 25, 28) end on 12-28 too. 20 days to the deadline: Sunday 2027-01-10, so
       // Monday 01-11 — on the provisional calendar, and said so.
-      const early = await draft(type, { saleFrom: "2026-12-21T09:00:00+08:00", saleUntil: "2026-12-27T17:00:00+08:00", deadline: "2027-01-11T09:30:00+08:00" });
+      const early = await draft(type, {
+        saleFrom: "2026-12-21T09:00:00+08:00",
+        saleUntil: "2026-12-27T17:00:00+08:00",
+        deadline: "2027-01-11T09:30:00+08:00",
+      });
       const e = await refusal(publish(early.projectId));
       expect(e.code).toBe("DOCUMENTS_ON_SALE_TOO_SHORT");
       expect(e.params).toMatchObject({ earliestEndOn: "2026-12-28", provisionalZh: "", provisionalEn: "" });
       expect(e.messageIn("zh-CN")).not.toContain("暂定");
 
-      const ok = await draft(type, { saleFrom: "2026-12-21T09:00:00+08:00", saleUntil: "2026-12-28T17:00:00+08:00", deadline: "2027-01-11T09:30:00+08:00" });
+      const ok = await draft(type, {
+        saleFrom: "2026-12-21T09:00:00+08:00",
+        saleUntil: "2026-12-28T17:00:00+08:00",
+        deadline: "2027-01-11T09:30:00+08:00",
+      });
       await publish(ok.projectId);
       ids[`december-${type}`] = ok;
       expect(await periodsOf(ok.projectId)).toEqual([
@@ -137,14 +147,24 @@ describe("counting periods on the calendar", () => {
     });
 
     it("a deadline one day short of a period ending in 2027 is refused, the date marked provisional", async () => {
-      const p = await draft(type, { saleFrom: "2026-12-21T09:00:00+08:00", saleUntil: "2026-12-28T17:00:00+08:00", deadline: "2027-01-10T09:30:00+08:00" });
+      const p = await draft(type, {
+        saleFrom: "2026-12-21T09:00:00+08:00",
+        saleUntil: "2026-12-28T17:00:00+08:00",
+        deadline: "2027-01-10T09:30:00+08:00",
+      });
       const e = await refusal(publish(p.projectId));
       expect(e.code).toBe("DOCUMENTS_TO_DEADLINE_TOO_SHORT");
       expect(e.params).toMatchObject({ deadlineOn: "2027-01-10", earliestDeadlineOn: "2027-01-11" });
       expect(e.messageIn("zh-CN")).toContain("投标截止日最早为 2027-01-11（零时整截止的，该日不计入）（暂定：按 2027 年暂定节假日日历计算");
-      expect(e.messageIn("en")).toContain("2027-01-11 at the earliest (a deadline at 00:00 ends the day before) (provisional: computed on the provisional 2027 holiday calendar");
+      expect(e.messageIn("en")).toContain(
+        "2027-01-11 at the earliest (a deadline at 00:00 ends the day before) (provisional: computed on the provisional 2027 holiday calendar",
+      );
       // A deadline at 00:00 of 01-11 ends with 01-10: refused the same way.
-      const midnight = await draft(type, { saleFrom: "2026-12-21T09:00:00+08:00", saleUntil: "2026-12-28T17:00:00+08:00", deadline: "2027-01-11T00:00:00+08:00" });
+      const midnight = await draft(type, {
+        saleFrom: "2026-12-21T09:00:00+08:00",
+        saleUntil: "2026-12-28T17:00:00+08:00",
+        deadline: "2027-01-11T00:00:00+08:00",
+      });
       expect((await refusal(publish(midnight.projectId))).params).toMatchObject({ deadlineOn: "2027-01-10" });
     });
 
@@ -272,7 +292,13 @@ describe("counting periods on the calendar", () => {
 
     const audit = await app.db.selectFrom("audit_log").select(["type", "data"]).where("type", "=", "section.period_changed").execute();
     expect(audit.map((a) => a.data)).toContainEqual(
-      expect.objectContaining({ sectionId: gp.sectionId, oldLastDay: "2027-01-04", newLastDay: "2027-01-05", satisfied: false, calendarYear: 2027 }),
+      expect.objectContaining({
+        sectionId: gp.sectionId,
+        oldLastDay: "2027-01-04",
+        newLastDay: "2027-01-05",
+        satisfied: false,
+        calendarYear: 2027,
+      }),
     );
     expect(audit).toHaveLength(2);
     expect(await calendarWarning(app)).toBeNull();
