@@ -18,8 +18,9 @@ export const meta: MetaFunction = () => [{ title: "节假日日历 · bidhall" }
 const Load = z.object({
   year: z.coerce.number().int().min(2004).max(2100),
   source: z.string().trim().min(1).max(300),
-  holidays: z.string(),
-  workdays: z.string(),
+  // A year has at most 366 lines of "YYYY-MM-DD name": far below these bounds.
+  holidays: z.string().max(40_000),
+  workdays: z.string().max(40_000),
 });
 
 /** "2027-01-01 元旦" per line → rows; a bad line is left for the service to refuse. */

@@ -28,6 +28,7 @@ export interface CalendarDayInput {
  */
 export async function readCalendar(app: AppContext, actor: Actor, year?: number) {
   requirePermission(actor, "manage:ruleset:any");
+  if (year !== undefined && !Number.isSafeInteger(year)) throw new AppError("VALIDATION_FAILED", { field: "year" });
   const years = await app.db
     .selectFrom("calendar_years as y")
     .leftJoin("people as p", "p.id", "y.loaded_by")
@@ -63,6 +64,11 @@ export async function readCalendar(app: AppContext, actor: Actor, year?: number)
   };
 }
 
+/** A name or source: not blank, at most 300 characters, no control characters. */
+function cleanText(text: string): boolean {
+  return text.trim().length > 0 && text.length <= 300 && !/[\u0000-\u001f\u007f]/.test(text);
+}
+
 /** For the operator's dashboard and calendar page. */
 export async function calendarWarning(app: AppContext) {
   return calendarExpiryWarning(await loadHolidayCalendar(app.db), app.clock.now());
@@ -83,8 +89,10 @@ export async function loadCalendarYear(
   requirePermission(opts.actor, "manage:ruleset:any");
   const { year } = opts;
   const all = [...opts.holidays, ...opts.workdays];
-  const bad = all.find((d) => !isLocalDay(d.day) || yearOf(d.day) !== year || !d.name.trim());
-  if (bad || !opts.source.trim()) throw new AppError("VALIDATION_FAILED", { field: bad ? `day ${bad.day}` : "source" });
+  // Control characters (a NUL would not even reach PostgreSQL) and a day given twice are refused as input, not a 500.
+  const seen = new Set<string>();
+  const bad = all.find((d) => !isLocalDay(d.day) || yearOf(d.day) !== year || !cleanText(d.name) || seen.size === seen.add(d.day).size);
+  if (bad || !cleanText(opts.source)) throw new AppError("VALIDATION_FAILED", { field: bad ? `day ${bad.day}` : "source" });
   try {
     makeHolidayCalendar({ firstYear: year, lastYear: year, holidays: opts.holidays, workdays: opts.workdays });
   } catch (e) {

@@ -233,6 +233,20 @@ describe("counting periods on the calendar", () => {
     expect((await periodsOf(ids["crossing-government"]!.projectId))[0]).toMatchObject({ provisional: true });
   });
 
+  it("refuses bad calendar input as a 4xx and leaves 2027 provisional: another organisation, a NUL byte, a day twice, a bad year", async () => {
+    const full = statutoryHolidays(2027).map((h) => ({ day: h.day, name: h.name }));
+    const load = (actor: Actor, holidays: { day: string; name: string }[], source = "通知") =>
+      refusal(loadCalendarYear(app, { actor, year: 2027, holidays, workdays: [], source, meta }));
+    expect((await load(agency, full)).code).toBe("FORBIDDEN");
+    const nul = await load(operator, [...full.slice(1), { day: "2027-01-01", name: "元旦\u0000" }]);
+    expect([nul.code, nul.status]).toEqual(["VALIDATION_FAILED", 400]);
+    expect((await load(operator, full, "通知\u0000")).status).toBe(400);
+    expect((await load(operator, [...full, { day: "2027-01-01", name: "元旦" }])).params).toMatchObject({ field: "day 2027-01-01" });
+    expect((await load(operator, [...full, { day: "2028-01-01", name: "元旦" }])).status).toBe(400);
+    expect((await refusal(readCalendar(app, operator, 2027.5))).status).toBe(400);
+    expect(await app.db.selectFrom("calendar_years").select("year").where("year", "=", 2027).execute()).toEqual([]);
+  });
+
   it("loading the official 2027 recomputes the open periods and flags each change to the agency and the regulator", async () => {
     await advanceTo("2026-12-27T00:00:00+08:00");
     // An arrangement made up for the test: 元旦 01-01..01-04, a worked Saturday 01-09.
