@@ -110,3 +110,22 @@ export function PeriodFlag({ changes }: { changes: { total: number; unsatisfied:
     </span>
   );
 }
+
+/** The banner on the regulator's project list: the sections whose periods the official calendar moved. */
+export function PeriodChangesSummary({
+  sections,
+}: {
+  sections: { id: string; code: string; name: string; projectName: string; periodChanges: { total: number; unsatisfied: number } }[];
+}) {
+  const { t } = useTranslation();
+  const moved = sections.filter((s) => s.periodChanges.total > 0);
+  if (moved.length === 0) return null;
+  const unsatisfied = moved.filter((s) => s.periodChanges.unsatisfied > 0);
+  return (
+    <div className={`alert ${unsatisfied.length ? "alert--error" : "alert--warning"}`} role="status" data-testid="period-changes-summary">
+      <strong>{t("tendering.periods.changesTitle")}</strong>{" "}
+      {t("tendering.periods.summary", { count: moved.length, unsatisfied: unsatisfied.length })}{" "}
+      {moved.map((s) => `${s.projectName} ${s.code}`).join("、")}
+    </div>
+  );
+}
