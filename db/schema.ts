@@ -64,6 +64,8 @@ export interface Database {
   opening_objections: OpeningObjectionsTable;
   opening_messages: OpeningMessagesTable;
   opening_confirmations: OpeningConfirmationsTable;
+  section_periods: SectionPeriodsTable;
+  period_changes: PeriodChangesTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -716,4 +718,32 @@ export interface OpeningConfirmationsTable {
   record_sha256: string;
   confirmation_jws: string;
   signed_at: Date;
+}
+
+/** Statutory periods of a published section (migration 0015; decisions 0030–0032). */
+export interface SectionPeriodsTable {
+  section_id: string;
+  rule: "documentsOnSale" | "documentsToDeadline";
+  source: string;
+  /** `date` columns: select them as `::text`. */
+  start_day: ColumnType<string, string, string>;
+  count: number;
+  unit: "calendarDays" | "workingDays";
+  last_day: ColumnType<string, string, string>;
+  provisional: boolean;
+  computed_at: Date;
+}
+
+/** A provisional period whose last day moved when the official year was loaded. */
+export interface PeriodChangesTable {
+  id: Generated<string>;
+  section_id: string;
+  rule: string;
+  source: string;
+  old_last_day: ColumnType<string, string, string>;
+  new_last_day: ColumnType<string, string, string>;
+  satisfied: boolean;
+  still_provisional: boolean;
+  calendar_year: number;
+  detected_at: Date;
 }

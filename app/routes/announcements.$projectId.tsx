@@ -6,6 +6,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { getActor, requireActor } from "#app/server/session.server.ts";
@@ -66,6 +67,7 @@ export default function ProjectPage() {
           {t("tendering.project.registerDone", { section: actionData.registered })}
         </div>
       ) : null}
+      <PeriodChanges changes={v.periodChanges} />
       <ProjectFacts view={v} />
       <section className="panel">
         <h2>{t("tendering.project.sections")}</h2>
@@ -116,7 +118,7 @@ export default function ProjectPage() {
                 </Link>
               </p>
             ) : null}
-            <SectionFacts section={s} />
+            <SectionFacts section={s} procurementType={v.project.procurementType} />
           </article>
         ))}
       </section>

@@ -18,8 +18,9 @@ export const meta: MetaFunction = () => [{ title: "节假日日历 · bidhall" }
 const Load = z.object({
   year: z.coerce.number().int().min(2004).max(2100),
   source: z.string().trim().min(1).max(300),
-  holidays: z.string(),
-  workdays: z.string(),
+  // A year has at most 366 lines of "YYYY-MM-DD name": far below these bounds.
+  holidays: z.string().max(40_000),
+  workdays: z.string().max(40_000),
 });
 
 /** "2027-01-01 元旦" per line → rows; a bad line is left for the service to refuse. */
@@ -47,8 +48,15 @@ export async function action(args: ActionFunctionArgs) {
     const parsed = Load.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AppError("VALIDATION_FAILED");
     const v = parsed.data;
-    await loadCalendarYear(app, { actor, year: v.year, source: v.source, holidays: days(v.holidays), workdays: days(v.workdays), meta });
-    return { saved: v.year };
+    const r = await loadCalendarYear(app, {
+      actor,
+      year: v.year,
+      source: v.source,
+      holidays: days(v.holidays),
+      workdays: days(v.workdays),
+      meta,
+    });
+    return { saved: v.year, recomputed: r.recomputed, changed: r.changed, unsatisfied: r.unsatisfied };
   });
 }
 
@@ -66,7 +74,8 @@ export default function Calendar() {
       <FormError data={actionData} />
       {actionData && "saved" in actionData ? (
         <div className="alert alert--success" role="status">
-          {t("tendering.calendar.saved", { year: actionData.saved })}
+          {t("tendering.calendar.saved", { year: actionData.saved })}{" "}
+          <span data-testid="recomputed">{t("tendering.calendar.recomputed", actionData)}</span>
         </div>
       ) : null}
       <div className="two-col">
@@ -75,6 +84,9 @@ export default function Calendar() {
             <label>
               {t("tendering.calendar.year")}
               <select name="year" defaultValue={v.year}>
+                {v.provisionalYear ? (
+                  <option value={v.provisionalYear}>{t("tendering.calendar.provisionalYear", { year: v.provisionalYear })}</option>
+                ) : null}
                 {v.years.map((y) => (
                   <option key={y.year} value={y.year}>
                     {y.year}
@@ -86,9 +98,15 @@ export default function Calendar() {
               {t("tendering.calendar.show")}
             </button>
           </Form>
-          <p className="muted">
-            {t("tendering.calendar.source")}: {v.years.find((y) => y.year === v.year)?.source}
-          </p>
+          {v.provisional ? (
+            <p className="alert alert--warning" data-testid="provisional-year">
+              {t("tendering.calendar.provisionalNote", { year: v.year })}
+            </p>
+          ) : (
+            <p className="muted">
+              {t("tendering.calendar.source")}: {v.years.find((y) => y.year === v.year)?.source}
+            </p>
+          )}
           <table className="table table--compact" data-testid="calendar-days">
             <thead>
               <tr>
@@ -107,6 +125,18 @@ export default function Calendar() {
               ))}
             </tbody>
           </table>
+          {v.statutory.length ? (
+            <>
+              <h3>{t("tendering.calendar.statutory", { source: v.statutorySource })}</h3>
+              <ul className="plain-list" data-testid="statutory-days">
+                {v.statutory.map((h) => (
+                  <li key={`${h.day}${h.zh}`}>
+                    <span className="mono">{h.day}</span> {h.zh}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </section>
         <section className="panel">
           <h2>{t("tendering.calendar.load")}</h2>

@@ -7,6 +7,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
@@ -136,6 +137,7 @@ export default function ManageProject() {
           {t("tendering.manage.clarified", { sequence: actionData.clarified })}
         </div>
       ) : null}
+      <PeriodChanges changes={v.periodChanges} />
       <ProjectFacts view={v} />
       <section className="panel">
         <h2>{t("tendering.project.sections")}</h2>
@@ -158,7 +160,7 @@ export default function ManageProject() {
                 ) : null}
               </span>
             </div>
-            <SectionFacts section={s} />
+            <SectionFacts section={s} procurementType={v.project.procurementType} />
           </article>
         ))}
       </section>

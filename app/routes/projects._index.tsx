@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { PeriodFlag } from "#app/components/tendering/section-periods.tsx";
 import { runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { listOwnProjects } from "#app/services/tendering/list-projects.server.ts";
@@ -61,7 +62,8 @@ function ProjectTable({ projects }: { projects: Row[] }) {
                     <span className={`phase phase--${s.phase}`}>{t(`tendering.phases.${s.phase}`)}</span> {s.name}{" "}
                     <span className="muted">
                       <ShanghaiTime at={s.deadlineAt} />
-                    </span>
+                    </span>{" "}
+                    <PeriodFlag changes={s.periodChanges} />
                   </li>
                 ))}
               </ul>

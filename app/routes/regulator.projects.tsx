@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { PeriodChangesSummary, PeriodFlag } from "#app/components/tendering/section-periods.tsx";
 import { runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { regulatorOverview } from "#app/services/tendering/list-projects.server.ts";
@@ -21,6 +22,7 @@ export default function RegulatorProjects() {
     <div className="stack">
       <h1>{t("tendering.regulator.title")}</h1>
       <p className="muted">{t("tendering.regulator.intro", { region: v.jurisdiction.name })}</p>
+      <PeriodChangesSummary sections={v.projects.flatMap((p) => p.sections.map((s) => ({ ...s, projectName: p.name })))} />
       <div className="two-col">
         <section className="panel">
           <h2>{t("tendering.regulator.byPhase")}</h2>
@@ -84,7 +86,8 @@ export default function RegulatorProjects() {
                         <span className={`phase phase--${s.phase}`}>{t(`tendering.phases.${s.phase}`)}</span> {s.name}{" "}
                         <span className="muted">
                           <ShanghaiTime at={s.deadlineAt} />
-                        </span>
+                        </span>{" "}
+                        <PeriodFlag changes={s.periodChanges} />
                       </li>
                     ))}
                   </ul>

@@ -72,6 +72,20 @@ export const AuditEvent = z.discriminatedUnion("type", [
     type: z.literal("calendar.year_loaded"),
     data: z.object({ year: z.number(), holidays: z.number(), workdays: z.number(), replaced: z.boolean() }),
   }),
+  // A stored statutory period whose last day moved when a calendar year was loaded (decision 0031).
+  z.object({
+    type: z.literal("section.period_changed"),
+    data: z.object({
+      sectionId: uuid,
+      projectId: uuid,
+      changeId: uuid,
+      rule: z.string(),
+      oldLastDay: z.string(),
+      newLastDay: z.string(),
+      satisfied: z.boolean(),
+      calendarYear: z.number(),
+    }),
+  }),
   z.object({ type: z.literal("organisation.rejected"), data: z.object({ organisationId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("person.logged_in"), data: z.object({ personId: uuid, method: z.enum(["password", "certificate"]) }) }),
   z.object({

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_bid_security.ts";
 import * as m0009 from "./0009_live_events.ts";
 import * as m0010 from "./0010_openings.ts";
 import * as m0011 from "./0011_access.ts";
+import * as m0015 from "./0015_section_periods.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009_live_events": m0009,
   "0010_openings": m0010,
   "0011_access": m0011,
+  "0015_section_periods": m0015,
 };

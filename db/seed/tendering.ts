@@ -24,7 +24,8 @@ import { beijing, days, minutes, type StoryStep } from "./timeline.ts";
  * | 004 绿化及景观工程施工 | six days earlier | opened, read out, confirmed, closed: the signed records |
  *
  * The law it keeps (DOMAIN.md §4): documents issued 27 days before the earliest open deadline
- * and 21 before the finished one (≥ 20, 法 24); on sale for 7 days (≥ 5, 条例 16), every
+ * and 21 before the finished one (≥ 20, 法 24); on sale for 7 days, or until the deadline where it is
+ * still open (≥ 5, 条例 16), every
  * registration inside the sale period (条例 16); bid security 2 % of the estimate (≤ 2 %,
  * 条例 26); at least three bids where a section opens (法 28).
  */
@@ -66,11 +67,13 @@ function terms(scene: DemoScene, key: DemoSectionKey): SectionInput {
     saleDays: SALE_DAYS,
     estimateFen: s.estimateFen,
   });
+  // The sections still open stay on sale until their deadlines, so a bidder who joins during the
+  // tour can still register (条例 16 allows registration only within the sale period, decision 32).
   switch (key) {
     case "today":
-      return { ...base, deadlineAt: scene.deadlines.today, signInLeadMinutes: 5 };
+      return { ...base, deadlineAt: scene.deadlines.today, saleUntil: scene.deadlines.today, signInLeadMinutes: 5 };
     case "nextWeek":
-      return { ...base, signInLeadMinutes: 5 };
+      return { ...base, saleUntil: base.deadlineAt, signInLeadMinutes: 5 };
     case "readyToOpen":
       return { ...base, deadlineAt: scene.deadlines.readyToOpen };
     case "finished":

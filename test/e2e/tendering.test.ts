@@ -199,6 +199,12 @@ describe("tendering", () => {
     await operator.goto(`${server.url}/operator/calendar?year=2026`);
     await expect(operator.getByTestId("calendar-days").textContent()).resolves.toContain("国庆节");
     await expect(operator.getByTestId("calendar-warning").count()).resolves.toBe(1);
+    await expect(operator.getByTestId("calendar-warning").textContent()).resolves.toContain("暂定");
+    // 2027 is not published: the page shows the provisional year and the statutory days it must hold.
+    await operator.goto(`${server.url}/operator/calendar?year=2027`);
+    await operator.getByTestId("provisional-year").waitFor();
+    await expect(operator.getByTestId("calendar-days").textContent()).resolves.toContain("春节（补假）");
+    await expect(operator.getByTestId("statutory-days").textContent()).resolves.toContain("春节（除夕）");
     await operator.context().close();
   });
 });

@@ -39,7 +39,9 @@ export function sectionTerms(input: {
     evaluationMethod: input.evaluationMethod ?? "comprehensiveEvaluation",
     openingForm: DEFAULT_OPENING_FORM,
     saleFrom: startOfShanghaiDay(day),
-    saleUntil: endOfShanghaiDay(plusDays(day, input.saleDays ?? 5)),
+    // A week by default: 5 days (条例 16) whose 5th day may be a weekend and then runs to Monday,
+    // and 5 working days (87号令 18) in a week without holidays (decision 0030).
+    saleUntil: endOfShanghaiDay(plusDays(day, input.saleDays ?? 7)),
   };
 }
 

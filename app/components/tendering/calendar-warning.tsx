@@ -1,16 +1,26 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-/** DOMAIN.md §3: from 60 days before the loaded calendar runs out, the operator is warned. */
-export function CalendarWarning({ warning, link = false }: { warning: { lastYear: number; daysLeft: number } | null; link?: boolean }) {
+/**
+ * DOMAIN.md §3: from 60 days before the official calendar runs out, the operator is warned. While
+ * the next year is answered provisionally (decision 0031) the warning says so — periods are
+ * counted and marked provisional, not refused; past the provisional table they are refused.
+ */
+export function CalendarWarning({
+  warning,
+  link = false,
+}: {
+  warning: { lastYear: number; daysLeft: number; provisional: boolean } | null;
+  link?: boolean;
+}) {
   const { t } = useTranslation();
   if (!warning) return null;
   const next = warning.lastYear + 1;
+  const expired = warning.daysLeft < 0;
+  const key = expired ? (warning.provisional ? "expired" : "expiredRefused") : warning.provisional ? "warning" : "warningRefused";
   return (
-    <div className={`alert ${warning.daysLeft < 0 ? "alert--error" : "alert--warning"}`} role="status" data-testid="calendar-warning">
-      {warning.daysLeft < 0
-        ? t("tendering.calendar.expired", { lastYear: warning.lastYear, days: -warning.daysLeft, next })
-        : t("tendering.calendar.warning", { lastYear: warning.lastYear, daysLeft: warning.daysLeft, next })}
+    <div className={`alert ${expired ? "alert--error" : "alert--warning"}`} role="status" data-testid="calendar-warning">
+      {t(`tendering.calendar.${key}`, { lastYear: warning.lastYear, daysLeft: warning.daysLeft, days: -warning.daysLeft, next })}
       {link ? (
         <>
           {" "}

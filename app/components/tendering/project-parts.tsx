@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { SectionPeriods, type PeriodView } from "#app/components/tendering/section-periods.tsx";
 
 /**
  * The parts of a project page shared by the public page (/announcements/:id) and the agency's
@@ -36,6 +37,8 @@ export interface SectionView {
   confirmationPeriodMinutes: number;
   remedyAllowed: boolean;
   openingForm: { label: string }[];
+  /** The statutory periods stored at publication (decision 0030), provisional ones marked. */
+  periods?: PeriodView[];
 }
 
 export interface DocumentView {
@@ -117,7 +120,7 @@ export function ProjectFacts({ view: v }: { view: ProjectHead }) {
   );
 }
 
-export function SectionFacts({ section: s }: { section: SectionView }) {
+export function SectionFacts({ section: s, procurementType }: { section: SectionView; procurementType?: string }) {
   const { t } = useTranslation();
   return (
     <dl className="facts-grid">
@@ -143,6 +146,7 @@ export function SectionFacts({ section: s }: { section: SectionView }) {
           <ShanghaiTime at={s.saleFrom} /> – <ShanghaiTime at={s.saleUntil} />
         </dd>
       </div>
+      {s.periods && procurementType ? <SectionPeriods periods={s.periods} procurementType={procurementType} /> : null}
       <div>
         <dt>{t("tendering.project.validity")}</dt>
         <dd>{t("tendering.project.validityDays", { count: s.bidValidityDays })}</dd>

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CalendarOutOfRangeError,
   calendarExpiryWarning,
+  isProvisionalDay,
   isWorkingDay,
   makeHolidayCalendar,
   nextWorkingDayFrom,
@@ -121,13 +122,55 @@ describe("calendarExpiryWarning", () => {
     ["2026-12-31T16:00:00.000Z", -1], // already run out: keep warning
     ["2025-06-01T00:00:00.000Z", null],
   ])("at %s: %s days left", (iso, daysLeft) => {
-    expect(calendarExpiryWarning(cal, new Date(iso))).toEqual(daysLeft === null ? null : { lastYear: 2026, daysLeft });
+    expect(calendarExpiryWarning(cal, new Date(iso))).toEqual(daysLeft === null ? null : { lastYear: 2026, daysLeft, provisional: false });
   });
 
   it("takes another warning period", () => {
     const now = new Date("2026-12-01T04:00:00Z");
-    expect(calendarExpiryWarning(cal, now, 30)).toEqual({ lastYear: 2026, daysLeft: 30 });
+    expect(calendarExpiryWarning(cal, now, 30)).toEqual({ lastYear: 2026, daysLeft: 30, provisional: false });
     expect(calendarExpiryWarning(cal, now, 29)).toBeNull();
     expect(() => calendarExpiryWarning(cal, now, -1)).toThrow(RangeError);
+  });
+});
+
+describe("provisional years (decision 0031)", () => {
+  const official2026 = makeHolidayCalendar({
+    firstYear: 2026,
+    lastYear: 2026,
+    holidays: ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"],
+    workdays: ["2026-10-10"],
+    provisional: true,
+  });
+
+  it("answers the years after the last official one from the statutory holidays, and says so", () => {
+    expect(official2026.provisionalThrough).toBe(2099);
+    expect(isProvisionalDay(official2026, "2026-12-31")).toBe(false);
+    expect(isProvisionalDay(official2026, "2027-01-01")).toBe(true);
+    expect(isWorkingDay(official2026, "2026-10-10")).toBe(true); // official 调休 Saturday
+    expect(isWorkingDay(official2026, "2027-01-01")).toBe(false); // 元旦, Friday
+    expect(isWorkingDay(official2026, "2027-01-04")).toBe(true); // Monday
+    expect(isWorkingDay(official2026, "2027-02-10")).toBe(false); // make-up day for 春节 on the weekend
+    expect(isWorkingDay(official2026, "2027-02-11")).toBe(true);
+    expect(isWorkingDay(official2026, "2027-02-20")).toBe(false); // a Saturday: no 调休 is guessed
+    expect(isWorkingDay(official2026, "2099-12-31")).toBe(true);
+  });
+
+  it("still refuses a year beyond the statutory table, or before the first", () => {
+    expect(() => isWorkingDay(official2026, "2100-01-04")).toThrow(/No holiday calendar for 2100/);
+    expect(() => isWorkingDay(official2026, "2025-12-31")).toThrow(/No holiday calendar for 2025/);
+  });
+
+  it("is off unless asked for, and never fills years the 2024 rules do not reach", () => {
+    expect(() => isWorkingDay(cal2025, "2026-01-05")).toThrow(CalendarOutOfRangeError);
+    const old = makeHolidayCalendar({ firstYear: 2020, lastYear: 2020, holidays: [], workdays: [], provisional: true });
+    expect(() => isWorkingDay(old, "2021-01-04")).toThrow(/No holiday calendar for 2021/);
+  });
+
+  it("tells the operator's warning that the next year is provisional", () => {
+    expect(calendarExpiryWarning(official2026, new Date("2026-12-07T01:00:00Z"))).toEqual({
+      lastYear: 2026,
+      daysLeft: 24,
+      provisional: true,
+    });
   });
 });

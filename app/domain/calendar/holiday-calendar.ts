@@ -7,6 +7,7 @@ import {
   yearOf,
   type LocalDay,
 } from "#app/domain/calendar/local-day.ts";
+import { FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR, provisionalDaysOff } from "#app/domain/calendar/statutory-holidays.ts";
 
 /**
  * The official holiday calendar as data (DOMAIN.md §3): the State Council publishes each year's
@@ -21,10 +22,17 @@ import {
  */
 export type HolidayCalendar = {
   readonly firstYear: number;
+  /** The last year with an official arrangement. */
   readonly lastYear: number;
   readonly holidays: ReadonlySet<LocalDay>;
   /** Weekend days worked in exchange for a holiday (调休上班). */
   readonly workdays: ReadonlySet<LocalDay>;
+  /**
+   * The years after `lastYear`, up to this one, are answered by the provisional calendar (the
+   * statutory holidays and their make-up days, no 调休: statutory-holidays.ts, decision 0031);
+   * a day in them is {@link isProvisionalDay}. Absent or equal to `lastYear`: none.
+   */
+  readonly provisionalThrough?: number;
 };
 
 /**
@@ -48,12 +56,18 @@ export class CalendarOutOfRangeError extends Error {
   }
 }
 
-/** Builds a calendar from rows (e.g. database rows or the chinese-days seed), checking them. */
+/**
+ * Builds a calendar from rows (e.g. database rows or the chinese-days seed), checking them. With
+ * `provisional: true` the years after the last official one are answered provisionally, as far
+ * as the statutory-holiday table reaches (the platform's calendar does this; see
+ * app/server/repo/tendering.server.ts).
+ */
 export function makeHolidayCalendar(data: {
   firstYear: number;
   lastYear: number;
   holidays: Iterable<LocalDay | { day: LocalDay }>;
   workdays: Iterable<LocalDay | { day: LocalDay }>;
+  provisional?: boolean;
 }): HolidayCalendar {
   const { firstYear, lastYear } = data;
   if (!Number.isSafeInteger(firstYear) || !Number.isSafeInteger(lastYear) || firstYear > lastYear) {
@@ -75,20 +89,45 @@ export function makeHolidayCalendar(data: {
       throw new RangeError(`Holiday calendar: ${day} is listed both as holiday and as workday`);
     }
   }
-  return cal;
+  const provisionalThrough =
+    data.provisional && lastYear + 1 >= FIRST_STATUTORY_YEAR && lastYear < LAST_STATUTORY_YEAR ? LAST_STATUTORY_YEAR : lastYear;
+  return { ...cal, provisionalThrough };
 }
 
-/** Throws {@link CalendarOutOfRangeError} unless the day's year is loaded. */
+/** Throws {@link CalendarOutOfRangeError} unless the day's year is loaded or provisional. */
 export function assertCovered(cal: HolidayCalendar, day: LocalDay): void {
   const year = yearOf(day);
-  if (year < cal.firstYear || year > cal.lastYear) {
-    throw new CalendarOutOfRangeError(year, cal.firstYear, cal.lastYear, day);
+  const last = Math.max(cal.lastYear, cal.provisionalThrough ?? cal.lastYear);
+  if (year < cal.firstYear || year > last) {
+    throw new CalendarOutOfRangeError(year, cal.firstYear, last, day);
   }
 }
 
-/** Whether people work on this day (工作日), 调休 included. */
+/**
+ * Whether the day lies in a year the calendar only knows provisionally: anything computed from
+ * it must say so (decision 0031). Days are consulted in order, so a period is provisional exactly
+ * when the last day it looked at is.
+ */
+export function isProvisionalDay(cal: HolidayCalendar, day: LocalDay): boolean {
+  return yearOf(day) > cal.lastYear;
+}
+
+const provisionalCache = new Map<number, ReadonlySet<LocalDay>>();
+
+/** The provisional days off of a year (statutory-holidays.ts), computed once per year. */
+function provisionalOff(year: number): ReadonlySet<LocalDay> {
+  let off = provisionalCache.get(year);
+  if (!off) {
+    off = new Set(provisionalDaysOff(year).map((d) => d.day));
+    provisionalCache.set(year, off);
+  }
+  return off;
+}
+
+/** Whether people work on this day (工作日), 调休 included; provisional years have no 调休. */
 export function isWorkingDay(cal: HolidayCalendar, day: LocalDay): boolean {
   assertCovered(cal, day);
+  if (isProvisionalDay(cal, day)) return !isWeekend(day) && !provisionalOff(yearOf(day)).has(day);
   if (cal.workdays.has(day)) return true;
   if (cal.holidays.has(day)) return false;
   return !isWeekend(day);
@@ -105,19 +144,24 @@ export type CalendarExpiryWarning = {
   lastYear: number;
   /** Days from today (Shanghai) to 31 December of `lastYear`: 0 on that day, negative after. */
   daysLeft: number;
+  /** Whether the year after `lastYear` is answered provisionally (else periods reaching it are refused). */
+  provisional: boolean;
 };
 
 /**
- * For the operator's dashboard (DOMAIN.md §3): from `warnDays` days before the last loaded day
+ * For the operator's dashboard (DOMAIN.md §3): from `warnDays` days before the last official day
  * (31 December of `lastYear`, Shanghai time) on, and after it, a warning; otherwise null. With
- * the default 60, the warning for a calendar ending 2026 starts on 2026-11-01 (Shanghai).
+ * the default 60, the warning for a calendar ending 2026 starts on 2026-11-01 (Shanghai). It says
+ * whether the next year is provisional (dates computed on it are marked so until the operator
+ * loads the official arrangement) or missing (periods reaching it are refused).
  */
 export function calendarExpiryWarning(cal: HolidayCalendar, now: Date, warnDays = 60): CalendarExpiryWarning | null {
   if (!Number.isSafeInteger(warnDays) || warnDays < 0) {
     throw new RangeError(`calendarExpiryWarning: warnDays must be a whole number ≥ 0, got ${warnDays}`);
   }
   const daysLeft = calendarDaysBetween(shanghaiDay(now), lastDayOf(cal.lastYear));
-  return daysLeft <= warnDays ? { lastYear: cal.lastYear, daysLeft } : null;
+  const provisional = (cal.provisionalThrough ?? cal.lastYear) > cal.lastYear;
+  return daysLeft <= warnDays ? { lastYear: cal.lastYear, daysLeft, provisional } : null;
 }
 
 function lastDayOf(year: number): LocalDay {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   calendarDaysBetween,
+  dayEndingAt,
   dayOfWeek,
   endOfShanghaiDay,
   fromEpochDay,
@@ -96,5 +97,23 @@ describe("instants and Shanghai days", () => {
 
   it("refuses an invalid Date", () => {
     expect(() => shanghaiDay(new Date("nope"))).toThrow(RangeError);
+  });
+});
+
+describe("dayEndingAt: the day a period ending at an instant ends on", () => {
+  it.each([
+    ["2025-10-09T17:00:00+08:00", "2025-10-09"], // ends during the day: that day counts
+    ["2025-10-09T23:59:59.999+08:00", "2025-10-09"], // endOfShanghaiDay
+    ["2025-10-10T00:00:00.000+08:00", "2025-10-09"], // ends at 00:00: none of 10-10, so 10-09
+    ["2025-10-10T00:00:00.001+08:00", "2025-10-10"], // a moment into 10-10
+    ["2026-01-01T00:00:00+08:00", "2025-12-31"], // midnight of New Year's Day ends the old year
+  ])("%s ends on %s", (iso, day) => {
+    expect(dayEndingAt(new Date(iso))).toBe(day);
+  });
+
+  it("is the inverse of endOfShanghaiDay and of the next day's start", () => {
+    expect(dayEndingAt(endOfShanghaiDay("2026-02-28"))).toBe("2026-02-28");
+    expect(dayEndingAt(startOfShanghaiDay("2026-03-01"))).toBe("2026-02-28");
+    expect(() => dayEndingAt(new Date("nope"))).toThrow(RangeError);
   });
 });

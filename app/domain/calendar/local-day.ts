@@ -89,6 +89,19 @@ export function endOfShanghaiDay(day: LocalDay): Date {
   return new Date((toEpochDay(day) + 1) * DAY_MS - SHANGHAI_OFFSET_MS - 1);
 }
 
+/**
+ * The day on which a period ending at the instant `end` ends: the Shanghai day of the last
+ * moment before `end`. So a period "until 2025-10-09 17:00" ends on 10-09, and one "until
+ * 2025-10-10 00:00" ends on 10-09 too: ending at 00:00 it has none of 10-10, and that day is
+ * not counted (民法典 Art 203: the last day ends at 24:00). `endOfShanghaiDay(d)` gives d.
+ * Used for every deadline and every end of a period; a start is just `shanghaiDay(start)`.
+ */
+export function dayEndingAt(end: Date): LocalDay {
+  const ms = end.getTime();
+  if (Number.isNaN(ms)) throw new RangeError("dayEndingAt: invalid Date");
+  return shanghaiDay(new Date(ms - 1));
+}
+
 function epochDayOrNaN(day: string): number {
   const match = typeof day === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(day) : null;
   if (!match) return NaN;

@@ -1,5 +1,19 @@
-import { assertCovered, isWorkingDay, nextWorkingDayFrom, type HolidayCalendar } from "#app/domain/calendar/holiday-calendar.ts";
-import { plusDays, toEpochDay, type LocalDay } from "#app/domain/calendar/local-day.ts";
+import {
+  assertCovered,
+  isProvisionalDay,
+  isWorkingDay,
+  nextWorkingDayFrom,
+  type HolidayCalendar,
+} from "#app/domain/calendar/holiday-calendar.ts";
+import {
+  calendarDaysBetween,
+  dayEndingAt,
+  plusDays,
+  shanghaiDay,
+  startOfShanghaiDay,
+  toEpochDay,
+  type LocalDay,
+} from "#app/domain/calendar/local-day.ts";
 
 /**
  * Legal periods, counted the way DOMAIN.md §3 says (政府采购质疑和投诉办法 Art 42; 87号令
@@ -13,6 +27,11 @@ import { plusDays, toEpochDay, type LocalDay } from "#app/domain/calendar/local-
  * look at lies outside the loaded years, the start day included.
  *
  * The result is a day; the moment the period ends is `endOfShanghaiDay(result)`.
+ *
+ * These are periods counted FORWARD from an event ("N days from …"). A period counted BACKWARD
+ * from a deadline ("at least N days before the deadline", 条例 21, 22) is {@link lastDayBefore}:
+ * it needs no calendar and a holiday moves nothing (docs/decisions/0030). A period's end given as
+ * an instant ends on `dayEndingAt(instant)`: at 00:00 it ends on the day before.
  */
 
 /**
@@ -67,4 +86,88 @@ function assertCount(n: number, where: string): void {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new RangeError(`${where}: the number of days must be a whole number ≥ 0, got ${n}`);
   }
+}
+
+export type DayUnit = "calendarDays" | "workingDays";
+
+/** {@link addCalendarDays} or {@link addWorkingDays}. */
+export function addDays(cal: HolidayCalendar, start: LocalDay, n: number, unit: DayUnit): LocalDay {
+  return unit === "workingDays" ? addWorkingDays(cal, start, n) : addCalendarDays(cal, start, n);
+}
+
+/** Days or working days from `from` (excluded) to `to` (included); calendar days need no calendar. */
+export function daysBetween(cal: HolidayCalendar, from: LocalDay, to: LocalDay, unit: DayUnit): number {
+  return unit === "workingDays" ? workingDaysBetween(cal, from, to) : calendarDaysBetween(from, to);
+}
+
+/**
+ * A legal period of `count` days or working days from an event, e.g. "a challenge within 7
+ * working days of knowing" (GP法 52) or "documents on sale at least 5 days" (条例 16), with the
+ * rule and its source so that whoever shows it can name them.
+ */
+export interface LegalPeriod {
+  /** The rule, as code ("gpChallenge"), and its source ("政府采购法第五十二条"). */
+  rule: string;
+  source: string;
+  /** The event; its day is not counted. */
+  from: Date;
+  startDay: LocalDay;
+  count: number;
+  unit: DayUnit;
+  /** The last day, moved to the next working day if it is not one. */
+  lastDay: LocalDay;
+  /** The first instant after the period: 00:00 Shanghai the day after `lastDay`. */
+  endsAt: Date;
+  /** Whether `lastDay` was found on a provisional calendar year (decision 0031): say so wherever it is shown. */
+  provisional: boolean;
+}
+
+/** The period of `count` days or working days from `event` (its day not counted). */
+export function periodFrom(
+  cal: HolidayCalendar,
+  p: { rule: string; source: string; from: Date; count: number; unit: DayUnit },
+): LegalPeriod {
+  const startDay = shanghaiDay(p.from);
+  const lastDay = addDays(cal, startDay, p.count, p.unit);
+  return {
+    rule: p.rule,
+    source: p.source,
+    from: p.from,
+    startDay,
+    count: p.count,
+    unit: p.unit,
+    lastDay,
+    endsAt: startOfShanghaiDay(plusDays(lastDay, 1)),
+    // The days are looked at in order up to lastDay and provisional years come last.
+    provisional: isProvisionalDay(cal, lastDay),
+  };
+}
+
+/**
+ * Whether an act at `at` falls within the period: from the event to the end of its last day (at
+ * 00:00 the next day it is too late). The same instant comparison whatever the server's zone.
+ */
+export function isWithinPeriod(period: Pick<LegalPeriod, "from" | "endsAt">, at: Date): boolean {
+  return at.getTime() >= period.from.getTime() && at.getTime() < period.endsAt.getTime();
+}
+
+/**
+ * Whether a period ending at the instant `end` (a sale period's end, a bid deadline) lasts until
+ * the end of the period's last day: `end`'s day (`dayEndingAt`, so 00:00 belongs to the day
+ * before) is `lastDay` or later.
+ */
+export function coversPeriod(period: Pick<LegalPeriod, "lastDay">, end: Date): boolean {
+  return dayEndingAt(end) >= period.lastDay;
+}
+
+/**
+ * The last day on which something due "at least `n` days before" the instant `deadline` may be
+ * done (条例 21: clarifications 15 days before; 条例 22: objections 10 days before). Counted
+ * backward from the deadline's day (`dayEndingAt`: a 00:00 deadline belongs to the day before),
+ * that day not counted; calendar days, and never moved by a holiday: moving it later would
+ * shorten the period the rule protects, and nothing in the law moves it earlier (decision 0030).
+ */
+export function lastDayBefore(deadline: Date, n: number): LocalDay {
+  assertCount(n, "lastDayBefore");
+  return plusDays(dayEndingAt(deadline), -n);
 }

@@ -181,23 +181,26 @@ export const ERROR_CODES = {
     zh: "标段 {{section}}：投标保证金 {{security}} 元超过估算价（预算）{{basis}} 元的 {{percent}}，上限为 {{cap}} 元（{{source}}）。",
     en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{source}}).",
   },
-  /** 法 24 / GP法 35: documents issued → deadline shorter than the rule set's minimum. */
+  /**
+   * 法 24 / GP法 35 counted per 民法典 201–203 / 87号令 85 (decision 0030): the deadline ends before the
+   * period of the rule set's days from issuing the documents, its last day moved off a holiday.
+   */
   DOCUMENTS_TO_DEADLINE_TOO_SHORT: {
     status: 400,
-    zh: "标段 {{section}}：自招标文件发出之日（{{issuedOn}}）至投标截止日（{{deadlineOn}}）仅 {{days}} 日，不得少于 {{requiredDays}} 日；投标截止日最早为 {{earliestDeadlineOn}}（{{source}}）。",
-    en: "Section {{section}}: only {{days}} days from issuing the documents ({{issuedOn}}) to the bid deadline ({{deadlineOn}}); at least {{requiredDays}} are required, so the deadline can be {{earliestDeadlineOn}} at the earliest ({{source}}).",
+    zh: "标段 {{section}}：投标截止日（{{deadlineOn}}）过早。自招标文件发出之日（{{issuedOn}}，当日不计入）起不得少于 {{requiredDays}} 日，期间最后一日为法定节假日或休息日的顺延至其后第一个工作日，因此投标截止日最早为 {{earliestDeadlineOn}}（零时整截止的，该日不计入）{{provisionalZh}}。依据：{{source}}；期间计算：{{countingSource}}。",
+    en: "Section {{section}}: the bid deadline ({{deadlineOn}}) is too early. At least {{requiredDays}} days must run from the day the documents are issued ({{issuedOn}}, not counted), and a last day on a public holiday or rest day moves to the next working day, so the deadline can be on {{earliestDeadlineOn}} at the earliest (a deadline at 00:00 ends the day before){{provisionalEn}}. Source: {{source}}; counting: {{countingSource}}.",
   },
-  /** 条例 16 / 87号令: the documents are on sale for less than the minimum (days or working days). */
+  /** 条例 16 / 87号令 18 counted per 民法典 201–203 / 87号令 85: the sale ends before the statutory sale period. */
   DOCUMENTS_ON_SALE_TOO_SHORT: {
     status: 400,
-    zh: "标段 {{section}}：招标文件发售期 {{saleFrom}} 至 {{saleUntil}} 仅 {{count}} 个{{unitZh}}，不得少于 {{required}} 个{{unitZh}}；发售期最早可于 {{earliestEndOn}} 结束（{{source}}）。",
-    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, only {{count}} {{unitEn}}; at least {{required}} {{unitEn}} are required, so the sale can end on {{earliestEndOn}} at the earliest ({{source}}).",
+    zh: "标段 {{section}}：招标文件发售期 {{saleFrom}} 至 {{saleUntil}} 过短。发售期自开始之日（当日不计入）起不得少于 {{required}} {{unitZh}}，最后一日为法定节假日或休息日的顺延至其后第一个工作日，因此最早可于 {{earliestEndOn}} 结束（零时整结束的，该日不计入）{{provisionalZh}}。依据：{{source}}；期间计算：{{countingSource}}。",
+    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, too short. The sale must last at least {{required}} {{unitEn}} from its first day (not counted), and a last day on a public holiday or rest day moves to the next working day, so it can end on {{earliestEndOn}} at the earliest (ending at 00:00 ends the day before){{provisionalEn}}. Source: {{source}}; counting: {{countingSource}}.",
   },
-  /** 条例 21 / 87号令 27: a clarification affecting preparation, too close to the deadline, with no move of the deadline. */
+  /** 条例 21 / 87号令 27: a clarification affecting preparation, too close to the deadline (counted backward, never moved), with no move of the deadline. */
   CLARIFICATION_TOO_LATE: {
     status: 409,
-    zh: "澄清或修改可能影响投标文件编制，应在投标截止时间至少 {{requiredDays}} 日前发出：本次发出日 {{issuedOn}}，投标截止日 {{deadlineOn}}，仅相差 {{days}} 日。请将投标截止时间顺延至 {{earliestDeadlineOn}} 或以后（{{source}}）。",
-    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later ({{source}}).",
+    zh: "澄清或修改可能影响投标文件编制，应在投标截止时间至少 {{requiredDays}} 日前发出：本次发出日 {{issuedOn}}，投标截止日 {{deadlineOn}}，仅相差 {{days}} 日。请将投标截止时间顺延至 {{earliestDeadlineOn}} 或以后（零时整截止的，该日不计入；此期限自截止日倒数，不因节假日顺延）（{{source}}）。",
+    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later (a deadline at 00:00 ends the day before; counted back from the deadline, never moved by a holiday) ({{source}}).",
   },
   /** A moved deadline must lie after the current one. */
   DEADLINE_MOVE_INVALID: {
@@ -249,6 +252,12 @@ export const ERROR_CODES = {
     zh: "{{organisation}} 是项目“{{project}}”的{{partyZh}}，不得报名或投标：{{ruleZh}}（{{sourceZh}}）。",
     en: "{{organisation}} is the {{partyEn}} of the project “{{project}}” and may not register or bid: {{ruleEn}} ({{sourceEn}}).",
   },
+  /** 条例 16 / 87号令 18: registration (obtaining the documents) outside the sale period (decision 0032). */
+  REGISTRATION_OUTSIDE_SALE_PERIOD: {
+    status: 409,
+    zh: "标段 {{section}}：只能在招标文件发售期内报名并获取招标文件（{{source}}）。发售期为 {{opensAt}} 至 {{closesAt}}{{provisionalZh}}，{{stateZh}}。",
+    en: "Section {{section}}: registration, and obtaining the tender documents, is possible only while they are on sale ({{source}}): from {{opensAt}} to {{closesAt}}{{provisionalEn}}; {{stateEn}}.",
+  },
   /** A bidder registers a second time for the same section. */
   ALREADY_REGISTERED: {
     status: 409,
@@ -278,6 +287,12 @@ export const ERROR_CODES = {
     status: 409,
     zh: "节假日日历缺少 {{year}} 年的数据（计算 {{day}} 时需要），当前日历覆盖 {{firstYear}}–{{lastYear}} 年。请交易中心先录入 {{year}} 年的节假日安排。",
     en: "The holiday calendar has no data for {{year}} (needed for {{day}}); it covers {{firstYear}}–{{lastYear}}. The trading centre must add {{year}}'s holiday arrangement first.",
+  },
+  /** An official year loaded without every statutory holiday of 全国年节及纪念日放假办法 (decision 0031). */
+  CALENDAR_YEAR_INCOMPLETE: {
+    status: 400,
+    zh: "{{year}} 年的放假安排缺少法定节假日，未录入：缺少 {{missingZh}}（{{source}}）。请按国务院办公厅通知录入全部放假日期。",
+    en: "The {{year}} arrangement lacks statutory holidays and was not loaded: missing {{missingEn}} ({{source}}). Enter every day off of the State Council's notice.",
   },
   /** Sealing or submitting needs the organisation registered for the section first. */
   BID_NOT_REGISTERED: {

@@ -218,11 +218,41 @@ export const tendering = defineMessages(
       by: "修改人",
       at: "时间",
     },
+    periods: {
+      title: "法定期限",
+      documentsOnSale: "招标文件发售期（不少于 {{count}} {{unit}}）最后一日",
+      documentsToDeadline: "自招标文件发出之日起 {{count}} {{unit}}，投标截止日最早为",
+      calendarDays: "日",
+      workingDays: "个工作日",
+      provisional: "暂定",
+      provisionalHint:
+        "按 {{year}} 年暂定节假日日历计算（法定节假日及补假，不含调休）：国务院办公厅尚未公布该年放假安排，公布并录入后将重新计算。",
+      counting: "开始当日不计入；最后一日为法定节假日或休息日的，顺延至其后第一个工作日（{{source}}）。",
+      changesTitle: "法定期限已按正式放假安排重新计算",
+      change: "标段 {{section}}：{{rule}}（{{source}}）的最后一日由 {{from}} 变为 {{to}}（{{year}} 年正式放假安排）。",
+      unsatisfied: "本标段的发售截止或投标截止时间已不满足该期限：报名将开放至新的最后一日结束，请发出澄清顺延相关时间。",
+      satisfied: "本标段原定时间仍满足该期限。",
+      ruleDocumentsOnSale: "招标文件发售期",
+      ruleDocumentsToDeadline: "招标文件发出至投标截止期限",
+      summary: "{{count}} 个标段的法定期限有变化，其中 {{unsatisfied}} 个已不满足原定时间：",
+      flag: "期限已重算",
+      flagUnsatisfied: "期限不足",
+    },
     calendar: {
       title: "节假日日历",
-      intro: "法定节假日和调休上班日，按国务院办公厅每年的通知录入。超出已录入年份的期限计算将被拒绝。",
-      warning: "节假日日历只录入到 {{lastYear}} 年，还剩 {{daysLeft}} 天。请在国务院办公厅发布通知后尽快录入 {{next}} 年的安排。",
-      expired: "节假日日历只录入到 {{lastYear}} 年，已过期 {{days}} 天！涉及 {{next}} 年的期限计算将被拒绝。",
+      intro:
+        "法定节假日和调休上班日，按国务院办公厅每年的通知录入。尚未公布的年份按暂定日历计算（法定节假日及补假，不含调休），算出的日期均标注“暂定”；录入正式安排后自动重新计算。",
+      warning:
+        "节假日日历只录入到 {{lastYear}} 年，还剩 {{daysLeft}} 天。涉及 {{next}} 年的期限将按暂定日历计算并标注“暂定”；请在国务院办公厅发布通知后尽快录入 {{next}} 年的安排。",
+      expired:
+        "节假日日历只录入到 {{lastYear}} 年，已过 {{days}} 天：涉及 {{next}} 年的期限正按暂定日历计算并标注“暂定”。请尽快录入 {{next}} 年的正式安排。",
+      expiredRefused: "节假日日历只录入到 {{lastYear}} 年，已过期 {{days}} 天！涉及 {{next}} 年的期限计算将被拒绝。",
+      warningRefused: "节假日日历只录入到 {{lastYear}} 年，还剩 {{daysLeft}} 天。请在国务院办公厅发布通知后尽快录入 {{next}} 年的安排。",
+      provisionalYear: "{{year}}（暂定）",
+      provisionalNote: "{{year}} 年尚未录入正式安排：以下为暂定日历（法定节假日及补假，不含调休），期限计算暂按此进行并标注“暂定”。",
+      statutory: "法定节假日：正式安排须将以下各日全部列为放假日（{{source}}）",
+      recomputed:
+        "已重新计算 {{recomputed}} 个期限，其中 {{changed}} 个最后一日有变化（{{unsatisfied}} 个已不满足标段原定时间），已通知招标代理机构、招标人和监管部门。",
       years: "已录入年份",
       source: "来源",
       loadedAt: "录入时间",
@@ -495,13 +525,44 @@ export const tendering = defineMessages(
       by: "By",
       at: "At",
     },
+    periods: {
+      title: "Statutory periods",
+      documentsOnSale: "Documents on sale (at least {{count}} {{unit}}): last day",
+      documentsToDeadline: "{{count}} {{unit}} from issuing the documents: earliest deadline",
+      calendarDays: "days",
+      workingDays: "working days",
+      provisional: "provisional",
+      provisionalHint:
+        "Computed on the provisional {{year}} holiday calendar (statutory holidays and make-up days, no adjusted weekends): the State Council has not published that year's arrangement; it is recomputed once loaded.",
+      counting: "The first day is not counted; a last day on a public holiday or rest day moves to the next working day ({{source}}).",
+      changesTitle: "Statutory periods recomputed on the official holiday arrangement",
+      change: "Section {{section}}: the last day of {{rule}} ({{source}}) moved from {{from}} to {{to}} (official {{year}} arrangement).",
+      unsatisfied:
+        "The section's sale end or bid deadline no longer covers this period: registration stays open to the end of the new last day; issue a clarification moving the dates.",
+      satisfied: "The section's dates still cover this period.",
+      ruleDocumentsOnSale: "the documents' sale period",
+      ruleDocumentsToDeadline: "the period from issuing the documents to the deadline",
+      summary: "The periods of {{count}} sections moved; {{unsatisfied}} no longer covered by their dates:",
+      flag: "Periods recomputed",
+      flagUnsatisfied: "Period not met",
+    },
     calendar: {
       title: "Holiday calendar",
       intro:
-        "Public holidays and adjusted working days, entered from the State Council's yearly notice. Periods reaching beyond the loaded years are refused.",
+        "Public holidays and adjusted working days, entered from the State Council's yearly notice. A year not yet published is counted on a provisional calendar (statutory holidays and make-up days, no adjusted weekends) and every date found on it is marked provisional; loading the official arrangement recomputes them.",
       warning:
+        "The holiday calendar ends with {{lastYear}}: {{daysLeft}} days left. Periods reaching into {{next}} are counted on the provisional calendar and marked provisional; enter {{next}}'s arrangement as soon as the State Council publishes it.",
+      expired:
+        "The holiday calendar ended with {{lastYear}}, {{days}} days ago: periods reaching into {{next}} are being counted on the provisional calendar and marked provisional. Enter {{next}}'s official arrangement soon.",
+      expiredRefused: "The holiday calendar ended with {{lastYear}}, {{days}} days ago! Periods reaching into {{next}} are refused.",
+      warningRefused:
         "The holiday calendar ends with {{lastYear}}: {{daysLeft}} days left. Enter {{next}}'s arrangement as soon as the State Council publishes it.",
-      expired: "The holiday calendar ended with {{lastYear}}, {{days}} days ago! Periods reaching into {{next}} are refused.",
+      provisionalYear: "{{year}} (provisional)",
+      provisionalNote:
+        "No official arrangement for {{year}} yet: below is the provisional calendar (statutory holidays and make-up days, no adjusted weekends), which periods use for now, marked provisional.",
+      statutory: "Statutory holidays: an official arrangement must list every one of these days off ({{source}})",
+      recomputed:
+        "Recomputed {{recomputed}} periods; the last day of {{changed}} moved ({{unsatisfied}} no longer covered by the section's dates). The agency, the tenderer and the regulator see it.",
       years: "Loaded years",
       source: "Source",
       loadedAt: "Loaded",

@@ -25,7 +25,12 @@ export async function currentRuleSet(db: Executor, type: ProcurementType): Promi
   return { version: row.version, rules: row.rules as RuleSet };
 }
 
-/** The holiday calendar as loaded by the operator: its years must be contiguous. */
+/**
+ * The holiday calendar as loaded by the operator (its years must be contiguous), answering the
+ * years after the last official one provisionally (decision 0031): whatever is computed on them
+ * says so. A transaction that stores periods computed on it takes {@link lockCalendarForPeriods}
+ * first, so that loading an official year cannot slip between the computation and its row.
+ */
 export async function loadHolidayCalendar(db: Executor): Promise<HolidayCalendar> {
   const years = await db.selectFrom("calendar_years").select("year").orderBy("year").execute();
   if (years.length === 0) throw new Error("the holiday calendar is empty (migration 0005 seeds it)");
@@ -38,7 +43,13 @@ export async function loadHolidayCalendar(db: Executor): Promise<HolidayCalendar
     lastYear: years.at(-1)!.year,
     holidays: days.filter((d) => d.kind === "holiday").map((d) => d.day),
     workdays: days.filter((d) => d.kind === "workday").map((d) => d.day),
+    provisional: true,
   });
+}
+
+/** Holds off loading a calendar year (which locks the table exclusively) until the transaction ends. */
+export async function lockCalendarForPeriods(trx: Transaction<Database>): Promise<void> {
+  await sql`lock table calendar_years in share mode`.execute(trx);
 }
 
 /** Credit records and bans of an organisation, by USCC. */

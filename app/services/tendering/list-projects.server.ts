@@ -2,6 +2,7 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import { findRegion, regionWithin } from "#app/domain/shared/regions.ts";
 import { sectionPhase, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { AppContext } from "#app/server/context.server.ts";
+import { periodChangesOfSections } from "#app/server/repo/periods.server.ts";
 import { factsOf } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
 
@@ -24,7 +25,8 @@ const UPCOMING_DAYS = 14;
 /**
  * The regulator's view (ARCHITECTURE.md §4): every project in its jurisdiction (its region and
  * below) with sections by phase, the openings of the coming two weeks, the deadlines that
- * clarifications moved, and the documents with their versions.
+ * clarifications moved, the statutory periods the official calendar moved (decision 0031), and
+ * the documents with their versions.
  */
 export async function regulatorOverview(app: AppContext, actor: Actor) {
   requirePermission(actor, "view:section:jurisdiction");
@@ -123,6 +125,10 @@ async function withSections(
     )
     .orderBy("sequence")
     .execute();
+  const changes = await periodChangesOfSections(
+    app.db,
+    sections.map((s) => s.id),
+  );
   return projects.map((p) => ({
     id: p.id,
     code: p.code,
@@ -132,6 +138,17 @@ async function withSections(
     createdAt: p.created_at,
     sections: sections
       .filter((s) => s.project_id === p.id)
-      .map((s) => ({ id: s.id, code: s.code, name: s.name, deadlineAt: s.deadline_at, phase: sectionPhase(factsOf(s), now) })),
+      .map((s) => ({
+        id: s.id,
+        code: s.code,
+        name: s.name,
+        deadlineAt: s.deadline_at,
+        phase: sectionPhase(factsOf(s), now),
+        /** Statutory periods the official calendar moved; `unsatisfied`: the section's own dates no longer cover one. */
+        periodChanges: {
+          total: changes.filter((c) => c.sectionId === s.id).length,
+          unsatisfied: changes.filter((c) => c.sectionId === s.id && !c.satisfied).length,
+        },
+      })),
   }));
 }

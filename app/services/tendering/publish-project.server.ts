@@ -1,10 +1,24 @@
-import { checkBidSecurity, checkDocumentsOnSale, checkDocumentsToDeadline } from "#app/domain/tendering/legal-checks.ts";
+import {
+  checkBidSecurity,
+  checkDocumentsOnSale,
+  checkDocumentsToDeadline,
+  documentsToDeadlinePeriod,
+  salePeriod,
+} from "#app/domain/tendering/legal-checks.ts";
 import { sectionPhase } from "#app/domain/tendering/section-phase.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
-import { currentRuleSet, factsOf, findProject, loadHolidayCalendar, sectionsOf } from "#app/server/repo/tendering.server.ts";
+import { saveSectionPeriods } from "#app/server/repo/periods.server.ts";
+import {
+  currentRuleSet,
+  factsOf,
+  findProject,
+  loadHolidayCalendar,
+  lockCalendarForPeriods,
+  sectionsOf,
+} from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, type Actor } from "#app/server/session.server.ts";
 import { PHASE_ZH, requireProjectManager, violationError, withCalendar } from "./tendering-rules.server.ts";
 
@@ -19,8 +33,10 @@ export interface PublishProjectOptions {
  * Publishes the announcement, issues the tender documents and opens the draft sections for
  * registration and bidding. Every draft section must satisfy the rule set in force, counted from
  * today (the day the documents are issued): bid security cap (条例 26), documents → deadline
- * (法 24 / GP法 35), documents on sale (条例 16 / 87号令). The first violation refuses it all,
- * naming the section, the rule, its source and the dates.
+ * (法 24 / GP法 35), documents on sale (条例 16 / 87号令), the periods counted per 民法典 201–203 /
+ * 87号令 85 (decision 0030). The first violation refuses it all, naming the section, the rule, its
+ * source and the dates. The periods found are stored with the section, marked provisional when
+ * they needed a year the State Council has not published (recomputed when it is: decision 0031).
  */
 export async function publishProject(app: AppContext, opts: PublishProjectOptions) {
   const project = await findProject(app.db, opts.projectId);
@@ -46,15 +62,22 @@ export async function publishProject(app: AppContext, opts: PublishProjectOption
     if (documents.length === 0) throw new AppError("TENDER_DOCUMENTS_MISSING");
 
     const { rules } = await currentRuleSet(trx, project.procurement_type);
+    await lockCalendarForPeriods(trx);
     const calendar = await loadHolidayCalendar(trx);
     for (const s of drafts) {
       const saleFrom = s.sale_from > now ? s.sale_from : now;
+      const issue = { mandatoryTendering: project.mandatory_tendering, issuedAt: now };
       const violation =
         checkBidSecurity(rules, { estimateFen: s.estimate_fen, securityFen: s.bid_security_fen }) ??
-        checkDocumentsToDeadline(rules, { mandatoryTendering: project.mandatory_tendering, issuedAt: now, deadlineAt: s.deadline_at }) ??
-        withCalendar(() => checkDocumentsOnSale(rules, calendar, { saleFrom, saleUntil: s.sale_until }));
+        withCalendar(
+          () =>
+            checkDocumentsToDeadline(rules, calendar, { ...issue, deadlineAt: s.deadline_at }) ??
+            checkDocumentsOnSale(rules, calendar, { saleFrom, saleUntil: s.sale_until }),
+        );
       if (violation) throw violationError(violation, s.code);
       await trx.updateTable("sections").set({ published_at: now, sale_from: saleFrom }).where("id", "=", s.id).execute();
+      const toDeadline = documentsToDeadlinePeriod(rules, calendar, issue);
+      await saveSectionPeriods(trx, s.id, [salePeriod(rules, calendar, saleFrom), ...(toDeadline ? [toDeadline] : [])], now);
     }
 
     const newDocs = documents.filter((d) => d.issued_at === null);

@@ -4,6 +4,7 @@ import { findRegion } from "#app/domain/shared/regions.ts";
 import { sectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { toBigInt } from "#app/server/db.server.ts";
+import { periodChangesOfSections, periodsOfSections } from "#app/server/repo/periods.server.ts";
 import { factsOf, findProject, sectionsOf } from "#app/server/repo/tendering.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { relationTo, type ProjectRelation } from "./tendering-rules.server.ts";
@@ -13,7 +14,9 @@ import { relationTo, type ProjectRelation } from "./tendering-rules.server.ts";
  * everyone reads the announcement, the sections, the documents' SHA-256 and the clarifications;
  * the file links go to the parties, the regulator and registered bidders; the list of
  * registrations only to the agency, the tenderer and the regulator, and a bidder learns only
- * about its own. A project with nothing published yet exists only for its parties.
+ * about its own. A project with nothing published yet exists only for its parties. Each section
+ * shows its statutory periods (marked provisional when counted on a year the State Council has
+ * not published); the parties and the regulator also see when the official calendar moved one.
  */
 export async function readProject(app: AppContext, actor: Actor | null, projectId: string) {
   const project = await findProject(app.db, projectId);
@@ -31,6 +34,11 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
     .execute();
   const nameOf = (id: string | null) => parties.find((p) => p.id === id)?.name ?? null;
 
+  const sectionIds = sections.map((s) => s.id);
+  const [periods, periodChanges] = await Promise.all([
+    periodsOfSections(app.db, sectionIds),
+    relation ? periodChangesOfSections(app.db, sectionIds) : Promise.resolve(null),
+  ]);
   const [announcements, documentRows, clarifications] = await Promise.all([
     app.db.selectFrom("announcements").selectAll().where("project_id", "=", project.id).orderBy("version", "desc").execute(),
     app.db.selectFrom("tender_documents").selectAll().where("project_id", "=", project.id).orderBy("version").execute(),
@@ -110,7 +118,24 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
       remedyAllowed: s.remedy_allowed,
       openingForm: s.opening_form,
       registered: mine.some((r) => r.section_id === s.id),
+      periods: periods
+        .filter((p) => p.sectionId === s.id)
+        .map((p) => ({ rule: p.rule, source: p.source, count: p.count, unit: p.unit, lastDay: p.lastDay, provisional: p.provisional })),
     })),
+    /** Periods the official calendar moved (decision 0031): for the parties and the regulator only. */
+    periodChanges:
+      periodChanges?.map((c) => ({
+        id: c.id,
+        sectionCode: sections.find((s) => s.id === c.sectionId)?.code ?? "",
+        rule: c.rule,
+        source: c.source,
+        oldLastDay: c.oldLastDay,
+        newLastDay: c.newLastDay,
+        satisfied: c.satisfied,
+        stillProvisional: c.stillProvisional,
+        calendarYear: c.calendarYear,
+        detectedAt: c.detectedAt,
+      })) ?? null,
     documents: documentRows
       .filter((d) => d.issued_at !== null || relation !== null)
       .map((d) => ({

@@ -4,6 +4,7 @@ import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
+import { assertWithinSalePeriod } from "./sale-period.server.ts";
 import { guardPhase, projectPartyRefusal, shanghai } from "./tendering-rules.server.ts";
 
 export interface RegisterForSectionOptions {
@@ -21,9 +22,9 @@ const SCOPE_EN = {
 
 /**
  * A bidder organisation registers for a published section (报名 / 获取招标文件). Refused, with the
- * reason, when the organisation is not approved, is the project's own agency or tenderer (条例
- * Arts 13, 34), is rated black, or has an active ban in the project's scope (DOMAIN.md §6); a
- * refusal is audited too. The registration stays confidential
+ * reason, outside the sale period (条例 16), or when the organisation is not approved, is the
+ * project's own agency or tenderer (条例 Arts 13, 34), is rated black, or has an active ban in the
+ * project's scope (DOMAIN.md §6); a refusal is audited too. The registration stays confidential
  * until the opening (办法 21, 法 22): only the parties and the regulator may list it.
  */
 export async function registerForSection(app: AppContext, opts: RegisterForSectionOptions) {
@@ -37,6 +38,7 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
   const project = (await findProject(app.db, section.project_id))!;
   const now = app.clock.now();
   guardPhase(factsOf(section), ["published"], now);
+  await assertWithinSalePeriod(app, section, project.procurement_type, now); // 条例 16 (decision 0032)
 
   const partyRefusal = projectPartyRefusal(actor, project);
   if (partyRefusal) {

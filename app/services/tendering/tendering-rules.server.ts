@@ -1,5 +1,6 @@
 import { KIND_NAMES, projectPartyConflict, type ProjectPartyRule } from "#app/domain/access/organisation-kinds.ts";
 import { CalendarOutOfRangeError } from "#app/domain/calendar/holiday-calendar.ts";
+import { dayEndingAt, yearOf, type LocalDay } from "#app/domain/calendar/local-day.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatYuan } from "#app/domain/shared/money.ts";
 import { regionWithin } from "#app/domain/shared/regions.ts";
@@ -116,18 +117,31 @@ export function violationError(v: Violation, section: string): AppError {
     case "documentsToDeadline":
       return new AppError("DOCUMENTS_TO_DEADLINE_TOO_SHORT", {
         section,
-        ...pick(v, ["issuedOn", "deadlineOn", "earliestDeadlineOn", "source"]),
+        ...pick(v, ["issuedOn", "deadlineOn", "earliestDeadlineOn", "source", "countingSource"]),
         days: v.days,
         requiredDays: v.requiredDays,
+        ...provisionalNote(v.provisional ? v.earliestDeadlineOn : null),
       });
     case "documentsOnSale":
       return new AppError("DOCUMENTS_ON_SALE_TOO_SHORT", {
         section,
-        ...pick(v, ["saleFrom", "saleUntil", "earliestEndOn", "source"]),
+        ...pick(v, ["saleFrom", "saleUntil", "earliestEndOn", "source", "countingSource"]),
         count: v.count,
         required: v.required,
-        unitZh: v.unit === "workingDays" ? "工作日" : "日",
+        unitZh: v.unit === "workingDays" ? "个工作日" : "日",
         unitEn: v.unit === "workingDays" ? "working days" : "days",
+        ...provisionalNote(v.provisional ? v.earliestEndOn : null),
+      });
+    case "registrationOutsideSale":
+      return new AppError("REGISTRATION_OUTSIDE_SALE_PERIOD", {
+        section,
+        source: v.source,
+        opensAt: shanghai(v.opensAt),
+        closesAt: shanghai(v.closesAt),
+        now: shanghai(v.at),
+        stateZh: v.early ? "发售期尚未开始" : "发售期已结束",
+        stateEn: v.early ? "the sale has not started yet" : "the sale has ended",
+        ...provisionalNote(v.provisional ? dayEndingAt(v.closesAt) : null),
       });
     case "clarificationLead":
       return new AppError("CLARIFICATION_TOO_LATE", {
@@ -140,6 +154,19 @@ export function violationError(v: Violation, section: string): AppError {
       // Objections to the documents arrive with the complaints work; until then nothing raises this.
       return new AppError("VALIDATION_FAILED", { rule: v.rule });
   }
+}
+
+/**
+ * The words that mark a date found on a provisional calendar year (decision 0031), for the
+ * `{{provisionalZh}}` / `{{provisionalEn}}` slots of a message; empty when it is official.
+ */
+export function provisionalNote(day: LocalDay | null): { provisionalZh: string; provisionalEn: string } {
+  if (day === null) return { provisionalZh: "", provisionalEn: "" };
+  const year = yearOf(day);
+  return {
+    provisionalZh: `（暂定：按 ${year} 年暂定节假日日历计算，国务院办公厅尚未公布该年放假安排，公布并录入后将重新计算）`,
+    provisionalEn: ` (provisional: computed on the provisional ${year} holiday calendar; the State Council has not yet published that year's arrangement, and the date is recomputed once it is loaded)`,
+  };
 }
 
 function pick<T extends Record<string, unknown>, K extends keyof T & string>(v: T, keys: K[]): Record<K, string> {

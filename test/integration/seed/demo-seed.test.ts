@@ -90,7 +90,7 @@ describe("the demo story seeded at the first start", () => {
     for (const s of sections) {
       const issuedAt = s.published_at!;
       expect(
-        checkDocumentsToDeadline(rules, { mandatoryTendering: project.mandatory_tendering, issuedAt, deadlineAt: s.deadline_at }),
+        checkDocumentsToDeadline(rules, calendar, { mandatoryTendering: project.mandatory_tendering, issuedAt, deadlineAt: s.deadline_at }),
       ).toBeNull();
       expect(checkDocumentsOnSale(rules, calendar, { saleFrom: s.sale_from, saleUntil: s.sale_until })).toBeNull();
       expect(checkBidSecurity(rules, { estimateFen: BigInt(s.estimate_fen), securityFen: BigInt(s.bid_security_fen) })).toBeNull();
