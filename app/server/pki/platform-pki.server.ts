@@ -207,6 +207,20 @@ export async function renewLegacyPlatformCertificate(app: AppContext): Promise<b
   return renewed !== null;
 }
 
+/** What the server trusts when it checks a document: its root, its issuing CA and its own signing certificates (pinned). */
+export interface PlatformTrust {
+  rootPem: string;
+  issuingPem: string;
+  /** Current first, then legacy ones (decision 27). */
+  platformCertificates: string[];
+}
+
+export async function loadPlatformTrust(db: Executor): Promise<PlatformTrust> {
+  const { root, issuing } = await requireCaCertificates(db);
+  const platform = await listPlatformCertificates(db);
+  return { rootPem: root.certificatePem, issuingPem: issuing.certificatePem, platformCertificates: platform.map((p) => p.certificatePem) };
+}
+
 export interface PlatformCertificateInfo {
   /** "current" signs today; "legacy" signed before decision 27 and is recognised only by this pin. */
   status: "current" | "legacy";
