@@ -33,7 +33,10 @@ export interface RevisionState {
 
 const MAX_SECTIONS = 512;
 const MAX_OBJECT_NUMBER = 8_388_607; // ISO 32000-1 Annex C
+/** Per structural stream, and for all of one revision's object streams together (inflate bombs). */
 const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+const MAX_OBJECT_STREAM_BYTES = 256 * 1024 * 1024;
+const MAX_OBJECTS_PER_STREAM = 1_000_000;
 
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 
@@ -266,6 +269,7 @@ export class RevisionReader {
   readonly context = PDFContext.create();
   readonly #cache = new Map<number, PDFObject | undefined>();
   readonly #objectStreams = new Map<number, { data: Uint8Array; first: number; offsets: [number, number][] }>();
+  #decodedBytes = 0;
 
   constructor(
     readonly pdf: Uint8Array,
@@ -319,9 +323,12 @@ export class RevisionReader {
     const first = object.dict.get(PDFName.of("First"));
     if (!(n instanceof PDFNumber) || !(first instanceof PDFNumber)) throw new PdfStructureError("an object stream lacks /N or /First");
     const data = decodeStream(object);
+    this.#decodedBytes += data.length;
+    if (this.#decodedBytes > MAX_OBJECT_STREAM_BYTES) throw new PdfStructureError("the object streams inflate to too much");
     const header = latin1(data.subarray(0, first.asNumber())).trim().split(/\s+/).map(Number);
+    const count = Math.min(n.asNumber(), Math.floor(header.length / 2), MAX_OBJECTS_PER_STREAM);
     const offsets: [number, number][] = [];
-    for (let i = 0; i < n.asNumber(); i++) offsets.push([header[2 * i]!, header[2 * i + 1]!]);
+    for (let i = 0; i < count; i++) offsets.push([header[2 * i]!, header[2 * i + 1]!]);
     stream = { data, first: first.asNumber(), offsets };
     this.#objectStreams.set(objectNumber, stream);
     return stream;
