@@ -4,9 +4,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alter, alterAndCountersign } from "#test/fixtures/pdf/forgery.ts";
 import { createTestPki, type TestPki } from "#test/fixtures/pdf/pki.ts";
 import { buildSampleRecord, renderSampleRecord } from "../render/sample-record.server.ts";
+import { appendIncrementalUpdate, lastStartXref, lastTrailerSize } from "../sign/incremental.server.ts";
 import { signPdf } from "../sign/sign-pdf.server.ts";
 import { platformSigner, type Signer } from "../sign/signer.server.ts";
 import { verifyPdf } from "../verify.server.ts";
+import { FinalRevision, analyseUpdates } from "./modifications.server.ts";
 
 /**
  * Issue 11: a platform record changed in an incremental update and countersigned by a person of
@@ -147,5 +149,57 @@ describe("pyHanko's form-update files", () => {
     for (const signature of result.signatures) expect(signature.changesAfter.disallowed).toEqual([]);
     expect(result.signatures[0]!.changesAfter.allowed.join()).toMatch(/empty signature field "Sig\d" signed/);
     expect(result.problems.filter((p) => /changed after signing|cannot be analysed/.test(p))).toEqual([]);
+  });
+});
+
+describe("updates that only play with the cross-reference", () => {
+  /** An update with no objects: a cross-reference section whose entries say what the caller wants. */
+  const xrefOnly = (pdf: Uint8Array, entries: string) => {
+    const text = Buffer.from(pdf).toString("latin1");
+    const root = /\/Root (\d+ \d+ R)/.exec(text.slice(text.lastIndexOf("trailer")))![1]!;
+    const offset = pdf.length;
+    const update = `xref\n${entries}trailer\n<<\n/Size ${lastTrailerSize(pdf)}\n/Root ${root}\n/Prev ${lastStartXref(pdf)}\n>>\nstartxref\n${offset}\n%%EOF\n`;
+    return new Uint8Array(Buffer.concat([pdf, Buffer.from(update, "latin1")]));
+  };
+  const contentObject = (pdf: Uint8Array) => {
+    const text = Buffer.from(pdf).toString("latin1");
+    return Number(/\/Contents \[ (\d+) 0 R/.exec(text)![1]);
+  };
+
+  it("pointing an object at another object's bytes is refused, not followed", async () => {
+    const n = contentObject(record);
+    const elsewhere = Buffer.from(record).toString("latin1").indexOf("1 0 obj");
+    const moved = xrefOnly(record, `${n} 1\n${String(elsewhere).padStart(10, "0")} 00000 n\r\n`);
+    const result = await verifyPdf(moved, trusted());
+    expect(result.valid).toBe(false);
+    expect(result.problems).toEqual([
+      `the file's structure cannot be read as a PDF viewer reads it: the cross-reference puts object ${n} at ${elsewhere}, where object 1 is`,
+    ]);
+  });
+
+  it("freeing an object the signed revision uses is a removal after signing", async () => {
+    const n = contentObject(record);
+    const freed = xrefOnly(record, `${n} 1\n0000000000 00001 f\r\n`);
+    const result = await verifyPdf(freed);
+    expect(result.problems.join("\n")).toMatch(new RegExp(`platform: changed after signing: object ${n} .*was removed after signing`));
+  });
+});
+
+describe("DocMDP and FieldMDP narrow what may follow", () => {
+  it("DocMDP P=1 allows not even a new signature", async () => {
+    const countersigned = await signPdf(record, person, details("bidder", "张三"));
+    const final = new FinalRevision(countersigned);
+    expect(analyseUpdates(final, record.length, { docMdp: 2, lockedFields: new Set() }).disallowed).toEqual([]);
+    expect(analyseUpdates(final, record.length, { docMdp: 1, lockedFields: new Set() }).disallowed).toEqual([
+      "the certification signature's DocMDP permissions (P=1) allow no change at all",
+    ]);
+  });
+
+  it("a field FieldMDP locked may not be signed afterwards", async () => {
+    const pdf = new Uint8Array(await readFile(join(PYHANKO, "minimal-two-fields-signed-twice.pdf")));
+    const final = new FinalRevision(pdf);
+    const [first] = (await verifyPdf(pdf)).signatures;
+    const locked = analyseUpdates(final, first!.signedRevisionLength, { docMdp: null, lockedFields: new Set([first!.fieldName === "Sig1" ? "Sig2" : "Sig1"]) });
+    expect(locked.disallowed.join()).toMatch(/was locked \(FieldMDP\) and changed after signing/);
   });
 });

@@ -198,7 +198,7 @@ export function parseIndirectObject(
   if (!Number.isSafeInteger(offset) || offset < 0 || offset >= end) {
     throw new PdfStructureError(`an object at ${offset} lies outside the revision`);
   }
-  const head = /^(\d+)\s+(\d+)\s+obj\b/.exec(latin1(pdf.subarray(offset, Math.min(end, offset + 40))));
+  const head = /^\s*(\d+)\s+(\d+)\s+obj\b/.exec(latin1(pdf.subarray(offset, Math.min(end, offset + 40))));
   if (!head) throw new PdfStructureError(`no object at ${offset}`);
   const object = PDFObjectParser.forBytes(pdf.subarray(offset + head[0].length, end), context).parseObject();
   return { objectNumber: Number(head[1]), generation: Number(head[2]), object };
