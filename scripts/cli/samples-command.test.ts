@@ -55,7 +55,14 @@ describe("bidhall samples --out DIR", () => {
   );
 
   it("bidhall verify accepts the opening record under root-ca.pem, signed by the pinned platform certificate", async () => {
-    const verified = await bidhall(["verify", file("opening-record.pdf"), "--trust", file("root-ca.pem"), "--platform", file("platform.pem")]);
+    const verified = await bidhall([
+      "verify",
+      file("opening-record.pdf"),
+      "--trust",
+      file("root-ca.pem"),
+      "--platform",
+      file("platform.pem"),
+    ]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/integrity valid, covers the whole document, chain trusted/);
     expect(verified.stdout).toContain('"platform": platform: CN=bidhall 平台签名（示例）, O=福州市公共资源交易中心（示例）');

@@ -55,7 +55,10 @@ describe("bidhall verify", () => {
     // A bidder's own certificate signs a "receipt" with the receivedAt it likes.
     fs.writeFileSync(file("bidder-receipt.jws"), await receipt(pki.person, pki.issuing.certPem, new Date()));
     // An expired bidder certificate, with a receivedAt from when it was valid.
-    fs.writeFileSync(file("backdated-receipt.jws"), await receipt(old.person, old.issuing.certPem, new Date(Date.now() - 700 * 86_400_000)));
+    fs.writeFileSync(
+      file("backdated-receipt.jws"),
+      await receipt(old.person, old.issuing.certPem, new Date(Date.now() - 700 * 86_400_000)),
+    );
     const signer = platformSigner(pki.platform.keyPem, [pki.platform.certPem, pki.issuing.certPem]);
     const pdf = await signPdf(await renderSampleRecord(), signer, {
       fieldName: "platform",

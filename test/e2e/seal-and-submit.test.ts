@@ -147,10 +147,14 @@ describe("sealing and submitting a bid in the browser", () => {
     await (await receiptDownload).saveAs(receiptPath);
     const platformPath = path.join(dir, "platform.pem");
     fs.writeFileSync(platformPath, await (await fetch(`${server.url}/pki/platform.pem`)).text());
-    const verified = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bidhall.ts", "verify", receiptPath, "--platform", platformPath], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: server.databaseUrl, BIDHALL_DATA_DIR: server.dataDir },
-    });
+    const verified = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "scripts/bidhall.ts", "verify", receiptPath, "--platform", platformPath],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: server.databaseUrl, BIDHALL_DATA_DIR: server.dataDir },
+      },
+    );
     expect(verified.stdout).toContain(digest);
   });
 

@@ -311,11 +311,20 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     if (report.fieldName === "platform" && report.signer?.roleEstablished && !isPlatformRole(report)) {
       problems.push(`${at} signed by ${report.signer.description}, not by the platform`);
     }
-    if (isPlatformRole(report) && report.claimedSigningTime && options.validationTime && report.claimedSigningTime > options.validationTime) {
+    if (
+      isPlatformRole(report) &&
+      report.claimedSigningTime &&
+      options.validationTime &&
+      report.claimedSigningTime > options.validationTime
+    ) {
       problems.push(`${at} the platform's signing time ${report.claimedSigningTime.toISOString()} is in the future`);
     }
   }
-  return { signatures: reports.map(({ leaf: _leaf, ...report }) => report), problems: [...new Set(problems)], valid: problems.length === 0 };
+  return {
+    signatures: reports.map(({ leaf: _leaf, ...report }) => report),
+    problems: [...new Set(problems)],
+    valid: problems.length === 0,
+  };
 }
 
 /**
@@ -353,7 +362,12 @@ function identifySigners(reports: (PdfSignatureReport & { leaf: Cryptography["le
       source = "the platform's own signing time";
     } else {
       const later = reports.find(
-        (r) => r.signedRevisionLength > report.signedRevisionLength && r.signer && isPlatformRole(r) && r.signer.roleEstablished && r.claimedSigningTime,
+        (r) =>
+          r.signedRevisionLength > report.signedRevisionLength &&
+          r.signer &&
+          isPlatformRole(r) &&
+          r.signer.roleEstablished &&
+          r.claimedSigningTime,
       );
       const proofs = [
         later ? { at: later.claimedSigningTime!, source: "a later platform signature" } : null,
@@ -365,7 +379,10 @@ function identifySigners(reports: (PdfSignatureReport & { leaf: Cryptography["le
     report.chain = judge && at ? chainAt(leaf, at) : null;
     report.checkedAt = judge && at ? at : null;
     report.checkedAtSource = judge ? source : null;
-    const identity = identifySigner(leaf.der, { chainTrusted: report.chain?.trusted ?? null, platformCertificates: options.platformCertificates });
+    const identity = identifySigner(leaf.der, {
+      chainTrusted: report.chain?.trusted ?? null,
+      platformCertificates: options.platformCertificates,
+    });
     report.signer = summary(leaf, identity);
   }
 }

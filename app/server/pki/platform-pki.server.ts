@@ -65,9 +65,7 @@ export const crlDistributionUrl = (app: AppContext) => new URL("/pki/crl", app.c
  * predates the platform's own purpose (decision 27), and does nothing else. Returns what it did.
  * Idempotent and safe to run from several processes at once.
  */
-export async function ensurePlatformPki(
-  app: AppContext,
-): Promise<{ created: boolean; renewed: boolean; authorities: AuthorityInfo[] }> {
+export async function ensurePlatformPki(app: AppContext): Promise<{ created: boolean; renewed: boolean; authorities: AuthorityInfo[] }> {
   const existing = await listAuthorities(app.db);
   if (existing.length === 3) {
     const renewed = await renewLegacyPlatformCertificate(app);

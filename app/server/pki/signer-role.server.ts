@@ -34,7 +34,8 @@ export interface IdentifySignerOptions {
   platformCertificates?: readonly (string | Uint8Array)[] | undefined;
 }
 
-const fingerprintOf = (input: string | Uint8Array) => new X509Certificate(typeof input === "string" ? input : Buffer.from(input)).fingerprint256;
+const fingerprintOf = (input: string | Uint8Array) =>
+  new X509Certificate(typeof input === "string" ? input : Buffer.from(input)).fingerprint256;
 
 export function identifySigner(certificateDer: Uint8Array, options: IdentifySignerOptions): SignerIdentity {
   const parsed = parseCertificateDer(certificateDer);

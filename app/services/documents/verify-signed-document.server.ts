@@ -101,7 +101,10 @@ export async function verifySignedDocument(app: AppContext, opts: { bytes: Uint8
 }
 
 /** {@link verifySignedDocument} on a request body, read into memory up to {@link MAX_DOCUMENT_BYTES}. */
-export async function verifyDocumentBody(app: AppContext, opts: { body: ReadableStream<Uint8Array> | null }): Promise<DocumentVerification> {
+export async function verifyDocumentBody(
+  app: AppContext,
+  opts: { body: ReadableStream<Uint8Array> | null },
+): Promise<DocumentVerification> {
   if (!opts.body) throw new AppError("DOCUMENT_NOT_SIGNED", { detail: "the request has no body" });
   const chunks: Uint8Array[] = [];
   let received = 0;

@@ -47,7 +47,11 @@ export async function receiptOf(
   bid: Pick<LoadedOpeningBid, "receiptJws">,
 ): Promise<{ ok: true; receipt: Receipt } | CheckFailure> {
   const trust = await loadPlatformTrust(app.db);
-  const refused = (detail: string): CheckFailure => ({ ok: false, failure: "ENVELOPE_HASH_MISMATCH", detail: `the stored receipt: ${detail}` });
+  const refused = (detail: string): CheckFailure => ({
+    ok: false,
+    failure: "ENVELOPE_HASH_MISMATCH",
+    detail: `the stored receipt: ${detail}`,
+  });
   try {
     const verified = await verifySignedJsonDocument(bid.receiptJws, {
       rootPem: trust.rootPem,

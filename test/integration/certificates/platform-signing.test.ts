@@ -10,12 +10,7 @@ import { renderSampleRecord } from "#app/server/pdf/render/sample-record.server.
 import { signPdf } from "#app/server/pdf/sign/sign-pdf.server.ts";
 import { platformSigner } from "#app/server/pdf/sign/signer.server.ts";
 import { encryptPrivateKey } from "#app/server/pki/key-storage.server.ts";
-import {
-  ensurePlatformPki,
-  hasPlatformPurpose,
-  listPlatformCertificates,
-  loadIssuingCa,
-} from "#app/server/pki/platform-pki.server.ts";
+import { ensurePlatformPki, hasPlatformPurpose, listPlatformCertificates, loadIssuingCa } from "#app/server/pki/platform-pki.server.ts";
 import { forgetPlatformSigningIdentity, loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
 import { parseCertificatePem, signCertificate } from "#app/server/pki/x509.server.ts";
 import type { LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
@@ -54,7 +49,6 @@ describe("the platform's document-signing certificate", () => {
       },
       signer,
     );
-  const b64 = (pem: string) => new X509Certificate(pem).raw.toString("base64");
   const record = (keyPem: string, chain: string[]) =>
     renderSampleRecord().then((pdf) =>
       signPdf(pdf, platformSigner(keyPem, chain), {
@@ -141,7 +135,11 @@ describe("the platform's document-signing certificate", () => {
     const retired = await app.db.selectFrom("pki_retired_platform_certificates").selectAll().execute();
     expect(retired).toHaveLength(1);
     expect(retired[0]).not.toHaveProperty("encrypted_private_key_pem");
-    const audits = await app.db.selectFrom("audit_log").select(["type", "data"]).where("type", "=", "pki.platform_certificate_renewed").execute();
+    const audits = await app.db
+      .selectFrom("audit_log")
+      .select(["type", "data"])
+      .where("type", "=", "pki.platform_certificate_renewed")
+      .execute();
     expect(audits).toHaveLength(1);
     expect(audits[0]!.data).toMatchObject({ retiredSerial: old!.serialHex, platformSerial: current!.serialHex, reason: "no-platform-eku" });
 
@@ -188,7 +186,9 @@ describe("the platform's document-signing certificate", () => {
       bidder.certificatePem,
       ...identity.chainPem,
     ]);
-    const forged = await verifySignedDocument(app, { bytes: await alterAndCountersign(genuine, bidderSigner, "page-content", app.clock.now()) });
+    const forged = await verifySignedDocument(app, {
+      bytes: await alterAndCountersign(genuine, bidderSigner, "page-content", app.clock.now()),
+    });
     expect(forged.valid).toBe(false);
     expect(forged.problems.join("\n")).toMatch(/^platform: changed after signing: /m);
     expect(forged.signers.map((s) => s.description)).toEqual([ok.signers[0]!.description, expect.stringMatching(/^person: CN=/)]);
@@ -211,11 +211,12 @@ describe("the platform's document-signing certificate", () => {
 
   it("refuses what is not a signed document, and a document over the limit", async () => {
     await expect(verifySignedDocument(app, { bytes: Buffer.from("hello\u0000") })).rejects.toMatchObject({ code: "DOCUMENT_NOT_SIGNED" });
-    await expect(verifySignedDocument(app, { bytes: new Uint8Array(32 * 1024 * 1024 + 1) })).rejects.toMatchObject({ code: "DOCUMENT_TOO_LARGE" });
+    await expect(verifySignedDocument(app, { bytes: new Uint8Array(32 * 1024 * 1024 + 1) })).rejects.toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+    });
     const edited = (await receipt(await loadPlatformSigningIdentity(app))).split(".");
     edited[1] = Buffer.from(JSON.stringify({ format: "bidhall.receipt/1" })).toString("base64url");
     const tampered = await verifySignedDocument(app, { bytes: Buffer.from(edited.join(".")) });
     expect(tampered).toMatchObject({ kind: "jws", valid: false });
   });
-
 });

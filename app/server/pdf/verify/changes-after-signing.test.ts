@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alter, alterAndCountersign } from "#test/fixtures/pdf/forgery.ts";
 import { createTestPki, type TestPki } from "#test/fixtures/pdf/pki.ts";
 import { buildSampleRecord, renderSampleRecord } from "../render/sample-record.server.ts";
-import { appendIncrementalUpdate, lastStartXref, lastTrailerSize } from "../sign/incremental.server.ts";
+import { lastStartXref, lastTrailerSize } from "../sign/incremental.server.ts";
 import { signPdf } from "../sign/sign-pdf.server.ts";
 import { platformSigner, type Signer } from "../sign/signer.server.ts";
 import { verifyPdf } from "../verify.server.ts";
@@ -50,7 +50,12 @@ describe("signers", () => {
     expect(first!.signer).toMatchObject({ role: "platform", roleEstablished: true, commonName: "bidhall 平台电子签章" });
     expect(first!.signer!.description).toBe("platform: CN=bidhall 平台电子签章, O=某市公共资源交易中心");
     expect(second!.declaredName).toBe("福州市公共资源交易中心");
-    expect(second!.signer).toMatchObject({ role: "person", roleEstablished: true, commonName: "张三", organization: "某某建设集团有限公司" });
+    expect(second!.signer).toMatchObject({
+      role: "person",
+      roleEstablished: true,
+      commonName: "张三",
+      organization: "某某建设集团有限公司",
+    });
     expect(second!.signer!.description).toBe("person: CN=张三, O=某某建设集团有限公司");
     expect(first!.changesAfter).toEqual({ allowed: ['new signature field "bidder"'], disallowed: [] });
   });
@@ -109,7 +114,9 @@ describe("a platform record changed after signing and countersigned by a bidder 
     const content = await verifyPdf(await alterAndCountersign(record, person, "page-content", now), trusted());
     expect(content.signatures[0]!.changesAfter.disallowed.join("\n")).toMatch(/object \d+ \(stream\) changed after signing/);
     const annotation = await verifyPdf(await alterAndCountersign(record, person, "annotation", now), trusted());
-    expect(annotation.signatures[0]!.changesAfter.disallowed.join("\n")).toMatch(/annotation list .* gained object \d+ \(annotation \/FreeText\)/);
+    expect(annotation.signatures[0]!.changesAfter.disallowed.join("\n")).toMatch(
+      /annotation list .* gained object \d+ \(annotation \/FreeText\)/,
+    );
     const catalog = await verifyPdf(await alterAndCountersign(record, person, "catalog", now), trusted());
     expect(catalog.signatures[0]!.changesAfter.disallowed).toContain("the document catalog's /OpenAction changed after signing");
   });
@@ -199,7 +206,10 @@ describe("DocMDP and FieldMDP narrow what may follow", () => {
     const pdf = new Uint8Array(await readFile(join(PYHANKO, "minimal-two-fields-signed-twice.pdf")));
     const final = new FinalRevision(pdf);
     const [first] = (await verifyPdf(pdf)).signatures;
-    const locked = analyseUpdates(final, first!.signedRevisionLength, { docMdp: null, lockedFields: new Set([first!.fieldName === "Sig1" ? "Sig2" : "Sig1"]) });
+    const locked = analyseUpdates(final, first!.signedRevisionLength, {
+      docMdp: null,
+      lockedFields: new Set([first!.fieldName === "Sig1" ? "Sig2" : "Sig1"]),
+    });
     expect(locked.disallowed.join()).toMatch(/was locked \(FieldMDP\) and changed after signing/);
   });
 });

@@ -91,7 +91,8 @@ class Analysis {
     this.checkTrailer();
     for (const n of this.added) {
       const users = this.gS.dangling.get(n);
-      if (users) this.disallowed.push(`the signed revision referred to object ${n} (${this.who(users)}), which was defined only after signing`);
+      if (users)
+        this.disallowed.push(`the signed revision referred to object ${n} (${this.who(users)}), which was defined only after signing`);
     }
     const relevant = [...this.changed].filter((n) => this.gF.reachable.has(n));
     for (const n of relevant) this.findSignedField(n);
@@ -110,7 +111,13 @@ class Analysis {
       }
     }
     // DocMDP P=1 (§12.8.2.2): no change at all, apart from metadata and validation data (PAdES DSS).
-    const metadata = new Set(["document information (metadata) updated", "XMP metadata updated", "DSS added", "DSS updated", "extensions declared"]);
+    const metadata = new Set([
+      "document information (metadata) updated",
+      "XMP metadata updated",
+      "DSS added",
+      "DSS updated",
+      "extensions declared",
+    ]);
     if (this.policy.docMdp === 1 && this.allowed.some((a) => !metadata.has(a))) {
       this.disallowed.push("the certification signature's DocMDP permissions (P=1) allow no change at all");
     }
@@ -212,7 +219,8 @@ class Analysis {
     const own = new Set([...this.overridable].filter(([, f]) => f === field).map(([k]) => k));
     for (const k of own) {
       const others = (this.gS.referrers.get(k) ?? []).filter((r) => r.from !== field && !(typeof r.from === "number" && own.has(r.from)));
-      if (others.length > 0) return `${describeObject(this.S, k)}, the old appearance of field ${field}, is also used by ${this.who(others)}`;
+      if (others.length > 0)
+        return `${describeObject(this.S, k)}, the old appearance of field ${field}, is also used by ${this.who(others)}`;
     }
     return null;
   }
@@ -249,7 +257,11 @@ class Analysis {
     const root = (this.S.state.trailer.get(name("Root")) as PDFRef | undefined)?.objectNumber;
     if (users.every((r) => r.from === "trailer" && r.path === "/Info")) return "document information (metadata) updated";
     const value = this.F.get(n);
-    if (users.every((r) => r.from === root && r.path === "/Metadata") && value instanceof PDFRawStream && value.dict.get(name("Type")) === name("Metadata")) {
+    if (
+      users.every((r) => r.from === root && r.path === "/Metadata") &&
+      value instanceof PDFRawStream &&
+      value.dict.get(name("Type")) === name("Metadata")
+    ) {
       return "XMP metadata updated";
     }
     return null;
@@ -273,7 +285,8 @@ class Analysis {
       const k = key.asString();
       if (k === "/AcroForm") {
         const [oldForm, newForm] = [this.S.resolve(b), this.F.resolve(a)];
-        if (!(newForm instanceof PDFDict) || (oldForm !== undefined && !(oldForm instanceof PDFDict))) return no("the form changed after signing");
+        if (!(newForm instanceof PDFDict) || (oldForm !== undefined && !(oldForm instanceof PDFDict)))
+          return no("the form changed after signing");
         const verdict = this.judgeAcroForm(oldForm ?? PDFDict.withContext(this.S.context), newForm);
         if (!verdict.ok) return verdict;
         justify.push(...verdict.justify, ...(a instanceof PDFRef && this.added.has(a.objectNumber) ? [a.objectNumber] : []));
@@ -296,12 +309,24 @@ class Analysis {
   }
 
   isAcroForm(n: number): boolean {
-    return (this.gF.referrers.get(n) ?? []).some((r) => r.path === "/AcroForm" && r.from === (this.S.state.trailer.get(name("Root")) as PDFRef)?.objectNumber);
+    return (this.gF.referrers.get(n) ?? []).some(
+      (r) => r.path === "/AcroForm" && r.from === (this.S.state.trailer.get(name("Root")) as PDFRef)?.objectNumber,
+    );
   }
 
   inDss(n: number): boolean {
     const users = this.gS.referrers.get(n) ?? [];
-    return users.length > 0 && users.every((r) => r.path.startsWith("/DSS") || r.path.startsWith("/VRI") || r.path.startsWith("/Certs") || r.path.startsWith("/OCSPs") || r.path.startsWith("/CRLs"));
+    return (
+      users.length > 0 &&
+      users.every(
+        (r) =>
+          r.path.startsWith("/DSS") ||
+          r.path.startsWith("/VRI") ||
+          r.path.startsWith("/Certs") ||
+          r.path.startsWith("/OCSPs") ||
+          r.path.startsWith("/CRLs"),
+      )
+    );
   }
 
   judgeAcroForm(before: PDFDict, after: PDFDict): Verdict {
@@ -330,7 +355,10 @@ class Analysis {
     if (!(before instanceof PDFDict) || !(after instanceof PDFDict)) return false;
     return before.entries().every(([key, value]) => {
       const [b, a] = [this.S.resolve(value), this.F.resolve(after.get(key))];
-      return sameValue(value, after.get(key)) || (b instanceof PDFDict && a instanceof PDFDict && b.entries().every(([k2, v2]) => sameValue(v2, a.get(k2))));
+      return (
+        sameValue(value, after.get(key)) ||
+        (b instanceof PDFDict && a instanceof PDFDict && b.entries().every(([k2, v2]) => sameValue(v2, a.get(k2))))
+      );
     });
   }
 
@@ -369,7 +397,8 @@ class Analysis {
     const role = (r: Referrer) =>
       r.path === "/Annots" && isPage(r.from)
         ? "annots"
-        : (r.path === "/Fields" && typeof r.from === "number" && this.isAcroForm(r.from)) || (r.path === "/AcroForm/Fields" && r.from === root)
+        : (r.path === "/Fields" && typeof r.from === "number" && this.isAcroForm(r.from)) ||
+            (r.path === "/AcroForm/Fields" && r.from === root)
           ? "fields"
           : null;
     const roles = new Set(users.map(role));
@@ -397,8 +426,10 @@ class Analysis {
     const field = fieldName(this.S, before);
     const label = `signature field${field ? ` "${field}"` : ""}`;
     if (inherited(this.S, before, "V") !== undefined) return no(`the signed ${label} changed after signing`);
-    if (!this.isSignatureValue(this.F, inherited(this.F, after, "V"))) return no(`the empty ${label} changed after signing without being signed`);
-    if (field && (this.policy.lockedFields.has(field) || this.policy.lockedFields.has("*"))) return no(`the ${label} was locked (FieldMDP) and changed after signing`);
+    if (!this.isSignatureValue(this.F, inherited(this.F, after, "V")))
+      return no(`the empty ${label} changed after signing without being signed`);
+    if (field && (this.policy.lockedFields.has(field) || this.policy.lockedFields.has("*")))
+      return no(`the ${label} was locked (FieldMDP) and changed after signing`);
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       if (key === name("V") || key === name("AP") || key === name("F") || sameValue(before.get(key), after.get(key))) continue;
       return no(`the ${label}: its ${key.asString()} changed after signing`);

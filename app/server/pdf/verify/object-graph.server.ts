@@ -81,7 +81,8 @@ export function sameValue(a: PDFObject | undefined, b: PDFObject | undefined, de
     return a instanceof PDFRef && b instanceof PDFRef && a.objectNumber === b.objectNumber && a.generationNumber === b.generationNumber;
   }
   if (a instanceof PDFName || b instanceof PDFName) return a instanceof PDFName && b instanceof PDFName && a.asString() === b.asString();
-  if (a instanceof PDFNumber || b instanceof PDFNumber) return a instanceof PDFNumber && b instanceof PDFNumber && a.asNumber() === b.asNumber();
+  if (a instanceof PDFNumber || b instanceof PDFNumber)
+    return a instanceof PDFNumber && b instanceof PDFNumber && a.asNumber() === b.asNumber();
   const bytes = (v: PDFObject) => (v instanceof PDFString || v instanceof PDFHexString ? v.asBytes() : undefined);
   const [ba, bb] = [bytes(a), bytes(b)];
   if (ba || bb) return ba !== undefined && bb !== undefined && Buffer.from(ba).equals(Buffer.from(bb));
@@ -152,6 +153,7 @@ export function describeObject(reader: RevisionReader, n: number): string {
     return `object ${n} (form field${field ? ` "${field}"` : ""})`;
   }
   if (type === "/Annot" || (subtype && dict.has(PDFName.of("Rect")))) return `object ${n} (annotation ${subtype ?? ""})`.replace(" )", ")");
-  if (value instanceof PDFStream) return `object ${n} (${subtype === "/Form" ? "form XObject" : subtype === "/Image" ? "image" : "stream"})`;
+  if (value instanceof PDFStream)
+    return `object ${n} (${subtype === "/Form" ? "form XObject" : subtype === "/Image" ? "image" : "stream"})`;
   return `object ${n}${type ? ` (${type})` : ""}`;
 }

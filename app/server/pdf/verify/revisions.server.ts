@@ -18,9 +18,7 @@ export class PdfStructureError extends Error {
 }
 
 export type XrefEntry =
-  | { kind: "free" }
-  | { kind: "offset"; offset: number; generation: number }
-  | { kind: "compressed"; stream: number; index: number };
+  { kind: "free" } | { kind: "offset"; offset: number; generation: number } | { kind: "compressed"; stream: number; index: number };
 
 export interface RevisionState {
   /** The revision's last byte + 1 (after its %%EOF and line end). */
@@ -163,7 +161,8 @@ function readXrefStream(pdf: Uint8Array, offset: number, end: number, context: P
   };
   for (let s = 0; s + 1 < index.length; s += 2) {
     const [first, count] = [index[s]!, index[s + 1]!];
-    if (first < 0 || count < 0 || first + count > MAX_OBJECT_NUMBER + 1) throw new PdfStructureError("bad /Index in a cross-reference stream");
+    if (first < 0 || count < 0 || first + count > MAX_OBJECT_NUMBER + 1)
+      throw new PdfStructureError("bad /Index in a cross-reference stream");
     for (let i = 0; i < count; i++) {
       if (at + rowLength > data.length) throw new PdfStructureError("a cross-reference stream is shorter than its /Index says");
       const type = field(widths[0]!, 1);
@@ -300,7 +299,9 @@ export class RevisionReader {
     if (entry.kind === "offset") {
       const parsed = parseIndirectObject(this.pdf, entry.offset, this.state.end, this.context);
       if (parsed.objectNumber !== objectNumber) {
-        throw new PdfStructureError(`the cross-reference puts object ${objectNumber} at ${entry.offset}, where object ${parsed.objectNumber} is`);
+        throw new PdfStructureError(
+          `the cross-reference puts object ${objectNumber} at ${entry.offset}, where object ${parsed.objectNumber} is`,
+        );
       }
       return parsed.object;
     }
