@@ -83,6 +83,6 @@ export function describeSigner(identity: SignerIdentity): string {
   ]
     .filter(Boolean)
     .join(", ");
-  const established = identity.roleEstablished ? "" : " (not established: nothing trusted)";
+  const established = identity.roleEstablished ? "" : " (unverified: no trusted root or pin vouches for it)";
   return `${ROLE_LABELS[identity.role]}${established}: ${subject || `serial ${identity.serialHex}`}`;
 }

@@ -90,7 +90,7 @@ describe("signers", () => {
   it("without a trust anchor, a role is not established", async () => {
     const result = await verifyPdf(record);
     expect(result.signatures[0]!.signer).toMatchObject({ role: "platform", roleEstablished: false });
-    expect(result.signatures[0]!.signer!.description).toContain("not established");
+    expect(result.signatures[0]!.signer!.description).toContain("(unverified: no trusted root or pin vouches for it)");
   });
 });
 
