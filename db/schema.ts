@@ -21,6 +21,7 @@ export interface Database {
   outbox_attempts: OutboxAttemptsTable;
   mailbox: MailboxTable;
   pki_authorities: PkiAuthoritiesTable;
+  pki_retired_platform_certificates: PkiRetiredPlatformCertificatesTable;
   person_certificates: PersonCertificatesTable;
   pki_crls: PkiCrlsTable;
   pki_challenges: PkiChallengesTable;
@@ -210,6 +211,18 @@ export interface PkiAuthoritiesTable {
   not_after: Date;
   fingerprint_sha256: string;
   created_at: Date;
+}
+
+/** Platform signing certificates no longer used (db/migrations/0014; decision 27); no key kept. */
+export interface PkiRetiredPlatformCertificatesTable {
+  serial_hex: string;
+  subject: string;
+  certificate_pem: string;
+  fingerprint_sha256: string;
+  not_before: Date;
+  not_after: Date;
+  reason: "no-platform-eku";
+  retired_at: Date;
 }
 
 export type PersonCertificateStatus = "valid" | "revoked";

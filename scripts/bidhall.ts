@@ -93,8 +93,14 @@ const commands: Record<string, Command> = {
     async run(args) {
       parseArgs({ args, options: {}, strict: true });
       await withApp(async (app) => {
-        const { created, authorities } = await ensurePlatformPki(app);
-        console.log(created ? "created the platform PKI:" : "the platform PKI already exists:");
+        const { created, renewed, authorities } = await ensurePlatformPki(app);
+        console.log(
+          created
+            ? "created the platform PKI:"
+            : renewed
+              ? "the platform PKI already exists; renewed the platform signing certificate with the platform's purpose (decision 27):"
+              : "the platform PKI already exists:",
+        );
         for (const a of authorities) console.log(`  ${a.role.padEnd(8)} ${a.serialHex}  ${a.subject}  SHA-256 ${a.fingerprint256}`);
       });
     },

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { runLoader } from "#app/server/route.server.ts";
-import { getPublicCaCertificates } from "#app/services/certificates/read-platform-pki.server.ts";
+import { getPlatformCertificates, getPublicCaCertificates } from "#app/services/certificates/read-platform-pki.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "平台证书体系 · bidhall" }];
 
@@ -11,23 +11,30 @@ export const meta: MetaFunction = () => [{ title: "平台证书体系 · bidhall
 export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     const { root, issuing } = await getPublicCaCertificates(app);
-    const pick = (a: typeof root) => ({
+    const platform = await getPlatformCertificates(app);
+    const pick = (a: Pick<typeof root, "subject" | "serialHex" | "notBefore" | "notAfter" | "fingerprint256">) => ({
       subject: a.subject,
       serialHex: a.serialHex,
       notBefore: a.notBefore,
       notAfter: a.notAfter,
       fingerprint256: a.fingerprint256,
     });
-    return { root: pick(root), issuing: pick(issuing) };
+    return { root: pick(root), issuing: pick(issuing), platform: platform.map((p) => ({ ...pick(p), status: p.status })) };
   });
 }
 
 export default function Pki() {
   const { t } = useTranslation();
-  const { root, issuing } = useLoaderData<typeof loader>();
+  const { root, issuing, platform } = useLoaderData<typeof loader>();
   const cards = [
     { key: "root", title: t("certificates.pki.root"), cert: root, href: "/pki/root-ca.pem" },
     { key: "issuing", title: t("certificates.pki.issuing"), cert: issuing, href: "/pki/issuing-ca.pem" },
+    ...platform.map((cert) => ({
+      key: `platform-${cert.serialHex}`,
+      title: t(cert.status === "current" ? "certificates.pki.platform" : "certificates.pki.platformLegacy"),
+      cert,
+      href: "/pki/platform.pem",
+    })),
   ];
   return (
     <div className="stack">

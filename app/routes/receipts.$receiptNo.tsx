@@ -19,13 +19,13 @@ export async function loader(args: LoaderFunctionArgs) {
     const params = Params.safeParse(args.params);
     if (!params.success) throw new AppError("NOT_FOUND", { what: "receipt" });
     const row = await readOwnReceipt(app, actor, params.data.receiptNo);
-    return { row, signer: row.signer, bidderUscc: actor.membership.organisationUscc };
+    return { row, signer: row.signer, problems: row.signatureProblems, bidderUscc: actor.membership.organisationUscc };
   });
 }
 
 export default function ReceiptPage() {
   const { t } = useTranslation();
-  const { row, signer, bidderUscc } = useLoaderData<typeof loader>();
+  const { row, signer, problems, bidderUscc } = useLoaderData<typeof loader>();
   const file = `receipt-${row.receipt_no}.jws`;
   return (
     <div className="stack" data-testid="receipt">
@@ -94,7 +94,11 @@ export default function ReceiptPage() {
             </tr>
             <tr>
               <th>{t("bidding.receipt.signature")}</th>
-              <td data-testid="receipt-signature">{t("bidding.receipt.signatureValid", { signer })}</td>
+              <td data-testid="receipt-signature">
+                {problems.length === 0
+                  ? t("bidding.receipt.signatureValid", { signer })
+                  : t("bidding.receipt.signatureInvalid", { signer, problems: problems.join("; ") })}
+              </td>
             </tr>
           </tbody>
         </table>

@@ -141,6 +141,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
     type: z.literal("pki.initialised"),
     data: z.object({ rootSerial: z.string(), issuingSerial: z.string(), platformSerial: z.string() }),
   }),
+  // Decision 27: a platform signing certificate without the platform's purpose replaced at start-up.
+  z.object({
+    type: z.literal("pki.platform_certificate_renewed"),
+    data: z.object({ retiredSerial: z.string(), platformSerial: z.string(), reason: z.literal("no-platform-eku") }),
+  }),
   z.object({
     type: z.literal("certificate.issued"),
     data: z.object({

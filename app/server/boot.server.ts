@@ -5,7 +5,7 @@ import { createDb } from "./db.server.ts";
 import { createLiveEventHubFor } from "./events/hub.server.ts";
 import { scheduleReconciliation } from "./ledger/indexer.server.ts";
 import { startLedger } from "./ledger/setup.server.ts";
-import { ensurePlatformPki } from "./pki/platform-pki.server.ts";
+import { ensurePlatformPki, renewLegacyPlatformCertificate } from "./pki/platform-pki.server.ts";
 import { removeStaleScratch } from "./scratch.server.ts";
 import { resolveSecrets } from "./secrets.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
@@ -59,7 +59,9 @@ export async function bootApp(
     // platform CA itself, at the story's first instant (decision 36).
     if (config.mode === "embedded" && (options.seed ?? true)) await seedDemoLogged(app);
     // Embedded mode needs no set-up: the platform CA is created on the first start (production: `bidhall ca init`).
+    // Either way a platform certificate older than its purpose is renewed at start (decision 27).
     if (config.mode === "embedded" && (options.pki ?? true)) await ensurePlatformPki(app);
+    else if (options.pki ?? true) await renewLegacyPlatformCertificate(app);
     // The ledger (embedded node + journal replay, or LEDGER_RPC_URL) only where asked: the server
     // and the worker; the CLI and tests that do not need a chain start none.
     if (options.ledger) {

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_bid_security.ts";
 import * as m0009 from "./0009_live_events.ts";
 import * as m0010 from "./0010_openings.ts";
 import * as m0011 from "./0011_access.ts";
+import * as m0014 from "./0014_retired_platform_certificates.ts";
 import * as m0015 from "./0015_section_periods.ts";
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   "0009_live_events": m0009,
   "0010_openings": m0010,
   "0011_access": m0011,
+  "0014_retired_platform_certificates": m0014,
   "0015_section_periods": m0015,
 };

@@ -33,7 +33,7 @@ describe("bidhall samples --out DIR", () => {
 
   it("writes the root and the signed records without touching a database", () => {
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(fs.readdirSync(out).sort()).toEqual(["opening-record.pdf", "reading-out-record.pdf", "root-ca.pem"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["opening-record.pdf", "platform.pem", "reading-out-record.pdf", "root-ca.pem"]);
     expect(fs.readFileSync(file("root-ca.pem"), "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const sha = createHash("sha256")
       .update(fs.readFileSync(file("opening-record.pdf")))
@@ -54,10 +54,19 @@ describe("bidhall samples --out DIR", () => {
     },
   );
 
-  it("bidhall verify accepts the opening record under root-ca.pem", async () => {
-    const verified = await bidhall(["verify", file("opening-record.pdf"), "--trust", file("root-ca.pem")]);
+  it("bidhall verify accepts the opening record under root-ca.pem, signed by the pinned platform certificate", async () => {
+    const verified = await bidhall([
+      "verify",
+      file("opening-record.pdf"),
+      "--trust",
+      file("root-ca.pem"),
+      "--platform",
+      file("platform.pem"),
+    ]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/integrity valid, covers the whole document, chain trusted/);
+    expect(verified.stdout).toContain('"platform": platform: CN=bidhall 平台签名（示例）, O=福州市公共资源交易中心（示例）');
+    expect(verified.stdout).toContain('platform signature: "platform"');
   });
 
   it("the opening record shows the demo opening in Chinese and cites the reading-out record's SHA-256", async () => {

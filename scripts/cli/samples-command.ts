@@ -10,8 +10,8 @@ import { createIssuingCa, createRootCa, issuePlatformSigningCertificate } from "
 import type { CliCommand } from "./bid-commands.ts";
 
 /**
- * `bidhall samples --out DIR` (ARCHITECTURE.md §7): sample signed documents and the root they
- * chain to, made with a throwaway PKI, so anyone can try `pdfsig` or `bidhall verify` without a
+ * `bidhall samples --out DIR` (ARCHITECTURE.md §7): sample signed documents, the root they
+ * chain to and the platform certificate that signed them, made with a throwaway PKI, so anyone can try `pdfsig` or `bidhall verify` without a
  * platform. Needs no database and no server. Later issues add their documents to SAMPLES.
  */
 
@@ -64,7 +64,7 @@ async function throwawayPki(now: Date) {
 }
 
 export const samplesCommand: CliCommand = {
-  summary: "--out DIR: sample signed documents (reading-out and opening records) and root-ca.pem, with a throwaway PKI",
+  summary: "--out DIR: sample signed documents (reading-out and opening records), root-ca.pem and platform.pem, with a throwaway PKI",
   async run(args) {
     const { values } = parseArgs({ args, options: { out: { type: "string" } }, strict: true });
     const out = values.out;
@@ -74,7 +74,11 @@ export const samplesCommand: CliCommand = {
     const pki = await throwawayPki(now);
     const signer = platformSigner(pki.platform.privateKeyPem, [pki.platform.certificatePem, pki.issuing.certificatePem]);
 
-    const files: SampleFile[] = [{ file: "root-ca.pem", bytes: new TextEncoder().encode(pki.root.certificatePem) }];
+    const files: SampleFile[] = [
+      { file: "root-ca.pem", bytes: new TextEncoder().encode(pki.root.certificatePem) },
+      // What a platform publishes at /pki/platform.pem: its signing certificate(s), to pin (decision 27).
+      { file: "platform.pem", bytes: new TextEncoder().encode(pki.platform.certificatePem) },
+    ];
     for (const sample of SAMPLES) files.push(...(await sample({ signer, now })));
 
     fs.mkdirSync(out, { recursive: true });
@@ -83,6 +87,8 @@ export const samplesCommand: CliCommand = {
       fs.writeFileSync(target, bytes);
       console.log(`wrote ${target}${sha256 ? `  SHA-256 ${sha256}` : ""}`);
     }
-    console.log(`check with: bidhall verify ${path.join(out, "opening-record.pdf")} --trust ${path.join(out, "root-ca.pem")}`);
+    console.log(
+      `check with: bidhall verify ${path.join(out, "opening-record.pdf")} --trust ${path.join(out, "root-ca.pem")} --platform ${path.join(out, "platform.pem")}`,
+    );
   },
 };

@@ -139,15 +139,22 @@ describe("sealing and submitting a bid in the browser", () => {
     await expect(page.getByTestId("receipt-signature").textContent()).resolves.toContain("签名有效");
     await screenshot(page, "seal-receipt");
 
-    // The receipt downloads as the platform's JWS, and `bidhall verify` accepts it.
+    // The receipt downloads as the platform's JWS, and `bidhall verify` accepts it as signed by
+    // the certificate the platform publishes (decision 27: without it nothing says it is the platform's).
     const receiptDownload = page.waitForEvent("download");
     await page.getByTestId("receipt-download").click();
     const receiptPath = path.join(dir, "receipt.jws");
     await (await receiptDownload).saveAs(receiptPath);
-    const verified = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bidhall.ts", "verify", receiptPath], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: server.databaseUrl, BIDHALL_DATA_DIR: server.dataDir },
-    });
+    const platformPath = path.join(dir, "platform.pem");
+    fs.writeFileSync(platformPath, await (await fetch(`${server.url}/pki/platform.pem`)).text());
+    const verified = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "scripts/bidhall.ts", "verify", receiptPath, "--platform", platformPath],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: server.databaseUrl, BIDHALL_DATA_DIR: server.dataDir },
+      },
+    );
     expect(verified.stdout).toContain(digest);
   });
 

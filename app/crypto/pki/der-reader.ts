@@ -119,20 +119,22 @@ export function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
 export function readOid(tlv: Tlv): string {
   const v = value(expect(tlv, Tag.OID, "OBJECT IDENTIFIER"));
   if (v.length === 0) throw new DerError("empty OID");
-  const parts: number[] = [];
-  let n = 0;
+  // BigInt: UUID-based arcs (2.25.<128-bit integer>, ITU-T X.667) exceed Number's safe range.
+  const parts: bigint[] = [];
+  let n = 0n;
   for (const b of v) {
-    n = n * 128 + (b & 0x7f);
+    n = (n << 7n) | BigInt(b & 0x7f);
     if ((b & 0x80) === 0) {
       if (parts.length === 0) {
-        const first = n < 80 ? Math.floor(n / 40) : 2;
-        parts.push(first, n - first * 40);
+        const first = n < 80n ? n / 40n : 2n;
+        parts.push(first, n - first * 40n);
       } else {
         parts.push(n);
       }
-      n = 0;
+      n = 0n;
     }
   }
+  if ((v[v.length - 1]! & 0x80) !== 0) throw new DerError("truncated OID");
   return parts.join(".");
 }
 

@@ -154,6 +154,18 @@ export const ERROR_CODES = {
     zh: "平台证书体系尚未初始化（bidhall ca init）。",
     en: "The platform PKI has not been initialised (bidhall ca init).",
   },
+  /** A document handed to the server's verification is larger than it checks (`limit`). */
+  DOCUMENT_TOO_LARGE: {
+    status: 413,
+    zh: "待核验的文件超过 {{limit}}，请使用离线工具 bidhall verify 核验。",
+    en: "The document is larger than {{limit}}; check it offline with bidhall verify.",
+  },
+  /** What was handed to the verification is neither a PDF nor a compact JWS (receipt, confirmation). */
+  DOCUMENT_NOT_SIGNED: {
+    status: 422,
+    zh: "该文件不是可核验的签名文件（PDF 或投标回执、确认 JWS）：{{detail}}",
+    en: "This is not a signed document that can be checked (a PDF, or a receipt or confirmation JWS): {{detail}}",
+  },
   /**
    * A ledger contract refused a write: `error` is the contract's custom error (e.g.
    * `GuaranteeLedgerDuplicateGuarantee`, `ComplaintLedgerUnexpectedState`), `args` its values.

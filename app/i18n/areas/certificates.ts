@@ -89,9 +89,12 @@ export const certificates = defineMessages(
     toOrganisation: "本单位全部证书",
     pki: {
       title: "平台证书体系",
-      intro: "本平台 CA 的根证书和签发 CA 证书，以及证书吊销列表（CRL）。验证平台签发的证书和签名文件时，请将根证书作为信任锚。",
+      intro:
+        "本平台 CA 的根证书和签发 CA 证书、平台文件签名证书，以及证书吊销列表（CRL）。验证平台签发的证书和签名文件时，请将根证书作为信任锚；投标回执、唱标记录和开标记录只能由平台文件签名证书签署（bidhall verify --trust root-ca.pem --platform platform.pem）。",
       root: "根证书（Root CA）",
       issuing: "签发 CA 证书（Issuing CA）",
+      platform: "平台文件签名证书（现用）",
+      platformLegacy: "平台文件签名证书（旧证书，无平台用途扩展，仅用于核验其签署的文件）",
       subject: "主题",
       serial: "序列号",
       notBefore: "生效时间",
@@ -192,9 +195,11 @@ export const certificates = defineMessages(
     pki: {
       title: "Platform PKI",
       intro:
-        "The platform CA's root and issuing certificates and its certificate revocation list (CRL). Use the root as the trust anchor when checking certificates and signed documents from this platform.",
+        "The platform CA's root and issuing certificates, the platform's document-signing certificates and its certificate revocation list (CRL). Use the root as the trust anchor when checking certificates and signed documents from this platform; receipts, reading-out and opening records are signed only with the platform's document-signing certificate (bidhall verify --trust root-ca.pem --platform platform.pem).",
       root: "Root CA",
       issuing: "Issuing CA",
+      platform: "Platform document signing (current)",
+      platformLegacy: "Platform document signing (legacy, without the platform's purpose; only for checking what it signed)",
       subject: "Subject",
       serial: "Serial",
       notBefore: "Valid from",

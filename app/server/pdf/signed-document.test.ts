@@ -194,7 +194,7 @@ describe("signatures", () => {
     expect(first).toMatchObject({
       fieldName: "platform",
       subFilter: "ETSI.CAdES.detached",
-      signerName: "某市公共资源交易中心",
+      declaredName: "某市公共资源交易中心",
       reason: "开标记录确认",
       coversWholeDocument: false,
       signedRevisionLength: once.length,
@@ -206,7 +206,7 @@ describe("signatures", () => {
     expect(first!.chain!.path).toHaveLength(3);
     expect(second).toMatchObject({
       fieldName: "bidder-zhangsan",
-      signerName: "张三",
+      declaredName: "张三",
       coversWholeDocument: true,
     });
     expect(second!.signer!.subject).toContain("CN=张三");
@@ -343,14 +343,29 @@ describe("tampering", () => {
     }
   });
 
-  it("certificates outside their validity at the validation time are not trusted", async () => {
+  it("a person's certificate is judged when the signature is proven to exist, the platform's at its own signing time", async () => {
     const later = new Date(now.getTime() + 2 * 365 * 24 * 3600_000);
     const result = await verifyPdf(twice, {
       trustedRoots: [pki.root.certPem],
       validationTime: later,
     });
     expect(result.valid).toBe(false);
-    expect(result.signatures[0]!.chain!.problems.join()).toMatch(/not valid at/);
+    const [platformSignature, personSignature] = result.signatures;
+    // Nothing proves when the person signed but the verification time, when the certificate has expired.
+    expect(personSignature).toMatchObject({ checkedAt: later, checkedAtSource: "verification time" });
+    expect(personSignature!.chain!.problems.join()).toMatch(/not valid at/);
+    // The platform is trusted for its own clock (its /M), like a receipt's receivedAt (decision 28).
+    expect(platformSignature).toMatchObject({ checkedAtSource: "the platform's own signing time", chain: { trusted: true } });
+    expect(platformSignature!.checkedAt!.getTime()).toBe(Math.floor(now.getTime() / 1000) * 1000);
+
+    // A proof of existence (an anchor's block time) moves the person's check back to it.
+    const anchored = await verifyPdf(twice, {
+      trustedRoots: [pki.root.certPem],
+      validationTime: later,
+      existedAt: { at: now, source: "the ledger anchor's block time" },
+    });
+    expect(anchored.problems).toEqual([]);
+    expect(anchored.signatures[1]).toMatchObject({ checkedAt: now, checkedAtSource: "the ledger anchor's block time" });
   });
 
   it("a document without signatures is not valid", async () => {

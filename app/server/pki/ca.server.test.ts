@@ -123,7 +123,16 @@ describe("platform signing certificate", () => {
     expect(ok.output).toContain("platform.pem: OK");
     const text = dir.openssl(["x509", "-in", "platform.pem", "-noout", "-text"]).stdout;
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
-    expect(text).toMatch(/X509v3 Extended Key Usage:\s+E-mail Protection/);
+    // bidhall's platform purpose (a UUID-based OID), RFC 9336 documentSigning, E-mail Protection
+    expect(text).toMatch(
+      /X509v3 Extended Key Usage:\s+2\.25\.261417669723551347445873177333878885878\.1\.1, (Document Signing|1\.3\.6\.1\.5\.5\.7\.3\.36), E-mail Protection\n/,
+    );
+    expect(parseCertificatePem(platform.certificatePem).extKeyUsage).toEqual([
+      "2.25.261417669723551347445873177333878885878.1.1",
+      "1.3.6.1.5.5.7.3.36",
+      "1.3.6.1.5.5.7.3.4",
+    ]);
+    expect(new X509Certificate(platform.certificatePem).keyUsage).toContain("2.25.261417669723551347445873177333878885878.1.1");
     expect(text).toMatch(/CA:FALSE/);
     // the private key returned belongs to the certificate
     const cert = new X509Certificate(platform.certificatePem);
@@ -157,7 +166,8 @@ describe("person certificate", () => {
     expect(text).toContain("O=UTF8STRING:福建某某建设有限公司");
     expect(text).toContain("C=PRINTABLESTRING:CN");
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation, Key Encipherment/);
-    expect(text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Client Authentication, E-mail Protection/);
+    expect(text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Client Authentication, E-mail Protection\n/);
+    expect(parseCertificatePem(person.certificatePem).extKeyUsage).not.toContain("2.25.261417669723551347445873177333878885878.1.1");
     expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/);
     expect(text).toMatch(/X509v3 CRL Distribution Points:\s+Full Name:\s+URI:https:\/\/bidhall\.example\.cn\/pki\/issuing\.crl/);
     expect(text).toContain("X509v3 Subject Key Identifier");

@@ -19,6 +19,7 @@ import {
   MIN_RSA_BITS,
   normaliseSerialHex,
   OID,
+  parseCertificatePem,
   privateKeyToPem,
   randomSerialHex,
   readSubjectFields,
@@ -111,8 +112,10 @@ export type PlatformSigningOptions = {
 
 /**
  * The platform's own signing certificate (receipts, reading-out and opening records; DOMAIN.md
- * §8: the platform signs only its own documents). digitalSignature + nonRepudiation, and
- * emailProtection because NSS (pdfsig) and Acrobat validate document signers under that purpose.
+ * §8: the platform signs only its own documents). digitalSignature + nonRepudiation; extended key
+ * usages (decision 27): bidhall's platform document signing, the one verifiers require of a
+ * platform signature; id-kp-documentSigning (RFC 9336); and emailProtection because NSS (pdfsig)
+ * and Acrobat validate document signers under that purpose.
  */
 export async function issuePlatformSigningCertificate(
   issuing: CertificateWithKey,
@@ -139,7 +142,7 @@ export async function issuePlatformSigningCertificate(
   cert.setExtensions([
     { name: "basicConstraints", critical: true, cA: false },
     { name: "keyUsage", critical: true, digitalSignature: true, nonRepudiation: true },
-    { name: "extKeyUsage", emailProtection: true },
+    extKeyUsageExtension(PLATFORM_SIGNING_KEY_PURPOSES),
     { name: "subjectKeyIdentifier" },
     authorityKeyIdentifier(issuer),
     ...crlDistributionPoints(options.crlDistributionUrl),
@@ -151,6 +154,15 @@ export async function issuePlatformSigningCertificate(
     ...info(pem, serialHex, notBefore, notAfter),
   };
 }
+
+/** The platform signing certificate's extended key usages, the bidhall one first (decision 27). */
+export const PLATFORM_SIGNING_KEY_PURPOSES: readonly string[] = [
+  OID.bidhallPlatformDocumentSigning,
+  OID.documentSigning,
+  OID.emailProtection,
+];
+/** A person's: certificate login and (NSS's purpose for document signers) e-mail protection. */
+export const PERSON_KEY_PURPOSES: readonly string[] = [OID.clientAuth, OID.emailProtection];
 
 export type PersonSubject = {
   /** CN: the person's name as recorded (e.g. 张三). */
@@ -210,12 +222,16 @@ export function issuePersonCertificate(input: IssuePersonCertificateInput): Issu
       nonRepudiation: true,
       keyEncipherment: true,
     },
-    { name: "extKeyUsage", clientAuth: true, emailProtection: true },
+    extKeyUsageExtension(PERSON_KEY_PURPOSES),
     { name: "subjectKeyIdentifier" },
     authorityKeyIdentifier(issuer),
     ...crlDistributionPoints(requireUrl(input.crlDistributionUrl)),
   ]);
   const { pem } = signCertificate(cert, issuer.key, issuer.cert.subjectDer);
+  // Defence in depth (decision 27): whatever changes above, a person never gets the platform's purpose.
+  if (parseCertificatePem(pem).extKeyUsage?.includes(OID.bidhallPlatformDocumentSigning)) {
+    throw new PkiError("INVALID_SUBJECT", "a person certificate must not carry the platform's document-signing purpose");
+  }
   return { certificatePem: pem, ...info(pem, serialHex, notBefore, notAfter) };
 }
 
@@ -385,6 +401,25 @@ function authorityKeyIdentifier(issuer: LoadedIssuer): Record<string, unknown> {
     keyId = createHash("sha1").update(value(bits!).subarray(1)).digest("hex");
   }
   return { name: "authorityKeyIdentifier", keyIdentifier: bytesToBinary(hexToBytes(keyId)) };
+}
+
+/**
+ * extKeyUsage (RFC 5280 §4.2.1.12), non-critical, its DER written here: forge's OID encoder
+ * overflows on the 128-bit arc of a UUID-based OID.
+ */
+export function extKeyUsageExtension(purposes: readonly string[]): Record<string, unknown> {
+  const oids = purposes.map((oid) => {
+    const [first, second, ...rest] = oid.split(".").map(BigInt);
+    const body: number[] = [];
+    for (const arc of [first! * 40n + second!, ...rest]) {
+      const chunk = [Number(arc & 0x7fn)];
+      for (let n = arc >> 7n; n > 0n; n >>= 7n) chunk.unshift(Number(n & 0x7fn) | 0x80);
+      body.push(...chunk);
+    }
+    return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, String.fromCharCode(...body));
+  });
+  const der = asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, oids)).getBytes();
+  return { id: OID.extKeyUsage, critical: false, value: der };
 }
 
 function requireUrl(url: string): string {

@@ -16,7 +16,8 @@ import { createIssuingCa, createRootCa, issuePlatformSigningCertificate, type Ce
 import { createCrl, CRL_REASONS, type CrlReason } from "./crl.server.ts";
 import { PkiError } from "./errors.server.ts";
 import { decryptPrivateKey, encryptPrivateKey } from "./key-storage.server.ts";
-import { parseCertificatePem, type SubjectFields } from "./x509.server.ts";
+import { forgetPlatformSigningIdentity } from "./platform-signer.server.ts";
+import { OID, parseCertificatePem, type SubjectFields } from "./x509.server.ts";
 import { X509Certificate } from "node:crypto";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -25,6 +26,7 @@ type Executor = Kysely<Database> | Transaction<Database>;
 const PKI_LOCK_KEY = 0x706b_6931; // "pki1"
 
 const PLATFORM_ORGANIZATION = "bidhall 电子招投标平台";
+const PLATFORM_SIGNING_NAME = "bidhall 平台签名 Platform Signing";
 export const ROOT_YEARS = 20;
 export const ISSUING_YEARS = 10;
 export const PLATFORM_SIGNING_DAYS = 3 * 365;
@@ -59,12 +61,16 @@ export function describeSubject(subject: SubjectFields): string {
 export const crlDistributionUrl = (app: AppContext) => new URL("/pki/crl", app.config.publicUrl).href;
 
 /**
- * Creates the hierarchy when there is none; otherwise does nothing. Returns whether it created
- * one. Idempotent and safe to run from several processes at once.
+ * Creates the hierarchy when there is none; otherwise renews a platform signing certificate that
+ * predates the platform's own purpose (decision 27), and does nothing else. Returns what it did.
+ * Idempotent and safe to run from several processes at once.
  */
-export async function ensurePlatformPki(app: AppContext): Promise<{ created: boolean; authorities: AuthorityInfo[] }> {
+export async function ensurePlatformPki(app: AppContext): Promise<{ created: boolean; renewed: boolean; authorities: AuthorityInfo[] }> {
   const existing = await listAuthorities(app.db);
-  if (existing.length === 3) return { created: false, authorities: existing };
+  if (existing.length === 3) {
+    const renewed = await renewLegacyPlatformCertificate(app);
+    return { created: false, renewed, authorities: renewed ? await listAuthorities(app.db) : existing };
+  }
   const passphrase = resolvePkiPassphrase(app.config, app.log);
   const created = await app.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${PKI_LOCK_KEY})`.execute(trx);
@@ -82,7 +88,7 @@ export async function ensurePlatformPki(app: AppContext): Promise<{ created: boo
       crlDistributionUrl: crlDistributionUrl(app),
     });
     const platform = await issuePlatformSigningCertificate(issuing, {
-      commonName: "bidhall 平台签名 Platform Signing",
+      commonName: PLATFORM_SIGNING_NAME,
       organization: PLATFORM_ORGANIZATION,
       now,
       validityDays: PLATFORM_SIGNING_DAYS,
@@ -122,7 +128,145 @@ export async function ensurePlatformPki(app: AppContext): Promise<{ created: boo
     return true;
   });
   if (created) app.log.info("created the platform PKI (root CA, issuing CA, platform signing certificate)");
-  return { created, authorities: await listAuthorities(app.db) };
+  return { created, renewed: false, authorities: await listAuthorities(app.db) };
+}
+
+/** Whether a platform signing certificate carries the platform's purpose (decision 27). */
+export function hasPlatformPurpose(certificatePem: string): boolean {
+  return parseCertificatePem(certificatePem).extKeyUsage?.includes(OID.bidhallPlatformDocumentSigning) ?? false;
+}
+
+/**
+ * The migration path of decision 27: a platform signing certificate issued before the platform
+ * had its own extended key usage is replaced by a new one (same subject, a new key, the purpose)
+ * and kept in `pki_retired_platform_certificates` without its key, so that what it signed is
+ * still recognised by pin as "platform (legacy, no EKU)". Returns whether it renewed; a no-op
+ * when there is no PKI yet or the certificate already has the purpose.
+ */
+export async function renewLegacyPlatformCertificate(app: AppContext): Promise<boolean> {
+  const current = await app.db.selectFrom("pki_authorities").select("certificate_pem").where("role", "=", "platform").executeTakeFirst();
+  if (!current || hasPlatformPurpose(current.certificate_pem)) return false;
+  const passphrase = resolvePkiPassphrase(app.config, app.log);
+  const renewed = await app.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${PKI_LOCK_KEY})`.execute(trx);
+    const old = await trx.selectFrom("pki_authorities").selectAll().where("role", "=", "platform").executeTakeFirstOrThrow();
+    if (hasPlatformPurpose(old.certificate_pem)) return null; // another process renewed it first
+    const now = app.clock.now();
+    const oldParsed = parseCertificatePem(old.certificate_pem);
+    const issuing = await loadIssuingCa(app, trx);
+    const platform = await issuePlatformSigningCertificate(issuing, {
+      commonName: oldParsed.subject.commonName ?? PLATFORM_SIGNING_NAME,
+      organization: oldParsed.subject.organizationName ?? PLATFORM_ORGANIZATION,
+      ...(oldParsed.subject.organizationIdentifier ? { uscc: oldParsed.subject.organizationIdentifier } : {}),
+      now,
+      validityDays: PLATFORM_SIGNING_DAYS,
+      crlDistributionUrl: crlDistributionUrl(app),
+    });
+    await trx
+      .insertInto("pki_retired_platform_certificates")
+      .values({
+        serial_hex: old.serial_hex,
+        subject: old.subject,
+        certificate_pem: old.certificate_pem,
+        fingerprint_sha256: old.fingerprint_sha256,
+        not_before: old.not_before,
+        not_after: old.not_after,
+        reason: "no-platform-eku",
+        retired_at: now,
+      })
+      .execute();
+    const parsed = parseCertificatePem(platform.certificatePem);
+    await trx
+      .updateTable("pki_authorities")
+      .set({
+        serial_hex: parsed.serialHex,
+        subject: describeSubject(parsed.subject),
+        certificate_pem: platform.certificatePem,
+        encrypted_private_key_pem: encryptPrivateKey(platform.privateKeyPem, passphrase),
+        not_before: parsed.notBefore,
+        not_after: parsed.notAfter,
+        fingerprint_sha256: platform.fingerprint256,
+        created_at: now,
+      })
+      .where("role", "=", "platform")
+      .execute();
+    await appendAudit(trx, {
+      event: {
+        type: "pki.platform_certificate_renewed",
+        data: { retiredSerial: old.serial_hex, platformSerial: parsed.serialHex, reason: "no-platform-eku" },
+      },
+      actor: SYSTEM_ACTOR,
+      at: now,
+    });
+    return parsed.serialHex;
+  });
+  forgetPlatformSigningIdentity(app);
+  if (renewed) app.log.info(`renewed the platform signing certificate with the platform's purpose (decision 27): ${renewed}`);
+  return renewed !== null;
+}
+
+/** What the server trusts when it checks a document: its root, its issuing CA and its own signing certificates (pinned). */
+export interface PlatformTrust {
+  rootPem: string;
+  issuingPem: string;
+  /** Current first, then legacy ones (decision 27). */
+  platformCertificates: string[];
+}
+
+export async function loadPlatformTrust(db: Executor): Promise<PlatformTrust> {
+  const { root, issuing } = await requireCaCertificates(db);
+  const platform = await listPlatformCertificates(db);
+  return { rootPem: root.certificatePem, issuingPem: issuing.certificatePem, platformCertificates: platform.map((p) => p.certificatePem) };
+}
+
+export interface PlatformCertificateInfo {
+  /** "current" signs today; "legacy" signed before decision 27 and is recognised only by this pin. */
+  status: "current" | "legacy";
+  serialHex: string;
+  subject: string;
+  certificatePem: string;
+  fingerprint256: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/**
+ * Every platform signing certificate, current first: what the server pins when it checks its own
+ * receipts and records, and what `/pki/platform.pem` publishes for relying parties.
+ */
+export async function listPlatformCertificates(db: Executor): Promise<PlatformCertificateInfo[]> {
+  const current = await db
+    .selectFrom("pki_authorities")
+    .select(["serial_hex", "subject", "certificate_pem", "fingerprint_sha256", "not_before", "not_after"])
+    .where("role", "=", "platform")
+    .execute();
+  const retired = await db
+    .selectFrom("pki_retired_platform_certificates")
+    .select(["serial_hex", "subject", "certificate_pem", "fingerprint_sha256", "not_before", "not_after"])
+    .orderBy("retired_at", "desc")
+    .execute();
+  return [
+    ...current.map((r) => ({ ...row(r), status: "current" as const })),
+    ...retired.map((r) => ({ ...row(r), status: "legacy" as const })),
+  ];
+}
+
+function row(r: {
+  serial_hex: string;
+  subject: string;
+  certificate_pem: string;
+  fingerprint_sha256: string;
+  not_before: Date;
+  not_after: Date;
+}): Omit<PlatformCertificateInfo, "status"> {
+  return {
+    serialHex: r.serial_hex,
+    subject: r.subject,
+    certificatePem: r.certificate_pem,
+    fingerprint256: r.fingerprint_sha256,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+  };
 }
 
 /** The hierarchy's public half, root first. */

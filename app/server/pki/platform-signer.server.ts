@@ -49,3 +49,8 @@ export async function loadPlatformSigningIdentity(app: AppContext, db: Executor 
   }
   return cached;
 }
+
+/** Drops the cached identity (after the platform certificate was renewed). */
+export function forgetPlatformSigningIdentity(app: AppContext): void {
+  cache.delete(app.db);
+}

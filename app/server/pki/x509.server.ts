@@ -57,6 +57,18 @@ export const OID = {
   authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
   clientAuth: "1.3.6.1.5.5.7.3.2",
   emailProtection: "1.3.6.1.5.5.7.3.4",
+  /** id-kp-documentSigning (RFC 9336): signatures over content people read. */
+  documentSigning: "1.3.6.1.5.5.7.3.36",
+  /**
+   * The bidhall arc: 2.25.<the UUID c4ab3639-4320-47cb-a6af-bae3667a0df6 as an integer>
+   * (ITU-T X.667 | ISO/IEC 9834-8: a UUID-based OID needs no registration). `.1` = key purposes.
+   */
+  bidhallArc: "2.25.261417669723551347445873177333878885878",
+  /**
+   * id-kp-bidhallPlatformDocumentSigning (decision 27): the platform's own document-signing
+   * certificate, and only it; the CA never puts it in a person's certificate.
+   */
+  bidhallPlatformDocumentSigning: "2.25.261417669723551347445873177333878885878.1.1",
 } as const;
 
 /** Digest for each RSA PKCS#1 v1.5 signature algorithm we accept (RFC 4055 §5). */

@@ -1,9 +1,9 @@
-import { X509Certificate } from "node:crypto";
-import { verifySignedJson } from "#app/crypto/jws/signed-json.ts";
 import type { BidState } from "#app/domain/bidding/bid-state.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { sectionPhase, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { AppContext } from "#app/server/context.server.ts";
+import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
+import { verifySignedJsonDocument } from "#app/server/pki/verify-signed-json.server.ts";
 import { bidFacts, stateOf } from "#app/server/repo/bids.server.ts";
 import { factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
@@ -111,10 +111,16 @@ export async function readOwnReceipt(app: AppContext, actor: Actor, receiptNo: s
     .where("b.organisation_id", "=", actor.membership.organisationId) // owner filter: another's receipt is "not found"
     .executeTakeFirst();
   if (!row) throw new AppError("NOT_FOUND", { what: "receipt" });
-  // Shown as checked, not merely stored: the signature and the platform certificate that made it.
-  const verified = await verifySignedJson(row.receipt_jws);
-  const signer = new X509Certificate(Buffer.from(verified.x5c[0]!, "base64")).subject.replace(/\n/g, ", ");
-  return { ...row, signer };
+  // Shown as checked, not merely stored: the signature and the platform certificate that made it
+  // (pinned: decision 27), named by its subject.
+  const trust = await loadPlatformTrust(app.db);
+  const verified = await verifySignedJsonDocument(row.receipt_jws, {
+    rootPem: trust.rootPem,
+    intermediatesPem: [trust.issuingPem],
+    platformCertificates: trust.platformCertificates,
+    now: app.clock.now(),
+  });
+  return { ...row, signer: verified.signer.description, signatureProblems: verified.problems };
 }
 
 /** The sections the caller's organisation registered for, each with its bid state: the bidder's worklist. */

@@ -9,12 +9,13 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { BidJson, Manifest } from "#app/crypto/bid-package/formats.ts";
 import { BidPackageCheckError, openBidPackage, type StreamingHash } from "#app/crypto/bid-package/open.ts";
-import { verifySignedJson, type Receipt } from "#app/crypto/jws/signed-json.ts";
+import { RECEIPT_TYPE, SignedJsonError, type Receipt } from "#app/crypto/jws/signed-json.ts";
 import { PACKAGE_CHECK_FAILURES, type AttemptFailure } from "#app/domain/opening/index.ts";
 import { compileOpeningForm, type OpeningForm } from "#app/domain/tendering/opening-form.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { isEnvelopeError, openWithContentKey } from "#app/server/envelope/index.server.ts";
-import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { currentCrl, loadPlatformTrust, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { verifySignedJsonDocument } from "#app/server/pki/verify-signed-json.server.ts";
 import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
 import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
 import { resolveIdHashSecret } from "#app/server/secrets.server.ts";
@@ -37,8 +38,36 @@ import { storageFor } from "#app/server/storage.server.ts";
 export type CheckFailure = { ok: false; failure: AttemptFailure; detail: string };
 export type PackageCheck = { ok: true; bid: BidJson; manifest: Manifest } | CheckFailure;
 
-export async function receiptOf(bid: Pick<LoadedOpeningBid, "receiptJws">): Promise<Receipt> {
-  return (await verifySignedJson(bid.receiptJws)).payload as Receipt;
+/**
+ * The bid's receipt, only if the platform signed it (decision 27): with one of its own pinned
+ * signing certificates, chained to its root at the receipt's receivedAt. A stored receipt the
+ * platform did not sign means its own records were tampered with: the platform's failure
+ * (ENVELOPE_HASH_MISMATCH, deemed withdrawn), never the bidder's.
+ */
+export async function receiptOf(
+  app: AppContext,
+  bid: Pick<LoadedOpeningBid, "receiptJws">,
+): Promise<{ ok: true; receipt: Receipt } | CheckFailure> {
+  const trust = await loadPlatformTrust(app.db);
+  const refused = (detail: string): CheckFailure => ({
+    ok: false,
+    failure: "ENVELOPE_HASH_MISMATCH",
+    detail: `the stored receipt: ${detail}`,
+  });
+  try {
+    const verified = await verifySignedJsonDocument(bid.receiptJws, {
+      rootPem: trust.rootPem,
+      intermediatesPem: [trust.issuingPem],
+      platformCertificates: trust.platformCertificates,
+      now: app.clock.now(),
+    });
+    if (verified.typ !== RECEIPT_TYPE) return refused(`it is a ${verified.typ}, not a receipt`);
+    if (!verified.valid) return refused(verified.problems.join("; "));
+    return { ok: true, receipt: verified.payload as Receipt };
+  } catch (e) {
+    if (e instanceof SignedJsonError) return refused(e.message);
+    throw e;
+  }
 }
 
 /**
@@ -51,7 +80,9 @@ export async function decryptStoredEnvelope(
   contentKey: Uint8Array,
   dir: string,
 ): Promise<{ ok: true; packagePath: string } | CheckFailure> {
-  const receipt = await receiptOf(bid);
+  const checked = await receiptOf(app, bid);
+  if (!checked.ok) return checked;
+  const { receipt } = checked;
   const envelopePath = path.join(dir, "envelope.p7m");
   const hash = createHash("sha256");
   try {
@@ -95,7 +126,9 @@ export async function checkPlaintextPackage(
   bid: LoadedOpeningBid,
   packagePath: string,
 ): Promise<PackageCheck> {
-  const receipt = await receiptOf(bid);
+  const checked = await receiptOf(app, bid);
+  if (!checked.ok) return checked;
+  const { receipt } = checked;
   const digest = await sha256File(packagePath);
   if (digest !== receipt.packageDigest)
     return { ok: false, failure: "PACKAGE_DIGEST_MISMATCH", detail: `package ${digest}, receipt ${receipt.packageDigest}` };

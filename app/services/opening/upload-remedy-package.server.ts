@@ -29,7 +29,26 @@ export async function uploadRemedyPackage(app: AppContext, opts: UploadRemedyPac
   const bid = requireBidder(opts.actor, loaded, "decrypt:bid:own");
   await requireSignedIn(app.db, opts.actor, loaded.opening.id);
   assertOpeningAction(loaded.facts, "uploadRemedy", now);
-  const receipt = await receiptOf(bid);
+  const checked = await receiptOf(app, bid);
+  if (!checked.ok) {
+    // The platform's own record is not what it signed: recorded as the platform's failure, where a
+    // remedy could count at all (no digest to compare without a receipt).
+    const remedy = { remedyAllowed: loaded.section.remedy_allowed, alreadyDecrypted: bid.result === "decrypted" };
+    assertRemedyCounts({ ...remedy, receiptPackageDigest: "-", uploadedSha256: "-" });
+    await inOpeningTransaction(app, loaded.opening.id, "uploadRemedy", now, (trx, again) =>
+      recordDecryptionAttempt(app, trx, {
+        loaded: again,
+        bid: again.bids.find((b) => b.id === bid.id)!,
+        actor: opts.actor,
+        meta: opts.meta,
+        via: "remedy",
+        now,
+        outcome: checked,
+      }),
+    );
+    return { decrypted: false, failure: checked.failure, detail: checked.detail };
+  }
+  const { receipt } = checked;
   const uploadedSha256 = await sha256File(opts.packagePath);
   const check = {
     remedyAllowed: loaded.section.remedy_allowed,

@@ -137,9 +137,10 @@ describe("signed by the platform", () => {
     expect(signature).toMatchObject({
       fieldName: "platform",
       reason: "开标记录表",
-      signerName: openingInput.platformName,
+      declaredName: openingInput.platformName,
       coversWholeDocument: true,
       pades: { baselineB: true },
+      signer: { role: "platform", roleEstablished: true },
     });
     expect(signature!.chain!.path).toHaveLength(3);
     expect(signature!.claimedSigningTime!.getTime()).toBe(openingInput.generatedAt.getTime());
