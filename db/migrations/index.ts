@@ -9,6 +9,7 @@ import * as m0007 from "./0007_bids.ts";
 import * as m0008 from "./0008_bid_security.ts";
 import * as m0009 from "./0009_live_events.ts";
 import * as m0010 from "./0010_openings.ts";
+import * as m0016 from "./0016_opening_bid_defects.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008_bid_security": m0008,
   "0009_live_events": m0009,
   "0010_openings": m0010,
+  "0016_opening_bid_defects": m0016,
 };

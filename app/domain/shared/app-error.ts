@@ -262,11 +262,11 @@ export const ERROR_CODES = {
     zh: "本标段不接受以“{{kind}}”作为投标保证金形式。",
     en: "This section does not accept “{{kind}}” as the bid security.",
   },
-  /** 信用承诺 replaces the bid security only for red-rated bidders where the section allows it (DOMAIN.md §6). */
+  /** 信用承诺 replaces the bid security only for red-rated bidders where the section allows it (DOMAIN.md §6); names the deciding grade. */
   BID_CREDIT_COMMITMENT_NOT_ALLOWED: {
     status: 403,
-    zh: "本单位当前信用等级不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
-    en: "Your organisation is not rated red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
+    zh: "本单位当前信用等级为{{gradeZh}}，不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
+    en: "Your organisation is rated {{gradeEn}}, not red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
   },
   /** An opening action in the wrong phase (`assertOpeningPhase`); `current`/`expected` are codes, *Zh/*En the phases in words. */
   OPENING_UNEXPECTED_PHASE: {

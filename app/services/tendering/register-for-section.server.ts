@@ -1,10 +1,10 @@
-import { gradeAt, participationRefusal, type ParticipationRefusal } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
+import { factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
-import { guardPhase, shanghai } from "./tendering-rules.server.ts";
+import { participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
+import { guardPhase } from "./tendering-rules.server.ts";
 
 export interface RegisterForSectionOptions {
   actor: Actor;
@@ -12,17 +12,10 @@ export interface RegisterForSectionOptions {
   meta: RequestMeta;
 }
 
-const SCOPE_ZH = { engineering: "工程建设项目招标投标", government: "政府采购", both: "工程建设项目招标投标和政府采购" } as const;
-const SCOPE_EN = {
-  engineering: "engineering tenders",
-  government: "government procurement",
-  both: "engineering tenders and government procurement",
-} as const;
-
 /**
  * A bidder organisation registers for a published section (报名 / 获取招标文件). Refused, with the
- * reason, when the organisation is not approved, is rated black, or has an active ban in the
- * project's scope (DOMAIN.md §6); a refusal is audited too. The registration stays confidential
+ * reason, when the organisation is not approved, is rated black (the most severe grade in force), or
+ * has an active ban that reaches the tender (DOMAIN.md §6, decision 34); a refusal is audited too. The registration stays confidential
  * until the opening (办法 21, 法 22): only the parties and the regulator may list it.
  */
 export async function registerForSection(app: AppContext, opts: RegisterForSectionOptions) {
@@ -37,9 +30,14 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
   const now = app.clock.now();
   guardPhase(factsOf(section), ["published"], now);
 
-  const standing = await creditStanding(app.db, m.organisationUscc);
-  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
-  if (refusal) {
+  const credit = await participationCheck(app.db, {
+    uscc: m.organisationUscc,
+    organisationName: m.organisationName,
+    tender: tenderScopeOf(project),
+    now,
+  });
+  if (credit.refused) {
+    const { refusal } = credit.refused;
     await app.db.transaction().execute((trx) =>
       appendAudit(trx, {
         event: {
@@ -50,10 +48,10 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
         at: now,
       }),
     );
-    throw refusalError(refusal, m.organisationName, standing.bans);
+    throw credit.refused.error;
   }
 
-  const grade = gradeAt(standing.records, now)?.grade ?? null;
+  const grade = credit.grade?.grade ?? null;
   return app.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto("registrations")
@@ -74,23 +72,5 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
       at: now,
     });
     return { registrationId: inserted.id };
-  });
-}
-
-export function refusalError(
-  r: ParticipationRefusal,
-  organisation: string,
-  bans: { basis: string; until: Date; source: string }[],
-): AppError {
-  if (r.reason === "black")
-    return new AppError("CREDIT_BLACK", { organisation, source: r.source, since: shanghai(r.since), detail: r.detail });
-  const source = bans.find((b) => b.basis === r.basis && b.until.getTime() === r.until.getTime())?.source ?? "";
-  return new AppError("CREDIT_BANNED", {
-    organisation,
-    basis: r.basis,
-    source,
-    until: shanghai(r.until),
-    scopeZh: SCOPE_ZH[r.scope],
-    scopeEn: SCOPE_EN[r.scope],
   });
 }
