@@ -2,8 +2,11 @@
  * The one error type of bidhall (STYLE.md §4). Every code has an HTTP status and a message in
  * zh-CN and English; `{{name}}` placeholders are filled from `params`. Domain rules, services and
  * routes throw it; `errorResponse()` (app/server/errors.server.ts) turns it into a response, and
- * contract reverts are mapped onto these codes too.
+ * contract reverts are mapped onto these codes too. Legal sources come from the source table
+ * (app/domain/tendering/legal-sources.ts), as parameters where they depend on the procurement type.
  */
+import { PLATFORM_SOURCES } from "#app/domain/tendering/legal-sources.ts";
+
 export const ERROR_CODES = {
   /** Input failed its schema; `params.issues` lists the fields. */
   VALIDATION_FAILED: {
@@ -50,8 +53,8 @@ export const ERROR_CODES = {
   /** 电子招标投标办法 Art 23: the platform operator may not bid or act as agency on its own platform. */
   OPERATOR_KIND_CONFLICT: {
     status: 400,
-    zh: "交易平台运营机构不得在本平台投标或代理招标（《电子招标投标办法》第二十三条）。",
-    en: "The platform operator may not bid or act as an agency on its own platform (Electronic Bidding Measures Art 23).",
+    zh: `交易平台运营机构不得在本平台投标或代理招标（${PLATFORM_SOURCES.operatorMayNotTakePart.zh}）。`,
+    en: `The platform operator may not bid or act as an agency on its own platform (${PLATFORM_SOURCES.operatorMayNotTakePart.en}).`,
   },
   /** The invitation link is unknown, used or expired. */
   INVITATION_INVALID: { status: 410, zh: "邀请链接无效或已过期。", en: "The invitation link is invalid or has expired." },
@@ -126,25 +129,37 @@ export const ERROR_CODES = {
   BID_SECURITY_TOO_HIGH: {
     status: 400,
     zh: "标段 {{section}}：投标保证金 {{security}} 元超过估算价（预算）{{basis}} 元的 {{percent}}，上限为 {{cap}} 元（{{source}}）。",
-    en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{source}}).",
+    en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{sourceEn}}).",
   },
   /** 法 24 / GP法 35: documents issued → deadline shorter than the rule set's minimum. */
   DOCUMENTS_TO_DEADLINE_TOO_SHORT: {
     status: 400,
     zh: "标段 {{section}}：自招标文件发出之日（{{issuedOn}}）至投标截止日（{{deadlineOn}}）仅 {{days}} 日，不得少于 {{requiredDays}} 日；投标截止日最早为 {{earliestDeadlineOn}}（{{source}}）。",
-    en: "Section {{section}}: only {{days}} days from issuing the documents ({{issuedOn}}) to the bid deadline ({{deadlineOn}}); at least {{requiredDays}} are required, so the deadline can be {{earliestDeadlineOn}} at the earliest ({{source}}).",
+    en: "Section {{section}}: only {{days}} days from issuing the documents ({{issuedOn}}) to the bid deadline ({{deadlineOn}}); at least {{requiredDays}} are required, so the deadline can be {{earliestDeadlineOn}} at the earliest ({{sourceEn}}).",
   },
   /** 条例 16 / 87号令: the documents are on sale for less than the minimum (days or working days). */
   DOCUMENTS_ON_SALE_TOO_SHORT: {
     status: 400,
     zh: "标段 {{section}}：招标文件发售期 {{saleFrom}} 至 {{saleUntil}} 仅 {{count}} 个{{unitZh}}，不得少于 {{required}} 个{{unitZh}}；发售期最早可于 {{earliestEndOn}} 结束（{{source}}）。",
-    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, only {{count}} {{unitEn}}; at least {{required}} {{unitEn}} are required, so the sale can end on {{earliestEndOn}} at the earliest ({{source}}).",
+    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, only {{count}} {{unitEn}}; at least {{required}} {{unitEn}} are required, so the sale can end on {{earliestEndOn}} at the earliest ({{sourceEn}}).",
   },
   /** 条例 21 / 87号令 27: a clarification affecting preparation, too close to the deadline, with no move of the deadline. */
   CLARIFICATION_TOO_LATE: {
     status: 409,
     zh: "澄清或修改可能影响投标文件编制，应在投标截止时间至少 {{requiredDays}} 日前发出：本次发出日 {{issuedOn}}，投标截止日 {{deadlineOn}}，仅相差 {{days}} 日。请将投标截止时间顺延至 {{earliestDeadlineOn}} 或以后（{{source}}）。",
-    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later ({{source}}).",
+    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later ({{sourceEn}}).",
+  },
+  /** Decision 33: the operator set a rule set's number looser than its statutory floor or ceiling; names the rule, the bound and its source. */
+  RULE_SET_LOOSER_THAN_LAW: {
+    status: 400,
+    zh: "{{typeZh}}规则“{{ruleZh}}”不能设为 {{valueZh}}：法律规定{{boundZh}}（{{source}}）。交易中心只能在法定标准上从严设定，不能放宽。",
+    en: "The {{typeEn}} rule “{{ruleEn}}” cannot be set to {{valueEn}}: the law requires {{boundEn}} ({{sourceEn}}). The trading centre may make a statutory number stricter, never looser.",
+  },
+  /** Decision 33 (法 28, 条例 44 / 87号令 41): a rule set's or a section's minimum number of bids other than the 3 the law fixes. */
+  MINIMUM_BIDS_FIXED_BY_LAW: {
+    status: 400,
+    zh: "{{subjectZh}}最少投标人数不能设为 {{value}} 家：投标人少于 {{required}} 家的不得开标，达到 {{required}} 家的应当开标（{{source}}），最少投标人数只能为 {{required}} 家。{{effectZh}}",
+    en: "{{subjectEn}}the minimum number of bids cannot be {{value}}: fewer than {{required}} bids may not be opened and {{required}} must be ({{sourceEn}}), so the minimum is exactly {{required}}. {{effectEn}}",
   },
   /** A moved deadline must lie after the current one. */
   DEADLINE_MOVE_INVALID: {
@@ -158,11 +173,11 @@ export const ERROR_CODES = {
     zh: "评标办法“{{method}}”不适用于{{typeZh}}项目。",
     en: "The evaluation method “{{method}}” does not apply to {{typeEn}} projects.",
   },
-  /** 发改法规〔2023〕27号: non-cash bid security (electronic guarantees) must be accepted. */
+  /** 发改法规〔2023〕27号 / GP条例 33: non-cash bid security (electronic guarantees) must be accepted; the source is the section's type's. */
   SECURITY_FORMS_INVALID: {
     status: 400,
-    zh: "标段 {{section}}：投标保证金必须接受电子保函等非现金形式（发改法规〔2023〕27号）。",
-    en: "Section {{section}}: the bid security must accept non-cash forms such as electronic guarantees (NDRC 2023 No. 27).",
+    zh: "标段 {{section}}：投标保证金必须接受电子保函等非现金形式（{{source}}）。",
+    en: "Section {{section}}: the bid security must accept non-cash forms such as electronic guarantees ({{sourceEn}}).",
   },
   /** The project code is not "E" + the region's 6-digit code + digits. */
   PROJECT_CODE_INVALID: {
