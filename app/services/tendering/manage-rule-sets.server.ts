@@ -48,7 +48,9 @@ export async function updateRuleSet(
 ) {
   requirePermission(opts.actor, "manage:ruleset:any");
   const change = RuleSetChange.safeParse(opts.change);
-  if (!change.success || !opts.note.trim()) throw new AppError("VALIDATION_FAILED", { field: change.success ? "note" : "rules" });
+  // eslint-disable-next-line no-control-regex -- a note with NUL or other control characters cannot be stored (PostgreSQL text)
+  const badNote = !opts.note.trim() || opts.note.length > 500 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(opts.note);
+  if (!change.success || badNote) throw new AppError("VALIDATION_FAILED", { field: change.success ? "note" : "rules" });
   const now = app.clock.now();
   return app.db.transaction().execute(async (trx) => {
     await trx.selectFrom("rule_sets").select("id").where("procurement_type", "=", opts.procurementType).forUpdate().execute();

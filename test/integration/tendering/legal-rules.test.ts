@@ -150,6 +150,14 @@ describe("legal rules (issue 12)", () => {
       expect(refusedAudit).toHaveLength(0);
     });
 
+    it("refuses a note with a NUL byte as bad input, not a server error", async () => {
+      const e = await refusal(
+        updateRuleSet(app, { actor: operator, procurementType: "engineering", change: LAWFUL, note: "从严\u0000", meta }),
+      );
+      expect(e.code).toBe("VALIDATION_FAILED");
+      expect(e.status).toBe(400);
+    });
+
     it("accepts exactly the floor and anything stricter", async () => {
       const { version } = await updateRuleSet(app, {
         actor: operator,
