@@ -58,7 +58,9 @@ export default function AuditLog() {
   return (
     <div className="stack">
       <h1>{t("audit.title")}</h1>
-      <p className="muted">{t("audit.intro", { source: i18n.language === "en" ? PLATFORM_SOURCES.auditTrail.en : PLATFORM_SOURCES.auditTrail.zh })}</p>
+      <p className="muted">
+        {t("audit.intro", { source: i18n.language === "en" ? PLATFORM_SOURCES.auditTrail.en : PLATFORM_SOURCES.auditTrail.zh })}
+      </p>
       <FormError data={actionData} />
       {verification ? (
         verification.ok ? (

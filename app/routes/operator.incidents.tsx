@@ -61,9 +61,11 @@ export default function OperatorIncidents() {
   return (
     <div className="stack">
       <h1>{t("openingAdmin.incidents.title")}</h1>
-      <p className="muted">{t("openingAdmin.incidents.intro", {
+      <p className="muted">
+        {t("openingAdmin.incidents.intro", {
           source: i18n.language === "en" ? PLATFORM_SOURCES.platformIncident.en : PLATFORM_SOURCES.platformIncident.zh,
-        })}</p>
+        })}
+      </p>
       <FormError data={actionData} />
       {actionData && "recorded" in actionData ? (
         <div className="alert alert--success" role="status" data-testid="incident-recorded">

@@ -66,10 +66,12 @@ export default function RegulatorOpenings() {
   return (
     <div className="stack">
       <h1>{t("openingAdmin.regulator.title")}</h1>
-      <p className="muted">{t("openingAdmin.regulator.intro", {
+      <p className="muted">
+        {t("openingAdmin.regulator.intro", {
           region: en ? v.jurisdiction.en : v.jurisdiction.zh,
           source: en ? citationForBoth("suspension").en : citationForBoth("suspension").zh,
-        })}</p>
+        })}
+      </p>
       <FormError data={actionData} />
       {done ? (
         <div className="alert alert--success" role="status" data-testid="opening-action-done">

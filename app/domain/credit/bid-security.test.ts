@@ -64,7 +64,13 @@ describe("the bid security of a decrypted bid (decision 35)", () => {
   });
 
   it("says in both languages that it is not a decryption failure, citing the evaluation rule of the procurement type", () => {
-    const [defect] = securityDefects({ declared: null, inBid: commitment, acceptedForms: forms, records: [rec("orange", "2026-01-01")], deadline });
+    const [defect] = securityDefects({
+      declared: null,
+      inBid: commitment,
+      acceptedForms: forms,
+      records: [rec("orange", "2026-01-01")],
+      deadline,
+    });
     const works = describeSecurityDefect(defect!, "engineering");
     expect(works.zh).toContain("不属于解密失败");
     expect(works.zh).toContain("招标投标法实施条例第五十一条");

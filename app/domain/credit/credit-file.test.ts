@@ -5,7 +5,11 @@ const HEADER = "uscc,grade,effective_from,effective_to,source,reason,ban_scope,b
 
 describe("credit file", () => {
   it("refuses a line with a NUL or another control character, naming the line, and imports nothing", () => {
-    const file = [HEADER, "91350100M000100Y43,red,2026-01-01,,信用中国,年度评价,,", "91350100M000100Y43,black,2026-01-01,,法院\u0000,失信,,"].join("\n");
+    const file = [
+      HEADER,
+      "91350100M000100Y43,red,2026-01-01,,信用中国,年度评价,,",
+      "91350100M000100Y43,black,2026-01-01,,法院\u0000,失信,,",
+    ].join("\n");
     const { lines, problems } = parseCreditFile(file, "c.csv");
     expect(lines).toEqual([]);
     expect(problems).toMatchObject([{ line: 3 }]);

@@ -33,7 +33,6 @@ export interface CreditProblem {
 const GRADE_ALIASES: Record<string, CreditGrade> = { 红: "red", 橙: "orange", 蓝: "blue", 黑: "black" };
 const SCOPE_ALIASES: Record<string, BanScope> = { 工程: "engineering", 工程建设: "engineering", 政府采购: "government", 全部: "both" };
 const SCOPES: readonly BanScope[] = ["engineering", "government", "both"];
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export function parseCreditFile(content: string, filename = ""): { lines: CreditLine[]; problems: CreditProblem[] } {

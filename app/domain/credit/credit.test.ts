@@ -25,7 +25,11 @@ const voluntaryWorks: TenderScope = { type: "engineering", mandatoryTendering: f
 const gp: TenderScope = { type: "government", mandatoryTendering: false };
 
 describe("credit", () => {
-  const history = [rec("orange", "2024-01-01", "2025-01-01"), rec("red", "2025-01-01", "2026-01-01"), rec("black", "2026-03-01", "2026-09-01")];
+  const history = [
+    rec("orange", "2024-01-01", "2025-01-01"),
+    rec("red", "2025-01-01", "2026-01-01"),
+    rec("black", "2026-03-01", "2026-09-01"),
+  ];
 
   it("uses the record in force, and none outside every period", () => {
     expect(gradeAt(history, d("2025-06-01"))?.grade).toBe("red");
@@ -57,7 +61,13 @@ describe("credit", () => {
   });
 
   it("refuses a black-rated bidder, naming the grade, source and date, only while it is in force — a later red changes nothing", () => {
-    const expected = { reason: "black", grade: "black", source: "信用中国（福建）", since: d("2026-03-01"), detail: "列入失信被执行人名单" };
+    const expected = {
+      reason: "black",
+      grade: "black",
+      source: "信用中国（福建）",
+      since: d("2026-03-01"),
+      detail: "列入失信被执行人名单",
+    };
     expect(participationRefusal({ records: history, bans: [], tender: mandatoryWorks, now: d("2026-05-01") })).toEqual(expected);
     const masked = [...history, rec("red", "2026-04-01", null, "福建省住房和城乡建设厅")];
     expect(participationRefusal({ records: masked, bans: [], tender: gp, now: d("2026-05-01") })).toEqual(expected);

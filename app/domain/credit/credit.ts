@@ -54,9 +54,7 @@ export function recordsInForce(records: readonly CreditRecord[], now: Date): Cre
  */
 export function gradeAt(records: readonly CreditRecord[], now: Date): CreditRecord | null {
   const inForce = recordsInForce(records, now);
-  inForce.sort(
-    (a, b) => GRADE_SEVERITY[b.grade] - GRADE_SEVERITY[a.grade] || b.effectiveFrom.getTime() - a.effectiveFrom.getTime(),
-  );
+  inForce.sort((a, b) => GRADE_SEVERITY[b.grade] - GRADE_SEVERITY[a.grade] || b.effectiveFrom.getTime() - a.effectiveFrom.getTime());
   return inForce[0] ?? null;
 }
 

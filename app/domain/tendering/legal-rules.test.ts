@@ -47,7 +47,9 @@ describe.each(PROCUREMENT_TYPES)("the rule set's statutory bounds, %s", (type) =
     expect(breaches(type, { documentsOnSale: { count: 5, unit } })).toEqual([]);
     expect(breaches(type, { documentsOnSale: { count: 4, unit } })).toEqual(["documentsOnSale"]);
     expect(breaches(type, { documentsOnSale: { count: 5, unit: "workingDays" } })).toEqual([]);
-    expect(breaches(type, { documentsOnSale: { count: 7, unit: "calendarDays" } })).toEqual(type === "engineering" ? [] : ["documentsOnSale"]);
+    expect(breaches(type, { documentsOnSale: { count: 7, unit: "calendarDays" } })).toEqual(
+      type === "engineering" ? [] : ["documentsOnSale"],
+    );
   });
 
   it("clarification: 15 days before the deadline is the floor", () => {
@@ -75,7 +77,9 @@ describe.each(PROCUREMENT_TYPES)("the rule set's statutory bounds, %s", (type) =
     expect(breaches(type, { minimumBids: 4 })).toEqual(["minimumBids"]);
     expect(minimumBidsBreach(type, 3)).toBeNull();
     expect(minimumBidsBreach(type, 4)).toMatchObject({ bound: { kind: "exactly", value: 3 } });
-    expect(minimumBidsBreach(type, 4)!.source.zh).toBe(type === "engineering" ? "招标投标法第二十八条、实施条例第四十四条" : "87号令第四十一条");
+    expect(minimumBidsBreach(type, 4)!.source.zh).toBe(
+      type === "engineering" ? "招标投标法第二十八条、实施条例第四十四条" : "87号令第四十一条",
+    );
   });
 
   it("lists every breach, in the order of the rule keys", () => {

@@ -181,7 +181,10 @@ export const RULE_LABELS: Record<RuleKey, Citation> = {
   documentsToDeadlineDays: { zh: "招标文件发出至投标截止", en: "documents issued to bid deadline" },
   documentsOnSale: { zh: "招标文件发售期", en: "documents on sale" },
   clarificationLeadDays: { zh: "澄清或修改最迟于投标截止前", en: "clarification at the latest before the deadline" },
-  documentObjectionLeadDays: { zh: "对招标文件提出异议最迟于投标截止前", en: "objection to the documents at the latest before the deadline" },
+  documentObjectionLeadDays: {
+    zh: "对招标文件提出异议最迟于投标截止前",
+    en: "objection to the documents at the latest before the deadline",
+  },
   bidSecurityMaxBasisPoints: { zh: "投标保证金上限", en: "bid security cap" },
   performanceSecurityMaxBasisPoints: { zh: "履约保证金上限", en: "performance security cap" },
   minimumBids: { zh: "最少投标人数", en: "minimum number of bids" },

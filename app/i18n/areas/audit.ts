@@ -32,8 +32,7 @@ export const audit = defineMessages(
   {
     nav: "Audit log",
     title: "Audit log",
-    intro:
-      "Every action on the platform (time, IP, person, organisation), hash-chained row by row and append-only ({{source}}).",
+    intro: "Every action on the platform (time, IP, person, organisation), hash-chained row by row and append-only ({{source}}).",
     type: "Event type",
     anyType: "All types",
     organisation: "Organisation",

@@ -108,7 +108,10 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
     const form = SECURITY_FORM_OF[opts.security.kind];
     if (!section.security_forms.includes(form)) throw new AppError("BID_SECURITY_FORM_NOT_ACCEPTED", { kind: opts.security.kind });
     // DOMAIN.md §6: a credit commitment replaces the bid security only for red-rated bidders.
-    if (opts.security.kind === "credit-commitment" && !mayOfferCreditCommitment({ records: credit.standing.records, sectionAllows: true, now }))
+    if (
+      opts.security.kind === "credit-commitment" &&
+      !mayOfferCreditCommitment({ records: credit.standing.records, sectionAllows: true, now })
+    )
       throw commitmentRefusal(credit.grade);
   }
 

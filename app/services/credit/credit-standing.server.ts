@@ -111,7 +111,9 @@ const GRADE_ZH = { red: "红", orange: "橙", blue: "蓝", black: "黑" } as con
 export function commitmentRefusal(grade: CreditRecord | null): AppError {
   return new AppError("BID_CREDIT_COMMITMENT_NOT_ALLOWED", {
     grade: grade?.grade ?? "none",
-    gradeZh: grade ? `“${GRADE_ZH[grade.grade]}”（来源：${grade.source}，自 ${formatShanghai(grade.effectiveFrom)} 起）` : "一般（无信用记录）",
+    gradeZh: grade
+      ? `“${GRADE_ZH[grade.grade]}”（来源：${grade.source}，自 ${formatShanghai(grade.effectiveFrom)} 起）`
+      : "一般（无信用记录）",
     gradeEn: grade
       ? `${grade.grade} (source: ${grade.source}, since ${formatShanghai(grade.effectiveFrom, "en")})`
       : "normal (no credit record)",

@@ -99,7 +99,12 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
   const type = loaded.project.procurement_type;
   // Decision 34: the agency (host) and the regulator see each bidder's blue or black grade and bans.
   const flags = official
-    ? await creditFlagsByUscc(app.db, loaded.bids.map((b) => b.uscc), tenderScopeOf(loaded.project), now)
+    ? await creditFlagsByUscc(
+        app.db,
+        loaded.bids.map((b) => b.uscc),
+        tenderScopeOf(loaded.project),
+        now,
+      )
     : new Map<string, CreditFlagView[]>();
 
   return {

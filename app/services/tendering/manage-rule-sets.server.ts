@@ -48,7 +48,7 @@ export async function updateRuleSet(
 ) {
   requirePermission(opts.actor, "manage:ruleset:any");
   const change = RuleSetChange.safeParse(opts.change);
-  // eslint-disable-next-line no-control-regex -- a note with NUL or other control characters cannot be stored (PostgreSQL text)
+  // A note with NUL or other control characters cannot be stored (PostgreSQL text): bad input, not a 500.
   const badNote = !opts.note.trim() || opts.note.length > 500 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(opts.note);
   if (!change.success || badNote) throw new AppError("VALIDATION_FAILED", { field: change.success ? "note" : "rules" });
   const now = app.clock.now();

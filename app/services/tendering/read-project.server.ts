@@ -65,7 +65,12 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
     : null;
   // Decision 34: the agency, the tenderer and the regulator see each registrant's blue or black grade and bans, as of now.
   const flags = registrations
-    ? await creditFlagsByUscc(app.db, registrations.map((r) => r.uscc), tenderScopeOf(project), now)
+    ? await creditFlagsByUscc(
+        app.db,
+        registrations.map((r) => r.uscc),
+        tenderScopeOf(project),
+        now,
+      )
     : new Map<string, CreditFlagView[]>();
   const downloads = relation
     ? await app.db

@@ -146,7 +146,9 @@ export function breachError(b: RuleSetBreach, type: ProcurementType, section?: s
       subjectZh: section ? `标段 ${section}：` : `${TYPE_WORDS[type].zh}规则：`,
       subjectEn: section ? `Section ${section}: ` : `${upperFirst(TYPE_WORDS[type].en)} rule set: `,
       effectZh: higher ? "更高的人数会使依法应当开标的招标流标。" : "更低的人数会使依法不得开标的招标开标。",
-      effectEn: higher ? "A higher minimum would fail tenders the law holds good." : "A lower minimum would open tenders the law forbids opening.",
+      effectEn: higher
+        ? "A higher minimum would fail tenders the law holds good."
+        : "A lower minimum would open tenders the law forbids opening.",
     });
   }
   const bound = boundText(b.bound);

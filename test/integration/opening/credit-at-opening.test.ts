@@ -55,7 +55,14 @@ describe("credit at the opening", () => {
       sections: [{ ...terms, securityForms: ["guarantee", "creditCommitment"] }],
       meta: TEST_META,
     });
-    await uploadTenderDocument(app, { actor: agency.actor, projectId, title: "招标文件", filename: "t.pdf", bytes: tinyPdf(), meta: TEST_META });
+    await uploadTenderDocument(app, {
+      actor: agency.actor,
+      projectId,
+      title: "招标文件",
+      filename: "t.pdf",
+      bytes: tinyPdf(),
+      meta: TEST_META,
+    });
     await publishProject(app, { actor: agency.actor, projectId, announcement: { title: "招标公告", body: "欢迎投标" }, meta: TEST_META });
     return sectionIds[0]!;
   };
@@ -69,14 +76,22 @@ describe("credit at the opening", () => {
     });
   const uscc = (m: Member) => m.actor.membership.organisationUscc;
 
-  const bid = async (m: Member, security: { inBid: { kind: "guarantee" | "credit-commitment"; reference: string }; declared: typeof security.inBid }) => {
+  const bid = async (
+    m: Member,
+    security: { inBid: { kind: "guarantee" | "credit-commitment"; reference: string }; declared: typeof security.inBid },
+  ) => {
     const cert = certs.get(m)!;
     const s = await sealBid({
       dir,
       name: m.organisationId,
       sectionId: works,
       bidder: { uscc: uscc(m), name: m.actor.membership.organisationName },
-      fields: { price: "1000000000", durationDays: 365, quality: "合格", projectManager: { name: "王建国", idNumber: "11010519491231002X" } },
+      fields: {
+        price: "1000000000",
+        durationDays: 365,
+        quality: "合格",
+        projectManager: { name: "王建国", idNumber: "11010519491231002X" },
+      },
       security: security.inBid,
       signer: cert,
       recipients: [cert.certificatePem],
@@ -98,7 +113,12 @@ describe("credit at the opening", () => {
     agency = await organisationWithMember(app, { name: "福州建工招标代理", kinds: ["agency"], roles: ["admin", "operate"] });
     tenderer = await organisationWithMember(app, { name: "福州城投集团", kinds: ["tenderer"], roles: ["admin", "operate"] });
     regulator = await organisationWithMember(app, { name: "福州市住建局", kinds: ["regulator"], roles: ["operate"], regionCode: "350100" });
-    operator = await organisationWithMember(app, { name: "交易中心", kinds: ["operator"], roles: ["admin", "operate"], regionCode: "350000" });
+    operator = await organisationWithMember(app, {
+      name: "交易中心",
+      kinds: ["operator"],
+      roles: ["admin", "operate"],
+      regionCode: "350000",
+    });
     [lapsed, hidden, blue, red] = (await Promise.all(
       ["信用降级建设", "隐含承诺建设", "蓝色关注建设", "红色守信建设"].map((name) =>
         organisationWithMember(app, { name, kinds: ["bidder"], roles: ["admin", "bid"] }),
@@ -162,7 +182,12 @@ describe("credit at the opening", () => {
     await advanceTo(app, minutes(deadline, 3));
     for (const m of [lapsed, hidden, blue, red])
       expect(
-        await decryptBid(app, { actor: m.actor, openingId, contentKey: await contentKey(app, m, certs.get(m)!, openingId), meta: TEST_META }),
+        await decryptBid(app, {
+          actor: m.actor,
+          openingId,
+          contentKey: await contentKey(app, m, certs.get(m)!, openingId),
+          meta: TEST_META,
+        }),
       ).toEqual({ decrypted: true });
 
     const rows = await app.db.selectFrom("opening_bids").select(["organisation_id", "result", "rule", "defects"]).execute();
@@ -194,7 +219,11 @@ describe("credit at the opening", () => {
     ]);
     expect((await readOpening(app, red.actor, openingId)).ownBid!.defects).toEqual([]);
     expect(JSON.stringify(await readOpening(app, null, openingId))).not.toContain("CREDIT_COMMITMENT_NOT_RED");
-    const audit = await app.db.selectFrom("audit_log").select(["type", "data"]).where("type", "=", "opening.security_defects_recorded").execute();
+    const audit = await app.db
+      .selectFrom("audit_log")
+      .select(["type", "data"])
+      .where("type", "=", "opening.security_defects_recorded")
+      .execute();
     expect(audit).toHaveLength(2);
   });
 

@@ -80,7 +80,14 @@ describe("legal rules (issue 12)", () => {
 
   async function published(options: Parameters<typeof project>[0]) {
     const p = await project(options);
-    await uploadTenderDocument(app, { actor: agency, projectId: p.projectId, title: "招标文件", filename: "a.pdf", bytes: tinyPdf(), meta });
+    await uploadTenderDocument(app, {
+      actor: agency,
+      projectId: p.projectId,
+      title: "招标文件",
+      filename: "a.pdf",
+      bytes: tinyPdf(),
+      meta,
+    });
     await publishProject(app, { actor: agency, projectId: p.projectId, announcement: { title: "招标公告", body: "欢迎投标" }, meta });
     return p;
   }
@@ -173,20 +180,30 @@ describe("legal rules (issue 12)", () => {
     it("refuses a minimum of 4 bids (and of 2): the law fixes 3", async () => {
       for (const type of ["engineering", "government"] as const) {
         const change = { ...LAWFUL, documentsOnSaleUnit: type === "government" ? "workingDays" : "calendarDays" } as const;
-        const four = await refusal(updateRuleSet(app, { actor: operator, procurementType: type, change: { ...change, minimumBids: 4 }, note: "x", meta }));
+        const four = await refusal(
+          updateRuleSet(app, { actor: operator, procurementType: type, change: { ...change, minimumBids: 4 }, note: "x", meta }),
+        );
         expect(four.code).toBe("MINIMUM_BIDS_FIXED_BY_LAW");
         expect(four.messageIn("zh-CN")).toContain("最少投标人数只能为 3 家");
         expect(four.messageIn("zh-CN")).toContain(type === "engineering" ? "招标投标法第二十八条、实施条例第四十四条" : "87号令第四十一条");
         expect(four.messageIn("zh-CN")).toContain("依法应当开标的招标流标");
         expect(four.messageIn("en")).toContain(type === "engineering" ? "Bidding Law Art 28" : "MOF Order 87 Art 41");
-        const two = await refusal(updateRuleSet(app, { actor: operator, procurementType: type, change: { ...change, minimumBids: 2 }, note: "x", meta }));
+        const two = await refusal(
+          updateRuleSet(app, { actor: operator, procurementType: type, change: { ...change, minimumBids: 2 }, note: "x", meta }),
+        );
         expect(two.messageIn("zh-CN")).toContain("依法不得开标的招标开标");
       }
     });
 
     it("refuses a bid security cap of 2.01% and a GP sale period counted in calendar days", async () => {
       const cap = await refusal(
-        updateRuleSet(app, { actor: operator, procurementType: "government", change: { ...LAWFUL, bidSecurityMaxBasisPoints: 201 }, note: "x", meta }),
+        updateRuleSet(app, {
+          actor: operator,
+          procurementType: "government",
+          change: { ...LAWFUL, bidSecurityMaxBasisPoints: 201 },
+          note: "x",
+          meta,
+        }),
       );
       // The first number beyond the law is named: GP counts the sale in working days (87号令 18).
       expect(cap.params).toMatchObject({ rule: "documentsOnSale", source: "政府采购货物和服务招标投标管理办法（87号令）第十八条" });
@@ -247,9 +264,17 @@ describe("legal rules (issue 12)", () => {
       // Registered before the court's listing reached the platform, it still cannot bid.
       await app.db
         .insertInto("registrations")
-        .values({ section_id: sectionId, organisation_id: actor.membership.organisationId, registered_by: actor.personId, registered_at: app.clock.now(), credit_grade: "red" })
+        .values({
+          section_id: sectionId,
+          organisation_id: actor.membership.organisationId,
+          registered_by: actor.personId,
+          registered_at: app.clock.now(),
+          credit_grade: "red",
+        })
         .execute();
-      const bid = await refusal(submitBid(app, { actor, sectionId, envelopePath: "/nonexistent.p7m", packageDigest: "0".repeat(64), meta }));
+      const bid = await refusal(
+        submitBid(app, { actor, sectionId, envelopePath: "/nonexistent.p7m", packageDigest: "0".repeat(64), meta }),
+      );
       expect(bid.code).toBe("CREDIT_BLACK");
       expect(await app.db.selectFrom("bids").select("id").where("section_id", "=", sectionId).execute()).toEqual([]);
     });
@@ -265,7 +290,9 @@ describe("legal rules (issue 12)", () => {
       expect(e.messageIn("zh-CN")).toContain("禁止参加依法必须进行招标的项目的投标活动");
       await registerForSection(app, { actor: collusion, sectionId: voluntary.sectionIds[0]!, meta });
       await registerForSection(app, { actor: collusion, sectionId: goods.sectionIds[0]!, meta });
-      expect((await refusal(registerForSection(app, { actor: gpBanned, sectionId: goods.sectionIds[0]!, meta }))).code).toBe("CREDIT_BANNED");
+      expect((await refusal(registerForSection(app, { actor: gpBanned, sectionId: goods.sectionIds[0]!, meta }))).code).toBe(
+        "CREDIT_BANNED",
+      );
       await registerForSection(app, { actor: gpBanned, sectionId: mandatory.sectionIds[0]!, meta });
       // The officials still see the ban that does not reach this tender.
       const list = (await readProject(app, agency, voluntary.projectId)).registrations!;

@@ -168,9 +168,7 @@ function confirmationBlocks(input: OpeningRecordInput): Block[] {
   } else if (input.procurementType === "government") {
     // NOTE 87号令 Art 42: a supplier that does not take part is deemed to accept the opening result.
     blocks.push(
-      none(
-        `未在确认期内签署的投标人：${silent.join("、")}。依据${citation("absentBidderAccepts", "government").zh}，视同认可开标结果。`,
-      ),
+      none(`未在确认期内签署的投标人：${silent.join("、")}。依据${citation("absentBidderAccepts", "government").zh}，视同认可开标结果。`),
     );
   } else {
     blocks.push(none(`未在确认期内签署的投标人：${silent.join("、")}。`));
