@@ -14,9 +14,10 @@ export interface RegisterForSectionOptions {
 
 /**
  * A bidder organisation registers for a published section (报名 / 获取招标文件). Refused, with the
- * reason, when the organisation is not approved, is rated black (the most severe grade in force), or
- * has an active ban that reaches the tender (DOMAIN.md §6, decision 34); a refusal is audited too. The registration stays confidential
- * until the opening (办法 21, 法 22): only the parties and the regulator may list it.
+ * reason, when the organisation is not approved, is rated black (the most severe grade in force),
+ * or has an active ban that reaches the tender (DOMAIN.md §6, decision 34); a refusal is audited
+ * too. The registration stays confidential until the opening (办法 21, 法 22): only the parties
+ * and the regulator may list it.
  */
 export async function registerForSection(app: AppContext, opts: RegisterForSectionOptions) {
   const { actor } = opts;
