@@ -666,6 +666,8 @@ export interface OpeningBidsTable {
   manifest: ColumnType<unknown, string | null, string | null> | null;
   decrypted_by: string | null;
   decryption_ip: string | null;
+  /** Defects found after decryption (db/migrations/0016): a JSON array of `SecurityDefect`, `[]` when none. */
+  defects: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface DecryptionAttemptsTable {

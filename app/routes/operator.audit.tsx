@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { PLATFORM_SOURCES } from "#app/domain/tendering/legal-sources.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { browseAuditLog, verifyAuditLog } from "#app/services/audit/browse-audit-log.server.ts";
@@ -43,7 +44,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function AuditLog() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { rows, total, page, pages, types, organisations, filters } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -57,7 +58,9 @@ export default function AuditLog() {
   return (
     <div className="stack">
       <h1>{t("audit.title")}</h1>
-      <p className="muted">{t("audit.intro")}</p>
+      <p className="muted">
+        {t("audit.intro", { source: i18n.language === "en" ? PLATFORM_SOURCES.auditTrail.en : PLATFORM_SOURCES.auditTrail.zh })}
+      </p>
       <p className="muted">{t("audit.sealedNote")}</p>
       <FormError data={actionData} />
       {verification ? (

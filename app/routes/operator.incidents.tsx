@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Field, FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { PLATFORM_SOURCES } from "#app/domain/tendering/legal-sources.ts";
 import { parseForm, runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor, requirePermission } from "#app/server/session.server.ts";
 import { listPlatformIncidents } from "#app/services/opening/list-platform-incidents.server.ts";
@@ -50,7 +51,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function OperatorIncidents() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { incidents } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -60,7 +61,11 @@ export default function OperatorIncidents() {
   return (
     <div className="stack">
       <h1>{t("openingAdmin.incidents.title")}</h1>
-      <p className="muted">{t("openingAdmin.incidents.intro")}</p>
+      <p className="muted">
+        {t("openingAdmin.incidents.intro", {
+          source: i18n.language === "en" ? PLATFORM_SOURCES.platformIncident.en : PLATFORM_SOURCES.platformIncident.zh,
+        })}
+      </p>
       <FormError data={actionData} />
       {actionData && "recorded" in actionData ? (
         <div className="alert alert--success" role="status" data-testid="incident-recorded">

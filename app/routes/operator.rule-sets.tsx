@@ -6,7 +6,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { PROCUREMENT_TYPES, RULE_SOURCES } from "#app/domain/tendering/rule-set.ts";
+import { boundText, PROCUREMENT_TYPES, ruleSource, STATUTORY_BOUNDS } from "#app/domain/tendering/rule-set.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { listRuleSets, RuleSetChange, updateRuleSet } from "#app/services/tendering/manage-rule-sets.server.ts";
@@ -57,7 +57,8 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function RuleSets() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const text = (c: { zh: string; en: string }) => (i18n.language === "en" ? c.en : c.zh);
   const { ruleSets } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -90,7 +91,12 @@ export default function RuleSets() {
                       <tr key={k}>
                         <td>
                           <label htmlFor={`${type}-${k}`}>{t(`tendering.ruleSets.${k}`)}</label>
-                          <div className="muted">{RULE_SOURCES[type][sourceKey]}</div>
+                          <div className="muted" data-testid={`bound-${type}-${sourceKey}`}>
+                            {t("tendering.ruleSets.bound", {
+                              bound: text(boundText(STATUTORY_BOUNDS[type][sourceKey])),
+                              source: text(ruleSource(type, sourceKey)),
+                            })}
+                          </div>
                         </td>
                         <td style={{ width: "7rem" }}>
                           <input id={`${type}-${k}`} name={k} type="number" min={0} defaultValue={value(k)} required />

@@ -7,6 +7,7 @@ import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { OPENING_PHASE_LABELS, type OpeningPhase } from "#app/domain/opening/index.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
+import { citationForBoth } from "#app/domain/tendering/legal-sources.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { listOpeningsForRegulator, suspendOpeningOfSection } from "#app/services/opening/list-openings-for-regulator.server.ts";
@@ -65,7 +66,12 @@ export default function RegulatorOpenings() {
   return (
     <div className="stack">
       <h1>{t("openingAdmin.regulator.title")}</h1>
-      <p className="muted">{t("openingAdmin.regulator.intro", { region: en ? v.jurisdiction.en : v.jurisdiction.zh })}</p>
+      <p className="muted">
+        {t("openingAdmin.regulator.intro", {
+          region: en ? v.jurisdiction.en : v.jurisdiction.zh,
+          source: en ? citationForBoth("suspension").en : citationForBoth("suspension").zh,
+        })}
+      </p>
       <FormError data={actionData} />
       {done ? (
         <div className="alert alert--success" role="status" data-testid="opening-action-done">

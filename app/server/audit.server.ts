@@ -188,6 +188,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ openingId: uuid, organisationId: uuid, via: z.enum(["key", "remedy"]), failure: z.string().nullable() }),
   }),
   z.object({
+    // Decision 35: defects of a decrypted bid's security, for the evaluation committee (not a decryption failure).
+    type: z.literal("opening.security_defects_recorded"),
+    data: z.object({ openingId: uuid, organisationId: uuid, codes: z.array(z.string()) }),
+  }),
+  z.object({
     type: z.literal("opening.bid_decided"),
     data: z.object({ openingId: uuid, organisationId: uuid, result: z.string(), rule: z.string(), at: z.string() }),
   }),

@@ -17,7 +17,7 @@ import { useLabels } from "./hall-panels.tsx";
  */
 export function BidderConsole({ view, organisationName }: { view: OpeningView; organisationName: string }) {
   const { t } = useTranslation();
-  const labels = useLabels();
+  const labels = useLabels(view.section.procurementType);
   const csrf = useCsrfToken();
   const now = useServerNow();
   const revalidator = useRevalidator();
@@ -115,6 +115,15 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
       {own ? (
         <>
           <h2>{t("opening.decrypt.title")}</h2>
+          {own.decided && own.defects.length > 0 ? (
+            <div data-testid="own-defects">
+              {own.defects.map((d) => (
+                <p key={d.code} className="alert alert--warning" data-defect={d.code}>
+                  {labels.text(d)}
+                </p>
+              ))}
+            </div>
+          ) : null}
           {own.decided ? (
             <p data-testid="own-result" data-result={own.result ?? ""}>
               {t("opening.decrypt.decided", { result: labels.result(own.result) })}{" "}

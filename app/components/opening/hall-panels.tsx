@@ -2,9 +2,10 @@ import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
-import { DECRYPTION_RESULT_LABELS, DECRYPTION_RULES } from "#app/domain/opening/decryption.ts";
+import { DECRYPTION_RESULT_LABELS, DECRYPTION_RULES, decryptionBasis, type DecryptionRule } from "#app/domain/opening/decryption.ts";
 import { OPENING_PHASE_LABELS } from "#app/domain/opening/phase.ts";
 import type { OpeningView } from "#app/domain/opening/view.ts";
+import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 
 /**
  * The parts of the opening hall every viewer shares: the header with phase, banners and
@@ -14,22 +15,27 @@ import type { OpeningView } from "#app/domain/opening/view.ts";
  */
 export type View = OpeningView;
 
-export function useLabels() {
+export function useLabels(type: ProcurementType = "engineering") {
   const { i18n } = useTranslation();
   const en = i18n.language === "en";
+  const basisOf = (r: string | null) => (r && r in DECRYPTION_RULES ? decryptionBasis(r as DecryptionRule, type) : undefined);
   return {
     phase: (p: View["phase"]) => (en ? OPENING_PHASE_LABELS[p].en : OPENING_PHASE_LABELS[p].zh),
     result: (r: NonNullable<View["ownBid"]>["result"]) => (r ? (en ? DECRYPTION_RESULT_LABELS[r].en : DECRYPTION_RESULT_LABELS[r].zh) : ""),
+    /** The rule in words with its legal basis for the section's procurement type (decision 33). */
     rule: (r: string | null) => {
-      const rule = r ? DECRYPTION_RULES[r as keyof typeof DECRYPTION_RULES] : undefined;
-      if (!rule) return r ?? "";
-      return en ? `${rule.en} (${rule.basis.en})` : `${rule.zh}（${rule.basis.zh}）`;
+      const rule = r ? DECRYPTION_RULES[r as DecryptionRule] : undefined;
+      const basis = basisOf(r);
+      if (!rule || !basis) return r ?? "";
+      return en ? `${rule.en} (${basis.en})` : `${rule.zh}（${basis.zh}）`;
     },
     /** The legal basis alone, for narrow table cells (the whole rule is in the cell's title). */
     basis: (r: string | null) => {
-      const rule = r ? DECRYPTION_RULES[r as keyof typeof DECRYPTION_RULES] : undefined;
-      return rule ? (en ? rule.basis.en : rule.basis.zh) : "";
+      const basis = basisOf(r);
+      return basis ? (en ? basis.en : basis.zh) : "";
     },
+    /** A bilingual text from the domain in the page's language. */
+    text: (c: { zh: string; en: string }) => (en ? c.en : c.zh),
   };
 }
 
@@ -40,7 +46,7 @@ function formatMs(ms: number): string {
 
 export function HallHeader({ view, connected }: { view: View; connected: boolean }) {
   const { t } = useTranslation();
-  const labels = useLabels();
+  const labels = useLabels(view.section.procurementType);
   const w = view.window;
   return (
     <section className="panel hall-header" data-testid="hall-header">
@@ -72,10 +78,15 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
             reason:
               view.failure.kind === "declared"
                 ? view.failure.reason
-                : t("opening.failedTooFew", { count: view.validBidsAtDeadline ?? 0, minimum: view.section.minimumBids }),
+                : t("opening.failedTooFew", {
+                    count: view.validBidsAtDeadline ?? 0,
+                    minimum: view.section.minimumBids,
+                    source: labels.text(view.failure.source),
+                  }),
           })}
         </div>
       ) : null}
+      {view.failure ? <FailureNextSteps view={view} failure={view.failure} /> : null}
       <dl className="facts facts--inline">
         <dt>{t("opening.deadline")}</dt>
         <dd>
@@ -135,6 +146,33 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
   );
 }
 
+/**
+ * 流标: what the tenderer does next, under the article of the section's procurement type
+ * (decision 33). The host is offered a new project for the re-tender; another method (GP) needs the
+ * finance department's approval outside the platform.
+ */
+function FailureNextSteps({ view, failure }: { view: View; failure: NonNullable<View["failure"]> }) {
+  const { t } = useTranslation();
+  const labels = useLabels(view.section.procurementType);
+  return (
+    <div className="alert alert--warning" data-testid="failure-next-steps">
+      <strong>{t("opening.nextSteps.title", { source: labels.text(failure.nextStepSource) })}</strong>
+      <ul>
+        {failure.nextSteps.map((step) => (
+          <li key={step.id} data-step={step.id}>
+            {labels.text(step)}{" "}
+            {view.viewer === "host" && step.id !== "otherMethod" ? (
+              <a className="button button--small" href="/projects/new" data-testid={`next-step-${step.id}`}>
+                {t("opening.nextSteps.newProject")}
+              </a>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function SignIns({ view }: { view: View }) {
   const { t } = useTranslation();
   return (
@@ -172,8 +210,9 @@ export function SignIns({ view }: { view: View }) {
 
 export function Bidders({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
-  const labels = useLabels();
+  const labels = useLabels(view.section.procurementType);
   const host = view.viewer === "host";
+  const official = host || view.viewer === "regulator";
   return (
     <section className="panel" data-testid="bidders">
       <h2>{t("opening.bidders.title")}</h2>
@@ -188,6 +227,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
               <th>{t("opening.bidders.result")}</th>
               <th>{t("opening.bidders.rule")}</th>
               <th>{t("opening.bidders.decidedAt")}</th>
+              {official ? <th>{t("opening.bidders.credit")}</th> : null}
               {host ? <th>{t("opening.bidders.reclassify")}</th> : null}
             </tr>
           </thead>
@@ -207,6 +247,25 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
                   {b.rule ? labels.rule(b.rule) : ""}
                 </td>
                 <td className="nowrap">{b.decidedAt ? <ShanghaiTime at={b.decidedAt} /> : ""}</td>
+                {official ? (
+                  <td data-testid={`credit-${b.uscc}`}>
+                    {(b.credit ?? []).map((f) => (
+                      <div
+                        key={f.zh}
+                        className={`badge ${f.bars ? "badge--rejected" : "badge--pending"}`}
+                        data-flag={f.grade ?? "ban"}
+                        title={labels.text(f)}
+                      >
+                        {labels.text(f)}
+                      </div>
+                    ))}
+                    {(b.defects ?? []).map((d) => (
+                      <p key={d.code} className="alert alert--warning" data-defect={d.code}>
+                        {labels.text(d)}
+                      </p>
+                    ))}
+                  </td>
+                ) : null}
                 {host ? (
                   <td>
                     {b.result && b.result !== "decrypted" ? (
@@ -257,7 +316,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
 
 export function ReadingOut({ view }: { view: View }) {
   const { t } = useTranslation();
-  const labels = useLabels();
+  const labels = useLabels(view.section.procurementType);
   const ro = view.readingOut;
   return (
     <section className="panel" data-testid="reading-out">

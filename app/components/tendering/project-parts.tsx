@@ -73,6 +73,8 @@ export interface RegistrationView {
   uscc: string;
   registeredAt: When;
   creditGrade: string | null;
+  /** Blue or black grades and bans in force now (decision 34), in both languages. */
+  creditFlags: { kind: string; grade: string | null; bars: boolean; zh: string; en: string }[];
 }
 
 export function ProjectFacts({ view: v }: { view: ProjectHead }) {
@@ -258,7 +260,8 @@ export function Clarifications({ view: v }: { view: { clarifications: Clarificat
 }
 
 export function Registrations({ view: v }: { view: { registrations: RegistrationView[] | null } }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const text = (c: { zh: string; en: string }) => (i18n.language === "en" ? c.en : c.zh);
   return (
     <section className="panel" data-testid="registrations">
       <h2>{t("tendering.project.registrations")}</h2>
@@ -280,8 +283,13 @@ export function Registrations({ view: v }: { view: { registrations: Registration
                 <td className="mono">{r.sectionCode}</td>
                 <td>{r.organisation}</td>
                 <td className="mono">{r.uscc}</td>
-                <td>
+                <td data-testid={`registration-credit-${r.uscc}`}>
                   {r.creditGrade ? <span className={`grade grade--${r.creditGrade}`}>{t(`tendering.grades.${r.creditGrade}`)}</span> : "—"}
+                  {r.creditFlags.map((f) => (
+                    <div key={f.zh} className={`alert ${f.bars ? "alert--error" : "alert--warning"}`} data-flag={f.grade ?? "ban"}>
+                      {text(f)}
+                    </div>
+                  ))}
                 </td>
                 <td>
                   <ShanghaiTime at={r.registeredAt} />

@@ -33,6 +33,7 @@ export interface CreditProblem {
 const GRADE_ALIASES: Record<string, CreditGrade> = { 红: "red", 橙: "orange", 蓝: "blue", 黑: "black" };
 const SCOPE_ALIASES: Record<string, BanScope> = { 工程: "engineering", 工程建设: "engineering", 政府采购: "government", 全部: "both" };
 const SCOPES: readonly BanScope[] = ["engineering", "government", "both"];
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export function parseCreditFile(content: string, filename = ""): { lines: CreditLine[]; problems: CreditProblem[] } {
   const text = content.replace(/^\uFEFF/, "");
@@ -51,6 +52,11 @@ export function parseCreditFile(content: string, filename = ""): { lines: Credit
     const bad = (zh: string, en: string) => problems.push({ line, zh, en });
     if (error) {
       bad(`字段数与表头不一致（${error}）`, `the number of fields differs from the header (${error})`);
+      continue;
+    }
+    // PostgreSQL text cannot hold NUL, and no credit datum needs a control character (a quoted field may break lines).
+    if (Object.values(values).some((x) => CONTROL.test(x))) {
+      bad("含有不可见的控制字符（如 NUL），请检查文件编码", "contains a control character (such as NUL); check the file's encoding");
       continue;
     }
     const v = (k: (typeof CREDIT_COLUMNS)[number]) => (values[k] ?? "").trim();

@@ -1,5 +1,7 @@
 import type { BidPackageCheckCode } from "#app/crypto/bid-package/open.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
+import { citation, type Citation, type LegalRule } from "#app/domain/tendering/legal-sources.ts";
+import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { requireReason } from "./opening-actions.ts";
 
 /**
@@ -30,12 +32,15 @@ export const DECRYPTION_RESULT_LABELS: Record<DecryptionResult, { zh: string; en
   deemedWithdrawn: { zh: "视为撤回", en: "deemed withdrawn" },
 };
 
-const ART_30 = { zh: "《电子招标投标办法》第三十条", en: "Electronic Bidding Measures Art 30" };
-const ART_31 = { zh: "《电子招标投标办法》第三十一条", en: "Electronic Bidding Measures Art 31" };
-const ART_31_REVOKED = {
-  zh: "《电子招标投标办法》第三十一条；《招标投标法实施条例》第三十五条",
-  en: "Electronic Bidding Measures Art 31; Regulations on the Bidding Law Art 35",
-};
+/** Which rule of the source table each result cites; `basis` below is the engineering citation. */
+const LEGAL_RULE_OF_RESULT = {
+  decrypted: "decrypted",
+  remedyOrWithdrawn: "decryptionRemedyOrWithdrawn",
+  revoked: "decryptionRevoked",
+} as const satisfies Record<string, LegalRule>;
+const ART_30 = citation(LEGAL_RULE_OF_RESULT.decrypted, "engineering");
+const ART_31 = citation(LEGAL_RULE_OF_RESULT.remedyOrWithdrawn, "engineering");
+const ART_31_REVOKED = citation(LEGAL_RULE_OF_RESULT.revoked, "engineering");
 
 /** The rules, each a stable code recorded with the result. */
 export const DECRYPTION_RULES = {
@@ -95,6 +100,18 @@ export const DECRYPTION_RULES = {
   },
 } as const satisfies Record<string, { result: DecryptionResult; basis: { zh: string; en: string }; zh: string; en: string }>;
 export type DecryptionRule = keyof typeof DECRYPTION_RULES;
+
+/**
+ * The legal basis of a decryption rule for the section's procurement type: engineering cites 办法
+ * 30/31 and 条例 35; government procurement, which has no national article on electronic decryption,
+ * cites 办法 30/31 by analogy and not 条例 35 (decision 33).
+ */
+export function decryptionBasis(rule: DecryptionRule, type: ProcurementType): Citation {
+  const r = DECRYPTION_RULES[rule];
+  if (r.basis === ART_30) return citation(LEGAL_RULE_OF_RESULT.decrypted, type);
+  if (r.basis === ART_31_REVOKED) return citation(LEGAL_RULE_OF_RESULT.revoked, type);
+  return citation(LEGAL_RULE_OF_RESULT.remedyOrWithdrawn, type);
+}
 
 /** Why one attempt failed, as the server's checks found it. */
 export type AttemptFailure =

@@ -48,6 +48,7 @@ export {
   DECRYPTION_RESULT_LABELS,
   DECRYPTION_RESULTS,
   DECRYPTION_RULES,
+  decryptionBasis,
   PACKAGE_CHECK_FAILURES,
   reclassifyDecryption,
   type AttemptFailure,
@@ -71,3 +72,4 @@ export {
   type ReadingOutRow,
 } from "./reading-out.ts";
 export { OPENING_LIVE_EVENT_TYPES, type OpeningLiveEventType } from "./live-events.ts";
+export { tooFewBidsGuidance, type NextStep, type TooFewBidsGuidance } from "./too-few-bids.ts";

@@ -1,5 +1,16 @@
+import type { CreditFlagView } from "#app/domain/credit/credit.ts";
+import type { Citation } from "#app/domain/tendering/legal-sources.ts";
+import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import type { AttemptFailure, DecryptionResult, DecryptionRule } from "./decryption.ts";
 import type { OpeningPhase } from "./phase.ts";
+import type { NextStep } from "./too-few-bids.ts";
+
+/** A defect recorded when a bid was decrypted (decision 35), in words with its source. */
+export interface DefectView {
+  code: string;
+  zh: string;
+  en: string;
+}
 
 /**
  * The opening hall's read model as one viewer may see it (built by app/services/opening/read-opening.server.ts,
@@ -23,14 +34,25 @@ export interface OpeningView {
   openingId: string;
   viewer: OpeningViewer;
   project: { code: string; name: string };
-  section: { id: string; code: string; name: string; remedyAllowed: boolean; minimumBids: number };
+  section: { id: string; code: string; name: string; remedyAllowed: boolean; minimumBids: number; procurementType: ProcurementType };
   now: string;
   phase: OpeningPhase;
   /** Where a suspended opening resumes to. */
   phaseUnderSuspension: Exclude<OpeningPhase, "suspended">;
   /** The regulator's banner, on every screen while it stands. */
   suspension: { suspendedAt: string; reason: string } | null;
-  failure: { at: string; kind: "tooFewBids" | "declared"; reason: string | null } | null;
+  /**
+   * 流标, with the rule for the section's procurement type (`source`) and the tenderer's next steps
+   * under `nextStepSource` (decision 33).
+   */
+  failure: {
+    at: string;
+    kind: "tooFewBids" | "declared";
+    reason: string | null;
+    source: Citation;
+    nextSteps: NextStep[];
+    nextStepSource: Citation;
+  } | null;
   deadlineAt: string;
   signInOpensAt: string;
   validBidsAtDeadline: number | null;
@@ -52,6 +74,10 @@ export interface OpeningView {
         result: DecryptionResult | null;
         rule: DecryptionRule | null;
         decidedAt: string | null;
+        /** Host and regulator only (null for others): blue or black grades and bans in force (decision 34). */
+        credit: CreditFlagView[] | null;
+        /** Host and regulator only (null for others): defects recorded at decryption (decision 35). */
+        defects: DefectView[] | null;
       }[]
     | null;
   /** The viewer's own bid (a bidder only). */
@@ -61,6 +87,8 @@ export interface OpeningView {
     rule: DecryptionRule | null;
     lastFailure: AttemptFailure | null;
     signedIn: boolean;
+    /** Defects recorded when the bid was decrypted: the bidder learns of them at once. */
+    defects: DefectView[];
   } | null;
   /** Only once published: before it, no price or field of any bid appears anywhere in this view. */
   readingOut: { publishedAt: string; recordSha256: string; rows: ReadingOutRowView[] } | null;

@@ -2,8 +2,10 @@
  * The one error type of bidhall (STYLE.md §4). Every code has an HTTP status and a message in
  * zh-CN and English; `{{name}}` placeholders are filled from `params`. Domain rules, services and
  * routes throw it; `errorResponse()` (app/server/errors.server.ts) turns it into a response, and
- * contract reverts are mapped onto these codes too.
+ * contract reverts are mapped onto these codes too. Legal sources come from the source table
+ * (app/domain/tendering/legal-sources.ts), as parameters where they depend on the procurement type.
  */
+
 export const ERROR_CODES = {
   /** Input failed its schema; `params.issues` lists the fields. */
   VALIDATION_FAILED: {
@@ -191,7 +193,7 @@ export const ERROR_CODES = {
   BID_SECURITY_TOO_HIGH: {
     status: 400,
     zh: "标段 {{section}}：投标保证金 {{security}} 元超过估算价（预算）{{basis}} 元的 {{percent}}，上限为 {{cap}} 元（{{source}}）。",
-    en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{source}}).",
+    en: "Section {{section}}: the bid security of CNY {{security}} exceeds {{percent}} of the estimate of CNY {{basis}}; the cap is CNY {{cap}} ({{sourceEn}}).",
   },
   /**
    * 法 24 / GP法 35 counted per 民法典 201–203 / 87号令 85 (decision 0030): the deadline ends before the
@@ -200,19 +202,31 @@ export const ERROR_CODES = {
   DOCUMENTS_TO_DEADLINE_TOO_SHORT: {
     status: 400,
     zh: "标段 {{section}}：投标截止日（{{deadlineOn}}）过早。自招标文件发出之日（{{issuedOn}}，当日不计入）起不得少于 {{requiredDays}} 日，期间最后一日为法定节假日或休息日的顺延至其后第一个工作日，因此投标截止日最早为 {{earliestDeadlineOn}}（零时整截止的，该日不计入）{{provisionalZh}}。依据：{{source}}；期间计算：{{countingSource}}。",
-    en: "Section {{section}}: the bid deadline ({{deadlineOn}}) is too early. At least {{requiredDays}} days must run from the day the documents are issued ({{issuedOn}}, not counted), and a last day on a public holiday or rest day moves to the next working day, so the deadline can be on {{earliestDeadlineOn}} at the earliest (a deadline at 00:00 ends the day before){{provisionalEn}}. Source: {{source}}; counting: {{countingSource}}.",
+    en: "Section {{section}}: the bid deadline ({{deadlineOn}}) is too early. At least {{requiredDays}} days must run from the day the documents are issued ({{issuedOn}}, not counted), and a last day on a public holiday or rest day moves to the next working day, so the deadline can be on {{earliestDeadlineOn}} at the earliest (a deadline at 00:00 ends the day before){{provisionalEn}}. Source: {{sourceEn}}; counting: {{countingSource}}.",
   },
   /** 条例 16 / 87号令 18 counted per 民法典 201–203 / 87号令 85: the sale ends before the statutory sale period. */
   DOCUMENTS_ON_SALE_TOO_SHORT: {
     status: 400,
     zh: "标段 {{section}}：招标文件发售期 {{saleFrom}} 至 {{saleUntil}} 过短。发售期自开始之日（当日不计入）起不得少于 {{required}} {{unitZh}}，最后一日为法定节假日或休息日的顺延至其后第一个工作日，因此最早可于 {{earliestEndOn}} 结束（零时整结束的，该日不计入）{{provisionalZh}}。依据：{{source}}；期间计算：{{countingSource}}。",
-    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, too short. The sale must last at least {{required}} {{unitEn}} from its first day (not counted), and a last day on a public holiday or rest day moves to the next working day, so it can end on {{earliestEndOn}} at the earliest (ending at 00:00 ends the day before){{provisionalEn}}. Source: {{source}}; counting: {{countingSource}}.",
+    en: "Section {{section}}: the documents are on sale from {{saleFrom}} to {{saleUntil}}, too short. The sale must last at least {{required}} {{unitEn}} from its first day (not counted), and a last day on a public holiday or rest day moves to the next working day, so it can end on {{earliestEndOn}} at the earliest (ending at 00:00 ends the day before){{provisionalEn}}. Source: {{sourceEn}}; counting: {{countingSource}}.",
   },
   /** 条例 21 / 87号令 27: a clarification affecting preparation, too close to the deadline (counted backward, never moved), with no move of the deadline. */
   CLARIFICATION_TOO_LATE: {
     status: 409,
     zh: "澄清或修改可能影响投标文件编制，应在投标截止时间至少 {{requiredDays}} 日前发出：本次发出日 {{issuedOn}}，投标截止日 {{deadlineOn}}，仅相差 {{days}} 日。请将投标截止时间顺延至 {{earliestDeadlineOn}} 或以后（零时整截止的，该日不计入；此期限自截止日倒数，不因节假日顺延）（{{source}}）。",
-    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later (a deadline at 00:00 ends the day before; counted back from the deadline, never moved by a holiday) ({{source}}).",
+    en: "A clarification that may affect bid preparation must be issued at least {{requiredDays}} days before the deadline: issued {{issuedOn}}, deadline {{deadlineOn}}, only {{days}} days. Move the deadline to {{earliestDeadlineOn}} or later (a deadline at 00:00 ends the day before; counted back from the deadline, never moved by a holiday) ({{sourceEn}}).",
+  },
+  /** Decision 33: the operator set a rule set's number looser than its statutory floor or ceiling; names the rule, the bound and its source. */
+  RULE_SET_LOOSER_THAN_LAW: {
+    status: 400,
+    zh: "{{typeZh}}规则“{{ruleZh}}”不能设为 {{valueZh}}：法律规定{{boundZh}}（{{source}}）。交易中心只能在法定标准上从严设定，不能放宽。",
+    en: "The {{typeEn}} rule “{{ruleEn}}” cannot be set to {{valueEn}}: the law requires {{boundEn}} ({{sourceEn}}). The trading centre may make a statutory number stricter, never looser.",
+  },
+  /** Decision 33 (法 28, 条例 44 / 87号令 41): a rule set's or a section's minimum number of bids other than the 3 the law fixes. */
+  MINIMUM_BIDS_FIXED_BY_LAW: {
+    status: 400,
+    zh: "{{subjectZh}}最少投标人数不能设为 {{value}} 家：投标人少于 {{required}} 家的不得开标，达到 {{required}} 家的应当开标（{{source}}），最少投标人数只能为 {{required}} 家。{{effectZh}}",
+    en: "{{subjectEn}}the minimum number of bids cannot be {{value}}: fewer than {{required}} bids may not be opened and {{required}} must be ({{sourceEn}}), so the minimum is exactly {{required}}. {{effectEn}}",
   },
   /** A moved deadline must lie after the current one. */
   DEADLINE_MOVE_INVALID: {
@@ -226,11 +240,11 @@ export const ERROR_CODES = {
     zh: "评标办法“{{method}}”不适用于{{typeZh}}项目。",
     en: "The evaluation method “{{method}}” does not apply to {{typeEn}} projects.",
   },
-  /** 发改法规〔2023〕27号: non-cash bid security (electronic guarantees) must be accepted. */
+  /** 发改法规〔2023〕27号 / GP条例 33: non-cash bid security (electronic guarantees) must be accepted; the source is the section's type's. */
   SECURITY_FORMS_INVALID: {
     status: 400,
-    zh: "标段 {{section}}：投标保证金必须接受电子保函等非现金形式（发改法规〔2023〕27号）。",
-    en: "Section {{section}}: the bid security must accept non-cash forms such as electronic guarantees (NDRC 2023 No. 27).",
+    zh: "标段 {{section}}：投标保证金必须接受电子保函等非现金形式（{{source}}）。",
+    en: "Section {{section}}: the bid security must accept non-cash forms such as electronic guarantees ({{sourceEn}}).",
   },
   /** The project code is not "E" + the region's 6-digit code + digits. */
   PROJECT_CODE_INVALID: {
@@ -348,11 +362,11 @@ export const ERROR_CODES = {
     zh: "本标段不接受以“{{kind}}”作为投标保证金形式。",
     en: "This section does not accept “{{kind}}” as the bid security.",
   },
-  /** 信用承诺 replaces the bid security only for red-rated bidders where the section allows it (DOMAIN.md §6). */
+  /** 信用承诺 replaces the bid security only for red-rated bidders where the section allows it (DOMAIN.md §6); names the deciding grade. */
   BID_CREDIT_COMMITMENT_NOT_ALLOWED: {
     status: 403,
-    zh: "本单位当前信用等级不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
-    en: "Your organisation is not rated red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
+    zh: "本单位当前信用等级为{{gradeZh}}，不是红色（守信），不能以信用承诺代替投标保证金，请提交电子投标保函。",
+    en: "Your organisation is rated {{gradeEn}}, not red (trustworthy), so it cannot offer a credit commitment instead of a bid guarantee; submit an electronic bid guarantee.",
   },
   /** An opening action in the wrong phase (`assertOpeningPhase`); `current`/`expected` are codes, *Zh/*En the phases in words. */
   OPENING_UNEXPECTED_PHASE: {

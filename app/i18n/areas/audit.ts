@@ -5,7 +5,7 @@ export const audit = defineMessages(
   {
     nav: "审计日志",
     title: "审计日志",
-    intro: "平台全部操作记录（时间、IP、操作人、单位），逐条哈希链接，只增不改（《电子招标投标办法》第四十九条）。",
+    intro: "平台全部操作记录（时间、IP、操作人、单位），逐条哈希链接，只增不改（{{source}}）。",
     type: "事件类型",
     anyType: "全部类型",
     organisation: "单位",
@@ -36,8 +36,7 @@ export const audit = defineMessages(
   {
     nav: "Audit log",
     title: "Audit log",
-    intro:
-      "Every action on the platform (time, IP, person, organisation), hash-chained row by row and append-only (Electronic Bidding Measures Art 49).",
+    intro: "Every action on the platform (time, IP, person, organisation), hash-chained row by row and append-only ({{source}}).",
     type: "Event type",
     anyType: "All types",
     organisation: "Organisation",

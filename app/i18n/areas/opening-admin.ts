@@ -10,7 +10,7 @@ export const openingAdmin = defineMessages(
     regulator: {
       title: "开标监管",
       intro:
-        "{{region}}辖区内投标截止在前后 14 天内的标段，以及已经开始的开标。调查期间可暂停开标（《招标投标法实施条例》第六十二条）：暂停期间解密和确认计时停止，恢复后回到暂停前的阶段。暂停和恢复都须写明理由。",
+        "{{region}}辖区内投标截止在前后 14 天内的标段，以及已经开始的开标。调查期间可暂停开标（{{source}}）：暂停期间解密和确认计时停止，恢复后回到暂停前的阶段。暂停和恢复都须写明理由。",
       none: "辖区内前后 14 天没有开标。",
       project: "项目",
       section: "标段",
@@ -35,7 +35,7 @@ export const openingAdmin = defineMessages(
     incidents: {
       title: "平台故障记录",
       intro:
-        "记录平台或存储故障及其起止时间。解密时间与故障时段重叠、因此未能解密的投标文件视为撤回而非撤销（《电子招标投标办法》第三十一条）。故障是已经发生的事实：开始时间不能晚于现在。",
+        "记录平台或存储故障及其起止时间。解密时间与故障时段重叠、因此未能解密的投标文件视为撤回而非撤销（{{source}}）。故障是已经发生的事实：开始时间不能晚于现在。",
       startedAt: "故障开始",
       endedAt: "故障结束",
       timeHint: "北京时间",
@@ -59,7 +59,7 @@ export const openingAdmin = defineMessages(
     regulator: {
       title: "Supervising openings",
       intro:
-        "Sections in {{region}} whose bid deadline is within 14 days either side of today, and every opening already under way. During an investigation you may suspend an opening (Regulations Art 62): the decryption and confirmation timers stand still, and on resuming it returns to the phase it was in. Suspending and resuming both need a written reason.",
+        "Sections in {{region}} whose bid deadline is within 14 days either side of today, and every opening already under way. During an investigation you may suspend an opening ({{source}}): the decryption and confirmation timers stand still, and on resuming it returns to the phase it was in. Suspending and resuming both need a written reason.",
       none: "No openings in your jurisdiction within 14 days either side of today.",
       project: "Project",
       section: "Section",
@@ -84,7 +84,7 @@ export const openingAdmin = defineMessages(
     incidents: {
       title: "Platform incidents",
       intro:
-        "Record a platform or storage failure with its time span. A bid that could not be decrypted because the decryption window overlapped an incident is deemed withdrawn, not revoked (Measures Art 31). An incident is a fact: it cannot start later than now.",
+        "Record a platform or storage failure with its time span. A bid that could not be decrypted because the decryption window overlapped an incident is deemed withdrawn, not revoked ({{source}}). An incident is a fact: it cannot start later than now.",
       startedAt: "Started",
       endedAt: "Ended",
       timeHint: "Beijing time",

@@ -20,7 +20,11 @@ export const opening = defineMessages(
     confirmationRemaining: "确认剩余时间",
     suspended: "本次开标已被监管部门暂停：{{reason}}（{{at}}）",
     failed: "流标：{{reason}}",
-    failedTooFew: "投标截止时有效投标 {{count}} 家，少于 {{minimum}} 家，不予开标（《招标投标法》第二十八条）",
+    failedTooFew: "投标截止时有效投标 {{count}} 家，少于 {{minimum}} 家，不得开标（{{source}}）",
+    nextSteps: {
+      title: "下一步（{{source}}）：",
+      newProject: "新建招标项目",
+    },
     validBids: "截止时有效投标：{{count}} 家",
     signIns: {
       title: "签到情况",
@@ -50,6 +54,7 @@ export const opening = defineMessages(
       reclassify: "重新认定",
       reclassifyTo: "认定为",
       reason: "理由",
+      credit: "信用与投标保证金",
     },
     decrypt: {
       title: "解密本单位投标文件",
@@ -163,7 +168,11 @@ export const opening = defineMessages(
     confirmationRemaining: "Confirmation time left",
     suspended: "The regulator has suspended this opening: {{reason}} ({{at}})",
     failed: "Failed: {{reason}}",
-    failedTooFew: "{{count}} valid bids at the deadline, fewer than {{minimum}}: no opening (Bidding Law Art 28)",
+    failedTooFew: "{{count}} valid bids at the deadline, fewer than {{minimum}}: no opening ({{source}})",
+    nextSteps: {
+      title: "What comes next ({{source}}):",
+      newProject: "New project",
+    },
     validBids: "Valid bids at the deadline: {{count}}",
     signIns: {
       title: "Sign-ins",
@@ -194,6 +203,7 @@ export const opening = defineMessages(
       reclassify: "Reclassify",
       reclassifyTo: "As",
       reason: "Reason",
+      credit: "Credit and bid security",
     },
     decrypt: {
       title: "Decrypt your organisation's bid",

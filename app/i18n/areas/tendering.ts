@@ -197,7 +197,9 @@ export const tendering = defineMessages(
     },
     ruleSets: {
       title: "规则设置",
-      intro: "每种采购类型一套规则；修改后生成新版本，历史版本保留。已发布的标段不受影响，新的校验按当前版本进行。",
+      intro:
+        "每种采购类型一套规则；修改后生成新版本，历史版本保留。已发布的标段不受影响，新的校验按当前版本进行。每个数值只能在法定标准上从严设定，不能放宽；最少投标人数由法律固定为 3 家。",
+      bound: "法定：{{bound}}（{{source}}）",
       current: "当前版本 v{{version}}",
       documentsToDeadlineDays: "招标文件发出至投标截止（日）",
       documentsOnSaleCount: "发售期（数量）",
@@ -504,7 +506,8 @@ export const tendering = defineMessages(
     ruleSets: {
       title: "Rule sets",
       intro:
-        "One rule set per procurement type; a change makes a new version and keeps the old ones. Published sections keep their dates; new checks use the current version.",
+        "One rule set per procurement type; a change makes a new version and keeps the old ones. Published sections keep their dates; new checks use the current version. Each number may be made stricter than the law, never looser; the law fixes the minimum number of bids at 3.",
+      bound: "By law: {{bound}} ({{source}})",
       current: "current version v{{version}}",
       documentsToDeadlineDays: "Documents issued → deadline (days)",
       documentsOnSaleCount: "Sale period (count)",

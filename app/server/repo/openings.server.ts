@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DecryptionAttempt, DecryptionRule, PlatformIncident, Reclassification, FailureResult } from "#app/domain/opening/index.ts";
 import type { FailReason, OpeningFacts } from "#app/domain/opening/index.ts";
 import type { Database, DecryptionResultColumn, OpeningsTable, ProjectsTable } from "#db/schema.ts";
+import type { SecurityDefect } from "#app/domain/credit/bid-security.ts";
 import { findProject, findSection, type SectionRow } from "./tendering.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -38,6 +39,10 @@ export interface LoadedOpeningBid {
   decidedAt: Date | null;
   fields: Record<string, unknown> | null;
   security: { kind: "guarantee" | "credit-commitment"; reference: string } | null;
+  /** The bid security declared beside the envelope at submission (decision 16); null when none was. */
+  declaredSecurity: { kind: "guarantee" | "credit-commitment"; reference: string } | null;
+  /** Defects recorded when it was decrypted (decision 35). */
+  defects: SecurityDefect[];
   decryptedBy: string | null;
   attempts: (DecryptionAttempt & { personId: string; detail: string | null })[];
   reclassifications: (Reclassification & { by: string })[];
@@ -97,6 +102,9 @@ export async function loadOpeningFacts(db: Executor, openingId: string): Promise
         "ob.decided_at",
         "ob.fields",
         "ob.security",
+        "ob.defects",
+        "v.security_kind",
+        "v.security_reference",
         "ob.decrypted_by",
       ])
       .where("ob.opening_id", "=", openingId)
@@ -159,6 +167,8 @@ export async function loadOpeningFacts(db: Executor, openingId: string): Promise
     decidedAt: b.decided_at,
     fields: (b.fields as Record<string, unknown> | null) ?? null,
     security: (b.security as LoadedOpeningBid["security"]) ?? null,
+    declaredSecurity: b.security_kind ? { kind: b.security_kind, reference: b.security_reference ?? "" } : null,
+    defects: reviveDefects(b.defects),
     decryptedBy: b.decrypted_by,
     attempts: attempts
       .filter((a) => a.opening_bid_id === b.id)
@@ -228,4 +238,12 @@ export async function openingCandidates(db: Executor, now: Date): Promise<{ sect
     .orderBy("s.deadline_at")
     .execute();
   return rows.map((r) => ({ sectionId: r.section_id, openingId: r.opening_id }));
+}
+
+/** The defects column as the domain reads it: dates come back from JSON as strings. */
+function reviveDefects(raw: unknown): SecurityDefect[] {
+  if (!Array.isArray(raw)) return [];
+  return (raw as SecurityDefect[]).map((d) =>
+    d.code === "CREDIT_COMMITMENT_NOT_RED" ? { ...d, since: d.since ? new Date(d.since as unknown as string) : null } : d,
+  );
 }

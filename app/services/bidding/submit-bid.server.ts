@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ulid } from "ulid";
 import { signJson, RECEIPT_TYPE, type Receipt } from "#app/crypto/jws/signed-json.ts";
-import { mayOfferCreditCommitment, participationRefusal } from "#app/domain/credit/credit.ts";
+import { mayOfferCreditCommitment } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
@@ -11,10 +11,10 @@ import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
 import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server.ts";
 import { bidFacts, stateOf } from "#app/server/repo/bids.server.ts";
-import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
+import { factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
-import { refusalError } from "#app/services/tendering/register-for-section.server.ts";
+import { commitmentRefusal, participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
 
 export interface SubmitBidOptions {
@@ -84,14 +84,17 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   requirePermission(actor, "submit:bid:own");
   if (!/^[0-9a-f]{64}$/.test(opts.packageDigest)) throw new AppError("VALIDATION_FAILED", { field: "packageDigest" });
   const now = app.clock.now();
-  const { section, standing } = await assertMayBid(app, actor, opts.sectionId, now);
+  const { section, credit } = await assertMayBid(app, actor, opts.sectionId, now);
   const organisationId = actor.membership.organisationId;
   if (opts.security) {
     const form = SECURITY_FORM_OF[opts.security.kind];
     if (!section.security_forms.includes(form)) throw new AppError("BID_SECURITY_FORM_NOT_ACCEPTED", { kind: opts.security.kind });
     // DOMAIN.md §6: a credit commitment replaces the bid security only for red-rated bidders.
-    if (opts.security.kind === "credit-commitment" && !mayOfferCreditCommitment({ records: standing.records, sectionAllows: true, now }))
-      throw new AppError("BID_CREDIT_COMMITMENT_NOT_ALLOWED");
+    if (
+      opts.security.kind === "credit-commitment" &&
+      !mayOfferCreditCommitment({ records: credit.standing.records, sectionAllows: true, now })
+    )
+      throw commitmentRefusal(credit.grade);
   }
 
   // 办法 26: an unencrypted (or malformed) bid is refused, saying what is wrong.
@@ -218,10 +221,14 @@ export async function assertMayBid(app: AppContext, actor: Actor, sectionId: str
     .where("organisation_id", "=", actor.membership.organisationId)
     .executeTakeFirst();
   if (!registered) throw new AppError("BID_NOT_REGISTERED", { section: section.code });
-  const standing = await creditStanding(app.db, actor.membership.organisationUscc);
-  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
-  if (refusal) throw refusalError(refusal, actor.membership.organisationName, standing.bans);
-  return { section, project, standing };
+  const credit = await participationCheck(app.db, {
+    uscc: actor.membership.organisationUscc,
+    organisationName: actor.membership.organisationName,
+    tender: tenderScopeOf(project),
+    now,
+  });
+  if (credit.refused) throw credit.refused.error;
+  return { section, project, credit };
 }
 
 /** Withdraws the organisation's bid before the deadline (办法 27); its versions stay for the audit trail. */

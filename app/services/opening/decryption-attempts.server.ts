@@ -5,6 +5,10 @@ import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import type { BidJson, Manifest } from "#app/crypto/bid-package/formats.ts";
+import { securityDefects, type SecurityDefect } from "#app/domain/credit/bid-security.ts";
+import { appendAudit } from "#app/server/audit.server.ts";
+import { creditStanding } from "#app/server/repo/tendering.server.ts";
+import { auditActorOf } from "#app/server/session.server.ts";
 import { fieldsForStorage } from "./bid-package-checks.server.ts";
 import { recordOpeningFact } from "./opening-context.server.ts";
 import { recordAllDecidedIfSo, recordBidDecided } from "./record-timed-facts.server.ts";
@@ -63,6 +67,7 @@ export async function recordDecryptionAttempt(
   });
   if (outcome.ok) {
     const rule = via === "remedy" ? "REMEDY_ACCEPTED" : "DECRYPTED";
+    const defects = await securityDefectsOf(trx, loaded, bid, outcome.bid.security);
     await trx
       .updateTable("opening_bids")
       .set({
@@ -71,6 +76,7 @@ export async function recordDecryptionAttempt(
         decided_at: now,
         fields: JSON.stringify(fieldsForStorage(app, loaded.section.opening_form, outcome.bid.fields)),
         security: JSON.stringify(outcome.bid.security),
+        defects: JSON.stringify(defects),
         manifest: JSON.stringify({ ...outcome.manifest, entries: outcome.manifest.entries }),
         decrypted_by: actor.personId,
         decryption_ip: meta.ip,
@@ -79,6 +85,36 @@ export async function recordDecryptionAttempt(
       .where("result", "is", null)
       .execute();
     await recordBidDecided(trx, openingId, bid.organisationId, bid.organisationName, { result: "decrypted", rule, at: now }, now);
+    if (defects.length > 0)
+      await appendAudit(trx, {
+        event: {
+          type: "opening.security_defects_recorded",
+          data: { openingId, organisationId: bid.organisationId, codes: defects.map((d) => d.code) },
+        },
+        actor: auditActorOf(actor, meta),
+        at: now,
+      });
   }
   await recordAllDecidedIfSo(trx, openingId, now);
+}
+
+/**
+ * Decision 35: the security bid.json offers against the declaration beside the envelope, the
+ * section's accepted forms and — for a credit commitment — the bidder's grade at the deadline.
+ * Defects go to the evaluation committee; the bid stays decrypted and is read out.
+ */
+async function securityDefectsOf(
+  trx: Transaction<Database>,
+  loaded: LoadedOpening,
+  bid: LoadedOpeningBid,
+  inBid: BidJson["security"],
+): Promise<SecurityDefect[]> {
+  const { records } = await creditStanding(trx, bid.uscc);
+  return securityDefects({
+    declared: bid.declaredSecurity,
+    inBid,
+    acceptedForms: loaded.section.security_forms,
+    records,
+    deadline: loaded.section.deadline_at,
+  });
 }

@@ -4,11 +4,16 @@ import {
   openingPhase,
   phaseUnderSuspension,
   signInOpensAt,
+  tooFewBidsGuidance,
   windowClock,
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
-import type { OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
+import type { DefectView, OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
+import { describeSecurityDefect, type SecurityDefect } from "#app/domain/credit/bid-security.ts";
+import type { CreditFlagView } from "#app/domain/credit/credit.ts";
+import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
+import { creditFlagsByUscc, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { hostOrganisationId, isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
 import { readingOutOf } from "./opening-records.server.ts";
 import { rowsAsJson } from "./publish-reading-out.server.ts";
@@ -91,6 +96,16 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
   const suspension = activeSuspension(f, now);
   const failReason = f.failedAt && f.failedAt <= now ? f.failReason : null;
   const ownOutcome = mine ? outcomeOf(loaded, mine, now) : null;
+  const type = loaded.project.procurement_type;
+  // Decision 34: the agency (host) and the regulator see each bidder's blue or black grade and bans.
+  const flags = official
+    ? await creditFlagsByUscc(
+        app.db,
+        loaded.bids.map((b) => b.uscc),
+        tenderScopeOf(loaded.project),
+        now,
+      )
+    : new Map<string, CreditFlagView[]>();
 
   return {
     openingId: loaded.opening.id,
@@ -102,6 +117,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
       name: loaded.section.name,
       remedyAllowed: loaded.section.remedy_allowed,
       minimumBids: loaded.section.minimum_bids,
+      procurementType: loaded.project.procurement_type,
     },
     now: now.toISOString(),
     phase,
@@ -113,6 +129,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             at: iso(f.failedAt ?? f.deadlineAt)!,
             kind: failReason?.kind ?? "tooFewBids",
             reason: failReason?.kind === "declared" ? failReason.reason : null,
+            ...tooFewBidsGuidance(type),
           }
         : null,
     deadlineAt: f.deadlineAt.toISOString(),
@@ -156,6 +173,8 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
               result: o.decided ? o.result : null,
               rule: o.decided ? o.rule : null,
               decidedAt: o.decided ? o.at.toISOString() : null,
+              credit: official ? (flags.get(b.uscc) ?? []) : null,
+              defects: official ? defectViews(b.defects, type) : null,
             };
           })
         : null,
@@ -167,6 +186,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             rule: ownOutcome.decided ? ownOutcome.rule : null,
             lastFailure: ownOutcome.decided ? null : ownOutcome.lastFailure,
             signedIn: signInRows.some((s) => s.organisation_id === mine.organisationId),
+            defects: defectViews(mine.defects, type),
           }
         : null,
     readingOut:
@@ -213,4 +233,11 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
     confirmations: confirmations.map((c) => ({ organisationName: c.name, decision: c.decision, signedAt: c.signed_at.toISOString() })),
     openingRecord: loaded.opening.opening_record_sha256 ? { sha256: loaded.opening.opening_record_sha256 } : null,
   };
+}
+
+function defectViews(defects: readonly SecurityDefect[], type: ProcurementType): DefectView[] {
+  return defects.map((d) => {
+    const { zh, en } = describeSecurityDefect(d, type);
+    return { code: d.code, zh, en };
+  });
 }

@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { bidState } from "#app/domain/bidding/bid-state.ts";
 import { allDecided, classifyDecryption, dueTimedFacts, type TimedFact } from "#app/domain/opening/index.ts";
+import { citation } from "#app/domain/tendering/legal-sources.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { bidFactsOfSection, ensureOpening, lockOpening, openingCandidates, type LoadedOpening } from "#app/server/repo/openings.server.ts";
@@ -65,7 +66,10 @@ async function recordInTransaction(
         .execute();
       await trx
         .updateTable("sections")
-        .set({ failed_at: fact.at, failed_reason: `投标人少于${fact.minimumBids}个（有效投标 ${fact.validBids} 个），不得开标` })
+        .set({
+          failed_at: fact.at,
+          failed_reason: `投标人少于${fact.minimumBids}个（有效投标 ${fact.validBids} 个），不得开标（${citation("minimumBids", loaded.project.procurement_type).zh}）`,
+        })
         .where("id", "=", loaded.section.id)
         .where("failed_at", "is", null)
         .execute();

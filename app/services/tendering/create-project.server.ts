@@ -1,7 +1,8 @@
 import { checkBidSecurity } from "#app/domain/tendering/legal-checks.ts";
 import { sectionCode, validateProjectCode } from "#app/domain/tendering/codes.ts";
 import { OpeningForm } from "#app/domain/tendering/opening-form.ts";
-import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
+import { citation } from "#app/domain/tendering/legal-sources.ts";
+import { minimumBidsBreach, type ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { isEvaluationMethodOf, type SecurityForm } from "#app/domain/tendering/section-terms.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { Fen } from "#app/domain/shared/money.ts";
@@ -10,7 +11,7 @@ import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { currentRuleSet } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
-import { violationError } from "./tendering-rules.server.ts";
+import { breachError, violationError } from "./tendering-rules.server.ts";
 
 export interface SectionInput {
   name: string;
@@ -19,7 +20,7 @@ export interface SectionInput {
   signInLeadMinutes: number;
   decryptionWindowMinutes: number;
   confirmationPeriodMinutes: number;
-  /** Defaults to the rule set's minimum; may be raised, never lowered. */
+  /** Defaults to the rule set's minimum; the law fixes it at 3 (decision 33), so any other number is refused. */
   minimumBids?: number;
   bidValidityDays: number;
   bidSecurityFen: Fen;
@@ -50,7 +51,8 @@ export interface CreateProjectOptions {
 /**
  * An agency (for a tenderer) or a tenderer (by itself) creates a project with its sections, in
  * draft. The terms that do not depend on the publication date are checked now against the rule
- * set in force (bid security cap, evaluation method, accepted security forms, minimum bids);
+ * set in force (bid security cap, evaluation method, accepted security forms) and the law (the
+ * minimum number of bids, decision 33);
  * the periods are checked when publishing.
  */
 export async function createProject(app: AppContext, opts: CreateProjectOptions): Promise<{ projectId: string; sectionIds: string[] }> {
@@ -92,11 +94,17 @@ export async function createProject(app: AppContext, opts: CreateProjectOptions)
           typeZh: project.procurementType === "engineering" ? "工程建设" : "政府采购",
           typeEn: project.procurementType === "engineering" ? "engineering" : "government procurement",
         });
-      if (!s.securityForms.includes("guarantee")) throw new AppError("SECURITY_FORMS_INVALID", { section: label });
+      if (!s.securityForms.includes("guarantee")) {
+        const source = citation("securityForms", project.procurementType);
+        throw new AppError("SECURITY_FORMS_INVALID", { section: label, source: source.zh, sourceEn: source.en });
+      }
       const violation = checkBidSecurity(rules, { estimateFen: s.estimateFen, securityFen: s.bidSecurityFen });
       if (violation) throw violationError(violation, label);
       const minimumBids = s.minimumBids ?? rules.minimumBids;
-      if (minimumBids < rules.minimumBids) throw new AppError("VALIDATION_FAILED", { field: `sections.${i}.minimumBids` });
+      if (!Number.isInteger(minimumBids)) throw new AppError("VALIDATION_FAILED", { field: `sections.${i}.minimumBids` });
+      // Decision 33: the law fixes the minimum at 3 (法 28, 条例 44 / 87号令 41) — neither lower nor higher.
+      const fixed = minimumBidsBreach(project.procurementType, minimumBids);
+      if (fixed) throw breachError(fixed, project.procurementType, label);
       if (!(s.saleFrom < s.saleUntil && s.saleUntil <= s.deadlineAt && s.deadlineAt > now))
         throw new AppError("VALIDATION_FAILED", { field: `sections.${i}.deadlineAt` });
       return {

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { PROCUREMENT_TYPES, type ProcurementType, type RuleSet } from "#app/domain/tendering/rule-set.ts";
+import { PROCUREMENT_TYPES, ruleSetBreaches, type ProcurementType, type RuleSet } from "#app/domain/tendering/rule-set.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { currentRuleSet } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
+import { breachError } from "./tendering-rules.server.ts";
 
 const days = z.number().int().min(0).max(365);
 /** What the operator may set: every number of DOMAIN.md §4, within sane bounds. */
@@ -36,14 +37,20 @@ export async function listRuleSets(app: AppContext, actor: Actor) {
   });
 }
 
-/** A new version of a procurement type's rule set; earlier versions stay as history. Sections already published keep their dates. */
+/**
+ * A new version of a procurement type's rule set; earlier versions stay as history. Sections already
+ * published keep their dates. Each number may be stricter than the law, never looser (decision 33):
+ * a refused change names the rule, its statutory bound and source, and leaves the version in force.
+ */
 export async function updateRuleSet(
   app: AppContext,
   opts: { actor: Actor; procurementType: ProcurementType; change: RuleSetChange; note: string; meta: RequestMeta },
 ) {
   requirePermission(opts.actor, "manage:ruleset:any");
   const change = RuleSetChange.safeParse(opts.change);
-  if (!change.success || !opts.note.trim()) throw new AppError("VALIDATION_FAILED", { field: change.success ? "note" : "rules" });
+  // A note with NUL or other control characters cannot be stored (PostgreSQL text): bad input, not a 500.
+  const badNote = !opts.note.trim() || opts.note.length > 500 || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(opts.note);
+  if (!change.success || badNote) throw new AppError("VALIDATION_FAILED", { field: change.success ? "note" : "rules" });
   const now = app.clock.now();
   return app.db.transaction().execute(async (trx) => {
     await trx.selectFrom("rule_sets").select("id").where("procurement_type", "=", opts.procurementType).forUpdate().execute();
@@ -59,6 +66,9 @@ export async function updateRuleSet(
       performanceSecurityMaxBasisPoints: c.performanceSecurityMaxBasisPoints,
       minimumBids: c.minimumBids,
     };
+    // Decision 33: stricter than the law, never looser; the refusal names the first number beyond it and its source.
+    const [breach] = ruleSetBreaches(rules);
+    if (breach) throw breachError(breach, opts.procurementType);
     await trx
       .insertInto("rule_sets")
       .values({

@@ -1,3 +1,4 @@
+import type { CreditFlagView } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatYuan } from "#app/domain/shared/money.ts";
 import { findRegion } from "#app/domain/shared/regions.ts";
@@ -7,6 +8,7 @@ import { toBigInt } from "#app/server/db.server.ts";
 import { periodChangesOfSections, periodsOfSections } from "#app/server/repo/periods.server.ts";
 import { factsOf, findProject, sectionsOf } from "#app/server/repo/tendering.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
+import { creditFlagsByUscc, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { relationTo, type ProjectRelation } from "./tendering-rules.server.ts";
 
 /**
@@ -69,6 +71,15 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
         .orderBy("r.registered_at")
         .execute()
     : null;
+  // Decision 34: the agency, the tenderer and the regulator see each registrant's blue or black grade and bans, as of now.
+  const flags = registrations
+    ? await creditFlagsByUscc(
+        app.db,
+        registrations.map((r) => r.uscc),
+        tenderScopeOf(project),
+        now,
+      )
+    : new Map<string, CreditFlagView[]>();
   const downloads = relation
     ? await app.db
         .selectFrom("document_downloads as d")
@@ -169,6 +180,7 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
         uscc: r.uscc,
         registeredAt: r.registered_at,
         creditGrade: r.credit_grade,
+        creditFlags: flags.get(r.uscc) ?? [],
       })) ?? null,
   };
 }

@@ -1,9 +1,9 @@
-import { gradeAt, participationRefusal, type ParticipationRefusal } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { creditStanding, factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
+import { factsOf, findProject, findSection } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
+import { participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { assertWithinSalePeriod } from "./sale-period.server.ts";
 import { guardPhase, projectPartyRefusal, shanghai } from "./tendering-rules.server.ts";
 
@@ -13,19 +13,13 @@ export interface RegisterForSectionOptions {
   meta: RequestMeta;
 }
 
-const SCOPE_ZH = { engineering: "工程建设项目招标投标", government: "政府采购", both: "工程建设项目招标投标和政府采购" } as const;
-const SCOPE_EN = {
-  engineering: "engineering tenders",
-  government: "government procurement",
-  both: "engineering tenders and government procurement",
-} as const;
-
 /**
  * A bidder organisation registers for a published section (报名 / 获取招标文件). Refused, with the
  * reason, outside the sale period (条例 16), or when the organisation is not approved, is the
- * project's own agency or tenderer (条例 Arts 13, 34), is rated black, or has an active ban in the
- * project's scope (DOMAIN.md §6); a refusal is audited too. The registration stays confidential
- * until the opening (办法 21, 法 22): only the parties and the regulator may list it.
+ * project's own agency or tenderer (条例 Arts 13, 34), is rated black (the most severe grade in
+ * force), or has an active ban that reaches the tender (DOMAIN.md §6, decision 34); a refusal is
+ * audited too. The registration stays confidential until the opening (办法 21, 法 22): only the
+ * parties and the regulator may list it.
  */
 export async function registerForSection(app: AppContext, opts: RegisterForSectionOptions) {
   const { actor } = opts;
@@ -55,9 +49,14 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
     throw partyRefusal;
   }
 
-  const standing = await creditStanding(app.db, m.organisationUscc);
-  const refusal = participationRefusal({ ...standing, type: project.procurement_type, now });
-  if (refusal) {
+  const credit = await participationCheck(app.db, {
+    uscc: m.organisationUscc,
+    organisationName: m.organisationName,
+    tender: tenderScopeOf(project),
+    now,
+  });
+  if (credit.refused) {
+    const { refusal } = credit.refused;
     await app.db.transaction().execute((trx) =>
       appendAudit(trx, {
         event: {
@@ -68,10 +67,10 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
         at: now,
       }),
     );
-    throw refusalError(refusal, m.organisationName, standing.bans);
+    throw credit.refused.error;
   }
 
-  const grade = gradeAt(standing.records, now)?.grade ?? null;
+  const grade = credit.grade?.grade ?? null;
   return app.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto("registrations")
@@ -92,23 +91,5 @@ export async function registerForSection(app: AppContext, opts: RegisterForSecti
       at: now,
     });
     return { registrationId: inserted.id };
-  });
-}
-
-export function refusalError(
-  r: ParticipationRefusal,
-  organisation: string,
-  bans: { basis: string; until: Date; source: string }[],
-): AppError {
-  if (r.reason === "black")
-    return new AppError("CREDIT_BLACK", { organisation, source: r.source, since: shanghai(r.since), detail: r.detail });
-  const source = bans.find((b) => b.basis === r.basis && b.until.getTime() === r.until.getTime())?.source ?? "";
-  return new AppError("CREDIT_BANNED", {
-    organisation,
-    basis: r.basis,
-    source,
-    until: shanghai(r.until),
-    scopeZh: SCOPE_ZH[r.scope],
-    scopeEn: SCOPE_EN[r.scope],
   });
 }

@@ -6,6 +6,8 @@ import { formatYuan } from "#app/domain/shared/money.ts";
 import { regionWithin } from "#app/domain/shared/regions.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 import type { Violation } from "#app/domain/tendering/legal-checks.ts";
+import { englishOf } from "#app/domain/tendering/legal-sources.ts";
+import { boundText, quantityText, RULE_LABELS, type ProcurementType, type RuleSetBreach } from "#app/domain/tendering/rule-set.ts";
 import { assertSectionPhase, UnexpectedPhaseError, type SectionFacts, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { Actor } from "#app/server/session.server.ts";
 
@@ -102,8 +104,13 @@ export function withCalendar<T>(fn: () => T): T {
   }
 }
 
-/** A violation of a legal check, as the AppError a person reads. */
+/** A violation of a legal check, as the AppError a person reads (the source in both languages, decision 33). */
 export function violationError(v: Violation, section: string): AppError {
+  const error = violationErrorOf(v, section);
+  return new AppError(error.code, { ...error.params, sourceEn: englishOf(v.source) });
+}
+
+function violationErrorOf(v: Violation, section: string): AppError {
   switch (v.rule) {
     case "bidSecurityCap":
       return new AppError("BID_SECURITY_TOO_HIGH", {
@@ -168,6 +175,51 @@ export function provisionalNote(day: LocalDay | null): { provisionalZh: string; 
     provisionalEn: ` (provisional: computed on the provisional ${year} holiday calendar; the State Council has not yet published that year's arrangement, and the date is recomputed once it is loaded)`,
   };
 }
+
+const TYPE_WORDS: Record<ProcurementType, { zh: string; en: string }> = {
+  engineering: { zh: "工程建设", en: "engineering" },
+  government: { zh: "政府采购", en: "government procurement" },
+};
+
+/**
+ * A number beyond the law (decision 33), as the AppError a person reads: the rule, the value, the
+ * statutory bound and its source. `section` names the section for a section's own terms.
+ */
+export function breachError(b: RuleSetBreach, type: ProcurementType, section?: string): AppError {
+  const value = quantityText(b.value, b.unit);
+  if (b.rule === "minimumBids") {
+    const higher = b.value > b.bound.value;
+    return new AppError("MINIMUM_BIDS_FIXED_BY_LAW", {
+      rule: b.rule,
+      value: b.value,
+      required: b.bound.value,
+      source: b.source.zh,
+      sourceEn: b.source.en,
+      subjectZh: section ? `标段 ${section}：` : `${TYPE_WORDS[type].zh}规则：`,
+      subjectEn: section ? `Section ${section}: ` : `${upperFirst(TYPE_WORDS[type].en)} rule set: `,
+      effectZh: higher ? "更高的人数会使依法应当开标的招标流标。" : "更低的人数会使依法不得开标的招标开标。",
+      effectEn: higher
+        ? "A higher minimum would fail tenders the law holds good."
+        : "A lower minimum would open tenders the law forbids opening.",
+    });
+  }
+  const bound = boundText(b.bound);
+  return new AppError("RULE_SET_LOOSER_THAN_LAW", {
+    rule: b.rule,
+    typeZh: TYPE_WORDS[type].zh,
+    typeEn: TYPE_WORDS[type].en,
+    ruleZh: RULE_LABELS[b.rule].zh,
+    ruleEn: RULE_LABELS[b.rule].en,
+    valueZh: value.zh,
+    valueEn: value.en,
+    boundZh: bound.zh,
+    boundEn: bound.en,
+    source: b.source.zh,
+    sourceEn: b.source.en,
+  });
+}
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function pick<T extends Record<string, unknown>, K extends keyof T & string>(v: T, keys: K[]): Record<K, string> {
   return Object.fromEntries(keys.map((k) => [k, String(v[k])])) as Record<K, string>;

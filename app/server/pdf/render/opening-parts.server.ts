@@ -3,6 +3,7 @@ import { formatShanghai } from "#app/domain/shared/time.ts";
 import {
   DECRYPTION_RESULT_LABELS as DOMAIN_RESULT_LABELS,
   DECRYPTION_RULES as DOMAIN_RULES,
+  decryptionBasis,
   type DecryptionResult,
   type DecryptionRule,
 } from "#app/domain/opening/decryption.ts";
@@ -134,8 +135,8 @@ const VERIFICATION_LABELS: Record<BidSecurityOffered["verification"], string> = 
 /** NOTE DOMAIN.md §2: an objection is 异议 in engineering (条例 Art 44) and 质疑 in government procurement. */
 export const objectionTerm = (type: ProcurementType) => (type === "government" ? "质疑" : "异议");
 
-/** The rule in words with its legal basis; NOTE 办法 Art 31 (revoked, withdrawn, remedy). */
-export function ruleText(outcome: DecryptionOutcome): string {
+/** The rule in words with its legal basis for the procurement type (decision 33); NOTE 办法 Art 31 (revoked, withdrawn, remedy). */
+export function ruleText(outcome: DecryptionOutcome, type: ProcurementType = "engineering"): string {
   if ((outcome.result === "withdrawn") !== (outcome.rule === WITHDRAWN_RULE)) {
     throw new RecordInputError(`the rule ${outcome.rule} does not go with the result ${outcome.result}`);
   }
@@ -149,7 +150,7 @@ export function ruleText(outcome: DecryptionOutcome): string {
     if ((rule.result === "decrypted") !== (outcome.result === "decrypted")) {
       throw new RecordInputError(`the rule ${outcome.rule} does not go with the result ${outcome.result}`);
     }
-    words = `${rule.zh}（${rule.basis.zh}）`;
+    words = `${rule.zh}（${decryptionBasis(outcome.rule, type).zh}）`;
     if (rule.result !== outcome.result) words += `；经重新认定为${DECRYPTION_RESULT_LABELS[outcome.result]}`;
   }
   return outcome.detail ? `${words}。${outcome.detail}` : words;
@@ -290,7 +291,7 @@ export function securityTable(bidders: readonly RecordBidder[]): Block {
   };
 }
 
-export function decryptionTable(bidders: readonly RecordBidder[]): Block {
+export function decryptionTable(bidders: readonly RecordBidder[], type: ProcurementType = "engineering"): Block {
   return {
     type: "table",
     columns: [
@@ -304,7 +305,7 @@ export function decryptionTable(bidders: readonly RecordBidder[]): Block {
       String(i + 1),
       bidder.name,
       DECRYPTION_RESULT_LABELS[bidder.decryption.result],
-      ruleText(bidder.decryption),
+      ruleText(bidder.decryption, type),
       bidder.decryption.at ? time(bidder.decryption.at) : "—",
     ]),
   };

@@ -1,4 +1,5 @@
 import type { FailureResult } from "#app/domain/opening/decryption.ts";
+import { citation } from "#app/domain/tendering/legal-sources.ts";
 import type { Signer } from "../sign/signer.server.ts";
 import { buildDocument, type BuiltDocument } from "./document.server.ts";
 import type { Block, DocumentSpec } from "./layout.server.ts";
@@ -167,9 +168,7 @@ function confirmationBlocks(input: OpeningRecordInput): Block[] {
   } else if (input.procurementType === "government") {
     // NOTE 87号令 Art 42: a supplier that does not take part is deemed to accept the opening result.
     blocks.push(
-      none(
-        `未在确认期内签署的投标人：${silent.join("、")}。依据《政府采购货物和服务招标投标管理办法》（财政部令第87号）第四十二条，视同认可开标结果。`,
-      ),
+      none(`未在确认期内签署的投标人：${silent.join("、")}。依据${citation("absentBidderAccepts", "government").zh}，视同认可开标结果。`),
     );
   } else {
     blocks.push(none(`未在确认期内签署的投标人：${silent.join("、")}。`));
@@ -198,7 +197,7 @@ export async function openingRecordSpec(input: OpeningRecordInput): Promise<Docu
         { title: "解密时段记录", blocks: [windowTable(input.window)] },
         { title: "唱标结果", blocks: [readingOutTable(input.bidders)] },
         { title: "投标保证金", blocks: [securityTable(input.bidders)] },
-        { title: "解密结果及适用规则", blocks: [decryptionTable(input.bidders)] },
+        { title: "解密结果及适用规则", blocks: [decryptionTable(input.bidders, input.procurementType)] },
         { title: "解密结果重新认定", blocks: [reclassificationBlock(input)] },
         { title: `${term}及答复`, blocks: [objectionBlock(input)] },
         { title: "投标人确认情况", blocks: confirmationBlocks(input) },

@@ -65,7 +65,7 @@ export async function readingOutRecordSpec(input: ReadingOutRecordInput): Promis
         { title: "解密时段记录", blocks: [windowTable(input.window)] },
         { title: "唱标结果", blocks: [readingOutTable(input.bidders)] },
         { title: "投标保证金", blocks: [securityTable(input.bidders)] },
-        { title: "解密情况", blocks: [decryptionTable(input.bidders)] },
+        { title: "解密情况", blocks: [decryptionTable(input.bidders, input.procurementType)] },
       ]),
       {
         type: "paragraph",
