@@ -347,7 +347,8 @@ export async function verifyAuditChain(db: Kysely<Database>, batchSize = 1000): 
       if (row.prev_hash !== prevHash)
         return { ok: false, rows, badSeq: seq.toString(), reason: "its prev_hash does not match the previous row's hash" };
       const recomputed = hashAuditRow(auditRowContent(row));
-      if (recomputed !== row.hash) return { ok: false, rows, badSeq: seq.toString(), reason: "its content does not match its hash (edited)" };
+      if (recomputed !== row.hash)
+        return { ok: false, rows, badSeq: seq.toString(), reason: "its content does not match its hash (edited)" };
       prevHash = row.hash;
       expectedSeq = seq + 1n;
       rows++;

@@ -5,7 +5,7 @@ import { factsOf, findProject, findSection } from "#app/server/repo/tendering.se
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { assertWithinSalePeriod } from "./sale-period.server.ts";
-import { guardPhase, projectPartyRefusal, shanghai } from "./tendering-rules.server.ts";
+import { guardPhase, projectPartyRefusal } from "./tendering-rules.server.ts";
 
 export interface RegisterForSectionOptions {
   actor: Actor;
