@@ -92,7 +92,7 @@ export default function RuleSets() {
                           <label htmlFor={`${type}-${k}`}>{t(`tendering.ruleSets.${k}`)}</label>
                           <div className="muted">{RULE_SOURCES[type][sourceKey]}</div>
                         </td>
-                        <td style={{ width: "7rem" }}>
+                        <td className="field-editor__number">
                           <input id={`${type}-${k}`} name={k} type="number" min={0} defaultValue={value(k)} required />
                         </td>
                       </tr>
