@@ -13,10 +13,9 @@ import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
-import { bootApp } from "#app/server/boot.server.ts";
-import { ConfigError } from "#app/server/config.server.ts";
+import { bootApp, startupProblem } from "#app/server/boot.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { DatabaseLockedError, ping } from "#app/server/db.server.ts";
+import { ping } from "#app/server/db.server.ts";
 import { pendingMigrations } from "#db/migrate.ts";
 
 /**
@@ -106,8 +105,9 @@ export async function main() {
   try {
     app = await bootApp({ ledger: true });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof DatabaseLockedError) {
-      console.error(`bidhall cannot start: ${e.message}`);
+    const problem = startupProblem(e);
+    if (problem !== undefined) {
+      console.error(`bidhall cannot start: ${problem}`);
       process.exit(2);
     }
     throw e;

@@ -116,7 +116,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) problems.push(`PUBLIC_URL must be an absolute address, not "${publicUrl}"`);
 
   const host = value("HOST") ?? (mode === "production" ? "0.0.0.0" : "127.0.0.1");
-  if (net.isIP(host) === 0 && host !== "localhost") problems.push(`HOST must be an IP address to listen on (e.g. 127.0.0.1 or 0.0.0.0), not "${host}"`);
+  if (net.isIP(host) === 0 && host !== "localhost")
+    problems.push(`HOST must be an IP address to listen on (e.g. 127.0.0.1 or 0.0.0.0), not "${host}"`);
   const proxies = parseTrustedProxies(value("TRUSTED_PROXIES") ?? (mode === "production" ? "" : "loopback"));
   if ("bad" in proxies)
     problems.push(`TRUSTED_PROXIES must list addresses or CIDRs (e.g. 10.0.0.0/8, 192.0.2.7) or "loopback"; "${proxies.bad}" is neither`);
