@@ -11,6 +11,13 @@ import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
 import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
+import {
+  clientAddress,
+  lastErrorHandler,
+  refuseMalformedAddress,
+  refuseOversizedBody,
+  securityHeadersMiddleware,
+} from "#app/web/edge.server.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp, startupProblem } from "#app/server/boot.server.ts";
@@ -27,8 +34,12 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export async function createServer(app: AppContext, options: { dev?: boolean } = {}) {
   const server = express();
   server.disable("x-powered-by");
-  // TLS ends at the load balancer in production; trust its X-Forwarded-* (and loopback in embedded mode).
-  server.set("trust proxy", app.config.mode === "production" ? true : "loopback");
+  // Whose X-Forwarded-For/-Proto is believed: TRUSTED_PROXIES (loopback in embedded mode, nobody in
+  // production unless set). Everyone else's is ignored, so the recorded address is the socket's (decision 26).
+  server.set("trust proxy", app.config.trustedProxies.length > 0 ? app.config.trustedProxies : false);
+  // Before anything can answer: the security headers (with the CSP nonce), then a malformed address refused.
+  server.use(securityHeadersMiddleware(app, { dev: options.dev ?? false }));
+  server.use(refuseMalformedAddress);
   server.use(compression());
 
   server.get("/healthz", (_req, res) => {
@@ -48,6 +59,8 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
   // Resumable bid uploads (tus) read the raw body: before any parser and before Remix.
   const uploads = uploadHandler(app);
   server.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], uploads);
+  // Every other body: a declared length over its endpoint's ceiling is refused before a byte is read.
+  server.use(refuseOversizedBody);
 
   if (app.config.testHooks) {
     const Advance = z.object({
@@ -56,7 +69,7 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
         .positive()
         .max(10 * 365 * 86400),
     });
-    server.post("/__test/clock", express.json(), async (req, res) => {
+    server.post("/__test/clock", express.json({ limit: "1kb" }), async (req, res) => {
       const parsed = Advance.safeParse(req.body);
       if (!parsed.success) return void res.status(400).json({ error: "advanceSeconds must be a positive number of seconds" });
       const now = await app.clock.advance(parsed.data.advanceSeconds);
@@ -90,12 +103,14 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
     createRequestHandler({
       build,
       mode: options.dev ? "development" : "production",
-      getLoadContext: (req) => ({
+      getLoadContext: (req, res) => ({
         app,
-        request: { ip: req.ip ?? req.socket.remoteAddress ?? "unknown", userAgent: String(req.headers["user-agent"] ?? "") },
+        request: { ip: clientAddress(req), userAgent: String(req.headers["user-agent"] ?? "") },
+        cspNonce: String(res.locals.cspNonce),
       }),
     }),
   );
+  server.use(lastErrorHandler(app));
   return server;
 }
 
@@ -119,9 +134,15 @@ export async function main() {
   // The scheduler runs beside the worker: in this process in embedded mode, in `npm run worker` otherwise.
   const scheduler = app.config.mode === "embedded" ? createScheduler(app, timedTasks) : undefined;
   scheduler?.start();
-  const listener = server.listen(app.config.port, () => {
+  const { host } = app.config;
+  const listener = server.listen(app.config.port, host, () => {
     const { port } = listener.address() as AddressInfo;
-    app.log.info(`bidhall listening on http://localhost:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver})`);
+    const shown = ["127.0.0.1", "0.0.0.0", "::"].includes(host) ? "localhost" : host;
+    app.log.info(
+      `bidhall listening on http://${shown}:${port} (${app.config.mode} mode, database: ${app.dbHandle.driver}, on ${host}:${port})`,
+    );
+    if (app.config.mode === "embedded" && !["127.0.0.1", "::1", "localhost"].includes(host))
+      app.log.warn(`HOST=${host} exposes this embedded (development) server to the network over plain http`);
   });
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`);
