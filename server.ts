@@ -13,6 +13,7 @@ import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
 import {
   clientAddress,
+  closeAfterUnreadBody,
   lastErrorHandler,
   refuseMalformedAddress,
   refuseOversizedBody,
@@ -39,6 +40,7 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
   server.set("trust proxy", app.config.trustedProxies.length > 0 ? app.config.trustedProxies : false);
   // Before anything can answer: the security headers (with the CSP nonce), then a malformed address refused.
   server.use(securityHeadersMiddleware(app, { dev: options.dev ?? false }));
+  server.use(closeAfterUnreadBody);
   server.use(refuseMalformedAddress);
   server.use(compression());
 

@@ -51,8 +51,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function refuse(req: ExpressRequest, res: ExpressResponse, error: AppError): void {
   const lang = requestLanguage(req);
   const message = error.messageIn(lang);
-  const hasBody = (req.headers["content-length"] ?? "0") !== "0" || req.headers["transfer-encoding"] !== undefined;
-  if (hasBody && !req.complete) res.setHeader("Connection", "close");
+  if (hasBody(req) && !req.complete) res.setHeader("Connection", "close");
   res.status(error.status);
   if (req.accepts(["json", "html"]) === "html") {
     res
@@ -65,6 +64,24 @@ export function refuse(req: ExpressRequest, res: ExpressResponse, error: AppErro
     res.json({ error: { code: error.code, message } });
   }
 }
+
+const hasBody = (req: Pick<ExpressRequest, "headers">) =>
+  (req.headers["content-length"] ?? "0") !== "0" || req.headers["transfer-encoding"] !== undefined;
+
+/**
+ * An answer given before the request's body has been read (a refusal: too large, not allowed, the
+ * deadline passed) closes the connection after it. Otherwise Node would keep reading, and throwing
+ * away, whatever the client still sends — a 50 MB body refused in the first millisecond would still
+ * be taken in whole.
+ */
+export const closeAfterUnreadBody: RequestHandler = (req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ExpressResponse, ...args: Parameters<ExpressResponse["writeHead"]>) {
+    if (hasBody(req) && !req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as ExpressResponse["writeHead"];
+  next();
+};
 
 /** Every response gets the security headers; pages get the nonce through the load context (`res.locals.cspNonce`). */
 export function securityHeadersMiddleware(app: AppContext, options: { dev: boolean }): RequestHandler {
