@@ -18,6 +18,7 @@ import {
   refuseMalformedAddress,
   refuseOversizedBody,
   securityHeadersMiddleware,
+  trustProxySetting,
 } from "#app/web/edge.server.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
@@ -35,9 +36,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export async function createServer(app: AppContext, options: { dev?: boolean } = {}) {
   const server = express();
   server.disable("x-powered-by");
-  // Whose X-Forwarded-For/-Proto is believed: TRUSTED_PROXIES (loopback in embedded mode, nobody in
-  // production unless set). Everyone else's is ignored, so the recorded address is the socket's (decision 26).
-  server.set("trust proxy", app.config.trustedProxies.length > 0 ? app.config.trustedProxies : false);
+  server.set("trust proxy", trustProxySetting(app.config)); // TRUSTED_PROXIES
   // Before anything can answer: the security headers (with the CSP nonce), then a malformed address refused.
   server.use(securityHeadersMiddleware(app, { dev: options.dev ?? false }));
   server.use(closeAfterUnreadBody);

@@ -23,6 +23,15 @@ const STREAMED_BODIES: { path: RegExp; limit: number }[] = [
   { path: /^\/api\/sections\/[^/]+\/opening\/remedy$/, limit: 256 * 1024 * 1024 },
 ];
 
+/**
+ * Express's `trust proxy` from TRUSTED_PROXIES: whose X-Forwarded-For/-Proto is believed (loopback
+ * in embedded mode, nobody in production unless set). Everyone else's is ignored, so the address
+ * recorded is the socket's (decision 26).
+ */
+export function trustProxySetting(config: Pick<AppContext["config"], "trustedProxies">): string[] | false {
+  return config.trustedProxies.length > 0 ? config.trustedProxies : false;
+}
+
 /** The client's address as Express sees it under `trust proxy` (TRUSTED_PROXIES), IPv4 without its `::ffff:` mapping. */
 export function clientAddress(req: ExpressRequest): string {
   const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
