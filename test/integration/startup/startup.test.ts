@@ -52,7 +52,7 @@ describe("starting the platform", () => {
     LEDGER_KEY_SECRET: "b3f1c9a0e7d24f68a5c1093e7b2d4f6a8c0e1d3b5f7a9c2e",
     ID_HASH_SECRET: "Zr8Kq2Wm5Xn7Bv1Lc4Hj6Gf9Dt3Sy0Pa-_Ue",
   });
-  const start = (env: Record<string, string | undefined>) =>
+  const start = (env: NodeJS.ProcessEnv) =>
     run(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
