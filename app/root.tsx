@@ -1,3 +1,5 @@
+// First: before any module defines a zod schema (see the module).
+import "./zod-jitless.ts";
 import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
