@@ -58,13 +58,19 @@ function connectionProblem(e: unknown): string {
  */
 export async function assertReachable(handle: DbHandle, databaseUrl: string | undefined): Promise<void> {
   if (handle.driver !== "pg" || !databaseUrl) return;
+  // A client of its own, so that a server that never answers (a firewall dropping packets) fails
+  // after 10 s instead of hanging start-up; the pool keeps waiting as long as a busy moment needs.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   try {
-    await ping(handle.db);
+    await client.connect();
+    await client.query("select 1");
   } catch (e) {
     throw new DatabaseUnreachableError(
       `cannot reach the database at ${describeDatabaseUrl(databaseUrl)} (DATABASE_URL): ${connectionProblem(e)}`,
       { cause: e },
     );
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -73,8 +79,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 export async function createDb(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<DbHandle> {
   if (options.databaseUrl) {
-    // A server that never answers (a firewall dropping packets) fails after 10 s instead of hanging start-up.
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
     return { db, driver: "pg", pool, close: () => db.destroy() };
   }
