@@ -11,12 +11,21 @@ import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
 import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
+import {
+  clientAddress,
+  closeAfterUnreadBody,
+  lastErrorHandler,
+  refuseMalformedAddress,
+  refuseOversizedBody,
+  securityHeadersMiddleware,
+  trustProxySetting,
+} from "#app/web/edge.server.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
-import { bootApp } from "#app/server/boot.server.ts";
-import { ConfigError, isLoopbackHost } from "#app/server/config.server.ts";
+import { bootApp, startupProblem } from "#app/server/boot.server.ts";
+import { isLoopbackHost } from "#app/server/config.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { DatabaseLockedError, ping } from "#app/server/db.server.ts";
+import { ping } from "#app/server/db.server.ts";
 import { pendingMigrations } from "#db/migrate.ts";
 
 /**
@@ -28,8 +37,11 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export async function createServer(app: AppContext, options: { dev?: boolean } = {}) {
   const server = express();
   server.disable("x-powered-by");
-  // TLS ends at the load balancer in production; trust its X-Forwarded-* (and loopback in embedded mode).
-  server.set("trust proxy", app.config.mode === "production" ? true : "loopback");
+  server.set("trust proxy", trustProxySetting(app.config)); // TRUSTED_PROXIES
+  // Before anything can answer: the security headers (with the CSP nonce), then a malformed address refused.
+  server.use(securityHeadersMiddleware(app, { dev: options.dev ?? false }));
+  server.use(closeAfterUnreadBody);
+  server.use(refuseMalformedAddress);
   server.use(compression());
 
   server.get("/healthz", (_req, res) => {
@@ -49,6 +61,8 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
   // Resumable bid uploads (tus) read the raw body: before any parser and before Remix.
   const uploads = uploadHandler(app);
   server.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], uploads);
+  // Every other body: a declared length over its endpoint's ceiling is refused before a byte is read.
+  server.use(refuseOversizedBody);
 
   if (app.config.testHooks) {
     const Advance = z.object({
@@ -57,7 +71,7 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
         .positive()
         .max(10 * 365 * 86400),
     });
-    server.post("/__test/clock", express.json(), async (req, res) => {
+    server.post("/__test/clock", express.json({ limit: "1kb" }), async (req, res) => {
       const parsed = Advance.safeParse(req.body);
       if (!parsed.success) return void res.status(400).json({ error: "advanceSeconds must be a positive number of seconds" });
       const now = await app.clock.advance(parsed.data.advanceSeconds);
@@ -91,12 +105,14 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
     createRequestHandler({
       build,
       mode: options.dev ? "development" : "production",
-      getLoadContext: (req) => ({
+      getLoadContext: (req, res) => ({
         app,
-        request: { ip: req.ip ?? req.socket.remoteAddress ?? "unknown", userAgent: String(req.headers["user-agent"] ?? "") },
+        request: { ip: clientAddress(req), userAgent: String(req.headers["user-agent"] ?? "") },
+        cspNonce: String(res.locals.cspNonce),
       }),
     }),
   );
+  server.use(lastErrorHandler(app));
   return server;
 }
 
@@ -118,8 +134,9 @@ export async function main() {
   try {
     app = await bootApp({ ledger: true });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof DatabaseLockedError) {
-      console.error(`bidhall cannot start: ${e.message}`);
+    const problem = startupProblem(e);
+    if (problem !== undefined) {
+      console.error(`bidhall cannot start: ${problem}`);
       process.exit(2);
     }
     throw e;

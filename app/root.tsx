@@ -1,3 +1,5 @@
+// First: before any module defines a zod schema (see the module).
+import "./zod-jitless.ts";
 import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
@@ -17,6 +19,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { CsrfInput } from "./components/csrf-input.tsx";
+import { useNonce } from "./components/nonce.tsx";
 import { ServerClock, ServerTimeProvider } from "./components/server-time.tsx";
 import { getLanguage } from "./i18n/i18n.server.ts";
 import { csrfToken } from "./server/csrf.server.ts";
@@ -58,6 +61,7 @@ export function useRootData(): RootData | undefined {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
+  const nonce = useNonce();
   const lang = root?.lang ?? "zh-CN";
   // The browser's i18next follows the language the server rendered in (after a switch, too).
   useChangeLanguage(lang);
@@ -78,8 +82,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {children}
           </main>
         </ServerTimeProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -2,13 +2,18 @@ import { jobHandlers } from "#app/jobs/handlers.ts";
 import { createJobRunner } from "#app/jobs/runner.ts";
 import { createScheduler } from "#app/jobs/scheduler.ts";
 import { timedTasks } from "#app/jobs/timed-tasks.ts";
-import { bootApp } from "#app/server/boot.server.ts";
+import { bootApp, startupProblem } from "#app/server/boot.server.ts";
 
 /**
  * `npm run worker`: a background worker for production and scale-out (embedded mode runs one
  * inside the web process). Any number may run against the same database.
  */
-const app = await bootApp({ seed: false, ledger: true });
+const app = await bootApp({ seed: false, ledger: true }).catch((e: unknown) => {
+  const problem = startupProblem(e);
+  if (problem === undefined) throw e;
+  console.error(`bidhall worker cannot start: ${problem}`);
+  process.exit(2);
+});
 const runner = createJobRunner(app, { handlers: jobHandlers });
 runner.start();
 const scheduler = createScheduler(app, timedTasks);

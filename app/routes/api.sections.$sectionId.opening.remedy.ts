@@ -7,6 +7,8 @@ import { receiveRemedyPackage } from "#app/services/opening/receive-remedy-packa
 export async function action(args: ActionFunctionArgs) {
   return runStreamAction(args, async ({ app, meta }) => {
     const actor = await requireActor(app, args.request);
-    return { body: await receiveRemedyPackage(app, { actor, sectionId: args.params.sectionId ?? "", body: args.request.body, meta }) };
+    const { body, headers } = args.request;
+    const sectionId = args.params.sectionId ?? "";
+    return { body: await receiveRemedyPackage(app, { actor, sectionId, body, contentLength: headers.get("content-length"), meta }) };
   });
 }

@@ -5,7 +5,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { runAction, runLoader } from "#app/server/route.server.ts";
+import { FORM_BODY_LIMIT, runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { importCredit } from "#app/services/credit/import-credit.server.ts";
 import { readCreditOverview } from "#app/services/credit/read-credit.server.ts";
@@ -21,13 +21,17 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return runAction(args, async ({ app, meta }, form) => {
-    const actor = await requireActor(app, args.request);
-    const file = form.get("file");
-    if (!(file instanceof Blob) || file.size === 0 || file.size > MAX_BYTES) throw new AppError("VALIDATION_FAILED", { field: "file" });
-    const r = await importCredit(app, { actor, filename: (file as File).name || "credit.csv", content: await file.text(), meta });
-    return { imported: r };
-  });
+  return runAction(
+    args,
+    async ({ app, meta }, form) => {
+      const actor = await requireActor(app, args.request);
+      const file = form.get("file");
+      if (!(file instanceof Blob) || file.size === 0 || file.size > MAX_BYTES) throw new AppError("VALIDATION_FAILED", { field: "file" });
+      const r = await importCredit(app, { actor, filename: (file as File).name || "credit.csv", content: await file.text(), meta });
+      return { imported: r };
+    },
+    { maxBodyBytes: MAX_BYTES + FORM_BODY_LIMIT },
+  ); // the file and the form around it
 }
 
 export default function Credit() {

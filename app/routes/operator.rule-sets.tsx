@@ -98,7 +98,7 @@ export default function RuleSets() {
                             })}
                           </div>
                         </td>
-                        <td style={{ width: "7rem" }}>
+                        <td className="field-editor__number">
                           <input id={`${type}-${k}`} name={k} type="number" min={0} defaultValue={value(k)} required />
                         </td>
                       </tr>

@@ -9,12 +9,12 @@ import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
 import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { runAction, runLoader } from "#app/server/route.server.ts";
+import { FORM_BODY_LIMIT, runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { issueClarification } from "#app/services/tendering/issue-clarification.server.ts";
 import { publishProject } from "#app/services/tendering/publish-project.server.ts";
 import { readProject } from "#app/services/tendering/read-project.server.ts";
-import { uploadTenderDocument } from "#app/services/tendering/upload-tender-document.server.ts";
+import { MAX_DOCUMENT_BYTES, uploadTenderDocument } from "#app/services/tendering/upload-tender-document.server.ts";
 import tenderingCss from "#app/styles/tendering.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingCss }];
@@ -57,45 +57,49 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return runAction(args, async ({ app, meta }, form) => {
-    const actor = await requireActor(app, args.request);
-    const projectId = projectIdOf(args.params);
-    const parsed = Intent.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === "string")));
-    if (!parsed.success) throw new AppError("VALIDATION_FAILED", { issues: parsed.error.issues.map((i) => i.path.join(".")) });
-    const input = parsed.data;
-    switch (input.intent) {
-      case "upload": {
-        const file = form.get("file");
-        if (!(file instanceof Blob) || file.size === 0) throw new AppError("VALIDATION_FAILED", { field: "file" });
-        const filename = (file as File).name || "tender-documents.pdf";
-        const r = await uploadTenderDocument(app, {
-          actor,
-          projectId,
-          title: input.title,
-          filename,
-          bytes: new Uint8Array(await file.arrayBuffer()),
-          meta,
-        });
-        return { uploaded: r };
+  return runAction(
+    args,
+    async ({ app, meta }, form) => {
+      const actor = await requireActor(app, args.request);
+      const projectId = projectIdOf(args.params);
+      const parsed = Intent.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === "string")));
+      if (!parsed.success) throw new AppError("VALIDATION_FAILED", { issues: parsed.error.issues.map((i) => i.path.join(".")) });
+      const input = parsed.data;
+      switch (input.intent) {
+        case "upload": {
+          const file = form.get("file");
+          if (!(file instanceof Blob) || file.size === 0) throw new AppError("VALIDATION_FAILED", { field: "file" });
+          const filename = (file as File).name || "tender-documents.pdf";
+          const r = await uploadTenderDocument(app, {
+            actor,
+            projectId,
+            title: input.title,
+            filename,
+            bytes: new Uint8Array(await file.arrayBuffer()),
+            meta,
+          });
+          return { uploaded: r };
+        }
+        case "publish":
+          await publishProject(app, { actor, projectId, announcement: { title: input.title, body: input.body }, meta });
+          return { published: true };
+        case "clarify": {
+          const r = await issueClarification(app, {
+            actor,
+            sectionId: input.sectionId,
+            title: input.title,
+            body: input.body,
+            affectsPreparation: input.affects === "on",
+            newDeadlineAt: input.newDeadline,
+            documentId: input.documentId,
+            meta,
+          });
+          return { clarified: r.sequence };
+        }
       }
-      case "publish":
-        await publishProject(app, { actor, projectId, announcement: { title: input.title, body: input.body }, meta });
-        return { published: true };
-      case "clarify": {
-        const r = await issueClarification(app, {
-          actor,
-          sectionId: input.sectionId,
-          title: input.title,
-          body: input.body,
-          affectsPreparation: input.affects === "on",
-          newDeadlineAt: input.newDeadline,
-          documentId: input.documentId,
-          meta,
-        });
-        return { clarified: r.sequence };
-      }
-    }
-  });
+    },
+    { maxBodyBytes: MAX_DOCUMENT_BYTES + FORM_BODY_LIMIT },
+  ); // a tender document and the form around it
 }
 
 export default function ManageProject() {

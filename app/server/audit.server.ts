@@ -123,7 +123,8 @@ export const AuditEvent = z.discriminatedUnion("type", [
     }),
   }),
   z.object({ type: z.literal("bid.withdrawn"), data: z.object({ sectionId: uuid, organisationId: uuid, afterVersion: z.number() }) }),
-  // An unfinished tus upload removed by the scheduler (app/jobs/upload-cleanup.ts): at the deadline (办法 27) or left untouched.
+  // An unfinished tus upload removed by the scheduler (app/jobs/upload-cleanup.ts): at the deadline (办法 27) or left
+  // untouched; or replaced, idle, by the organisation's next upload for the section (app/web/bid-upload-store.server.ts).
   z.object({
     type: z.literal("bid.upload_discarded"),
     data: z.object({
@@ -133,7 +134,7 @@ export const AuditEvent = z.discriminatedUnion("type", [
       personId: uuid.nullable(),
       bytesReceived: z.number(),
       uploadLength: z.number().nullable(),
-      reason: z.enum(["deadline", "stale"]),
+      reason: z.enum(["deadline", "stale", "replaced"]),
     }),
   }),
   z.object({ type: z.literal("clock.advanced"), data: z.object({ seconds: z.number(), now: z.string() }) }),

@@ -1,7 +1,7 @@
 import { createClock } from "./clock.server.ts";
-import { loadConfig, type Config } from "./config.server.ts";
+import { ConfigError, loadConfig, type Config } from "./config.server.ts";
 import { consoleLogger, type AppContext, type Logger } from "./context.server.ts";
-import { createDb } from "./db.server.ts";
+import { assertReachable, createDb, DatabaseLockedError, DatabaseUnreachableError } from "./db.server.ts";
 import { createLiveEventHubFor } from "./events/hub.server.ts";
 import { scheduleReconciliation } from "./ledger/indexer.server.ts";
 import { startLedger } from "./ledger/setup.server.ts";
@@ -46,6 +46,7 @@ export async function bootApp(
   const clock = createClock(config.clock);
   const dbHandle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
+    await assertReachable(dbHandle, config.databaseUrl);
     const migrated = await migrateToLatest(dbHandle.db);
     for (const r of migrated.results ?? []) log.info(`migration ${r.migrationName}: ${r.status}`);
     const secrets = resolveSecrets(config, log);
@@ -73,4 +74,14 @@ export async function bootApp(
     await dbHandle.close();
     throw e;
   }
+}
+
+/**
+ * A start-up failure the operator fixes in the configuration or the environment (a missing or weak
+ * setting, a locked or unreachable database, a development chain in production): its one-line
+ * message, or undefined for a real fault (whose stack trace then helps).
+ */
+export function startupProblem(e: unknown): string | undefined {
+  if (e instanceof ConfigError || e instanceof DatabaseLockedError || e instanceof DatabaseUnreachableError) return e.message;
+  return undefined;
 }

@@ -1,7 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, isLoopbackHost, loadConfig, PRODUCTION_REQUIRED } from "./config.server.ts";
+import { ConfigError, isLoopbackHost, loadConfig, parseTrustedProxies, PRODUCTION_REQUIRED, PRODUCTION_SECRETS } from "./config.server.ts";
+import { bitsPerCharacter, secretWeakness } from "./secret-strength.server.ts";
 
-const fullProduction = Object.fromEntries(PRODUCTION_REQUIRED.map((k) => [k, k === "SESSION_SECRET" ? "x".repeat(40) : `value-of-${k}`]));
+const strong = () => randomBytes(33).toString("base64");
+const fullProduction: Record<string, string> = Object.fromEntries(
+  PRODUCTION_REQUIRED.map((k) => [k, (PRODUCTION_SECRETS as readonly string[]).includes(k) ? strong() : `value-of-${k}`]),
+);
+fullProduction.PUBLIC_URL = "https://bidhall.example.cn";
 
 describe("loadConfig", () => {
   it("needs nothing in embedded mode", () => {
@@ -53,5 +59,71 @@ describe("loadConfig", () => {
   it("rejects an unknown mode and a bad port", () => {
     expect(() => loadConfig({ BIDHALL_MODE: "staging" })).toThrow(/embedded.*production/);
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT/);
+  });
+
+  it("refuses weak production secrets, naming each setting and why, never the secret itself", () => {
+    const weak = {
+      SESSION_SECRET: "x".repeat(40), // long, one character
+      PKI_PASSPHRASE: "short-but-random-7Gq", // 20 characters
+      LEDGER_KEY_SECRET: "0123456789".repeat(4), // 3.3 bits each, but a period of 10
+      ID_HASH_SECRET: "please-changeme-before-going-live-2026", // a placeholder
+    };
+    let message = "";
+    try {
+      loadConfig({ BIDHALL_MODE: "production", ...fullProduction, ...weak });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toContain("SESSION_SECRET is too weak: it repeats the same 1 character over and over");
+    expect(message).toContain("PKI_PASSPHRASE is too weak: it has 20 characters; at least 32 are required");
+    expect(message).toContain("LEDGER_KEY_SECRET is too weak: it repeats the same 10 characters");
+    expect(message).toContain('ID_HASH_SECRET is too weak: it contains the placeholder word "changeme"');
+    for (const secret of Object.values(weak)) expect(message).not.toContain(secret);
+    // Low entropy without a strict period (two characters shuffled).
+    const lowEntropy = "abbaabababbbaabaabbbabaabbaababbbaba";
+    expect(() => loadConfig({ BIDHALL_MODE: "production", ...fullProduction, SESSION_SECRET: lowEntropy })).toThrow(
+      /SESSION_SECRET is too weak: its characters carry 1\.00 bits of entropy each; at least 3 are required/,
+    );
+    // Embedded mode takes what it is given (development).
+    expect(loadConfig({ SESSION_SECRET: "x".repeat(40) }).sessionSecret).toBe("x".repeat(40));
+  });
+
+  it("accepts the secrets the README tells operators to generate", () => {
+    for (const secret of [
+      randomBytes(33).toString("base64"), // openssl rand -base64 33
+      randomBytes(32).toString("hex"), // openssl rand -hex 32
+      randomBytes(32).toString("base64url"), // what embedded mode generates
+      "tangerine velvet harbour quietly 47 orbit slate", // a long passphrase
+    ])
+      expect(secretWeakness(secret), secret).toBeUndefined();
+    expect(bitsPerCharacter("abcd")).toBe(2);
+  });
+
+  it("refuses an http:// PUBLIC_URL in production, and a PUBLIC_URL that is no address at all", () => {
+    expect(() => loadConfig({ BIDHALL_MODE: "production", ...fullProduction, PUBLIC_URL: "http://bidhall.example.cn" })).toThrow(
+      'PUBLIC_URL must be an https:// address in production (people sign in and upload bids there), not "http://bidhall.example.cn"',
+    );
+    expect(() => loadConfig({ PUBLIC_URL: "bidhall.example.cn" })).toThrow(/PUBLIC_URL must be an absolute address/);
+    expect(loadConfig({ PUBLIC_URL: "http://192.0.2.10:3000" }).publicUrl).toBe("http://192.0.2.10:3000");
+  });
+
+  it("listens on loopback in embedded mode and on every interface in production, unless HOST says otherwise", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(() => loadConfig({ HOST: "my laptop" })).toThrow(/HOST must be an IP address/);
+  });
+
+  it("trusts X-Forwarded-For from loopback in embedded mode, from nobody in production, or from TRUSTED_PROXIES", () => {
+    expect(loadConfig({}).trustedProxies).toEqual(["loopback"]);
+    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction }).trustedProxies).toEqual([]);
+    expect(
+      loadConfig({ BIDHALL_MODE: "production", ...fullProduction, TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7,fd00::/8" }).trustedProxies,
+    ).toEqual(["10.0.0.0/8", "192.0.2.7", "fd00::/8"]);
+    expect(loadConfig({ TRUSTED_PROXIES: "none" }).trustedProxies).toEqual([]);
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(/TRUSTED_PROXIES.*"10\.0\.0\.0\/33" is neither/);
+    expect(parseTrustedProxies("lb.internal")).toEqual({ bad: "lb.internal" });
+    expect(parseTrustedProxies("Loopback,::1")).toEqual({ entries: ["loopback", "::1"] });
   });
 });

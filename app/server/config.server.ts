@@ -1,5 +1,7 @@
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { secretWeakness } from "./secret-strength.server.ts";
 
 /**
  * Configuration from the environment (ARCHITECTURE.md §1). Embedded mode needs nothing;
@@ -13,6 +15,12 @@ export interface Config {
   /** The address the web server binds to: loopback unless HOST says otherwise (decision 20). */
   host: string;
   port: number;
+  /**
+   * Whose `X-Forwarded-For` (and `-Proto`) is believed: Express `trust proxy` entries (addresses,
+   * CIDRs, or `loopback`/`linklocal`/`uniquelocal`). Empty: nobody's; the socket's address is the
+   * client's (decision 26).
+   */
+  trustedProxies: string[];
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -27,6 +35,32 @@ export interface Config {
   idHashSecret: string | undefined;
   clock: string | undefined;
   testHooks: boolean;
+}
+
+/** The secrets production checks for strength (app/server/secret-strength.server.ts). */
+export const PRODUCTION_SECRETS = ["SESSION_SECRET", "PKI_PASSPHRASE", "LEDGER_KEY_SECRET", "ID_HASH_SECRET"] as const;
+
+const PROXY_KEYWORDS = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * TRUSTED_PROXIES: comma-separated addresses or CIDRs (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`) or
+ * the keywords `loopback`, `linklocal`, `uniquelocal`; `none` or empty trusts nobody. Returns the
+ * entries, or the first bad one.
+ */
+export function parseTrustedProxies(raw: string): { entries: string[] } | { bad: string } {
+  const entries = raw
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "" && e.toLowerCase() !== "none");
+  for (const entry of entries) {
+    if (PROXY_KEYWORDS.has(entry.toLowerCase())) continue;
+    const [address, prefix, ...rest] = entry.split("/");
+    const family = net.isIP(address ?? "");
+    const maxPrefix = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || rest.length > 0 || !prefixOk) return { bad: entry };
+  }
+  return { entries: entries.map((e) => (PROXY_KEYWORDS.has(e.toLowerCase()) ? e.toLowerCase() : e)) };
 }
 
 /** Settings that production mode requires (the starred ones of ARCHITECTURE.md §1). */
@@ -82,9 +116,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (value("BIDHALL_TEST_HOOKS") === "1") problems.push("BIDHALL_TEST_HOOKS is never allowed in production");
     if (value("BIDHALL_CLOCK") !== undefined) problems.push("BIDHALL_CLOCK is never allowed in production");
-    const secret = value("SESSION_SECRET");
-    if (secret !== undefined && secret.length < 32) problems.push("SESSION_SECRET must be at least 32 characters");
+    for (const name of PRODUCTION_SECRETS) {
+      const secret = value(name);
+      const weakness = secret === undefined ? undefined : secretWeakness(secret);
+      if (weakness) problems.push(`${name} is too weak: ${weakness}`);
+    }
+    const publicUrl = value("PUBLIC_URL");
+    if (publicUrl !== undefined && !/^https:\/\//i.test(publicUrl))
+      problems.push(`PUBLIC_URL must be an https:// address in production (people sign in and upload bids there), not "${publicUrl}"`);
   }
+  const publicUrl = value("PUBLIC_URL");
+  if (publicUrl !== undefined && !URL.canParse(publicUrl)) problems.push(`PUBLIC_URL must be an absolute address, not "${publicUrl}"`);
+
+  const proxies = parseTrustedProxies(value("TRUSTED_PROXIES") ?? (mode === "production" ? "" : "loopback"));
+  if ("bad" in proxies)
+    problems.push(`TRUSTED_PROXIES must list addresses or CIDRs (e.g. 10.0.0.0/8, 192.0.2.7) or "loopback"; "${proxies.bad}" is neither`);
 
   const parsePort = (name: string, fallback: number) => {
     const parsed = portSchema.safeParse(value(name) ?? fallback);
@@ -106,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mode,
     host,
     port,
+    trustedProxies: "entries" in proxies ? proxies.entries : [],
     publicUrl: value("PUBLIC_URL") ?? `http://localhost:${port}`,
     dataDir: path.resolve(cwd, value("BIDHALL_DATA_DIR") ?? ".data"),
     databaseUrl: value("DATABASE_URL"),

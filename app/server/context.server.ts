@@ -41,6 +41,11 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     app: AppContext;
     request: RequestMeta;
+    /**
+     * This response's Content-Security-Policy nonce (app/web/edge.server.ts), for Remix's inline
+     * scripts; absent only where no Express server is in front (tests calling the handler directly).
+     */
+    cspNonce?: string;
   }
 }
 

@@ -5,6 +5,7 @@ import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import type { Database } from "#db/schema.ts";
+import { guardedDialect } from "./db-guard.server.ts";
 
 /**
  * One way to get a database: Kysely over `pg` when a URL is given (production, tests), over
@@ -28,13 +29,58 @@ export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
 }
 
+/** The database named by DATABASE_URL cannot be reached at start-up (the message is one line, without the password). */
+export class DatabaseUnreachableError extends Error {
+  override name = "DatabaseUnreachableError";
+}
+
+/** `user@host:port/database` of a connection URL: enough to find the server, never the password. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : "";
+    return `${user}${u.hostname || "localhost"}:${u.port || "5432"}${u.pathname && u.pathname !== "/" ? u.pathname : ""}`;
+  } catch {
+    return "(an unreadable URL)";
+  }
+}
+
+/** Why a connection failed, in a few words (pg's errors carry a code such as ECONNREFUSED or 28P01). */
+function connectionProblem(e: unknown): string {
+  const err = e as { code?: string; message?: string } | null;
+  const message = (err?.message ?? String(e)).split("\n")[0]!.trim();
+  return err?.code && !message.includes(err.code) ? `${err.code}: ${message}` : message;
+}
+
+/**
+ * Checks at start-up that the database answers, so an unreachable server is one clear line
+ * (naming DATABASE_URL's host, not its password) instead of a stack trace from the first migration.
+ */
+export async function assertReachable(handle: DbHandle, databaseUrl: string | undefined): Promise<void> {
+  if (handle.driver !== "pg" || !databaseUrl) return;
+  // A client of its own, so that a server that never answers (a firewall dropping packets) fails
+  // after 10 s instead of hanging start-up; the pool keeps waiting as long as a busy moment needs.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+  } catch (e) {
+    throw new DatabaseUnreachableError(
+      `cannot reach the database at ${describeDatabaseUrl(databaseUrl)} (DATABASE_URL): ${connectionProblem(e)}`,
+      { cause: e },
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 // timestamptz → Date is pg's default; keep `bigint` (int8) as a string so no precision is lost.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 export async function createDb(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
     return { db, driver: "pg", pool, close: () => db.destroy() };
   }
 
@@ -44,7 +90,7 @@ export async function createDb(options: { databaseUrl?: string; dataDir: string;
   try {
     const pglite = new PGlite(dir);
     await pglite.waitReady;
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: guardedDialect(new PGliteDialect(pglite)) });
     return {
       db,
       driver: "pglite",

@@ -6,13 +6,22 @@ import { AppError, isAppError, type Lang } from "#app/domain/shared/app-error.ts
 import { getLanguage, i18nServer } from "#app/i18n/i18n.server.ts";
 import type { AppContext, RequestMeta } from "./context.server.ts";
 import { requireCsrf } from "./csrf.server.ts";
+import { readLimitedBody, readLimitedFormData } from "./request-body.server.ts";
+
+/**
+ * What a form or a JSON request may carry unless its route says more (decision 25): a page never
+ * sends more; a bigger body is refused with 413 before it is read (Express refuses a declared
+ * length over it too: app/web/edge.server.ts).
+ */
+export const FORM_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The plumbing every route shares, so a route file reads like a table of contents (input schema,
  * permission, one service call):
  * - `runLoader` turns an AppError into an error response in the user's language;
- * - `runAction` reads the form once, checks the CSRF token (every mutation goes through it),
- *   and turns an AppError into `{ error }` data the form shows, leaving nothing half-done;
+ * - `runAction` reads the form once (at most `maxBodyBytes`, 1 MiB unless the route allows more
+ *   for a file), checks the CSRF token (every mutation goes through it), and turns an AppError
+ *   into `{ error }` data the form shows, leaving nothing half-done;
  * - `parseForm` validates with zod (via conform) and translates the problems.
  */
 export interface RouteEnv {
@@ -56,10 +65,17 @@ export async function runLoader<T>(args: LoaderFunctionArgs, fn: (env: RouteEnv)
   }
 }
 
-export async function runAction<T>(args: ActionFunctionArgs, fn: (env: RouteEnv, form: FormData) => Promise<T>) {
+export async function runAction<T>(
+  args: ActionFunctionArgs,
+  fn: (env: RouteEnv, form: FormData) => Promise<T>,
+  options: { maxBodyBytes?: number } = {},
+) {
   const env = await routeEnv(args);
   try {
-    const form = await args.request.formData();
+    const form = await readLimitedFormData(args.request, options.maxBodyBytes ?? FORM_BODY_LIMIT).catch((e: unknown) => {
+      if (isAppError(e)) throw e;
+      throw new AppError("VALIDATION_FAILED", { field: "form" }, { cause: e }); // not a form at all
+    });
     await requireCsrf(env.app, args.request, form);
     return await fn(env, form);
   } catch (e) {
@@ -103,9 +119,13 @@ export async function runJsonAction(
   try {
     if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
     await requireCsrf(env.app, args.request);
-    const body: unknown = await args.request.json().catch(() => {
+    const bytes = await readLimitedBody(args.request, FORM_BODY_LIMIT);
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString("utf8"));
+    } catch {
       throw new AppError("VALIDATION_FAILED");
-    });
+    }
     const result = await fn(env, body);
     return Response.json(result.body, { headers: result.headers });
   } catch (e) {

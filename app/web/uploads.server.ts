@@ -1,16 +1,20 @@
 import fs from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
-import { FileStore } from "@tus/file-store";
-import { Server, type ServerOptions } from "@tus/server";
+import { ERRORS, Server, type ServerOptions } from "@tus/server";
 import { z } from "zod";
-import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
+import { AppError, isAppError, type Lang } from "#app/domain/shared/app-error.ts";
+import { formatBytes } from "#app/domain/shared/bytes.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
-import type { AppContext } from "#app/server/context.server.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { requireCsrf } from "#app/server/csrf.server.ts";
 import { requireApiActor, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { uploadsDirectory } from "#app/server/storage.server.ts";
+import { authorizeBidUpload, MAX_ENVELOPE_BYTES } from "#app/services/bidding/authorize-bid-upload.server.ts";
 import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/submit-bid.server.ts";
+import { BidUploadStore } from "./bid-upload-store.server.ts";
+import { clientAddress } from "./edge.server.ts";
 
 /**
  * Resumable bid uploads over tus (ARCHITECTURE.md §4 step 5), mounted on Express before any body
@@ -18,11 +22,26 @@ import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/su
  * with its API token. Metadata: `sectionId` and `packageDigest`. When the last byte arrives the
  * upload becomes a bid version through `submitBid`, and the response carries the receipt; an
  * upload that cannot become a bid (deadline passed, wrong recipients…) is discarded.
+ *
+ * Limits before work (decision 25): an upload is created — a file made — only for a member who
+ * may submit, of an organisation registered for the open section and not barred, with a declared
+ * Upload-Length within the section's limit (`authorizeBidUpload`), and only while the
+ * organisation has no other upload for the section still receiving (`BidUploadStore`). Answers
+ * carry our error codes and messages, never a database error or a stack trace.
  */
 export const UPLOAD_PATH = "/api/uploads";
-/** Set by the Express mount from the socket (or the trusted proxy): tus hands hooks a web Request without it. */
-export const CLIENT_IP_HEADER = "x-bidhall-client-ip";
-const MAX_ENVELOPE = 20 * 1024 ** 3;
+
+/**
+ * The client's address of each request, as Express worked it out under TRUSTED_PROXIES. tus hands
+ * its hooks a web Request (srvx) whose headers are read from the raw socket headers, so an address
+ * cannot travel as a header (a client could send its own); it is looked up by the Node request.
+ */
+const clientAddresses = new WeakMap<IncomingMessage, string>();
+
+function metaOf(req: Request): RequestMeta {
+  const node = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+  return { ip: (node && clientAddresses.get(node)) ?? "unknown", userAgent: req.headers.get("user-agent") ?? "" };
+}
 
 async function authenticate(app: AppContext, req: Request): Promise<Actor> {
   const actor = await requireApiActor(app, req);
@@ -32,7 +51,7 @@ async function authenticate(app: AppContext, req: Request): Promise<Actor> {
 }
 
 /** AppErrors become tus error responses in the user's language. */
-function tusError(e: unknown, lang: "zh-CN" | "en") {
+function tusError(e: unknown, lang: Lang) {
   if (isAppError(e)) return { status_code: e.status, body: JSON.stringify({ error: { code: e.code, message: e.messageIn(lang) } }) };
   return e;
 }
@@ -40,7 +59,12 @@ function tusError(e: unknown, lang: "zh-CN" | "en") {
 /** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
 const SecurityMetadata = z.object({
   securityKind: z.enum(["guarantee", "credit-commitment"]),
-  securityReference: z.string().trim().min(1).max(200),
+  securityReference: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((s) => !s.includes("\0")),
 });
 
 function securityOf(metadata: Record<string, string | null> | undefined): BidSecurityDeclaration | undefined {
@@ -50,29 +74,32 @@ function securityOf(metadata: Record<string, string | null> | undefined): BidSec
   return { kind: parsed.data.securityKind, reference: parsed.data.securityReference };
 }
 
-const langOf = (req: Request) => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
+const langOf = (req: Request): Lang => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
 
 export function createUploadServer(app: AppContext): Server {
   const directory = uploadsDirectory(app);
-  const datastore = new FileStore({ directory });
-  const options: Partial<ServerOptions> & { path: string; datastore: FileStore } = {
+  const datastore = new BidUploadStore(app, directory);
+  const options: Partial<ServerOptions> & { path: string; datastore: BidUploadStore } = {
     path: UPLOAD_PATH,
     datastore,
-    maxSize: MAX_ENVELOPE,
-    respectForwardedHeaders: app.config.mode === "production",
+    // tus's own ceiling (checked before our hooks); onResponseError words it like ours.
+    maxSize: MAX_ENVELOPE_BYTES,
+    // The Location is a path: the client resolves it against the address it used, so no
+    // X-Forwarded-Host from anyone decides where an upload goes.
+    relativeLocation: true,
+    respectForwardedHeaders: false,
     async onUploadCreate(req, upload) {
       try {
         const actor = await authenticate(app, req);
+        // The length is declared up front and judged now; a deferred length could grow later.
+        if (upload.sizeIsDeferred || upload.size === undefined) throw new AppError("VALIDATION_FAILED", { field: "Upload-Length" });
         const sectionId = upload.metadata?.sectionId;
         const packageDigest = upload.metadata?.packageDigest;
         if (!sectionId || !packageDigest || !/^[0-9a-f]{64}$/.test(packageDigest))
           throw new AppError("VALIDATION_FAILED", { field: "metadata" });
         const security = securityOf(upload.metadata);
-        // Refuse at once rather than after the last byte when the deadline has already passed (办法 27).
-        const section = await app.db.selectFrom("sections").select("deadline_at").where("id", "=", sectionId).executeTakeFirst();
-        if (!section) throw new AppError("NOT_FOUND", { what: "section" });
-        if (app.clock.now() >= section.deadline_at)
-          throw new AppError("BID_AFTER_DEADLINE", { deadline: formatShanghai(section.deadline_at) });
+        await authorizeBidUpload(app, { actor, sectionId, size: upload.size, security });
+        datastore.creations.set(upload, { actor, meta: metaOf(req) });
         // Who uploads is decided here, not by the client.
         return {
           metadata: {
@@ -90,6 +117,8 @@ export function createUploadServer(app: AppContext): Server {
     async onIncomingRequest(req, uploadId) {
       if (req.method === "POST" || req.method === "OPTIONS") return;
       try {
+        // Uploads are write-only: an upload's bytes are never served back.
+        if (req.method === "GET") throw new AppError("NOT_FOUND", { what: "upload" });
         const actor = await authenticate(app, req);
         const upload = await datastore.getUpload(uploadId);
         // An upload is resumed only by the person who started it.
@@ -119,7 +148,7 @@ export function createUploadServer(app: AppContext): Server {
           envelopePath: file,
           packageDigest: upload.metadata!.packageDigest!,
           security: securityOf(upload.metadata),
-          meta: { ip: req.headers.get(CLIENT_IP_HEADER) ?? "unknown", userAgent: req.headers.get("user-agent") ?? "" },
+          meta: metaOf(req),
         });
         return {
           status_code: 200,
@@ -134,6 +163,18 @@ export function createUploadServer(app: AppContext): Server {
         await fs.rm(`${file}.json`, { force: true });
       }
     },
+    /** tus's own refusals keep their status in our words where we have them; anything unexpected is logged, never shown. */
+    onResponseError(req, err) {
+      if (isAppError(err)) return tusError(err, langOf(req)) as { status_code: number; body: string };
+      if (err === ERRORS.ERR_MAX_SIZE_EXCEEDED) {
+        const declared = Number(req.headers.get("upload-length"));
+        const tooLarge = new AppError("BID_ENVELOPE_TOO_LARGE", { size: formatBytes(declared), limit: formatBytes(MAX_ENVELOPE_BYTES) });
+        return tusError(tooLarge, langOf(req)) as { status_code: number; body: string };
+      }
+      if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500) return undefined;
+      app.log.error("upload failed", { error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err), url: req.url });
+      return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
+    },
   };
   return new Server(options);
 }
@@ -142,7 +183,7 @@ export function createUploadServer(app: AppContext): Server {
 export function uploadHandler(app: AppContext) {
   const tus = createUploadServer(app);
   return (req: ExpressRequest, res: ExpressResponse) => {
-    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown"; // never trust the client's own value
+    clientAddresses.set(req, clientAddress(req));
     void tus.handle(req, res);
   };
 }

@@ -13,6 +13,18 @@ export const ERROR_CODES = {
     zh: "提交的内容有误，请检查后重试。",
     en: "Some of the input is invalid; please check it and try again.",
   },
+  /** A NUL character or a malformed percent-encoding in the address, a form, JSON or a header: refused before any work. */
+  REQUEST_MALFORMED: {
+    status: 400,
+    zh: "请求无效：{{whereZh}}中含有空字符（NUL）或错误的编码，已拒绝处理。",
+    en: "Invalid request: the {{whereEn}} contains a NUL character or a malformed encoding, so it was refused.",
+  },
+  /** A body over the limit of its endpoint (Content-Length, or counted while streaming): refused before it is read. */
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    zh: "提交的内容超过上限 {{limit}}，已拒绝接收。",
+    en: "The request body exceeds the limit of {{limit}} and was refused.",
+  },
   /** No session, or it expired. */
   UNAUTHENTICATED: { status: 401, zh: "请先登录。", en: "Please log in first." },
   /** The actor lacks the permission, or the object belongs to another organisation. */
@@ -343,6 +355,18 @@ export const ERROR_CODES = {
     status: 400,
     zh: "投标文件未按要求加密，不予接收：{{reasonZh}}",
     en: "The bid is not encrypted as required and is refused: {{reasonEn}}",
+  },
+  /** The declared Upload-Length is over the section's envelope limit: refused when the upload is created, before a byte is stored. */
+  BID_ENVELOPE_TOO_LARGE: {
+    status: 413,
+    zh: "投标文件（{{size}}）超过本标段允许的上限 {{limit}}，不予接收。",
+    en: "The bid envelope ({{size}}) exceeds this section's limit of {{limit}} and is refused.",
+  },
+  /** One unfinished upload per organisation and section: another one is still receiving bytes (decision 25). */
+  BID_UPLOAD_IN_PROGRESS: {
+    status: 409,
+    zh: "本单位在该标段已有一个正在进行的上传（{{startedBy}}，已收到 {{received}}）。请等待其完成；若已中断，请在 {{retryAfterSeconds}} 秒后重试（闲置超过 {{idleSeconds}} 秒的上传会被新的上传取代）。",
+    en: "Your organisation already has an upload in progress for this section ({{startedBy}}, {{received}} received). Wait for it to finish; if it has stopped, try again in {{retryAfterSeconds}} seconds (an upload idle for more than {{idleSeconds}} seconds is replaced by a new one).",
   },
   /** Every recipient of the envelope must be a valid certificate of the bidder's own members. */
   BID_RECIPIENT_UNKNOWN: {

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { z } from "zod";
+import { ConfigError } from "../config.server.ts";
 import type { AppContext } from "../context.server.ts";
+import { developmentChainProblem } from "./development-keys.server.ts";
 import { CONTRACT_NAMES, ROLES, type ContractName } from "./contracts.server.ts";
 import { LedgerAccounts, PLATFORM_HOLDER, organisationHolder, resolveLedgerKeySecret } from "./keys.server.ts";
 import { Ledger } from "./ledger.server.ts";
@@ -32,10 +34,21 @@ export function ledgerAccounts(app: LedgerApp): LedgerAccounts {
 
 /** Starts the ledger this configuration asks for. */
 export async function startLedger(app: LedgerApp): Promise<Ledger> {
+  // The embedded node unlocks Hardhat's public development account: never a production chain (decision 26).
+  if (app.config.mode === "production" && !app.config.ledgerRpcUrl)
+    throw new ConfigError("production mode never runs the embedded ledger node; set LEDGER_RPC_URL to the trading centre's network");
   if (app.config.ledgerRpcUrl) {
     if (!app.config.ledgerDeployment) throw new Error("LEDGER_RPC_URL needs LEDGER_DEPLOYMENT, the file `npm run ledger:deploy` wrote");
     const file = DeploymentFile.parse(JSON.parse(fs.readFileSync(app.config.ledgerDeployment, "utf8")));
     const chainId = await rpcChainId(app.config.ledgerRpcUrl);
+    if (app.config.mode === "production") {
+      const problem = developmentChainProblem({
+        chainId,
+        unlockedAccounts: await rpcAccounts(app.config.ledgerRpcUrl),
+        signerAddresses: (await app.db.selectFrom("ledger_accounts").select("address").execute()).map((a) => a.address),
+      });
+      if (problem) throw new ConfigError(problem);
+    }
     if (chainId !== BigInt(file.chainId))
       throw new Error(`LEDGER_DEPLOYMENT is for chain ${file.chainId}, but LEDGER_RPC_URL serves chain ${chainId}`);
     const addresses = Object.fromEntries(Object.entries(file.contracts).map(([c, d]) => [c, d.address]));
@@ -148,6 +161,17 @@ export async function ensureOrganisationRoles(app: Pick<AppContext, "db">, ledge
   if (org.kinds.includes("guarantor")) await grantRole(ledger, "GuaranteeLedger", "GUARANTOR_ROLE", address);
   if (org.kinds.includes("regulator")) await grantRole(ledger, "ComplaintLedger", "REGULATOR_ROLE", address);
   return address;
+}
+
+/** The accounts the node unlocks (`eth_accounts`); a node that refuses the call unlocks none we can see. */
+export async function rpcAccounts(url: string): Promise<string[]> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_accounts", params: [] }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { result?: unknown };
+  return Array.isArray(body.result) ? body.result.filter((a): a is string => typeof a === "string") : [];
 }
 
 export async function rpcChainId(url: string): Promise<bigint> {

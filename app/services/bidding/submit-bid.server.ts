@@ -205,9 +205,11 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
  * nor its tenderer (条例 Arts 13, 34; decision 21), it registered, and credit does not bar it.
  * `submitBid` asks when the upload completes; an upload endpoint can ask before the first byte.
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function assertMayBid(app: AppContext, actor: Actor, sectionId: string, now: Date = app.clock.now()) {
   requirePermission(actor, "submit:bid:own");
-  const section = await findSection(app.db, sectionId);
+  const section = UUID.test(sectionId) ? await findSection(app.db, sectionId) : undefined;
   if (!section) throw new AppError("NOT_FOUND", { what: "section" });
   if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
   guardPhase(factsOf(section), ["published"], now);

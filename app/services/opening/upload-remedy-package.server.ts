@@ -17,6 +17,27 @@ export interface UploadRemedyPackageOptions {
 export type RemedyResult = { decrypted: true } | { decrypted: false; failure: AttemptFailure; detail: string };
 
 /**
+ * Whether this actor may upload a remedy package to this opening now — the same checks as
+ * {@link uploadRemedyPackage} short of the digest — so that a refusal (not a bidder, not signed
+ * in, outside the window, no remedy in this section, already decrypted) comes before a byte of a
+ * package that may be hundreds of megabytes is read (decision 25).
+ */
+export async function assertMayUploadRemedyPackage(app: AppContext, opts: { actor: Actor; openingId: string }): Promise<void> {
+  const now = app.clock.now();
+  const loaded = await loadOpening(app.db, opts.openingId);
+  const bid = requireBidder(opts.actor, loaded, "decrypt:bid:own");
+  await requireSignedIn(app.db, opts.actor, loaded.opening.id);
+  assertOpeningAction(loaded.facts, "uploadRemedy", now);
+  // The digest is compared once the package has arrived: here only whether a remedy may count at all.
+  assertRemedyCounts({
+    remedyAllowed: loaded.section.remedy_allowed,
+    alreadyDecrypted: bid.result === "decrypted",
+    receiptPackageDigest: "-",
+    uploadedSha256: "-",
+  });
+}
+
+/**
  * The remedy (办法 Art 31, where the section allows it): within the window a bidder uploads its
  * plaintext package, which counts only if its SHA-256 equals the receipt's package digest
  * (`assertRemedyCounts`). A package that does not match is refused with that error, and the

@@ -57,3 +57,26 @@ export async function logInAs(page: Page, baseUrl: string, email: string, passwo
       throw e;
     });
 }
+
+/**
+ * Records every Content-Security-Policy violation in the context's pages (decision 26): the DOM's
+ * `securitypolicyviolation` events, and Chromium's console reports of refused scripts, styles,
+ * connections or frames (some, like a refused `eval`, only reach the console).
+ */
+export async function watchCsp(context: BrowserContext): Promise<() => string[]> {
+  const seen: string[] = [];
+  await context.exposeBinding("__reportCspViolation", ({ page }, text: string) => void seen.push(`${page.url()}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (window as unknown as { __reportCspViolation: (t: string) => void }).__reportCspViolation;
+      report(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
+    });
+  });
+  const onPage = (page: Page) =>
+    page.on("console", (m) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) seen.push(`${page.url()}: console ${m.type()}: ${m.text()}`);
+    });
+  context.pages().forEach(onPage);
+  context.on("page", onPage);
+  return () => [...seen];
+}

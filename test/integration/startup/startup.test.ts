@@ -47,6 +47,54 @@ describe("starting the platform", () => {
     );
   });
 
+  /** A production environment that passes every check but the one a test breaks. */
+  const strongProduction = () => ({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production" as const,
+    BIDHALL_MODE: "production",
+    PUBLIC_URL: "https://bidhall.example.cn",
+    DATABASE_URL: "postgres://bidhall:pw-never-shown-9f2c@127.0.0.1:1/bidhall",
+    LEDGER_RPC_URL: "http://127.0.0.1:1",
+    LEDGER_DEPLOYMENT: "/nonexistent/deployment.json",
+    STORAGE_URL: "s3://bidhall/prod",
+    SMTP_URL: "smtps://mail.example.cn",
+    SESSION_SECRET: "Qm7vX2pL9sK4tR8wE1yU6iO3aZ5cV0bN-f",
+    PKI_PASSPHRASE: "tangerine velvet harbour quietly 47 orbit slate",
+    LEDGER_KEY_SECRET: "b3f1c9a0e7d24f68a5c1093e7b2d4f6a8c0e1d3b5f7a9c2e",
+    ID_HASH_SECRET: "Zr8Kq2Wm5Xn7Bv1Lc4Hj6Gf9Dt3Sy0Pa-_Ue",
+  });
+  const start = (env: NodeJS.ProcessEnv) =>
+    run(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+
+  it("refuses weak production secrets and an http:// PUBLIC_URL, naming each setting and why, in one line", async () => {
+    const result = await start({
+      ...strongProduction(),
+      SESSION_SECRET: "bidhall-session-secret-bidhall-session",
+      PUBLIC_URL: "http://bidhall.example.cn",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "bidhall cannot start: " +
+        'SESSION_SECRET is too weak: it contains the placeholder word "secret"; ' +
+        'PUBLIC_URL must be an https:// address in production (people sign in and upload bids there), not "http://bidhall.example.cn"',
+    ]);
+  });
+
+  it("says in one line, naming DATABASE_URL's host but never its password, that the database cannot be reached", async () => {
+    const result = await start(strongProduction());
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^bidhall cannot start: cannot reach the database at bidhall@127\.0\.0\.1:1\/bidhall \(DATABASE_URL\): .*ECONNREFUSED/,
+    );
+    expect(result.stderr).not.toContain("pw-never-shown");
+  });
+
   it("keeps a second process out of the embedded database, with a clear message", async () => {
     const dataDir = path.join(tmp, "locked");
     const first = await createDb({ dataDir });
