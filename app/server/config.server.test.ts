@@ -108,11 +108,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ PUBLIC_URL: "http://192.0.2.10:3000" }).publicUrl).toBe("http://192.0.2.10:3000");
   });
 
-  it("listens on loopback in embedded mode and on every interface in production, unless HOST says otherwise", () => {
+  it("listens on loopback in every mode unless HOST says otherwise (decision 20)", () => {
     expect(loadConfig({}).host).toBe("127.0.0.1");
-    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction }).host).toBe("0.0.0.0");
+    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction }).host).toBe("127.0.0.1");
+    expect(loadConfig({ BIDHALL_MODE: "production", ...fullProduction, HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
     expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
-    expect(() => loadConfig({ HOST: "my laptop" })).toThrow(/HOST must be an IP address/);
+    expect(() => loadConfig({ HOST: "http://my laptop" })).toThrow(/HOST must be an IP address/);
   });
 
   it("trusts X-Forwarded-For from loopback in embedded mode, from nobody in production, or from TRUSTED_PROXIES", () => {

@@ -11,7 +11,7 @@ import { DEMO_BACKUP_PASSWORD, DEMO_KEY_BIDDERS, DEMO_ORGANISATIONS, DEMO_PASSWO
 import { enrolDemoMember, makeKey, type DemoKeyHolder } from "./keys.ts";
 import { finishedOpeningSteps, readyToOpenSteps } from "./opening.ts";
 import { demoDeadlines, metaOf, type DemoParty, type DemoScene } from "./scene.ts";
-import { FINISHED_DEADLINE_DAYS, publicationOf, tenderingSteps } from "./tendering.ts";
+import { lawfulDemoDates, publicationOf, tenderingSteps } from "./tendering.ts";
 import { beijing, days, minutes, runStory, type StoryStep } from "./timeline.ts";
 
 /**
@@ -25,8 +25,13 @@ import { beijing, days, minutes, runStory, type StoryStep } from "./timeline.ts"
 export async function seedDemo(app: AppContext): Promise<DemoKit | null> {
   if (!(await isEmptyDatabase(app.db))) return null;
   const startedAt = app.clock.now();
-  const scene = { startedAt, projectCode: `E350100${startedAt.getUTCFullYear()}000001`, deadlines: demoDeadlines(startedAt) };
   const published = publicationOf(startedAt);
+  const scene = {
+    startedAt,
+    projectCode: `E350100${startedAt.getUTCFullYear()}000001`,
+    deadlines: demoDeadlines(startedAt),
+    lawful: await lawfulDemoDates(app, published),
+  };
   const pkiAt = beijing(published, -3, "08:30");
 
   // The slowest part, three RSA-3072 key pairs, starts at once on the thread pool and runs beside
@@ -52,7 +57,7 @@ export async function seedDemo(app: AppContext): Promise<DemoKit | null> {
     sectionIds: {},
   };
 
-  const finishedDeadline = beijing(published, FINISHED_DEADLINE_DAYS, "09:30");
+  const finishedDeadline = scene.lawful.finishedDeadline;
   const steps: StoryStep[] = [
     { at: pkiAt, name: "the platform CA is created", run: (past) => ensurePlatformPki(past) },
     ...DEMO_KEY_BIDDERS.map((key, i) => ({

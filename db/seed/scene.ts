@@ -20,6 +20,8 @@ export interface DemoScene {
   startedAt: Date;
   projectCode: string;
   deadlines: { today: Date; readyToOpen: Date };
+  /** The dates the law decides on the calendar (see lawfulDemoDates in tendering.ts). */
+  lawful: { finishedDeadline: Date; saleUntil: Date };
   agency: DemoParty;
   tendererOrganisationId: string;
   bidder(key: string): DemoParty;

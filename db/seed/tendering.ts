@@ -1,4 +1,8 @@
+import { endOfShanghaiDay, plusDays, shanghaiDay, startOfShanghaiDay } from "#app/domain/calendar/local-day.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
+import { documentsToDeadlinePeriod, salePeriod } from "#app/domain/tendering/legal-checks.ts";
+import type { AppContext } from "#app/server/context.server.ts";
+import { currentRuleSet, loadHolidayCalendar } from "#app/server/repo/tendering.server.ts";
 import type { SectionInput } from "#app/services/tendering/create-project.server.ts";
 import { createProject } from "#app/services/tendering/create-project.server.ts";
 import { downloadTenderDocument } from "#app/services/tendering/download-tender-document.server.ts";
@@ -21,10 +25,10 @@ import { beijing, days, minutes, type StoryStep } from "./timeline.ts";
  * | 001 道路工程施工 | ten minutes after start-up | registered bidders 1–4 may seal and submit |
  * | 002 排水及照明工程施工 | a week later | bidder 1 registered (the offline tool) |
  * | 003 桥梁工程施工 | a few minutes before start-up | sealed bids of bidders 2–4: the agency opens it |
- * | 004 绿化及景观工程施工 | six days earlier | opened, read out, confirmed, closed: the signed records |
+ * | 004 绿化及景观工程施工 | a week or more earlier | opened, read out, confirmed, closed: the signed records |
  *
- * The law it keeps (DOMAIN.md §4): documents issued 27 days before the earliest open deadline
- * and 21 before the finished one (≥ 20, 法 24); on sale for 7 days, or until the deadline where it is
+ * The law it keeps (DOMAIN.md §4): documents issued 35 days before the earliest open deadline
+ * and at least 21 before the finished one (≥ 20 counted the legal way, 法 24); on sale for 7 days, or until the deadline where it is
  * still open (≥ 5, 条例 16), every
  * registration inside the sale period (条例 16); bid security 2 % of the estimate (≤ 2 %,
  * 条例 26); at least three bids where a section opens (法 28).
@@ -39,9 +43,9 @@ export const DEMO_SECTIONS: Record<DemoSectionKey, { sequence: number; name: str
 };
 
 /** Days from the publication to each section's deadline, and the documents' sale period. */
-export const PUBLISHED_DAYS_BEFORE_START = 27;
+export const PUBLISHED_DAYS_BEFORE_START = 35;
 export const FINISHED_DEADLINE_DAYS = 21;
-export const NEXT_WEEK_DEADLINE_DAYS = 34;
+export const NEXT_WEEK_DEADLINE_DAYS = 42;
 export const SALE_DAYS = 7;
 
 /** Who registers where (bidder keys of DEMO_ORGANISATIONS); registrations fall on the day after publication. */
@@ -52,9 +56,31 @@ const REGISTRATIONS: Record<DemoSectionKey, readonly string[]> = {
   finished: ["bidder2", "bidder3", "bidder4"],
 };
 
-/** The documents are issued at 09:00 Beijing time, 27 days before the first start's day. */
+/** The documents are issued at 09:00 Beijing time, 35 days before the first start's day. */
 export function publicationOf(startedAt: Date): Date {
   return beijing(startedAt, -PUBLISHED_DAYS_BEFORE_START, "09:00");
+}
+
+/**
+ * The finished section's deadline and the closed sections' sale end, as the law counts them from
+ * the publication on the holiday calendar (decision 30): a 20th day or a 5th sale day that falls
+ * on a weekend or a holiday moves to the next working day, and the demo moves with it. Published
+ * 35 days before the first start, so even a Spring Festival's week leaves the finished section
+ * (at most 29 days after publication) closed days before start-up.
+ */
+export async function lawfulDemoDates(app: AppContext, published: Date): Promise<DemoScene["lawful"]> {
+  const { rules } = await currentRuleSet(app.db, "engineering");
+  const calendar = await loadHolidayCalendar(app.db);
+  const toDeadline = documentsToDeadlinePeriod(rules, calendar, { mandatoryTendering: true, issuedAt: published })!;
+  const sale = salePeriod(rules, calendar, published);
+  const latest = (a: Date, b: Date) => (a > b ? a : b);
+  return {
+    finishedDeadline: latest(
+      beijing(published, FINISHED_DEADLINE_DAYS, "09:30"),
+      beijing(startOfShanghaiDay(toDeadline.lastDay), 0, "09:30"),
+    ),
+    saleUntil: latest(endOfShanghaiDay(plusDays(shanghaiDay(published), SALE_DAYS)), endOfShanghaiDay(sale.lastDay)),
+  };
 }
 
 function terms(scene: DemoScene, key: DemoSectionKey): SectionInput {
@@ -75,9 +101,9 @@ function terms(scene: DemoScene, key: DemoSectionKey): SectionInput {
     case "nextWeek":
       return { ...base, saleUntil: base.deadlineAt, signInLeadMinutes: 5 };
     case "readyToOpen":
-      return { ...base, deadlineAt: scene.deadlines.readyToOpen };
+      return { ...base, deadlineAt: scene.deadlines.readyToOpen, saleUntil: scene.lawful.saleUntil };
     case "finished":
-      return base;
+      return { ...base, deadlineAt: scene.lawful.finishedDeadline, saleUntil: scene.lawful.saleUntil };
   }
 }
 

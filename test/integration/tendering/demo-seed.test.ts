@@ -20,7 +20,7 @@ describe("the demo seed in January 2027", () => {
     actorOf(app.db, (await app.db.selectFrom("people").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id);
 
   beforeAll(async () => {
-    app = await createTestApp({ clock: "fixed:2027-01-15T09:00:00+08:00" });
+    app = await createTestApp({ clock: "fixed:2027-01-25T09:00:00+08:00" });
   });
   afterAll(async () => {
     await app?.close();
@@ -32,7 +32,7 @@ describe("the demo seed in January 2027", () => {
     const demo = items.find((i) => i.name === DEMO_PROJECT_NAME)!;
     const view = await readProject(app, null, demo.id);
     expect(view.sections).toHaveLength(4);
-    // Published 27 days before start-up (2026-12-19): the sale's five days end in the official
+    // Published 35 days before start-up (2026-12-21): the sale's five days end in the official
     // 2026, the 20 days to the deadline in 2027, on the provisional calendar.
     for (const s of view.sections) {
       const [sale, toDeadline] = s.periods;
@@ -52,7 +52,7 @@ describe("the demo seed in January 2027", () => {
     expect((await readProject(app, bidder3, demo.id)).sections[1]!.registered).toBe(true);
 
     const operator = await person("operator@demo.bidhall.cn");
-    expect(await calendarWarning(app)).toEqual({ lastYear: 2026, daysLeft: -15, provisional: true });
+    expect(await calendarWarning(app)).toEqual({ lastYear: 2026, daysLeft: -25, provisional: true });
     expect(await readCalendar(app, operator)).toMatchObject({ year: 2026, provisionalYear: 2027, provisional: false });
   });
 });

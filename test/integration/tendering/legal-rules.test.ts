@@ -60,7 +60,8 @@ describe("legal rules (issue 12)", () => {
   async function project(options: { type: "engineering" | "government"; mandatory?: boolean; sections?: Partial<SectionInput>[] }) {
     const method = options.type === "engineering" ? "comprehensiveEvaluation" : "comprehensiveScoring";
     // GP: 5 working days on sale (87号令 18) — from a Monday, 8 calendar days.
-    const saleDays = options.type === "government" ? 8 : 5;
+    // On sale long enough whatever weekday the test day is (decision 30: a last day on a rest day moves).
+    const saleDays = options.type === "government" ? 9 : 7;
     const base = sectionTerms({ name: "一标段", from: app.clock.now(), deadlineDays: 25, evaluationMethod: method, saleDays });
     return createProject(app, {
       actor: agency,
