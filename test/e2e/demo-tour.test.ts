@@ -83,7 +83,8 @@ describe("the demo tour, from a fresh embedded start", () => {
     // Only what the kit lists, by its name: no path, no other file of the data directory, no NUL.
     for (const probe of ["bidder1", "..%2Fsecrets.json", "kit", "bidder2%00", "BIDDER2", "x".repeat(200)]) {
       const res = await fetch(`${server.url}/dev/demo/backups/${probe}`);
-      expect(res.status, probe).toBe(404);
+      // A NUL character is refused as bad input before any route runs (decision 25).
+      expect(res.status, probe).toBe(probe.includes("%00") ? 400 : 404);
     }
   });
 

@@ -31,6 +31,57 @@ describe("the edge: headers, malformed input, limits before work, client address
   });
 
   /** A browser's session: the CSRF cookie and token (from the login page), logged in as `email` if given. */
+  /**
+   * A POST of `total` bytes from a raw socket, not fetch: the server answers and closes while we are
+   * still sending, and a write that then fails (EPIPE, ECONNRESET) must not hide the answer that
+   * already arrived. Returns the status, the JSON body and how much had been written when the
+   * first byte of the answer came.
+   */
+  async function rawPost(
+    path: string,
+    headers: Record<string, string>,
+    total: number,
+    options: { chunked?: boolean } = {},
+  ): Promise<{ status: number; body: string; writtenWhenAnswered: number }> {
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    const url = new URL(`${server.url}${path}`);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: url.hostname, port: Number(url.port) });
+      let written = 0;
+      let writtenWhenAnswered = -1;
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (c: string) => {
+        if (writtenWhenAnswered < 0) writtenWhenAnswered = written;
+        received += c;
+      });
+      socket.on("error", () => undefined); // the server closed the connection after answering: expected
+      socket.on("close", () => {
+        const [head = "", body = ""] = received.split("\r\n\r\n");
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+        if (!status) return reject(new Error(`no answer from the server: ${JSON.stringify(received.slice(0, 200))}`));
+        // The body may be chunked: keep the JSON object only.
+        resolve({ status, body: body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1), writtenWhenAnswered });
+      });
+      socket.once("connect", () => {
+        const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+        const length = options.chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${total}\r\n`;
+        socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n${lines.join("")}${length}\r\n`);
+        const frame = options.chunked
+          ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
+          : chunk;
+        const pump = () => {
+          while (writtenWhenAnswered < 0 && written < total && !socket.destroyed) {
+            written += chunk.length;
+            if (!socket.write(frame)) return void socket.once("drain", pump);
+          }
+          if (written >= total && options.chunked && !socket.destroyed) socket.write("0\r\n\r\n");
+        };
+        pump();
+      });
+    });
+  }
+
   async function session(email?: string): Promise<{ cookie: string; csrf: string }> {
     const jar = new Map<string, string>();
     const keep = (res: Response) => {
@@ -53,6 +104,10 @@ describe("the edge: headers, malformed input, limits before work, client address
       });
       expect(res.status).toBe(302);
       keep(res);
+      // The CSRF token rotates at login (decision 22): read the new one.
+      const after = await fetch(`${server.url}/login`, { headers: { cookie: cookie() } });
+      keep(after);
+      return { cookie: cookie(), csrf: /name="csrf" value="([^"]+)"/.exec(await after.text())?.[1] ?? csrf };
     }
     return { cookie: cookie(), csrf };
   }
@@ -123,32 +178,16 @@ describe("the edge: headers, malformed input, limits before work, client address
   it("refuses a 30 MB JSON body with 413 before reading it, and a chunked one as soon as it passes 1 MiB", async () => {
     const { cookie, csrf } = await session();
     const headers = { cookie, "x-csrf-token": csrf, "content-type": "application/json" };
-    const declared = await fetch(`${server.url}/api/auth/challenge`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ padding: "x".repeat(30 * MB) }),
-    });
+    const declared = await rawPost("/api/auth/challenge", headers, 30 * MB);
     expect(declared.status).toBe(413);
-    expect(await declared.json()).toEqual({ error: { code: "REQUEST_TOO_LARGE", message: "提交的内容超过上限 1.0 MB，已拒绝接收。" } });
+    expect(JSON.parse(declared.body)).toEqual({ error: { code: "REQUEST_TOO_LARGE", message: "提交的内容超过上限 1.0 MB，已拒绝接收。" } });
+    expect(declared.writtenWhenAnswered).toBeLessThan(16 * MB);
 
     // Without a Content-Length (chunked), the action counts the bytes as they come.
-    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
-    let sent = 0;
-    const chunked = await fetch(`${server.url}/api/auth/challenge`, {
-      method: "POST",
-      headers,
-      duplex: "half",
-      body: new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sent >= 30 * MB) return controller.close();
-          sent += chunk.length;
-          controller.enqueue(chunk);
-        },
-      }),
-    } as RequestInit);
+    const chunked = await rawPost("/api/auth/challenge", headers, 30 * MB, { chunked: true });
     expect(chunked.status).toBe(413);
-    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe("REQUEST_TOO_LARGE");
-    expect(sent).toBeLessThan(30 * MB);
+    expect((JSON.parse(chunked.body) as { error: { code: string } }).error.code).toBe("REQUEST_TOO_LARGE");
+    expect(chunked.writtenWhenAnswered).toBeLessThan(30 * MB);
 
     // A form too: the login form takes at most 1 MiB.
     const form = await fetch(`${server.url}/login`, {
@@ -169,42 +208,11 @@ describe("the edge: headers, malformed input, limits before work, client address
   it("refuses a 50 MB remedy from a person whose organisation is not approved before reading the body", async () => {
     const { cookie, csrf } = await session("pending@demo.bidhall.cn");
     const total = 50 * MB;
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    // A raw socket, not http.request: the server answers and closes while we are still sending, and
-    // a write that then fails (EPIPE, ECONNRESET) must not hide the answer that already arrived.
-    const outcome = await new Promise<{ status: number; body: string; writtenWhenAnswered: number }>((resolve, reject) => {
-      const url = new URL(`${server.url}/api/sections/${sectionId}/opening/remedy`);
-      const socket = net.connect({ host: url.hostname, port: Number(url.port) });
-      let written = 0;
-      let writtenWhenAnswered = -1;
-      let received = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (c: string) => {
-        if (writtenWhenAnswered < 0) writtenWhenAnswered = written;
-        received += c;
-      });
-      socket.on("error", () => undefined); // the server closed the connection after answering: expected
-      socket.on("close", () => {
-        const [head = "", body = ""] = received.split("\r\n\r\n");
-        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
-        if (!status) return reject(new Error(`no answer from the server: ${JSON.stringify(received.slice(0, 200))}`));
-        // The body may be chunked: keep the JSON object only.
-        resolve({ status, body: body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1), writtenWhenAnswered });
-      });
-      socket.once("connect", () => {
-        socket.write(
-          `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${cookie}\r\nX-CSRF-Token: ${csrf}\r\n` +
-            `Content-Type: application/zip\r\nContent-Length: ${total}\r\n\r\n`,
-        );
-        const pump = () => {
-          while (writtenWhenAnswered < 0 && written < total && !socket.destroyed) {
-            written += chunk.length;
-            if (!socket.write(chunk)) return void socket.once("drain", pump);
-          }
-        };
-        pump();
-      });
-    });
+    const outcome = await rawPost(
+      `/api/sections/${sectionId}/opening/remedy`,
+      { cookie, "x-csrf-token": csrf, "content-type": "application/zip" },
+      total,
+    );
     expect(outcome.status).toBe(403);
     expect(JSON.parse(outcome.body)).toMatchObject({ error: { code: "FORBIDDEN" } });
     // Answered while the client was still sending: it had written what the sockets buffer (a few MB), not 50 MB.
