@@ -1,4 +1,4 @@
-import { Link, useNavigate } from "@remix-run/react";
+import { useNavigate } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as tus from "tus-js-client";
@@ -11,10 +11,10 @@ import { useServerNow } from "#app/components/server-time.tsx";
 import { DocumentInputs, documentsReady, documentsTotal } from "./document-inputs.tsx";
 import { securityProblem } from "./form-problems.ts";
 import { emptyValues, formProblems, OpeningFormInputs, toBidFields, type FormValues } from "./opening-form-inputs.tsx";
-import { formatBytes, ProgressBar } from "./progress-bar.tsx";
 import { saveSealedRecord } from "./sealed-record-store.ts";
 import { sealedRecordOf, sealInputsFingerprint, type SealedRecord } from "./sealed-record.ts";
 import { SealedBidSummary } from "./sealed-summary.tsx";
+import { BackupDownload, SealProgress, SignerChoice, UploadProgress } from "./sealing-steps.tsx";
 import { SecurityInputs, securityKindsOf, type SecurityKind } from "./security-inputs.tsx";
 
 /** The sealing kit as the loader sends it (app/services/bidding/get-sealing-kit.server.ts). */
@@ -83,7 +83,6 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
   const [sealed, setSealed] = useState<Sealed | null>(null);
   const [activity, setActivity] = useState<Activity>({ kind: "idle" });
   const [notice, setNotice] = useState<Notice>(null);
-  const [backupSaved, setBackupSaved] = useState(false);
   const [focusProblem, setFocusProblem] = useState(0);
   const uploadRef = useRef<tus.Upload | null>(null);
 
@@ -114,7 +113,6 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
 
   function discard(text: string) {
     setSealed(null);
-    setBackupSaved(false);
     setNotice({ tone: "info", text });
   }
 
@@ -164,7 +162,6 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
         signer: { serialHex: certificate.serialHex, personName: certificate.personName },
       });
       const url = URL.createObjectURL(new Blob([result.packageBytes.slice()], { type: "application/zip" }));
-      setBackupSaved(false);
       setSealed({ envelope: result.envelope, packageDigest: result.packageDigest, backupUrl: url, record, fingerprint });
     } catch (e) {
       setNotice({ tone: "error", text: t("bidding.seal.failed", { message: errorMessage(e) }) });
@@ -179,9 +176,10 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
     if (fingerprintNow() !== envelope.fingerprint) return discard(t("bidding.sealed.mismatch"));
     setNotice(null);
     setActivity({ kind: "uploading", sent: 0, total: envelope.envelope.length, retrying: false });
-    // Kept in this browser only, for the receipt page (decision 44); a browser that refuses
-    // storage still submits, and the receipt page says why it has nothing to show.
-    await saveSealedRecord(envelope.record).catch(() => undefined);
+    // Kept in this browser only, for the receipt page (decision 44). A browser that refuses or
+    // stalls storage still submits (after a few seconds at most), and the receipt page then says
+    // why it has nothing to show.
+    await Promise.race([saveSealedRecord(envelope.record).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     // A unique file name keeps tus from resuming another envelope of the same size.
     const file = new File([envelope.envelope], `bid-${envelope.packageDigest.slice(0, 16)}-${Date.now()}.p7m`, {
       type: "application/pkcs7-mime",
@@ -277,30 +275,13 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
           <DocumentInputs files={files} onChange={setFiles} disabled={busy} />
           <section className="panel">
             <h2>{t("bidding.signer.title")}</h2>
-            {certificates !== null && usable.length === 0 ? (
-              <div className="alert alert--warning" data-testid="no-certificate">
-                {t("bidding.signer.none")} <Link to="/certificates">{t("bidding.signer.certificatesLink")}</Link>
-              </div>
-            ) : (
-              <label>
-                {t("bidding.signer.choose")}
-                <select value={serial} disabled={busy} onChange={(e) => setSerial(e.target.value)}>
-                  {usable.map((c) => (
-                    <option key={c.serialHex} value={c.serialHex}>
-                      {c.personName} · {c.serialHex.toUpperCase()}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            <p className="muted">{t("bidding.signer.recipients", { count: kit.recipients.length })}</p>
-            <ul className="muted bid-recipients" data-testid="recipients">
-              {kit.recipients.map((r) => (
-                <li key={r.serialHex}>
-                  {r.subjectName} <span className="mono">{r.serialHex.toUpperCase()}</span>
-                </li>
-              ))}
-            </ul>
+            <SignerChoice
+              usable={certificates === null ? null : usable}
+              serial={serial}
+              onSerial={setSerial}
+              recipients={kit.recipients}
+              disabled={busy}
+            />
             <button
               type="button"
               className="button button--primary"
@@ -321,67 +302,16 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
           <p className="sealed-digest">
             {t("bidding.seal.packageDigest")} <code data-testid="package-digest">{sealed.packageDigest}</code>
           </p>
-          <div className="alert alert--warning" data-testid="backup-warning">
-            <strong>{t("bidding.backup.title")}</strong>
-            <p>{t("bidding.backup.warning")}</p>
-            <a
-              className="button"
-              href={sealed.backupUrl}
-              download={`投标文件备份-${kit.section.code}-未加密.zip`}
-              onClick={() => setBackupSaved(true)}
-              data-testid="backup-download"
-            >
-              {backupSaved ? t("bidding.backup.downloaded") : t("bidding.backup.download")}
-            </a>
-          </div>
+          <BackupDownload key={sealed.backupUrl} url={sealed.backupUrl} sectionCode={kit.section.code} />
           {uploadable ? (
             <button type="button" className="button button--primary" onClick={() => void upload(sealed)} data-testid="upload">
               {t("bidding.upload.button")}
             </button>
           ) : null}
-          {activity.kind === "uploading" ? (
-            <div data-testid="upload-progress">
-              <ProgressBar value={activity.sent} max={activity.total} />
-              <p aria-live="polite">
-                {activity.retrying
-                  ? t("bidding.upload.retrying")
-                  : t("bidding.upload.uploading", {
-                      sent: formatBytes(activity.sent),
-                      total: formatBytes(activity.total),
-                      percent: Math.floor((activity.sent / Math.max(1, activity.total)) * 100),
-                    })}
-              </p>
-            </div>
-          ) : null}
-          {activity.kind === "finishing" ? (
-            <div data-testid="upload-progress">
-              <ProgressBar value={1} max={1} />
-              <p aria-live="polite">{t("bidding.upload.finishing")}</p>
-            </div>
-          ) : null}
+          {activity.kind === "uploading" || activity.kind === "finishing" ? <UploadProgress progress={activity} /> : null}
           {noticeBox}
         </section>
       ) : null}
-    </div>
-  );
-}
-
-function SealProgress({ stage }: { stage: SealStage }) {
-  const { t } = useTranslation();
-  const order = ["hashing", "packaging", "encrypting", "done"] as const;
-  const at = order.indexOf(stage.stage);
-  return (
-    <div data-testid="seal-progress">
-      <ProgressBar value={at + (stage.stage === "hashing" && stage.total > 0 ? stage.done / stage.total : 0)} max={order.length - 1} />
-      <ol className="progress-steps">
-        {order.slice(0, 3).map((s, i) => (
-          <li key={s} className={`progress-steps__item progress-steps__item--${i < at ? "done" : i === at ? "current" : "todo"}`}>
-            {s === "hashing"
-              ? t("bidding.seal.hashing", stage.stage === "hashing" ? { done: stage.done, total: stage.total } : { done: "✓", total: "✓" })
-              : t(`bidding.seal.${s}`)}
-          </li>
-        ))}
-      </ol>
     </div>
   );
 }
