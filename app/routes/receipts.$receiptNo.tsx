@@ -121,7 +121,7 @@ export default function ReceiptPage() {
           <a href="/pki/platform.pem">{t("bidding.receipt.platformCert")}</a> · <Link to="/pki">{t("bidding.receipt.pkiPage")}</Link>
         </p>
       </section>
-      <SealedOnThisComputer packageDigest={row.package_digest} />
+      <SealedOnThisComputer packageDigest={row.package_digest} sectionId={row.section_id} bidderUscc={bidderUscc} />
     </div>
   );
 }

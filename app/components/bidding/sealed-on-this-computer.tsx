@@ -18,19 +18,31 @@ type Lookup =
  * computer that sealed them, matched by the package digest the platform signed. Rendered only in
  * the browser; the server never sees these values.
  */
-export function SealedOnThisComputer({ packageDigest }: { packageDigest: string }) {
+export function SealedOnThisComputer({
+  packageDigest,
+  sectionId,
+  bidderUscc,
+}: {
+  packageDigest: string;
+  /** The receipt's section and bidder: a record naming others is not this bid's, whatever its key. */
+  sectionId: string;
+  bidderUscc: string;
+}) {
   const { t } = useTranslation();
   const [lookup, setLookup] = useState<Lookup>({ kind: "loading" });
   useEffect(() => {
     let live = true;
     getSealedRecord(packageDigest).then(
-      (record) => live && setLookup(record ? { kind: "found", record } : { kind: "missing" }),
+      (record) => {
+        const ours = record && record.section.id === sectionId && record.bidder.uscc === bidderUscc;
+        if (live) setLookup(ours ? { kind: "found", record } : { kind: "missing" });
+      },
       (e: unknown) => live && setLookup({ kind: "unavailable", message: errorMessage(e) }),
     );
     return () => {
       live = false;
     };
-  }, [packageDigest]);
+  }, [packageDigest, sectionId, bidderUscc]);
 
   return (
     <section className="panel" data-testid="sealed-on-this-computer" data-state={lookup.kind}>
