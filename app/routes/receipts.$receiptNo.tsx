@@ -1,13 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import biddingCss from "#app/components/bidding/bidding.css?url";
+import { SealedOnThisComputer } from "#app/components/bidding/sealed-on-this-computer.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { readOwnReceipt } from "#app/services/bidding/read-own-bid.server.ts";
 
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: biddingCss }];
 export const meta: MetaFunction = () => [{ title: "投标回执 · bidhall" }];
 
 const Params = z.object({ receiptNo: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
@@ -28,7 +31,7 @@ export default function ReceiptPage() {
   const { row, signer, problems, bidderUscc } = useLoaderData<typeof loader>();
   const file = `receipt-${row.receipt_no}.jws`;
   return (
-    <div className="stack" data-testid="receipt">
+    <div className="stack bid-page" data-testid="receipt">
       <h1>{t("bidding.receipt.title")}</h1>
       <div className="alert alert--success" role="status">
         {t("bidding.receipt.intro")}
@@ -72,7 +75,9 @@ export default function ReceiptPage() {
             </tr>
             <tr>
               <th>{t("bidding.receipt.envelopeSha256")}</th>
-              <td className="mono">{row.envelope_sha256}</td>
+              <td className="mono" data-testid="receipt-envelope-sha256">
+                {row.envelope_sha256}
+              </td>
             </tr>
             <tr>
               <th>{t("bidding.receipt.packageDigest")}</th>
@@ -110,8 +115,13 @@ export default function ReceiptPage() {
             {t("bidding.receipt.back")}
           </Link>
         </p>
-        <p className="muted mono">{t("bidding.receipt.verifyHint", { file })}</p>
+        <p className="muted mono receipt-verify">{t("bidding.receipt.verifyHint", { file })}</p>
+        <p className="muted" data-testid="receipt-pki">
+          {t("bidding.receipt.verifyFiles")} <a href="/pki/root-ca.pem">{t("bidding.receipt.rootCa")}</a> ·{" "}
+          <a href="/pki/platform.pem">{t("bidding.receipt.platformCert")}</a> · <Link to="/pki">{t("bidding.receipt.pkiPage")}</Link>
+        </p>
       </section>
+      <SealedOnThisComputer packageDigest={row.package_digest} sectionId={row.section_id} bidderUscc={bidderUscc} />
     </div>
   );
 }

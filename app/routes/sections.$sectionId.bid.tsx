@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import biddingCss from "#app/components/bidding/bidding.css?url";
 import { BidVersions, BidStateBadge } from "#app/components/bidding/bid-versions.tsx";
 import { SealAndSubmit } from "#app/components/bidding/seal-and-submit.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -16,7 +17,10 @@ import { readOwnBid } from "#app/services/bidding/read-own-bid.server.ts";
 import { withdrawBid } from "#app/services/bidding/submit-bid.server.ts";
 import tenderingCss from "#app/styles/tendering.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingCss }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: tenderingCss },
+  { rel: "stylesheet", href: biddingCss },
+];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `投标 · ${data?.bid.section.name ?? ""} · bidhall` }];
 
 const Params = z.object({ sectionId: z.string().uuid() });
@@ -69,8 +73,8 @@ export default function SectionBidPage() {
   const busy = useNavigation().state !== "idle";
   const open = bid.section.phase === "published";
   return (
-    <div className="stack">
-      <div className="panel__head">
+    <div className="stack bid-page">
+      <div className="panel__head bid-page__head">
         <h1>
           {t("bidding.page.title")} · {bid.section.name} <span className="mono muted">{bid.section.code}</span>
         </h1>

@@ -85,8 +85,13 @@ export async function runAction<T>(
   }
 }
 
-/** Maps zod's own issue codes onto our translation keys; our schemas name their keys directly. */
+/**
+ * Maps zod's own issue codes onto our translation keys; our schemas name their keys directly. The
+ * USCC schema (`schemaFromValidation`) names its keys by problem (`uscc.checkDigit`),
+ * translated under `validation.` (decision 45).
+ */
 function issueKey(issue: z.core.$ZodIssue): string {
+  if (/^uscc\.[a-zA-Z]+$/.test(issue.message)) return `validation.${issue.message}`;
   if (issue.message.includes(".") && !issue.message.includes(" ")) return issue.message;
   switch (issue.code) {
     case "too_big":

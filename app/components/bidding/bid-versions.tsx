@@ -36,7 +36,7 @@ export function BidVersions({ bid }: { bid: VersionsView }) {
   const standing = bid.state.status === "submitted" ? bid.state.version : null;
   return (
     <>
-      <table className="table" data-testid="bid-versions">
+      <table className="table bid-table" data-testid="bid-versions">
         <thead>
           <tr>
             <th>{t("bidding.versions.version")}</th>
@@ -52,24 +52,26 @@ export function BidVersions({ bid }: { bid: VersionsView }) {
         <tbody>
           {bid.versions.map((v) => (
             <tr key={v.version} data-testid={`version-${v.version}`}>
-              <td>{v.version}</td>
-              <td className="mono">
+              <td data-label={t("bidding.versions.version")}>{v.version}</td>
+              <td className="mono" data-label={t("bidding.versions.receiptNo")}>
                 <Link to={`/receipts/${v.receiptNo}`}>{v.receiptNo}</Link>
               </td>
-              <td className="nowrap">
+              <td className="nowrap" data-label={t("bidding.versions.receivedAt")}>
                 <ShanghaiTime at={v.receivedAt} />
               </td>
-              <td className="mono nowrap">{formatBytes(Number(v.size))}</td>
-              <td className="mono" title={v.envelopeSha256}>
+              <td className="mono nowrap" data-label={t("bidding.versions.size")}>
+                {formatBytes(Number(v.size))}
+              </td>
+              <td className="mono" title={v.envelopeSha256} data-label={t("bidding.versions.envelopeSha256")}>
                 {v.envelopeSha256.slice(0, 16)}…
               </td>
-              <td>
+              <td data-label={t("bidding.versions.security")}>
                 {v.security
                   ? `${t(v.security.kind === "guarantee" ? "bidding.security.guarantee" : "bidding.security.creditCommitment")} ${v.security.reference}`
                   : "—"}
               </td>
-              <td>{v.submittedBy}</td>
-              <td>
+              <td data-label={t("bidding.versions.submittedBy")}>{v.submittedBy}</td>
+              <td data-label={t("bidding.versions.status")}>
                 {v.version === standing
                   ? t("bidding.versions.current")
                   : bid.state.status === "withdrawn" && v.version === bid.state.afterVersion

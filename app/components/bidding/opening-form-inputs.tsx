@@ -1,81 +1,53 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { validateCitizenId } from "#app/domain/shared/citizen-id.ts";
-import { fenToJson, toChineseCapitals, validateYuan } from "#app/domain/shared/money.ts";
+import { toChineseCapitals, validateYuan } from "#app/domain/shared/money.ts";
 import type { OpeningField, OpeningForm } from "#app/domain/tendering/opening-form.ts";
+import { formProblems, PERSON_NAME_MAX, type FieldProblem, type FieldValue, type FormValues } from "./form-problems.ts";
+
+export { emptyValues, formProblems, toBidFields, type FieldValue, type FormValues } from "./form-problems.ts";
 
 /**
  * The section's opening form (开标一览表) as typed inputs: money in yuan with the amount shown in
  * Chinese capitals as it is typed (the opening record prints both), integers and decimals with
- * their limits, dates, choices, and people (name + ID number, checked digit by digit). Values
- * stay strings while editing; {@link toBidFields} turns them into bid.json's `fields`.
+ * their limits, dates, choices, and people (name + ID number, checked digit by digit). Each error
+ * sits under its own input and says what is wrong (decision 45). Values stay strings while
+ * editing; `toBidFields` turns them into bid.json's `fields`.
  */
-export type FieldValue = string | { name: string; idNumber: string };
-export type FormValues = Record<string, FieldValue>;
-
-export function emptyValues(form: OpeningForm): FormValues {
-  return Object.fromEntries(form.map((f) => [f.key, f.type === "person" ? { name: "", idNumber: "" } : ""]));
-}
-
-type FieldProblem = "required" | "invalid";
-
-function problemOf(field: OpeningField, value: FieldValue): FieldProblem | null {
-  if (field.type === "person") {
-    const v = value as { name: string; idNumber: string };
-    if (!v.name.trim() && !v.idNumber.trim()) return field.required ? "required" : null;
-    return v.name.trim() && validateCitizenId(v.idNumber.trim()).ok ? null : "invalid";
-  }
-  const s = (value as string).trim();
-  if (s === "") return field.required ? "required" : null;
-  switch (field.type) {
-    case "money":
-      return validateYuan(s).ok ? null : "invalid";
-    case "integer": {
-      if (!/^-?\d+$/.test(s)) return "invalid";
-      const n = Number(s);
-      return (field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max) ? "invalid" : null;
+export function useProblemText(): (p: FieldProblem) => string {
+  const { t } = useTranslation();
+  return (p) => {
+    switch (p.kind) {
+      case "money": {
+        const { kind, ...params } = p.problem;
+        return t(`bidding.form.problems.money.${kind}`, params);
+      }
+      case "citizenId": {
+        const { kind, ...params } = p.problem;
+        return t(`bidding.form.problems.citizenId.${kind}`, params);
+      }
+      case "range":
+        return p.min !== undefined && p.max !== undefined
+          ? t("bidding.form.problems.rangeBoth", { min: p.min, max: p.max })
+          : p.min !== undefined
+            ? t("bidding.form.problems.rangeMin", { min: p.min })
+            : t("bidding.form.problems.rangeMax", { max: p.max });
+      case "decimal":
+        return p.scale === 0 ? t("bidding.form.problems.integer") : t("bidding.form.problems.decimal", { scale: p.scale });
+      case "tooLong":
+        return t("bidding.form.problems.tooLong", { max: p.max, length: p.length });
+      default:
+        return t(`bidding.form.problems.${p.kind}`);
     }
-    case "decimal":
-      return new RegExp(field.scale === 0 ? "^-?(0|[1-9]\\d*)$" : `^-?(0|[1-9]\\d*)(\\.\\d{1,${field.scale}})?$`).test(s)
-        ? null
-        : "invalid";
-    case "date":
-      return /^\d{4}-\d{2}-\d{2}$/.test(s) ? null : "invalid";
-    case "enum":
-      return field.options.includes(s) ? null : "invalid";
-    case "text":
-      return s.length <= field.maxLength ? null : "invalid";
-  }
+  };
 }
 
-export function formProblems(form: OpeningForm, values: FormValues): Record<string, FieldProblem> {
-  const out: Record<string, FieldProblem> = {};
-  for (const f of form) {
-    const p = problemOf(f, values[f.key] ?? "");
-    if (p) out[f.key] = p;
-  }
-  return out;
-}
-
-/** bid.json `fields`: money as fen (decimal string), integers as numbers, empty optional fields left out. */
-export function toBidFields(form: OpeningForm, values: FormValues): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of form) {
-    const v = values[f.key];
-    if (v === undefined) continue;
-    if (f.type === "person") {
-      const p = v as { name: string; idNumber: string };
-      if (p.name.trim() || p.idNumber.trim()) out[f.key] = { name: p.name.trim(), idNumber: p.idNumber.trim().toUpperCase() };
-      continue;
-    }
-    const s = (v as string).trim();
-    if (s === "") continue;
-    if (f.type === "money") {
-      const parsed = validateYuan(s);
-      if (parsed.ok) out[f.key] = fenToJson(parsed.value);
-    } else if (f.type === "integer") out[f.key] = Number(s);
-    else out[f.key] = s;
-  }
-  return out;
+/** An error under its input, named by the input's `aria-describedby`. */
+export function FieldError({ id, children }: { id: string; children: ReactNode }) {
+  return (
+    <span className="field-error" role="alert" id={id} data-testid={id}>
+      {children}
+    </span>
+  );
 }
 
 function MoneyCapitals({ value }: { value: string }) {
@@ -87,6 +59,15 @@ function MoneyCapitals({ value }: { value: string }) {
       {t("bidding.form.capitals")}：人民币{toChineseCapitals(parsed.value)}
     </span>
   );
+}
+
+function Hint({ field }: { field: OpeningField }) {
+  const { t } = useTranslation();
+  if (field.type === "money") return <span className="hint">{t("bidding.form.priceHint")}</span>;
+  if (field.type === "decimal") return <span className="hint">{t("bidding.form.decimalHint", { scale: field.scale })}</span>;
+  if (field.type === "integer" && field.min !== undefined && field.max !== undefined)
+    return <span className="hint">{t("bidding.form.integerRange", { min: field.min, max: field.max })}</span>;
+  return null;
 }
 
 export function OpeningFormInputs({
@@ -103,13 +84,22 @@ export function OpeningFormInputs({
   disabled?: boolean;
 }) {
   const { t } = useTranslation();
-  const problems = formProblems(form, values);
+  const problemText = useProblemText();
+  const problems = showProblems ? formProblems(form, values) : {};
   const set = (key: string, v: FieldValue) => onChange({ ...values, [key]: v });
+  /** The attributes that tie an input to its error, and the error itself. */
+  const wiring = (inputKey: string) => {
+    const id = `field-${inputKey.replace(".", "-")}`;
+    const problem = problems[inputKey];
+    return {
+      id,
+      attrs: { id, disabled, "aria-invalid": problem ? true : undefined, "aria-describedby": problem ? `${id}-error` : undefined },
+      error: problem ? <FieldError id={`${id}-error`}>{problemText(problem)}</FieldError> : null,
+    };
+  };
   return (
     <div className="opening-form" data-testid="opening-form">
       {form.map((f) => {
-        const id = `field-${f.key}`;
-        const problem = showProblems ? problems[f.key] : undefined;
         const label = (
           <>
             {f.label}
@@ -121,48 +111,44 @@ export function OpeningFormInputs({
             ) : null}
           </>
         );
-        const error = problem ? (
-          <span className="field-error" role="alert" id={`${id}-error`}>
-            {t(`bidding.form.${problem}`)}
-          </span>
-        ) : null;
-        const common = { disabled, "aria-invalid": problem ? true : undefined, "aria-describedby": problem ? `${id}-error` : undefined };
         if (f.type === "person") {
           const v = values[f.key] as { name: string; idNumber: string };
+          const name = wiring(`${f.key}.name`);
+          const idNumber = wiring(`${f.key}.idNumber`);
           return (
             <fieldset key={f.key} className="opening-form__person">
               <legend>{label}</legend>
-              <label>
-                {t("bidding.form.personName")}
-                <input
-                  {...common}
-                  aria-label={`${f.label} · ${t("bidding.form.personName")}`}
-                  value={v.name}
-                  maxLength={50}
-                  onChange={(e) => set(f.key, { ...v, name: e.target.value })}
-                />
-              </label>
-              <label>
-                {t("bidding.form.personId")}
-                <input
-                  {...common}
-                  className="mono"
-                  aria-label={`${f.label} · ${t("bidding.form.personId")}`}
-                  value={v.idNumber}
-                  maxLength={18}
-                  onChange={(e) => set(f.key, { ...v, idNumber: e.target.value })}
-                />
-              </label>
-              {error}
+              <label htmlFor={name.id}>{t("bidding.form.personName")}</label>
+              <input
+                {...name.attrs}
+                aria-label={`${f.label} · ${t("bidding.form.personName")}`}
+                value={v.name}
+                maxLength={PERSON_NAME_MAX}
+                autoComplete="off"
+                onChange={(e) => set(f.key, { ...v, name: e.target.value })}
+              />
+              {name.error}
+              <label htmlFor={idNumber.id}>{t("bidding.form.personId")}</label>
+              <input
+                {...idNumber.attrs}
+                className="mono"
+                aria-label={`${f.label} · ${t("bidding.form.personId")}`}
+                value={v.idNumber}
+                maxLength={20}
+                autoComplete="off"
+                onChange={(e) => set(f.key, { ...v, idNumber: e.target.value })}
+              />
+              {idNumber.error}
             </fieldset>
           );
         }
         const v = values[f.key] as string;
+        const w = wiring(f.key);
         return (
           <div key={f.key} className="opening-form__field">
-            <label htmlFor={id}>{label}</label>
+            <label htmlFor={w.id}>{label}</label>
             {f.type === "enum" ? (
-              <select id={id} {...common} value={v} onChange={(e) => set(f.key, e.target.value)}>
+              <select {...w.attrs} value={v} onChange={(e) => set(f.key, e.target.value)}>
                 <option value="">{t("bidding.form.choose")}</option>
                 {f.options.map((o) => (
                   <option key={o} value={o}>
@@ -171,29 +157,24 @@ export function OpeningFormInputs({
                 ))}
               </select>
             ) : f.type === "text" && f.maxLength > 200 ? (
-              <textarea id={id} {...common} value={v} maxLength={f.maxLength} rows={3} onChange={(e) => set(f.key, e.target.value)} />
+              <textarea {...w.attrs} value={v} rows={3} onChange={(e) => set(f.key, e.target.value)} />
             ) : (
               <span className="opening-form__input">
                 <input
-                  id={id}
-                  {...common}
+                  {...w.attrs}
                   type={f.type === "date" ? "date" : "text"}
                   inputMode={f.type === "money" || f.type === "decimal" ? "decimal" : f.type === "integer" ? "numeric" : undefined}
                   className={f.type === "money" || f.type === "integer" || f.type === "decimal" ? "mono" : undefined}
                   value={v}
-                  maxLength={f.type === "text" ? f.maxLength : 40}
+                  maxLength={f.type === "text" ? undefined : 40}
                   onChange={(e) => set(f.key, e.target.value)}
                 />
                 {f.type === "money" ? <span className="unit">{t("bidding.form.yuan")}</span> : null}
               </span>
             )}
             {f.type === "money" ? <MoneyCapitals value={v} /> : null}
-            {f.type === "money" ? <span className="hint">{t("bidding.form.priceHint")}</span> : null}
-            {f.type === "decimal" ? <span className="hint">{t("bidding.form.decimalHint", { scale: f.scale })}</span> : null}
-            {f.type === "integer" && f.min !== undefined && f.max !== undefined ? (
-              <span className="hint">{t("bidding.form.integerRange", { min: f.min, max: f.max })}</span>
-            ) : null}
-            {error}
+            <Hint field={f} />
+            {w.error}
           </div>
         );
       })}

@@ -1,16 +1,21 @@
-import { Link, useNavigate } from "@remix-run/react";
+import { useNavigate } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as tus from "tus-js-client";
 import { browserDeviceFingerprint } from "#app/crypto/bid-package/browser-device.ts";
 import { BROWSER_SEAL_LIMIT, sealBid, type SealStage } from "#app/crypto/bid-package/seal-bid.ts";
-import { formatYuan } from "#app/domain/shared/money.ts";
 import type { OpeningForm } from "#app/domain/tendering/opening-form.ts";
 import { errorMessage, useCsrfToken } from "#app/components/certificates/api.ts";
 import { useLocalCertificates } from "#app/components/certificates/use-local-certificates.ts";
 import { useServerNow } from "#app/components/server-time.tsx";
+import { DocumentInputs, documentsReady, documentsTotal } from "./document-inputs.tsx";
+import { securityProblem } from "./form-problems.ts";
 import { emptyValues, formProblems, OpeningFormInputs, toBidFields, type FormValues } from "./opening-form-inputs.tsx";
-import { formatBytes, ProgressBar } from "./progress-bar.tsx";
+import { saveSealedRecord } from "./sealed-record-store.ts";
+import { sealedRecordOf, sealInputsFingerprint, type SealedRecord } from "./sealed-record.ts";
+import { SealedBidSummary } from "./sealed-summary.tsx";
+import { BackupDownload, SealProgress, SignerChoice, UploadProgress } from "./sealing-steps.tsx";
+import { SecurityInputs, securityKindsOf, type SecurityKind } from "./security-inputs.tsx";
 
 /** The sealing kit as the loader sends it (app/services/bidding/get-sealing-kit.server.ts). */
 export interface SealingKitView {
@@ -22,23 +27,23 @@ export interface SealingKitView {
   issuingCaPem: string;
 }
 
-type SecurityKind = "guarantee" | "credit-commitment";
+/** An envelope and what went into it: the only envelope the page will upload. */
+interface Sealed {
+  envelope: Uint8Array<ArrayBuffer>;
+  packageDigest: string;
+  backupUrl: string;
+  record: SealedRecord;
+  /** {@link sealInputsFingerprint} of the screen when sealing started. */
+  fingerprint: string;
+}
 
-type Step =
-  | { kind: "editing" }
+type Activity =
+  | { kind: "idle" }
   | { kind: "sealing"; stage: SealStage }
-  | { kind: "sealed"; envelope: Uint8Array<ArrayBuffer>; packageDigest: string; backupUrl: string }
-  | {
-      kind: "uploading";
-      envelope: Uint8Array<ArrayBuffer>;
-      packageDigest: string;
-      backupUrl: string;
-      sent: number;
-      total: number;
-      retrying: boolean;
-    }
-  | { kind: "finishing"; backupUrl: string }
-  | { kind: "failed"; message: string; previous: Step };
+  | { kind: "uploading"; sent: number; total: number; retrying: boolean }
+  | { kind: "finishing" };
+
+type Notice = { tone: "error" | "info"; text: string } | null;
 
 const TOOL = { name: "bidhall-browser", version: "1" };
 
@@ -57,6 +62,10 @@ function refusalOf(e: unknown): { code: string; message: string } | null {
  * documents, declare the bid security, seal with this computer's certificate (WebCrypto, the key
  * never leaves IndexedDB), offer the plaintext backup, upload over tus with progress and automatic
  * resume, then show the receipt. The platform only ever receives ciphertext.
+ *
+ * What you seal is what you submit (decision 44): once sealed, the inputs give way to exactly what
+ * was sealed; changing anything discards the envelope, and only the envelope matching the screen
+ * can be uploaded, with the bid security it was sealed with.
  */
 export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
   const { t, i18n } = useTranslation();
@@ -66,18 +75,15 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
   const { certificates } = useLocalCertificates();
   const [values, setValues] = useState<FormValues>(() => emptyValues(kit.form));
   const [files, setFiles] = useState<File[]>([]);
-  const securityKinds = useMemo<SecurityKind[]>(() => {
-    const kinds: SecurityKind[] = [];
-    if (kit.security.forms.includes("guarantee") || !kit.security.forms.includes("creditCommitment")) kinds.push("guarantee");
-    if (kit.security.creditCommitmentAllowed) kinds.push("credit-commitment");
-    return kinds;
-  }, [kit.security]);
+  const securityKinds = useMemo(() => securityKindsOf(kit.security), [kit.security]);
   const [securityKind, setSecurityKind] = useState<SecurityKind>(securityKinds[0] ?? "guarantee");
   const [securityReference, setSecurityReference] = useState("");
   const [serial, setSerial] = useState<string>("");
   const [showProblems, setShowProblems] = useState(false);
-  const [step, setStep] = useState<Step>({ kind: "editing" });
-  const [backupSaved, setBackupSaved] = useState(false);
+  const [sealed, setSealed] = useState<Sealed | null>(null);
+  const [activity, setActivity] = useState<Activity>({ kind: "idle" });
+  const [notice, setNotice] = useState<Notice>(null);
+  const [focusProblem, setFocusProblem] = useState(0);
   const uploadRef = useRef<tus.Upload | null>(null);
 
   // Only this organisation's own, valid certificates can sign (the kit lists exactly those).
@@ -89,40 +95,50 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
     if (!serial && usable[0]) setSerial(usable[0].serialHex);
   }, [serial, usable]);
 
-  const backupUrl = step.kind === "sealed" || step.kind === "uploading" || step.kind === "finishing" ? step.backupUrl : null;
+  const backupUrl = sealed?.backupUrl ?? null;
   useEffect(() => () => void (backupUrl && URL.revokeObjectURL(backupUrl)), [backupUrl]);
   useEffect(() => () => void uploadRef.current?.abort(), []);
+  useEffect(() => {
+    if (focusProblem) document.querySelector<HTMLElement>('[data-testid="seal-and-submit"] [aria-invalid="true"]')?.focus();
+  }, [focusProblem]);
 
-  const totalSize = files.reduce((n, f) => n + f.size, 0);
-  const tooLarge = totalSize > BROWSER_SEAL_LIMIT;
-  const busy = step.kind === "sealing" || step.kind === "uploading" || step.kind === "finishing";
+  const busy = activity.kind !== "idle";
+  const fingerprintNow = () =>
+    sealInputsFingerprint({
+      fields: toBidFields(kit.form, values),
+      security: { kind: securityKind, reference: securityReference.trim() },
+      files,
+      signerSerial: serial,
+    });
 
-  function addFiles(list: FileList | null) {
-    if (!list) return;
-    const names = new Set(files.map((f) => f.name.normalize("NFC")));
-    setFiles([...files, ...Array.from(list).filter((f) => !names.has(f.name.normalize("NFC")))]);
+  function discard(text: string) {
+    setSealed(null);
+    setNotice({ tone: "info", text });
   }
 
   async function seal() {
     setShowProblems(true);
-    const problems = formProblems(kit.form, values);
-    if (Object.keys(problems).length > 0)
-      return setStep({ kind: "failed", message: t("bidding.seal.fixForm"), previous: { kind: "editing" } });
-    if (!securityReference.trim()) return setStep({ kind: "failed", message: t("bidding.seal.noSecurity"), previous: { kind: "editing" } });
+    const formOk = Object.keys(formProblems(kit.form, values)).length === 0;
+    const securityOk = securityProblem(securityKind, securityReference) === null;
+    if (!formOk || !securityOk || !documentsReady(files)) {
+      setFocusProblem((n) => n + 1);
+      const text = !formOk ? "bidding.seal.fixForm" : !securityOk ? "bidding.seal.noSecurity" : "bidding.documents.fixDocuments";
+      return setNotice({ tone: "error", text: t(text) });
+    }
     const certificate = usable.find((c) => c.serialHex === serial);
-    if (!certificate || tooLarge) return;
+    if (!certificate) return;
+    // Everything sealed is taken from this one snapshot of the screen (the inputs are locked meanwhile).
+    const fields = toBidFields(kit.form, values);
+    const security = { kind: securityKind, reference: securityReference.trim() };
+    const chosen = [...files];
+    const fingerprint = fingerprintNow();
+    setNotice(null);
     try {
-      setStep({ kind: "sealing", stage: { stage: "hashing", done: 0, total: files.length } });
+      setActivity({ kind: "sealing", stage: { stage: "hashing", done: 0, total: chosen.length } });
       const documents = [];
-      for (const f of files) documents.push({ path: f.name.normalize("NFC"), bytes: new Uint8Array(await f.arrayBuffer()) });
-      const sealed = await sealBid({
-        bid: {
-          format: "bidhall.bid/1",
-          sectionId: kit.section.id,
-          bidder: kit.bidder,
-          fields: toBidFields(kit.form, values),
-          security: { kind: securityKind, reference: securityReference.trim() },
-        },
+      for (const f of chosen) documents.push({ path: f.name.normalize("NFC"), bytes: new Uint8Array(await f.arrayBuffer()) });
+      const result = await sealBid({
+        bid: { format: "bidhall.bid/1", sectionId: kit.section.id, bidder: kit.bidder, fields, security },
         documents,
         signer: {
           certificatePem: certificate.certificatePem,
@@ -133,24 +149,42 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
         deviceFingerprint: await browserDeviceFingerprint(),
         tool: TOOL,
         sealedAt: now,
-        onStage: (stage) => setStep({ kind: "sealing", stage }),
+        onStage: (stage) => setActivity({ kind: "sealing", stage }),
       });
-      const url = URL.createObjectURL(new Blob([sealed.packageBytes.slice()], { type: "application/zip" }));
-      setBackupSaved(false);
-      setStep({ kind: "sealed", envelope: sealed.envelope, packageDigest: sealed.packageDigest, backupUrl: url });
+      const record = sealedRecordOf({
+        packageDigest: result.packageDigest,
+        section: kit.section,
+        bidder: kit.bidder,
+        form: kit.form,
+        fields,
+        security,
+        manifest: result.manifest,
+        signer: { serialHex: certificate.serialHex, personName: certificate.personName },
+      });
+      const url = URL.createObjectURL(new Blob([result.packageBytes.slice()], { type: "application/zip" }));
+      setSealed({ envelope: result.envelope, packageDigest: result.packageDigest, backupUrl: url, record, fingerprint });
     } catch (e) {
-      setStep({ kind: "failed", message: t("bidding.seal.failed", { message: errorMessage(e) }), previous: { kind: "editing" } });
+      setNotice({ tone: "error", text: t("bidding.seal.failed", { message: errorMessage(e) }) });
+    } finally {
+      setActivity({ kind: "idle" });
     }
   }
 
-  function upload(sealed: Extract<Step, { kind: "sealed" }>) {
+  async function upload(envelope: Sealed) {
+    // Belt and braces: the inputs are hidden while sealed, but an envelope that does not match
+    // the screen is never uploaded.
+    if (fingerprintNow() !== envelope.fingerprint) return discard(t("bidding.sealed.mismatch"));
+    setNotice(null);
+    setActivity({ kind: "uploading", sent: 0, total: envelope.envelope.length, retrying: false });
+    // Kept in this browser only, for the receipt page (decision 44). A browser that refuses or
+    // stalls storage still submits (after a few seconds at most), and the receipt page then says
+    // why it has nothing to show.
+    await Promise.race([saveSealedRecord(envelope.record).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     // A unique file name keeps tus from resuming another envelope of the same size.
-    const file = new File([sealed.envelope], `bid-${sealed.packageDigest.slice(0, 16)}-${Date.now()}.p7m`, {
+    const file = new File([envelope.envelope], `bid-${envelope.packageDigest.slice(0, 16)}-${Date.now()}.p7m`, {
       type: "application/pkcs7-mime",
       lastModified: Date.now(),
     });
-    const base = { ...sealed, kind: "uploading" as const, sent: 0, total: file.size, retrying: false };
-    setStep(base);
     const u = new tus.Upload(file, {
       endpoint: "/api/uploads",
       chunkSize: 8 * 1024 * 1024,
@@ -158,21 +192,23 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
       removeFingerprintOnSuccess: true,
       metadata: {
         sectionId: kit.section.id,
-        packageDigest: sealed.packageDigest,
+        packageDigest: envelope.packageDigest,
         filename: file.name,
-        securityKind,
-        securityReference: securityReference.trim(),
+        // The declaration beside the envelope is the one sealed inside it (decision 16).
+        securityKind: envelope.record.security.kind,
+        securityReference: envelope.record.security.reference,
       },
       headers: { "x-csrf-token": csrf, "accept-language": i18n.language },
       // Our refusals (deadline passed, wrong recipients…) are final; a broken connection is not.
       onShouldRetry: (err) => {
         if (refusalOf(err)) return false;
-        setStep((s) => (s.kind === "uploading" ? { ...s, retrying: true } : s));
+        setActivity((a) => (a.kind === "uploading" ? { ...a, retrying: true } : a));
         return true;
       },
-      onProgress: (sent, total) => setStep((s) => (s.kind === "uploading" ? { ...s, sent, total: total ?? s.total, retrying: false } : s)),
+      onProgress: (sent, total) =>
+        setActivity((a) => (a.kind === "uploading" ? { ...a, sent, total: total ?? a.total, retrying: false } : a)),
       onChunkComplete: (_chunk, accepted, total) => {
-        if (accepted === total) setStep({ kind: "finishing", backupUrl: sealed.backupUrl });
+        if (accepted === total) setActivity({ kind: "finishing" });
       },
       onSuccess: (payload) => {
         const body = JSON.parse(payload.lastResponse.getBody() ?? "{}") as { receipt?: { receiptNo: string } };
@@ -180,13 +216,10 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
       },
       onError: (e) => {
         const refusal = refusalOf(e);
-        const message = refusal
-          ? t("bidding.upload.refused", { message: refusal.message })
-          : t("bidding.upload.failed", { message: e.message });
-        setStep({
-          kind: "failed",
-          message,
-          previous: { kind: "sealed", envelope: sealed.envelope, packageDigest: sealed.packageDigest, backupUrl: sealed.backupUrl },
+        setActivity({ kind: "idle" });
+        setNotice({
+          tone: "error",
+          text: refusal ? t("bidding.upload.refused", { message: refusal.message }) : t("bidding.upload.failed", { message: e.message }),
         });
       },
     });
@@ -194,196 +227,91 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
     u.start();
   }
 
-  const shown = step.kind === "failed" ? step.previous : step;
+  const noticeBox =
+    notice?.tone === "error" ? (
+      <div className="alert alert--error" role="alert" data-testid="seal-error">
+        {notice.text}
+      </div>
+    ) : null;
+  const uploadable = sealed !== null && activity.kind === "idle" && fingerprintNow() === sealed.fingerprint;
+
   return (
-    <div className="stack bid-form" data-testid="seal-and-submit" data-step={step.kind}>
-      <section className="panel">
-        <h2>{t("bidding.form.title")}</h2>
-        <OpeningFormInputs form={kit.form} values={values} onChange={setValues} showProblems={showProblems} disabled={busy} />
-      </section>
-
-      <section className="panel">
-        <h2>{t("bidding.security.title")}</h2>
-        <p className="muted">
-          {kit.security.amountFen === "0"
-            ? t("bidding.security.none")
-            : t("bidding.security.amount", { amount: formatYuan(BigInt(kit.security.amountFen)) })}
-        </p>
-        <div className="inline-fields">
-          <label>
-            {t("bidding.security.kind")}
-            <select value={securityKind} disabled={busy} onChange={(e) => setSecurityKind(e.target.value as SecurityKind)}>
-              {securityKinds.map((k) => (
-                <option key={k} value={k}>
-                  {t(k === "guarantee" ? "bidding.security.guarantee" : "bidding.security.creditCommitment")}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("bidding.security.reference")}
-            <input value={securityReference} maxLength={200} disabled={busy} onChange={(e) => setSecurityReference(e.target.value)} />
-          </label>
+    <div className="stack bid-form" data-testid="seal-and-submit" data-step={sealed && activity.kind === "idle" ? "sealed" : activity.kind}>
+      {notice?.tone === "info" ? (
+        <div className="alert alert--info" role="status" data-testid="seal-notice">
+          {notice.text}
         </div>
-        {kit.security.forms.includes("creditCommitment") && !kit.security.creditCommitmentAllowed ? (
-          <p className="muted">{t("bidding.security.creditNotAllowed")}</p>
-        ) : null}
-      </section>
+      ) : null}
+      {sealed ? (
+        <section className="panel" data-testid="sealed-content">
+          <h2>{t("bidding.sealed.title")}</h2>
+          <p className="muted">{t("bidding.sealed.intro")}</p>
+          <SealedBidSummary record={sealed.record} />
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            data-testid="discard-sealed"
+            onClick={() => discard(t("bidding.sealed.discarded"))}
+          >
+            {t("bidding.sealed.edit")}
+          </button>
+        </section>
+      ) : (
+        <>
+          <section className="panel">
+            <h2>{t("bidding.form.title")}</h2>
+            <OpeningFormInputs form={kit.form} values={values} onChange={setValues} showProblems={showProblems} disabled={busy} />
+          </section>
+          <SecurityInputs
+            terms={kit.security}
+            kind={securityKind}
+            reference={securityReference}
+            onKind={setSecurityKind}
+            onReference={setSecurityReference}
+            showProblems={showProblems}
+            disabled={busy}
+          />
+          <DocumentInputs files={files} onChange={setFiles} disabled={busy} />
+          <section className="panel">
+            <h2>{t("bidding.signer.title")}</h2>
+            <SignerChoice
+              usable={certificates === null ? null : usable}
+              serial={serial}
+              onSerial={setSerial}
+              recipients={kit.recipients}
+              disabled={busy}
+            />
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={busy || !serial || documentsTotal(files) > BROWSER_SEAL_LIMIT || usable.length === 0}
+              onClick={() => void seal()}
+            >
+              {t("bidding.seal.button")}
+            </button>
+            {activity.kind === "sealing" ? <SealProgress stage={activity.stage} /> : null}
+            {noticeBox}
+          </section>
+        </>
+      )}
 
-      <section className="panel">
-        <h2>{t("bidding.documents.title")}</h2>
-        <p className="muted">{t("bidding.documents.hint")}</p>
-        <label className="button">
-          {t("bidding.documents.choose")}
-          <input type="file" multiple hidden disabled={busy} data-testid="documents-input" onChange={(e) => addFiles(e.target.files)} />
-        </label>
-        {files.length === 0 ? (
-          <p className="muted">{t("bidding.documents.none")}</p>
-        ) : (
-          <table className="table table--compact" data-testid="documents">
-            <tbody>
-              {files.map((f) => (
-                <tr key={f.name}>
-                  <td>{f.name}</td>
-                  <td className="mono nowrap">{formatBytes(f.size)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      disabled={busy}
-                      onClick={() => setFiles(files.filter((x) => x !== f))}
-                    >
-                      {t("bidding.documents.remove")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td colSpan={3}>{t("bidding.documents.total", { size: formatBytes(totalSize) })}</td>
-              </tr>
-            </tfoot>
-          </table>
-        )}
-        {tooLarge ? (
-          <div className="alert alert--warning" role="alert" data-testid="too-large">
-            {t("bidding.documents.tooLarge", { size: formatBytes(totalSize) })}{" "}
-            <Link to="/api-tokens">{t("bidding.documents.offlineLink")}</Link>
-          </div>
-        ) : null}
-      </section>
-
-      <section className="panel">
-        <h2>{t("bidding.signer.title")}</h2>
-        {certificates !== null && usable.length === 0 ? (
-          <div className="alert alert--warning" data-testid="no-certificate">
-            {t("bidding.signer.none")} <Link to="/certificates">{t("bidding.signer.certificatesLink")}</Link>
-          </div>
-        ) : (
-          <label>
-            {t("bidding.signer.choose")}
-            <select value={serial} disabled={busy} onChange={(e) => setSerial(e.target.value)}>
-              {usable.map((c) => (
-                <option key={c.serialHex} value={c.serialHex}>
-                  {c.personName} · {c.serialHex.toUpperCase()}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <p className="muted">{t("bidding.signer.recipients", { count: kit.recipients.length })}</p>
-        <ul className="muted" data-testid="recipients">
-          {kit.recipients.map((r) => (
-            <li key={r.serialHex}>
-              {r.subjectName} <span className="mono">{r.serialHex.toUpperCase()}</span>
-            </li>
-          ))}
-        </ul>
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={busy || !serial || tooLarge || usable.length === 0}
-          onClick={() => void seal()}
-        >
-          {t("bidding.seal.button")}
-        </button>
-        {step.kind === "sealing" ? <SealProgress stage={step.stage} /> : null}
-        {step.kind === "failed" ? (
-          <div className="alert alert--error" role="alert" data-testid="seal-error">
-            {step.message}
-          </div>
-        ) : null}
-      </section>
-
-      {shown.kind === "sealed" || shown.kind === "uploading" || shown.kind === "finishing" ? (
+      {sealed ? (
         <section className="panel" data-testid="sealed">
           <h2>{t("bidding.seal.done")}</h2>
-          {"packageDigest" in shown ? (
-            <p>
-              {t("bidding.seal.packageDigest")} <code data-testid="package-digest">{shown.packageDigest}</code>
-            </p>
-          ) : null}
-          <div className="alert alert--warning" data-testid="backup-warning">
-            <strong>{t("bidding.backup.title")}</strong>
-            <p>{t("bidding.backup.warning")}</p>
-            <a
-              className="button"
-              href={shown.backupUrl}
-              download={`投标文件备份-${kit.section.code}-未加密.zip`}
-              onClick={() => setBackupSaved(true)}
-              data-testid="backup-download"
-            >
-              {backupSaved ? t("bidding.backup.downloaded") : t("bidding.backup.download")}
-            </a>
-          </div>
-          {shown.kind === "sealed" ? (
-            <button type="button" className="button button--primary" onClick={() => upload(shown)} data-testid="upload">
+          <p className="sealed-digest">
+            {t("bidding.seal.packageDigest")} <code data-testid="package-digest">{sealed.packageDigest}</code>
+          </p>
+          <BackupDownload key={sealed.backupUrl} url={sealed.backupUrl} sectionCode={kit.section.code} />
+          {uploadable ? (
+            <button type="button" className="button button--primary" onClick={() => void upload(sealed)} data-testid="upload">
               {t("bidding.upload.button")}
             </button>
           ) : null}
-          {shown.kind === "uploading" ? (
-            <div data-testid="upload-progress">
-              <ProgressBar value={shown.sent} max={shown.total} />
-              <p aria-live="polite">
-                {shown.retrying
-                  ? t("bidding.upload.retrying")
-                  : t("bidding.upload.uploading", {
-                      sent: formatBytes(shown.sent),
-                      total: formatBytes(shown.total),
-                      percent: Math.floor((shown.sent / Math.max(1, shown.total)) * 100),
-                    })}
-              </p>
-            </div>
-          ) : null}
-          {shown.kind === "finishing" ? (
-            <div data-testid="upload-progress">
-              <ProgressBar value={1} max={1} />
-              <p aria-live="polite">{t("bidding.upload.finishing")}</p>
-            </div>
-          ) : null}
+          {activity.kind === "uploading" || activity.kind === "finishing" ? <UploadProgress progress={activity} /> : null}
+          {noticeBox}
         </section>
       ) : null}
-    </div>
-  );
-}
-
-function SealProgress({ stage }: { stage: SealStage }) {
-  const { t } = useTranslation();
-  const order = ["hashing", "packaging", "encrypting", "done"] as const;
-  const at = order.indexOf(stage.stage);
-  return (
-    <div data-testid="seal-progress">
-      <ProgressBar value={at + (stage.stage === "hashing" && stage.total > 0 ? stage.done / stage.total : 0)} max={order.length - 1} />
-      <ol className="progress-steps">
-        {order.slice(0, 3).map((s, i) => (
-          <li key={s} className={`progress-steps__item progress-steps__item--${i < at ? "done" : i === at ? "current" : "todo"}`}>
-            {s === "hashing"
-              ? t("bidding.seal.hashing", stage.stage === "hashing" ? { done: stage.done, total: stage.total } : { done: "✓", total: "✓" })
-              : t(`bidding.seal.${s}`)}
-          </li>
-        ))}
-      </ol>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { sealWithWebCrypto } from "../envelope/webcrypto.ts";
 import { pemBlocks, bytesToBase64, bytesToHex } from "../pki/der.ts";
 import { buildBidPackageBytes, type ManifestSigner } from "./build.ts";
-import type { BidJson } from "./formats.ts";
+import type { BidJson, Manifest } from "./formats.ts";
 
 /**
  * Sealing a bid in the browser (ARCHITECTURE.md §4 steps 2–4), on WebCrypto only: hash every
@@ -40,6 +40,8 @@ export interface SealBidInput {
 export interface SealedBid {
   packageBytes: Uint8Array;
   packageDigest: string;
+  /** The manifest that was signed: each entry's path, size and SHA-256 (shown to the bidder as sealed). */
+  manifest: Manifest;
   envelope: Uint8Array<ArrayBuffer>;
 }
 
@@ -71,7 +73,7 @@ export async function sealBid(input: SealBidInput): Promise<SealedBid> {
   }
   input.onStage?.({ stage: "hashing", done: input.documents.length, total: input.documents.length });
   input.onStage?.({ stage: "packaging" });
-  const { bytes, packageDigest } = await buildBidPackageBytes({
+  const { bytes, packageDigest, manifest } = await buildBidPackageBytes({
     bid: input.bid,
     documents,
     signer: { x5c: [derBase64(input.signer.certificatePem), derBase64(input.signer.issuingCaPem)], key: input.signer.key },
@@ -89,5 +91,5 @@ export async function sealBid(input: SealBidInput): Promise<SealedBid> {
     subtle,
   );
   input.onStage?.({ stage: "done" });
-  return { packageBytes: bytes, packageDigest, envelope };
+  return { packageBytes: bytes, packageDigest, manifest, envelope };
 }

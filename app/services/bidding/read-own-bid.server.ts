@@ -1,4 +1,5 @@
 import type { BidState } from "#app/domain/bidding/bid-state.ts";
+import { byNearestDeadline } from "#app/domain/bidding/worklist-order.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { sectionPhase, type SectionPhase } from "#app/domain/tendering/section-phase.ts";
 import type { AppContext } from "#app/server/context.server.ts";
@@ -123,7 +124,10 @@ export async function readOwnReceipt(app: AppContext, actor: Actor, receiptNo: s
   return { ...row, signer: verified.signer.description, signatureProblems: verified.problems };
 }
 
-/** The sections the caller's organisation registered for, each with its bid state: the bidder's worklist. */
+/**
+ * The sections the caller's organisation registered for, each with its bid state: the bidder's
+ * worklist, the nearest deadline first (open sections, then the most recently closed; decision 45).
+ */
 export async function listOwnBids(app: AppContext, actor: Actor) {
   requirePermission(actor, "submit:bid:own");
   const now = app.clock.now();
@@ -135,10 +139,13 @@ export async function listOwnBids(app: AppContext, actor: Actor) {
     .selectAll("s")
     .select(["p.name as project_name", "p.code as project_code", "r.registered_at"])
     .where("r.organisation_id", "=", organisationId)
-    .orderBy("s.deadline_at", "desc")
     .execute();
+  const ordered = byNearestDeadline(
+    rows.map((s) => ({ ...s, deadlineAt: s.deadline_at, tieBreak: s.code })),
+    now,
+  );
   return Promise.all(
-    rows.map(async (s) => {
+    ordered.map(async (s) => {
       const facts = await bidFacts(app.db, s.id, organisationId);
       return {
         sectionId: s.id,
