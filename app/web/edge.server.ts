@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
 import type { ErrorRequestHandler, Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { AppError, isAppError, type Lang } from "#app/domain/shared/app-error.ts";
 import { formatBytes } from "#app/domain/shared/bytes.ts";
@@ -89,11 +90,49 @@ const hasBody = (req: Pick<ExpressRequest, "headers">) =>
 export const closeAfterUnreadBody: RequestHandler = (req, res, next) => {
   const writeHead = res.writeHead;
   res.writeHead = function (this: ExpressResponse, ...args: Parameters<ExpressResponse["writeHead"]>) {
-    if (hasBody(req) && !req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    if (hasBody(req) && !req.complete && !this.headersSent) {
+      this.setHeader("Connection", "close");
+      lingerOnClose(req.socket);
+    }
     return writeHead.apply(this, args);
   } as ExpressResponse["writeHead"];
   next();
 };
+
+/** How long, and how much, a refused body is still read and thrown away after the answer (a lingering close). */
+export const LINGER_MS = 2_000;
+export const LINGER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A lingering close, as web servers do it: closing a socket while the client's bytes still wait
+ * in it makes the kernel send a reset, and the client loses the answer it had not read yet (it
+ * sees "connection reset" instead of 413 or 403). So when Node closes the connection after such
+ * an answer, the socket first only ends its own side (FIN, after the answer), then reads and
+ * discards what still arrives — at most {@link LINGER_BYTES} for {@link LINGER_MS} — and closes
+ * when the client does, or when either limit is reached.
+ */
+function lingerOnClose(socket: Socket): void {
+  const patched = socket as Socket & { destroySoon?: () => void; lingering?: boolean };
+  if (patched.lingering) return;
+  patched.lingering = true;
+  patched.destroySoon = function (this: Socket) {
+    let drained = 0;
+    const done = () => {
+      clearTimeout(timer);
+      this.destroy();
+    };
+    const timer = setTimeout(done, LINGER_MS);
+    timer.unref();
+    this.on("data", (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > LINGER_BYTES) done();
+    });
+    this.once("end", done);
+    this.once("error", done);
+    this.end(); // FIN once the answer is flushed
+    this.resume();
+  };
+}
 
 /** Every response gets the security headers; pages get the nonce through the load context (`res.locals.cspNonce`). */
 export function securityHeadersMiddleware(app: AppContext, options: { dev: boolean }): RequestHandler {
