@@ -1,190 +1,78 @@
-import { parseArgs } from "node:util";
-import { verifyAuditChain } from "#app/server/audit.server.ts";
-import { loadConfig } from "#app/server/config.server.ts";
-import { createDb, type DbHandle } from "#app/server/db.server.ts";
-import { migrateToLatest } from "#db/migrate.ts";
+import type { CliCommand } from "./cli/command.ts";
 import { removeUnfinishedOutputs } from "#app/server/envelope/files.server.ts";
-import { bidCommands } from "./cli/bid-commands.ts";
-import { samplesCommand } from "./cli/samples-command.ts";
-import { sectionCommand } from "./cli/section-command.ts";
-import { submitCommand } from "./cli/submit-command.ts";
-import { verifyCommand } from "./cli/verify-command.ts";
-import fs from "node:fs";
-import path from "node:path";
-import { isAppError } from "#app/domain/shared/app-error.ts";
-import { bootApp } from "#app/server/boot.server.ts";
-import type { AppContext, Logger } from "#app/server/context.server.ts";
-import { CRL_REASONS } from "#app/server/pki/crl.server.ts";
-import { ensurePlatformPki, isCrlReason } from "#app/server/pki/platform-pki.server.ts";
-import { issueCertificateForMember } from "#app/services/certificates/issue-certificate.server.ts";
-import { getCurrentCrl, getPublicCaCertificates } from "#app/services/certificates/read-platform-pki.server.ts";
-import { revokeCertificate } from "#app/services/certificates/revoke-certificate.server.ts";
-import { importCredit } from "#app/services/credit/import-credit.server.ts";
 
 /**
  * The command-line tool (ARCHITECTURE.md §7): `npm run bidhall -- <command>`. Every command exits
  * non-zero with one line saying why on failure. Commands that act on the platform use
  * DATABASE_URL, or the embedded database when no server holds it.
+ *
+ * Only the module of the command that runs is loaded: `bidhall seal` starts without the database,
+ * the PDF fonts or the ledger client, which the platform commands need.
  */
-export class CliError extends Error {
-  override name = "CliError";
-}
-
-interface Command {
+interface Entry {
   summary: string;
-  run(args: string[]): Promise<void>;
+  load(): Promise<CliCommand>;
 }
 
-async function withDatabase<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrateToLatest(handle.db);
-    return await fn(handle);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Warnings (e.g. a generated development passphrase) go to stderr; routine progress is not printed. */
-const cliLog: Logger = { info() {}, warn: (m) => console.error(`bidhall: warning: ${m}`), error: (m) => console.error(`bidhall: ${m}`) };
-
-/** The platform as the server sees it (migrated database, clock, PKI passphrase), for commands that act on it. */
-async function withApp<T>(fn: (app: AppContext) => Promise<T>): Promise<T> {
-  const app = await bootApp({ seed: false, pki: false, log: cliLog });
-  try {
-    return await fn(app);
-  } catch (e) {
-    // AppError messages are written for people; the CLI speaks English, on one line.
-    if (isAppError(e)) throw new CliError(e.messageIn("en"));
-    throw e;
-  } finally {
-    await app.dbHandle.close();
-  }
-}
-
-function readInput(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    throw new CliError(`cannot read ${what} ${file}`);
-  }
-}
-
-function writeOutput(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, data);
-}
-
-function required(values: Record<string, string | boolean | undefined>, name: string): string {
-  const v = values[name];
-  if (typeof v !== "string" || v.length === 0) throw new CliError(`--${name} is required`);
-  return v;
-}
-
-const commands: Record<string, Command> = {
-  ...bidCommands,
-  section: sectionCommand,
-  submit: submitCommand,
-  verify: verifyCommand,
-  samples: samplesCommand,
+const commands: Record<string, Entry> = {
+  package: {
+    summary:
+      "build and sign a bid package (--form bid.json --schema FILE --doc FILE… --p12 FILE --password-env NAME | --key --cert) --out PACKAGE.zip",
+    load: async () => (await import("./cli/package-command.ts")).packageCommand,
+  },
+  seal: {
+    summary: "encrypt a file for its recipients (--recipient CERT.pem… --in FILE --out FILE.p7m), streaming",
+    load: async () => (await import("./cli/envelope-commands.ts")).envelopeCommands.seal,
+  },
+  unseal: {
+    summary: "decrypt an envelope with a private key (--key KEY.pem --cert CERT.pem --in FILE.p7m --out FILE), streaming",
+    load: async () => (await import("./cli/envelope-commands.ts")).envelopeCommands.unseal,
+  },
+  section: {
+    summary: "download a section's opening-form schema and recipient certificates (--server URL --token TOKEN --section ID --out DIR)",
+    load: async () => (await import("./cli/section-command.ts")).sectionCommand!,
+  },
+  submit: {
+    summary:
+      "upload an offline-sealed bid over tus and print the receipt (--server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX [--receipt FILE] [--security-kind guarantee|credit-commitment --security-reference REF])",
+    load: async () => (await import("./cli/submit-command.ts")).submitCommand!,
+  },
+  verify: {
+    summary: "check a signed PDF or a receipt/confirmation JWS (FILE [--trust ROOT.pem] [--platform CERTS.pem] [--server URL])",
+    load: async () => (await import("./cli/verify-command.ts")).verifyCommand!,
+  },
+  samples: {
+    summary: "--out DIR: sample signed documents (reading-out and opening records), root-ca.pem and platform.pem, with a throwaway PKI",
+    load: async () => (await import("./cli/samples-command.ts")).samplesCommand!,
+  },
   "ca init": {
     summary: "create root CA, issuing CA and the platform signing certificate (idempotent)",
-    async run(args) {
-      parseArgs({ args, options: {}, strict: true });
-      await withApp(async (app) => {
-        const { created, renewed, authorities } = await ensurePlatformPki(app);
-        console.log(
-          created
-            ? "created the platform PKI:"
-            : renewed
-              ? "the platform PKI already exists; renewed the platform signing certificate with the platform's purpose (decision 27):"
-              : "the platform PKI already exists:",
-        );
-        for (const a of authorities) console.log(`  ${a.role.padEnd(8)} ${a.serialHex}  ${a.subject}  SHA-256 ${a.fingerprint256}`);
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["ca init"]!,
   },
   "ca export": {
     summary: "--out DIR: write root-ca.pem and issuing-ca.pem",
-    async run(args) {
-      const { values } = parseArgs({ args, options: { out: { type: "string" } }, strict: true });
-      const out = required(values, "out");
-      await withApp(async (app) => {
-        const { root, issuing } = await getPublicCaCertificates(app);
-        writeOutput(path.join(out, "root-ca.pem"), root.certificatePem);
-        writeOutput(path.join(out, "issuing-ca.pem"), issuing.certificatePem);
-        console.log(`wrote ${path.join(out, "root-ca.pem")} and ${path.join(out, "issuing-ca.pem")}`);
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["ca export"]!,
   },
   "ca issue": {
     summary: "--csr FILE.csr --member EMAIL --out FILE.pem: a person certificate for that member",
-    async run(args) {
-      const { values } = parseArgs({
-        args,
-        options: { csr: { type: "string" }, member: { type: "string" }, out: { type: "string" } },
-        strict: true,
-      });
-      const [csrFile, email, out] = [required(values, "csr"), required(values, "member"), required(values, "out")];
-      const csrPem = readInput(csrFile, "certificate request");
-      await withApp(async (app) => {
-        const issued = await issueCertificateForMember(app, { email, csrPem });
-        writeOutput(out, issued.certificatePem);
-        console.log(
-          `issued certificate ${issued.serialHex} to ${issued.personName} (${issued.organisationName}), valid until ${issued.notAfter.toISOString()}: ${out}`,
-        );
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["ca issue"]!,
   },
   "ca revoke": {
     summary: "--serial HEX --reason R: revoke a person certificate and publish a new CRL",
-    async run(args) {
-      const { values } = parseArgs({ args, options: { serial: { type: "string" }, reason: { type: "string" } }, strict: true });
-      const serial = required(values, "serial");
-      const reason = typeof values.reason === "string" ? values.reason : "unspecified";
-      if (!isCrlReason(reason)) throw new CliError(`--reason must be one of ${Object.keys(CRL_REASONS).join(", ")}`);
-      await withApp(async (app) => {
-        const { serialHex, revokedAt } = await revokeCertificate(app, { actor: null, serial, reason });
-        console.log(`revoked certificate ${serialHex} at ${revokedAt.toISOString()} (${reason})`);
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["ca revoke"]!,
   },
   "ca crl": {
     summary: "--out FILE.crl: the issuing CA's current CRL (DER)",
-    async run(args) {
-      const { values } = parseArgs({ args, options: { out: { type: "string" } }, strict: true });
-      const out = required(values, "out");
-      await withApp(async (app) => {
-        const crl = await getCurrentCrl(app);
-        writeOutput(out, crl.der);
-        console.log(`wrote CRL number ${crl.crlNumber} (next update ${crl.nextUpdate.toISOString()}): ${out}`);
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["ca crl"]!,
   },
   "credit import": {
     summary:
       "FILE: credit grades and bans from CSV or JSON (uscc, grade, effective_from, effective_to, source, reason, ban_scope, ban_until); all or nothing",
-    async run(args) {
-      const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-      if (positionals.length !== 1) throw new CliError("usage: bidhall credit import FILE");
-      const file = positionals[0]!;
-      const content = readInput(file, "credit file");
-      await withApp(async (app) => {
-        const r = await importCredit(app, { actor: null, filename: path.basename(file), content });
-        console.log(`imported ${r.records} credit records and ${r.bans} bans from ${file} (import ${r.importId})`);
-      });
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["credit import"]!,
   },
   "audit verify": {
     summary: "walk the audit hash chain; name the first bad row",
-    async run(args) {
-      parseArgs({ args, options: {}, strict: true });
-      const result = await withDatabase((h) => verifyAuditChain(h.db));
-      if (!result.ok)
-        throw new CliError(`audit chain broken at row ${result.badSeq}: ${result.reason} (${result.rows} rows before it are intact)`);
-      console.log(`audit chain intact: ${result.rows} rows`);
-    },
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["audit verify"]!,
   },
 };
 
@@ -210,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     return first && first !== "--help" && first !== "help" ? 2 : 0;
   }
   try {
-    await command.run(args);
+    await (await command.load()).run(args);
     return 0;
   } catch (e) {
     console.error(`bidhall: ${e instanceof Error ? e.message : String(e)}`);
@@ -220,17 +108,15 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * Interrupted (Ctrl-C, a service manager's SIGTERM, a closed terminal): remove what is half
- * written — for `unseal`, unauthenticated plaintext — before exiting with the signal's code.
+ * written — for `unseal`, unauthenticated plaintext — then die of the same signal, as a Unix
+ * program should (the shell reports 130, 143 or 129). Re-raising also ends a process whose read
+ * is stuck in a worker thread (a pipe that no longer sends), which `process.exit` would wait for.
  */
-for (const [signal, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-  ["SIGHUP", 129],
-] as const) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
     const removed = removeUnfinishedOutputs();
-    console.error(`bidhall: interrupted by ${signal}${removed > 0 ? "; the unfinished output was removed" : ""}`);
-    process.exit(code);
+    process.stderr.write(`bidhall: interrupted by ${signal}${removed > 0 ? "; the unfinished output was removed" : ""}\n`);
+    process.kill(process.pid, signal);
   });
 }
 

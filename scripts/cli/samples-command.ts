@@ -7,7 +7,7 @@ import { signOpeningRecord } from "#app/server/pdf/render/opening-record.server.
 import { signReadingOutRecord } from "#app/server/pdf/render/reading-out-record.server.ts";
 import { platformSigner, type Signer } from "#app/server/pdf/sign/signer.server.ts";
 import { createIssuingCa, createRootCa, issuePlatformSigningCertificate } from "#app/server/pki/ca.server.ts";
-import type { CliCommand } from "./bid-commands.ts";
+import type { CliCommand } from "./command.ts";
 
 /**
  * `bidhall samples --out DIR` (ARCHITECTURE.md §7): sample signed documents, the root they
@@ -64,7 +64,6 @@ async function throwawayPki(now: Date) {
 }
 
 export const samplesCommand: CliCommand = {
-  summary: "--out DIR: sample signed documents (reading-out and opening records), root-ca.pem and platform.pem, with a throwaway PKI",
   async run(args) {
     const { values } = parseArgs({ args, options: { out: { type: "string" } }, strict: true });
     const out = values.out;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { CliCommand } from "./bid-commands.ts";
+import type { CliCommand } from "./command.ts";
 
 /**
  * `bidhall section --server URL --token TOKEN --section ID --out DIR`: downloads what offline
@@ -17,7 +17,6 @@ interface SealingKit {
 }
 
 export const sectionCommand: CliCommand = {
-  summary: "download a section's opening-form schema and recipient certificates (--server URL --token TOKEN --section ID --out DIR)",
   async run(args) {
     const { values } = parseArgs({
       args,

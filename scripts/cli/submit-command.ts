@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import * as tus from "tus-js-client";
-import type { CliCommand } from "./bid-commands.ts";
+import type { CliCommand } from "./command.ts";
 
 /**
  * `bidhall submit --server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX`:
@@ -9,8 +9,6 @@ import type { CliCommand } from "./bid-commands.ts";
  * the platform signed at once; `--receipt FILE` also writes the receipt JWS there.
  */
 export const submitCommand: CliCommand = {
-  summary:
-    "upload an offline-sealed bid over tus and print the receipt (--server URL --token TOKEN --section ID --envelope FILE.p7m --digest HEX [--receipt FILE] [--security-kind guarantee|credit-commitment --security-reference REF])",
   async run(args) {
     const { values } = parseArgs({
       args,

@@ -6,7 +6,7 @@ import { createClock } from "#app/server/clock.server.ts";
 import { verifyPdf } from "#app/server/pdf/index.server.ts";
 import type { PdfSignatureReport } from "#app/server/pdf/index.server.ts";
 import { verifySignedJsonDocument } from "#app/server/pki/verify-signed-json.server.ts";
-import type { CliCommand } from "./bid-commands.ts";
+import type { CliCommand } from "./command.ts";
 
 /**
  * `bidhall verify FILE [--trust ROOT.pem] [--platform CERTS.pem] [--server URL]`: a signed PDF
@@ -69,7 +69,6 @@ function signatureLines(s: PdfSignatureReport, i: number, count: number, judged:
 }
 
 export const verifyCommand: CliCommand = {
-  summary: "check a signed PDF or a receipt/confirmation JWS (FILE [--trust ROOT.pem] [--platform CERTS.pem] [--server URL])",
   async run(args) {
     const { values, positionals } = parseArgs({
       args,

@@ -100,7 +100,8 @@ describe("bidhall seal / unseal / package", () => {
       );
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+      // The script dies of the signal itself (as Unix programs do); the bin exits with the shell's code for it.
+      const exited = new Promise<number | string | null>((resolve) => child.once("exit", (c, s) => resolve(c ?? s)));
       const writer = fs.createWriteStream(fifo);
       writer.on("error", () => undefined); // the reader goes away when the command is interrupted
       writer.write(envelope.subarray(0, envelope.length >> 1));
@@ -113,7 +114,7 @@ describe("bidhall seal / unseal / package", () => {
         { timeout: 30_000, interval: 20 },
       );
       child.kill(signal);
-      expect(await exited).toBe(code);
+      expect(await exited).toBe(how.startsWith("the bin") ? code : signal);
       writer.destroy();
       expect(stderr).toContain(`interrupted by ${signal}`);
       expect(fs.readdirSync(dir).sort()).toEqual(["bid.p7m"]);
@@ -206,5 +207,39 @@ describe("bidhall seal / unseal / package", () => {
     ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("/price");
+  });
+});
+
+describe("bidhall's start", () => {
+  it("loads only the module of the command that runs: seal never loads the database, the PDF code or the ledger client", async () => {
+    const dir = makeTempDir("bidhall-cli-loads-");
+    try {
+      const { bidder } = await makeIdentities(dir.dir, ["bidder"] as const);
+      fs.writeFileSync(path.join(dir.dir, "one.txt"), "x");
+      const loads = path.join(dir.dir, "loads.txt");
+      const hooks = path.join(root, "test/fixtures/cli/record-module-loads.mjs");
+      const args = ["seal", "--recipient", bidder.certPath, "--in", path.join(dir.dir, "one.txt"), "--out", path.join(dir.dir, "one.p7m")];
+      await promisify(execFile)(process.execPath, ["--import", "tsx", "--import", hooks, "scripts/bidhall.ts", ...args], {
+        cwd: root,
+        env: { ...process.env, BIDHALL_RECORD_LOADS: loads },
+      });
+      const loaded = fs.readFileSync(loads, "utf8").split("\n");
+      expect(loaded.some((u) => u.endsWith("/scripts/cli/envelope-commands.ts"))).toBe(true);
+      for (const heavy of [
+        "/app/server/db.server.ts",
+        "/node_modules/@electric-sql/pglite/",
+        "/node_modules/pdf-lib/",
+        "/node_modules/ethers/",
+        "/node_modules/kysely/",
+        "/node_modules/ajv/",
+        "/scripts/cli/platform-commands.ts",
+      ])
+        expect(
+          loaded.filter((u) => u.includes(heavy)),
+          heavy,
+        ).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
