@@ -67,6 +67,7 @@ export interface Database {
   opening_confirmations: OpeningConfirmationsTable;
   section_periods: SectionPeriodsTable;
   period_changes: PeriodChangesTable;
+  section_deadline_moves: SectionDeadlineMovesTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -761,4 +762,15 @@ export interface PeriodChangesTable {
   still_provisional: boolean;
   calendar_year: number;
   detected_at: Date;
+}
+
+/** A bid deadline moved by a suspension that covered it (db/migrations/0017_deadline_moves.ts; decision 38). */
+export interface SectionDeadlineMovesTable {
+  id: Generated<string>;
+  section_id: string;
+  from_deadline_at: Date;
+  to_deadline_at: Date;
+  suspended_at: Date;
+  resumed_at: Date;
+  moved_at: Date;
 }

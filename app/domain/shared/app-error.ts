@@ -344,6 +344,12 @@ export const ERROR_CODES = {
     zh: "本单位没有持有有效数字证书的投标人员，投标文件将无法在开标时解密。请先在“数字证书”中申请证书。",
     en: "No member of your organisation with the bid role holds a valid certificate, so nobody could decrypt the bid at the opening. Enrol a certificate under “Certificates” first.",
   },
+  /** Decision 38: while the regulator suspends the section no bid is submitted, replaced or withdrawn (条例 62 / 政府采购法 57). */
+  SECTION_SUSPENDED: {
+    status: 409,
+    zh: "本标段已被监管部门暂停（自 {{sinceZh}} 起），暂停期间不接受投标文件的递交、替换或撤回（{{sourceZh}}）。暂停跨越投标截止时间的，恢复后截止时间顺延暂停的时长。",
+    en: "The regulator has suspended this section (since {{sinceEn}}): no bid can be submitted, replaced or withdrawn while it is suspended ({{sourceEn}}). A suspension across the bid deadline moves the deadline by the time suspended.",
+  },
   /** 办法 27: after the bid deadline no upload, replacement or withdrawal is accepted. */
   BID_AFTER_DEADLINE: {
     status: 409,
@@ -478,6 +484,30 @@ export const ERROR_CODES = {
   },
   /** Answering an objection that already has its answer. */
   OPENING_OBJECTION_ANSWERED: { status: 409, zh: "该异议已答复。", en: "This objection has already been answered." },
+  /** 条例 44 / 87号令 42: the opening cannot be closed while an objection (GP: inquiry) raised at it is unanswered. */
+  OPENING_OBJECTIONS_UNANSWERED: {
+    status: 409,
+    zh: "尚有 {{count}} 项{{kindZh}}未答复，不能结束开标：开标现场提出的{{kindZh}}应当当场答复，答复记入开标记录（{{sourceZh}}）。",
+    en: "{{count}} {{kindEn}} raised at the opening still unanswered: the opening cannot be closed until each is answered on the spot and the answer recorded ({{sourceEn}}).",
+  },
+  /** Decision 39: a declared failure names a ground that is not on the list for the section's procurement type. */
+  OPENING_FAILURE_GROUND_UNKNOWN: {
+    status: 400,
+    zh: "宣布流标须从法定事由中选择一项（{{ground}} 不在其列）。可选事由：{{groundsZh}}。",
+    en: "A declared failure needs one of the legal grounds ({{ground}} is not one). The grounds: {{groundsEn}}.",
+  },
+  /** Decision 39: before the reading-out only grounds that allow no reading-out may be declared. */
+  OPENING_FAILURE_GROUND_NEEDS_READING_OUT: {
+    status: 409,
+    zh: "“{{groundZh}}”（{{sourceZh}}）须在唱标之后才能认定，唱标之前不能以此事由宣布流标。",
+    en: "“{{groundEn}}” ({{sourceEn}}) can only be found after the reading-out; it cannot be declared before.",
+  },
+  /** Decision 39: "fewer than three opened" declared while three or more were decrypted, or before every bid is decided. */
+  OPENING_FAILURE_GROUND_NOT_MET: {
+    status: 409,
+    zh: "“{{groundZh}}”（{{sourceZh}}）不成立：全部投标文件解密结果确定后，已解密 {{decrypted}} 家。",
+    en: "“{{groundEn}}” ({{sourceEn}}) does not hold: once every bid is decided, {{decrypted}} were decrypted.",
+  },
   /** Hiding a chat message that is already hidden. */
   OPENING_MESSAGE_HIDDEN: { status: 409, zh: "该消息已隐藏。", en: "This message is already hidden." },
   /** Confirming or objecting to the reading-out record after the confirmation period ended (decision 17). */
