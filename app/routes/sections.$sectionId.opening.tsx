@@ -47,7 +47,7 @@ const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("answer"), objectionId: id, answer: z.string().trim().min(1).max(4000) }),
   z.object({ intent: z.literal("hide"), messageId: id, reason }),
   z.object({ intent: z.literal("reclassify"), organisationId: id, to: z.enum(["deemedRevoked", "deemedWithdrawn"]), reason }),
-  z.object({ intent: z.literal("declareFailed"), reason }),
+  z.object({ intent: z.literal("declareFailed"), ground: z.string().trim().min(1).max(40), reason }),
   z.object({ intent: z.literal("close") }),
   z.object({ intent: z.literal("object"), text: z.string().trim().min(1).max(4000) }),
   z.object({ intent: z.literal("message"), text: z.string().trim().min(1).max(1000) }),
@@ -105,7 +105,7 @@ export async function action(args: ActionFunctionArgs) {
         await reclassifyDecryption(app, { ...base, organisationId: i.organisationId, to: i.to, reason: i.reason });
         break;
       case "declareFailed":
-        await declareOpeningFailed(app, { ...base, reason: i.reason });
+        await declareOpeningFailed(app, { ...base, ground: i.ground, reason: i.reason });
         break;
       case "close":
         await closeOpening(app, base);

@@ -7,7 +7,7 @@ import { ProgressBar, formatBytes } from "#app/components/bidding/progress-bar.t
 import { useServerNow } from "#app/components/server-time.tsx";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 import { decryptOwnBid, signConfirmation, signInWithCertificate, uploadRemedy, type DecryptStep } from "./hall-crypto.ts";
-import { useLabels } from "./hall-panels.tsx";
+import { useLabels, useObjectionWords } from "./hall-panels.tsx";
 
 /**
  * The bidder's console: sign in with this computer's certificate, decrypt the organisation's own
@@ -17,6 +17,7 @@ import { useLabels } from "./hall-panels.tsx";
  */
 export function BidderConsole({ view, organisationName }: { view: OpeningView; organisationName: string }) {
   const { t } = useTranslation();
+  const words = useObjectionWords(view);
   const labels = useLabels(view.section.procurementType);
   const csrf = useCsrfToken();
   const now = useServerNow();
@@ -217,12 +218,12 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
                     csrf,
                   );
                   return t("opening.confirm.done", {
-                    decision: t(decision === "confirm" ? "opening.confirm.confirmed" : "opening.confirm.objected"),
+                    decision: decision === "confirm" ? t("opening.confirm.confirmed") : words.decision("objected"),
                   });
                 })
               }
             >
-              {t(decision === "confirm" ? "opening.confirm.confirm" : "opening.confirm.object")}
+              {decision === "confirm" ? t("opening.confirm.confirm") : words.decision("object")}
             </button>
           ))}
         </div>

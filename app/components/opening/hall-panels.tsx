@@ -77,7 +77,13 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
           {t("opening.failed", {
             reason:
               view.failure.kind === "declared"
-                ? view.failure.reason
+                ? view.failure.ground
+                  ? t("opening.failedDeclared", {
+                      ground: labels.text(view.failure.ground),
+                      source: labels.text(view.failure.source),
+                      reason: view.failure.reason,
+                    })
+                  : view.failure.reason
                 : t("opening.failedTooFew", {
                     count: view.validBidsAtDeadline ?? 0,
                     minimum: view.section.minimumBids,
@@ -381,13 +387,24 @@ export function ReadingOut({ view }: { view: View }) {
   );
 }
 
-export function Objections({ view, busy }: { view: View; busy: boolean }) {
+/** Decision 39: government procurement says 询问 / 回避申请 at the opening (87号令 42), never 质疑 or 异议. */
+export function useObjectionWords(view: Pick<View, "section">) {
   const { t } = useTranslation();
+  const gp = view.section.procurementType === "government";
+  return {
+    objection: (key: "title" | "none" | "raise" | "text" | "answer" | "unanswered") =>
+      gp ? t(`opening.objectionsGp.${key}`) : t(`opening.objections.${key}`),
+    decision: (key: "object" | "objected") => (gp ? t(`opening.confirmGp.${key}`) : t(`opening.confirm.${key}`)),
+  };
+}
+
+export function Objections({ view, busy }: { view: View; busy: boolean }) {
+  const { objection } = useObjectionWords(view);
   if (view.viewer === "public") return null;
   return (
     <section className="panel" data-testid="objections">
-      <h2>{t("opening.objections.title")}</h2>
-      {view.objections.length === 0 ? <p className="muted">{t("opening.objections.none")}</p> : null}
+      <h2>{objection("title")}</h2>
+      {view.objections.length === 0 ? <p className="muted">{objection("none")}</p> : null}
       <ul className="thread">
         {view.objections.map((o) => (
           <li key={o.id} data-testid="objection">
@@ -397,19 +414,19 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
             <p>{o.text}</p>
             {o.answer ? (
               <p className="answer" data-testid="objection-answer">
-                {t("opening.objections.answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
+                {objection("answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
               </p>
             ) : view.viewer === "host" ? (
               <Form method="post" className="stack-sm">
                 <CsrfInput />
                 <input type="hidden" name="objectionId" value={o.id} />
-                <textarea name="answer" required maxLength={4000} rows={2} aria-label={t("opening.objections.answer")} />
+                <textarea name="answer" required maxLength={4000} rows={2} aria-label={objection("answer")} />
                 <button type="submit" name="intent" value="answer" className="button button--small button--primary" disabled={busy}>
-                  {t("opening.objections.answer")}
+                  {objection("answer")}
                 </button>
               </Form>
             ) : (
-              <span className="badge badge--pending">{t("opening.objections.unanswered")}</span>
+              <span className="badge badge--pending">{objection("unanswered")}</span>
             )}
           </li>
         ))}
@@ -418,11 +435,11 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
         <Form method="post" className="stack-sm">
           <CsrfInput />
           <label>
-            {t("opening.objections.text")}
+            {objection("text")}
             <textarea name="text" required maxLength={4000} rows={3} />
           </label>
           <button type="submit" name="intent" value="object" className="button" disabled={busy}>
-            {t("opening.objections.raise")}
+            {objection("raise")}
           </button>
         </Form>
       ) : null}
@@ -482,6 +499,7 @@ export function Chat({ view, busy }: { view: View; busy: boolean }) {
 
 export function Confirmations({ view }: { view: View }) {
   const { t } = useTranslation();
+  const words = useObjectionWords(view);
   if (!view.readingOut || view.viewer === "public") return null;
   return (
     <section className="panel" data-testid="confirmations">
@@ -492,7 +510,7 @@ export function Confirmations({ view }: { view: View }) {
         <ul>
           {view.confirmations.map((c) => (
             <li key={c.organisationName}>
-              {c.organisationName}：{c.decision === "confirm" ? t("opening.confirm.confirmed") : t("opening.confirm.objected")}{" "}
+              {c.organisationName}：{c.decision === "confirm" ? t("opening.confirm.confirmed") : words.decision("objected")}{" "}
               <ShanghaiTime at={c.signedAt} />
             </li>
           ))}

@@ -4,6 +4,7 @@ import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import type { AttemptFailure, DecryptionResult, DecryptionRule } from "./decryption.ts";
 import type { OpeningPhase } from "./phase.ts";
 import type { NextStep } from "./too-few-bids.ts";
+import type { FailureGroundView } from "./failure-grounds.ts";
 
 /** A defect recorded when a bid was decrypted (decision 35), in words with its source. */
 export interface DefectView {
@@ -52,7 +53,11 @@ export interface OpeningView {
     source: Citation;
     nextSteps: NextStep[];
     nextStepSource: Citation;
+    /** A declared failure's legal ground (decision 39); `source` is then the ground's. */
+    ground?: { id: string; zh: string; en: string } | null;
   } | null;
+  /** The host only, while it may declare a failure: the grounds it may choose now (decision 39). */
+  failureGrounds?: FailureGroundView[] | null;
   deadlineAt: string;
   signInOpensAt: string;
   validBidsAtDeadline: number | null;

@@ -6,6 +6,10 @@ import {
   signInOpensAt,
   tooFewBidsGuidance,
   windowClock,
+  failureGroundsAllowed,
+  failureGroundsFor,
+  OPENING_ACTION_PHASES,
+  type FailReason,
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
@@ -130,7 +134,12 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             kind: failReason?.kind ?? "tooFewBids",
             reason: failReason?.kind === "declared" ? failReason.reason : null,
             ...tooFewBidsGuidance(type),
+            ...declaredGround(failReason, type),
           }
+        : null,
+    failureGrounds:
+      viewer === "host" && (OPENING_ACTION_PHASES.declareFailed as readonly string[]).includes(phase)
+        ? failureGroundsAllowed(type, !!published)
         : null,
     deadlineAt: f.deadlineAt.toISOString(),
     signInOpensAt: signInOpensAt(f).toISOString(),
@@ -240,4 +249,15 @@ function defectViews(defects: readonly SecurityDefect[], type: ProcurementType):
     const { zh, en } = describeSecurityDefect(d, type);
     return { code: d.code, zh, en };
   });
+}
+
+/**
+ * A declared failure's ground (decision 39): the banner cites the ground's own source for the
+ * section's procurement type, not the too-few-bids article. Failures declared before grounds
+ * existed keep the too-few-bids citation and show no ground.
+ */
+function declaredGround(reason: FailReason | null, type: ProcurementType) {
+  if (reason?.kind !== "declared" || !reason.ground) return { ground: null };
+  const g = failureGroundsFor(type).find((x) => x.id === reason.ground);
+  return g ? { ground: { id: g.id, zh: g.zh, en: g.en }, source: g.source } : { ground: null };
 }
