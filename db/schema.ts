@@ -68,6 +68,12 @@ export interface Database {
   section_periods: SectionPeriodsTable;
   period_changes: PeriodChangesTable;
   section_deadline_moves: SectionDeadlineMovesTable;
+  clarification_sections: ClarificationSectionsTable;
+  notices: NoticesTable;
+  notice_reads: NoticeReadsTable;
+  bid_security_settlements: BidSecuritySettlementsTable;
+  prequalifications: PrequalificationsTable;
+  prequalification_items: PrequalificationItemsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -431,6 +437,8 @@ export interface SectionsTable {
   published_at: Date | null;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  /** Who terminated it (migration 0018; 条例 31). */
+  cancelled_by: string | null;
   failed_at: Date | null;
   failed_reason: string | null;
   suspended_at: Date | null;
@@ -773,4 +781,73 @@ export interface SectionDeadlineMovesTable {
   suspended_at: Date;
   resumed_at: Date;
   moved_at: Date;
+}
+
+/** The sections a clarification affects, with their deadlines before and after (migration 0018; decision 0041). */
+export interface ClarificationSectionsTable {
+  clarification_id: string;
+  section_id: string;
+  old_deadline_at: Date;
+  new_deadline_at: Date | null;
+}
+
+/** In-app notices to an organisation (migration 0018): a clarification (法 23, 办法 22) or a termination (条例 31). */
+export interface NoticesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  kind: "clarification" | "termination";
+  project_id: string;
+  subject_id: string;
+  title: string;
+  body: string;
+  created_at: Date;
+}
+
+/** The read receipt: who of the organisation read a notice, when. */
+export interface NoticeReadsTable {
+  notice_id: string;
+  person_id: string;
+  read_at: Date;
+  ip: string;
+}
+
+/** A bid security returned or forfeited, as the agency recorded it (migration 0018; decision 0042). */
+export interface BidSecuritySettlementsTable {
+  bid_id: string;
+  outcome: "returned" | "forfeited";
+  /** The forfeiture ground (a key of FORFEITURE_GROUNDS); null for a return. */
+  ground: string | null;
+  note: string;
+  settled_at: Date;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+/** A project's prequalification (migration 0018; decision 0043). */
+export interface PrequalificationsTable {
+  id: Generated<string>;
+  project_id: string;
+  title: string;
+  body: string;
+  sale_from: Date;
+  sale_until: Date;
+  submission_deadline_at: Date;
+  published_at: Date;
+  published_by: string;
+  result_body: string | null;
+  passed_count: number | null;
+  result_published_at: Date | null;
+  result_published_by: string | null;
+}
+
+export interface PrequalificationItemsTable {
+  id: Generated<string>;
+  prequalification_id: string;
+  kind: "clarification" | "objection";
+  organisation_id: string;
+  person_id: string;
+  text: string;
+  old_deadline_at: Date | null;
+  new_deadline_at: Date | null;
+  at: Date;
 }

@@ -49,6 +49,9 @@ export const AuditEvent = z.discriminatedUnion("type", [
       affectsPreparation: z.boolean(),
       oldDeadline: z.string(),
       newDeadline: z.string().nullable(),
+      // Issue 12 (decision 41): every section the clarification affects, and who was told.
+      sectionIds: z.array(uuid).optional(),
+      notified: z.number().optional(),
     }),
   }),
   z.object({
@@ -244,6 +247,45 @@ export const AuditEvent = z.discriminatedUnion("type", [
       serial: z.string(),
       reason: z.enum(["revoked", "expired", "untrusted", "challenge", "signature", "throttled", "inactive"]),
     }),
+  }),
+  // Issue 12: read receipts, termination, bid securities, prequalification (decisions 41–43).
+  z.object({ type: z.literal("notice.read"), data: z.object({ noticeId: uuid, kind: z.string(), subjectId: uuid }) }),
+  z.object({
+    type: z.literal("section.terminated"),
+    data: z.object({ projectId: uuid, sectionIds: z.array(uuid), reason: z.string(), notified: z.number() }),
+  }),
+  z.object({
+    type: z.literal("bid_security.settled"),
+    data: z.object({
+      bidId: uuid,
+      sectionId: uuid,
+      outcome: z.enum(["returned", "forfeited"]),
+      ground: z.string().nullable(),
+      settledAt: z.string(),
+    }),
+  }),
+  z.object({
+    type: z.literal("prequalification.published"),
+    data: z.object({
+      projectId: uuid,
+      prequalificationId: uuid,
+      saleFrom: z.string(),
+      saleUntil: z.string(),
+      submissionDeadline: z.string(),
+    }),
+  }),
+  z.object({
+    type: z.literal("prequalification.item_recorded"),
+    data: z.object({
+      prequalificationId: uuid,
+      itemId: uuid,
+      kind: z.enum(["clarification", "objection"]),
+      newDeadline: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal("prequalification.result_published"),
+    data: z.object({ prequalificationId: uuid, passed: z.number() }),
   }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;

@@ -524,6 +524,42 @@ export const ERROR_CODES = {
     zh: "此地址只提供实时事件流（text/event-stream），请在开标大厅页面中打开。",
     en: "This address serves only a live event stream (text/event-stream); open it from the opening hall page.",
   },
+  /** Decision 42: a bid security's return or forfeiture is recorded once. */
+  BID_SECURITY_ALREADY_SETTLED: {
+    status: 409,
+    zh: "“{{organisation}}”在标段 {{section}} 的投标保证金已登记退还或不予退还，不能重复登记。",
+    en: "The bid security of “{{organisation}}” in section {{section}} has already been recorded as returned or kept.",
+  },
+  /** 条例 31, 35, 74 / 87号令 29, 38: a forfeiture whose ground does not fit the facts. */
+  BID_SECURITY_FORFEITURE_REFUSED: {
+    status: 409,
+    zh: "不能不予退还“{{organisation}}”在标段 {{section}} 的投标保证金：{{reasonZh}}（{{source}}）。",
+    en: "The bid security of “{{organisation}}” in section {{section}} cannot be kept: {{reasonEn}} ({{sourceEn}}).",
+  },
+  /** Decision 43 (条例 16, 17 / 87号令 14): a prequalification period shorter than the law's. */
+  PREQUALIFICATION_PERIOD_TOO_SHORT: {
+    status: 400,
+    zh: "资格预审{{ruleZh}}不足：自 {{fromOn}}（当日不计入）至 {{toOn}} 仅 {{count}} {{unitZh}}，法定不少于 {{required}} {{unitZh}}，最后一日为法定节假日或休息日的顺延，因此最早为 {{limitOn}}{{provisionalZh}}（{{source}}）。",
+    en: "Prequalification: the {{ruleEn}} is too short: from {{fromOn}} (not counted) to {{toOn}} is only {{count}} {{unitEn}}, the law requires at least {{required}} {{unitEn}}, moved off a holiday or rest day, so {{limitOn}} at the earliest{{provisionalEn}} ({{sourceEn}}).",
+  },
+  /** Decision 43 (条例 21, 22): a prequalification clarification or objection too close to the application deadline. */
+  PREQUALIFICATION_TOO_LATE: {
+    status: 409,
+    zh: "{{whatZh}}应在提交资格预审申请文件截止时间至少 {{required}} 日前提出：本次为 {{fromOn}}，截止日 {{toOn}}，最后可于 {{limitOn}} 提出{{remedyZh}}（{{source}}）。",
+    en: "A {{whatEn}} must come at least {{required}} days before the application deadline: this one is on {{fromOn}}, the deadline on {{toOn}}, the last day was {{limitOn}}{{remedyEn}} ({{sourceEn}}).",
+  },
+  /** Decision 43: a project has one prequalification. */
+  PREQUALIFICATION_EXISTS: {
+    status: 409,
+    zh: "该项目已发布资格预审公告。",
+    en: "This project already has a prequalification announcement.",
+  },
+  /** Decision 43: the prequalification's result comes after the application deadline, once. */
+  PREQUALIFICATION_RESULT_NOT_DUE: {
+    status: 409,
+    zh: "资格预审结果只能在提交资格预审申请文件截止时间（{{deadline}}）之后发布一次。",
+    en: "The prequalification result can be published once, after the application deadline ({{deadline}}).",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

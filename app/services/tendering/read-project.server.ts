@@ -114,6 +114,9 @@ export async function readProject(app: AppContext, actor: Actor | null, projectI
       name: s.name,
       phase: sectionPhase(factsOf(s), now),
       deadlineAt: s.deadline_at,
+      /** A termination is announced publicly, with its reason (条例 31; decision 42). */
+      terminatedAt: s.cancelled_at,
+      terminationReason: s.cancel_reason,
       publishedAt: s.published_at,
       saleFrom: s.sale_from,
       saleUntil: s.sale_until,
