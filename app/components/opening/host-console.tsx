@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import type { OpeningView } from "#app/domain/opening/view.ts";
+import { hallOver, offered } from "./hall-phases.ts";
 
 /**
  * The host's console (the project's agency, or the tenderer without one): each button records one
@@ -64,10 +65,13 @@ export function HostConsole({ view, busy }: { view: OpeningView; busy: boolean }
           : null}
         {p === "decrypting" && allDecided ? action("closeEarly", t("opening.host.closeEarly")) : null}
         {p === "reading-out" ? action("publishReadingOut", t("opening.host.publishReadingOut"), true) : null}
-        {p === "reading-out" || p === "decrypting" || p === "confirming"
-          ? withReason("declareFailed", t("opening.host.declareFailed"))
-          : null}
+        {offered(view, "declareFailed") ? withReason("declareFailed", t("opening.host.declareFailed")) : null}
         {p === "confirming" ? action("close", t("opening.host.close"), true) : null}
+        {hallOver(view) ? (
+          <p className="muted" data-testid="hall-over">
+            {t(p === "failed" ? "openingHall.over.hostFailed" : "openingHall.over.hostClosed")}
+          </p>
+        ) : null}
       </div>
     </section>
   );
