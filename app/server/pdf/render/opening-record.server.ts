@@ -244,8 +244,6 @@ export async function openingRecordSpec(input: OpeningRecordInput): Promise<Docu
       headerBlock(input),
       TIME_NOTE,
       ...numberedSections([
-        { title: "开标人员", blocks: [officialsBlock(input)] },
-        { title: "投标人签到情况", blocks: [signInBlock(input)] },
         { title: "解密时段记录", blocks: [windowTable(input.window)] },
         { title: "唱标结果", blocks: [readingOutTable(input.bidders)] },
         { title: "投标保证金", blocks: [securityTable(input.bidders)] },
@@ -253,6 +251,9 @@ export async function openingRecordSpec(input: OpeningRecordInput): Promise<Docu
         { title: "解密结果重新认定", blocks: [reclassificationBlock(input)] },
         { title: `${term}及答复`, blocks: [objectionBlock(input)] },
         { title: "投标人确认情况", blocks: confirmationBlocks(input) },
+        // Decision 46: as on a paper record, the sign-in list and, at the foot, the people who opened, recorded and supervised.
+        { title: "投标人签到情况", blocks: [signInBlock(input)] },
+        { title: "开标人员", blocks: [officialsBlock(input)] },
         {
           title: "记录依据",
           blocks: [
