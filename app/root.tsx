@@ -111,7 +111,8 @@ function Header() {
           {can("submit:bid:own") ? <NavLink to="/bids">{t("bidding.nav")}</NavLink> : null}
           {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
-          {can("suspend:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingAdmin.nav.regulator")}</NavLink> : null}
+          {can("host:opening:own") ? <NavLink to="/openings">{t("openingHall.nav")}</NavLink> : null}
+          {can("view:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingHall.nav")}</NavLink> : null}
           <NavLink to={`/organisations/${actor.organisation.id}`} end>
             {t("nav.organisation")}
           </NavLink>

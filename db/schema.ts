@@ -58,6 +58,7 @@ export interface Database {
   opening_window_extensions: OpeningWindowExtensionsTable;
   opening_suspensions: OpeningSuspensionsTable;
   opening_sign_ins: OpeningSignInsTable;
+  opening_officials: OpeningOfficialsTable;
   opening_bids: OpeningBidsTable;
   decryption_attempts: DecryptionAttemptsTable;
   decryption_reclassifications: DecryptionReclassificationsTable;
@@ -658,6 +659,17 @@ export interface OpeningSignInsTable {
   signed_in_at: Date;
   ip: string;
   user_agent: string;
+}
+
+/** Who the opening record names as recorder (记录人) or supervising regulator (监标人); the latest per duty counts (decision 46). */
+export interface OpeningOfficialsTable {
+  id: Generated<string>;
+  opening_id: string;
+  duty: "recorder" | "supervisor";
+  person_id: string;
+  organisation_id: string;
+  assigned_by: string;
+  assigned_at: Date;
 }
 
 export type DecryptionResultColumn = "decrypted" | "deemedRevoked" | "deemedWithdrawn";

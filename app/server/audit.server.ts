@@ -189,6 +189,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("opening.bidder_list_published"), data: z.object({ openingId: uuid, organisationIds: z.array(uuid) }) }),
   z.object({ type: z.literal("opening.window_opened"), data: z.object({ openingId: uuid }) }),
+  // Decision 46: the recorder (记录人) or the supervising regulator (监标人) the opening record names.
+  z.object({
+    type: z.literal("opening.official_assigned"),
+    data: z.object({ openingId: uuid, duty: z.enum(["recorder", "supervisor"]), personId: uuid, organisationId: uuid }),
+  }),
   z.object({ type: z.literal("opening.window_paused"), data: z.object({ openingId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.window_resumed"), data: z.object({ openingId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.window_extended"), data: z.object({ openingId: uuid, minutes: z.number(), reason: z.string() }) }),

@@ -6,6 +6,7 @@ import { DECRYPTION_RESULT_LABELS, DECRYPTION_RULES, decryptionBasis, type Decry
 import { OPENING_PHASE_LABELS } from "#app/domain/opening/phase.ts";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
+import { offered } from "./hall-phases.ts";
 
 /**
  * The parts of the opening hall every viewer shares: the header with phase, banners and
@@ -167,7 +168,7 @@ function FailureNextSteps({ view, failure }: { view: View; failure: NonNullable<
         {failure.nextSteps.map((step) => (
           <li key={step.id} data-step={step.id}>
             {labels.text(step)}{" "}
-            {view.viewer === "host" && step.id !== "otherMethod" ? (
+            {(view.viewer === "host" || view.viewer === "tenderer") && step.id !== "otherMethod" ? (
               <a className="button button--small" href="/projects/new" data-testid={`next-step-${step.id}`}>
                 {t("opening.nextSteps.newProject")}
               </a>
@@ -218,7 +219,8 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
   const labels = useLabels(view.section.procurementType);
   const host = view.viewer === "host";
-  const official = host || view.viewer === "regulator";
+  const official = host || view.viewer === "tenderer" || view.viewer === "regulator";
+  const mayReclassify = host && offered(view, "reclassifyDecryption");
   return (
     <section className="panel" data-testid="bidders">
       <h2>{t("opening.bidders.title")}</h2>
@@ -234,7 +236,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
               <th>{t("opening.bidders.rule")}</th>
               <th>{t("opening.bidders.decidedAt")}</th>
               {official ? <th>{t("opening.bidders.credit")}</th> : null}
-              {host ? <th>{t("opening.bidders.reclassify")}</th> : null}
+              {mayReclassify ? <th>{t("opening.bidders.reclassify")}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -272,7 +274,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
                     ))}
                   </td>
                 ) : null}
-                {host ? (
+                {mayReclassify ? (
                   <td>
                     {b.result && b.result !== "decrypted" ? (
                       <details>
@@ -416,7 +418,7 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
               <p className="answer" data-testid="objection-answer">
                 {objection("answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
               </p>
-            ) : view.viewer === "host" ? (
+            ) : view.viewer === "host" && offered(view, "answerObjection") ? (
               <Form method="post" className="stack-sm">
                 <CsrfInput />
                 <input type="hidden" name="objectionId" value={o.id} />
@@ -431,7 +433,7 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
           </li>
         ))}
       </ul>
-      {view.viewer === "bidder" && view.ownBid ? (
+      {view.viewer === "bidder" && view.ownBid && offered(view, "object") ? (
         <Form method="post" className="stack-sm">
           <CsrfInput />
           <label>
@@ -451,7 +453,10 @@ export function Chat({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
   if (view.viewer === "public") return null;
   // A bidder writes from the deadline on (decision 23): before it, a message would tell that it has bid.
-  const canSend = view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0 && view.phase !== "signing-in");
+  // The hall is open to chat from sign-in until the objections end (send-opening-message's phases).
+  const chatOpen = offered(view, "signIn") || offered(view, "object");
+  const canSend =
+    chatOpen && (view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0 && view.phase !== "signing-in"));
   return (
     <section className="panel" data-testid="chat">
       <h2>{t("opening.chat.title")}</h2>

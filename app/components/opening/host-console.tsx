@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 import { useLabels } from "./hall-panels.tsx";
+import { hallOver, offered } from "./hall-phases.ts";
 
 /**
  * The host's console (the project's agency, or the tenderer without one): each button records one
@@ -66,7 +67,7 @@ export function HostConsole({ view, busy }: { view: OpeningView; busy: boolean }
           : null}
         {p === "decrypting" && allDecided ? action("closeEarly", t("opening.host.closeEarly")) : null}
         {p === "reading-out" ? action("publishReadingOut", t("opening.host.publishReadingOut"), true) : null}
-        {view.failureGrounds && view.failureGrounds.length > 0
+        {offered(view, "declareFailed") && view.failureGrounds && view.failureGrounds.length > 0
           ? withReason(
               "declareFailed",
               t("opening.host.declareFailed"),
@@ -84,6 +85,11 @@ export function HostConsole({ view, busy }: { view: OpeningView; busy: boolean }
             )
           : null}
         {p === "confirming" ? action("close", t("opening.host.close"), true) : null}
+        {hallOver(view) ? (
+          <p className="muted" data-testid="hall-over">
+            {t(p === "failed" ? "openingHall.over.hostFailed" : "openingHall.over.hostClosed")}
+          </p>
+        ) : null}
       </div>
     </section>
   );

@@ -33,6 +33,8 @@ export const OPENING_ACTION_PHASES = {
   close: ["confirming"],
   suspend: ["scheduled", "signing-in", "awaiting-window", "decrypting", "reading-out", "confirming"],
   resume: ["suspended"],
+  // Decision 46: the recorder and the supervisor the record names, until the record is generated.
+  assignOfficial: ["scheduled", "signing-in", "awaiting-window", "decrypting", "reading-out", "confirming"],
 } as const satisfies Record<string, readonly OpeningPhase[]>;
 export type OpeningAction = keyof typeof OPENING_ACTION_PHASES;
 

@@ -28,7 +28,18 @@ export interface ReadingOutRowView {
   fields: { key: string; label: string; display: string | null }[];
 }
 
-export type OpeningViewer = "host" | "regulator" | "bidder" | "public";
+/**
+ * `tenderer`: the project's tenderer where an agency hosts: the host's read view without its
+ * controls (issue 13).
+ */
+export type OpeningViewer = "host" | "tenderer" | "regulator" | "bidder" | "public";
+
+/** A person the opening record names (decision 46). */
+export interface OfficialPersonView {
+  personId: string;
+  name: string;
+  organisationName: string;
+}
 
 /** What one viewer may see of an opening at the server's `now` (JSON-ready: times ISO, money fen strings). */
 export interface OpeningView {
@@ -92,6 +103,8 @@ export interface OpeningView {
     rule: DecryptionRule | null;
     lastFailure: AttemptFailure | null;
     signedIn: boolean;
+    /** Whether this person (not only someone of its organisation) has signed in: decrypting and the remedy need it. */
+    personSignedIn: boolean;
     /** Defects recorded when the bid was decrypted: the bidder learns of them at once. */
     defects: DefectView[];
   } | null;
@@ -110,4 +123,12 @@ export interface OpeningView {
   }[];
   confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
   openingRecord: { sha256: string } | null;
+  /** Host, tenderer and regulator: 开标人, 记录人, 监标人 as the record will name them (decision 46). */
+  officials: {
+    host: OfficialPersonView | null;
+    recorder: (OfficialPersonView & { chosen: boolean }) | null;
+    supervisor: (OfficialPersonView & { chosen: boolean }) | null;
+  } | null;
+  /** The host only, while it may still choose: who may be named recorder and supervisor. */
+  officialCandidates: { recorder: OfficialPersonView[]; supervisor: OfficialPersonView[] } | null;
 }

@@ -462,6 +462,18 @@ export const ERROR_CODES = {
     zh: "请先签到（以数字证书证明持有私钥），再进行此操作。",
     en: "Sign in to the opening first (proving you hold your certificate's key).",
   },
+  /** The bid envelope holds no content key for the certificate chosen (it was not a recipient when the bid was sealed). */
+  OPENING_NO_RECIPIENT_FOR_CERTIFICATE: {
+    status: 404,
+    zh: "本单位的投标文件封装时未使用此证书（序列号 {{serial}}）加密，无法用它解密。请选择封装时列出的证书，或在“数字证书”页导入该证书的备份文件（.p12）；本标段允许补救时，也可上传未加密的投标文件备份。",
+    en: "The bid was not sealed for this certificate (serial {{serial}}), so it cannot decrypt it. Choose a certificate listed when the bid was sealed, or import that certificate's backup (.p12) on the Certificates page; where the section allows the remedy, you may also upload the unencrypted backup of the bid.",
+  },
+  /** 开标记录 names the recorder among the host's members and the supervising regulator among the regulator's members of the project's region. */
+  OPENING_OFFICIAL_NOT_ELIGIBLE: {
+    status: 403,
+    zh: "{{dutyZh}}须为{{whoZh}}的在职人员（开标记录载明开标人、记录人、监标人，《招标投标法》第三十六条、《电子招标投标办法》第三十一条）。",
+    en: "The {{dutyEn}} must be an active member of {{whoEn}} (the opening record names the host, the recorder and the supervisor: Tendering Law Art 36, Measures for Electronic Tendering Art 31).",
+  },
   /** Signing in with a certificate that is not the person's own valid certificate in this organisation. */
   OPENING_CERTIFICATE_NOT_OWN: {
     status: 403,
@@ -587,10 +599,47 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * What `NOT_FOUND` names, in Chinese: the services name the object in English (`{ what: "section" }`),
+ * and a Chinese message must not carry an English or internal word (issue 13). A name followed by
+ * an identifier (`certificate 1a2b`) keeps the identifier.
+ */
+const WHAT_ZH: Record<string, string> = {
+  "API token": "API 令牌",
+  bid: "投标文件",
+  certificate: "证书",
+  demo: "演示数据",
+  "demo backup": "演示证书备份",
+  document: "文件",
+  mailbox: "开发邮箱",
+  member: "成员",
+  message: "消息",
+  objection: "异议",
+  opening: "开标",
+  "opening record": "开标记录表",
+  organisation: "单位",
+  project: "项目",
+  "reading-out record": "唱标记录",
+  receipt: "投标回执",
+  "recipient info": "本证书的解密信息",
+  section: "标段",
+  tenderer: "招标人",
+  upload: "上传",
+};
+
+export function whatInChinese(what: string): string {
+  if (WHAT_ZH[what]) return WHAT_ZH[what];
+  const key = Object.keys(WHAT_ZH)
+    .filter((k) => what.startsWith(`${k} `))
+    .sort((a, b) => b.length - a.length)[0];
+  return key ? `${WHAT_ZH[key]} ${what.slice(key.length + 1)}` : what;
+}
+
 export function formatErrorMessage(code: ErrorCode, params: ErrorParams, lang: Lang): string {
   const template = lang === "en" ? ERROR_CODES[code].en : ERROR_CODES[code].zh;
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const v = params[name];
+    if (name === "what" && lang !== "en" && typeof v === "string") return whatInChinese(v);
     return v === undefined ? "" : Array.isArray(v) ? v.join(", ") : String(v);
   });
 }

@@ -7,6 +7,7 @@ import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
+import { openingHall } from "./opening-hall.ts";
 import { tendering } from "./tendering.ts";
 
 /**
@@ -22,6 +23,7 @@ export const areas = {
   bidding,
   opening,
   openingAdmin,
+  openingHall,
   access,
   demo,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -80,7 +80,7 @@ export const opening = defineMessages(
     },
     remedy: {
       title: "补救：上传未加密的投标文件备份",
-      intro: "招标文件允许补救：解密失败时，可在解密时限内上传封装时下载的未加密备份（ZIP），其 SHA-256 摘要须与投标回执一致。",
+      intro: "招标文件允许补救：解密时限内可上传封装时保存的未加密投标文件备份（ZIP），无须先解密失败；其 SHA-256 摘要须与投标回执一致。",
       file: "未加密备份（ZIP）",
       button: "上传备份",
       uploading: "正在上传备份…",
@@ -248,7 +248,7 @@ export const opening = defineMessages(
     remedy: {
       title: "Remedy: upload the unencrypted backup of the bid",
       intro:
-        "The tender documents allow the remedy: if decryption fails, upload within the window the unencrypted backup (ZIP) you downloaded when sealing; its SHA-256 must equal the receipt's.",
+        "The tender documents allow the remedy: within the window you may upload the unencrypted backup (ZIP) saved when sealing, without first failing a decryption; its SHA-256 must equal the receipt's.",
       file: "Unencrypted backup (ZIP)",
       button: "Upload backup",
       uploading: "Uploading the backup…",

@@ -1,6 +1,8 @@
 import {
   activeSuspension,
+  confirmationEndedBy,
   confirmationEndsAt,
+  OPENING_ACTION_PHASES,
   openingPhase,
   phaseUnderSuspension,
   signInOpensAt,
@@ -18,7 +20,8 @@ import { describeSecurityDefect, type SecurityDefect } from "#app/domain/credit/
 import type { CreditFlagView } from "#app/domain/credit/credit.ts";
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { creditFlagsByUscc, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
-import { hostOrganisationId, isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { hostOrganisationId, isHost, isRegulatorOf, isTendererOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { officialCandidates, openingOfficials } from "./opening-officials.server.ts";
 import { readingOutOf } from "./opening-records.server.ts";
 import { rowsAsJson } from "./publish-reading-out.server.ts";
 
@@ -47,12 +50,14 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
       .executeTakeFirst());
   const viewer: OpeningViewer = isHost(actor, loaded)
     ? "host"
-    : isRegulatorOf(actor, loaded)
-      ? "regulator"
-      : mine || (registered && f.validBidsAtDeadline === null)
-        ? "bidder"
-        : "public";
-  const official = viewer === "host" || viewer === "regulator";
+    : isTendererOf(actor, loaded)
+      ? "tenderer"
+      : isRegulatorOf(actor, loaded)
+        ? "regulator"
+        : mine || (registered && f.validBidsAtDeadline === null)
+          ? "bidder"
+          : "public";
+  const official = viewer === "host" || viewer === "tenderer" || viewer === "regulator";
   const participant = viewer !== "public";
   const phase = openingPhase(f, now);
   const published = f.readingOutPublishedAt && f.readingOutPublishedAt <= now ? f.readingOutPublishedAt : null;
@@ -62,7 +67,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
         .selectFrom("opening_sign_ins as s")
         .innerJoin("organisations as o", "o.id", "s.organisation_id")
         .innerJoin("people as p", "p.id", "s.person_id")
-        .select(["s.organisation_id", "o.name as organisation_name", "p.name as person_name", "s.signed_in_at"])
+        .select(["s.organisation_id", "s.person_id", "o.name as organisation_name", "p.name as person_name", "s.signed_in_at"])
         .where("s.opening_id", "=", loaded.opening.id)
         .$if(!official, (q) => q.where("s.organisation_id", "=", actor!.membership.organisationId))
         .orderBy("s.signed_in_at")
@@ -195,6 +200,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             rule: ownOutcome.decided ? ownOutcome.rule : null,
             lastFailure: ownOutcome.decided ? null : ownOutcome.lastFailure,
             signedIn: signInRows.some((s) => s.organisation_id === mine.organisationId),
+            personSignedIn: signInRows.some((s) => s.person_id === actor?.personId),
             defects: defectViews(mine.defects, type),
           }
         : null,
@@ -241,6 +247,11 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
     }),
     confirmations: confirmations.map((c) => ({ organisationName: c.name, decision: c.decision, signedAt: c.signed_at.toISOString() })),
     openingRecord: loaded.opening.opening_record_sha256 ? { sha256: loaded.opening.opening_record_sha256 } : null,
+    officials: official ? await openingOfficials(app.db, loaded, now) : null,
+    officialCandidates:
+      viewer === "host" && (OPENING_ACTION_PHASES.assignOfficial as readonly string[]).includes(phase) && !confirmationEndedBy(f, now)
+        ? await officialCandidates(app.db, loaded)
+        : null,
   };
 }
 
