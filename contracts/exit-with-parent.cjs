@@ -6,7 +6,6 @@
  * the parent dies (end of file); and the parent's pid, checked every second (a dead parent's
  * child is re-parented, so process.ppid changes).
  */
-/* eslint-env node */
 /* global process, setInterval */
 "use strict";
 const parent = Number(process.env.BIDHALL_LEDGER_PARENT_PID || 0);
