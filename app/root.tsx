@@ -26,7 +26,10 @@ import { csrfToken } from "./server/csrf.server.ts";
 import { getActor } from "./server/session.server.ts";
 import stylesHref from "./styles/app.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const app = context.app;
