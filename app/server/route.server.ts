@@ -122,7 +122,7 @@ export async function runJsonAction(
 ): Promise<Response> {
   const env = await routeEnv(args);
   try {
-    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
+    if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
     await requireCsrf(env.app, args.request);
     const bytes = await readLimitedBody(args.request, FORM_BODY_LIMIT);
     let body: unknown;
@@ -148,7 +148,7 @@ export async function runJsonAction(
 export async function runStreamAction(args: ActionFunctionArgs, fn: (env: RouteEnv) => Promise<{ body: unknown }>): Promise<Response> {
   const env = await routeEnv(args);
   try {
-    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
+    if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
     await requireCsrf(env.app, args.request);
     return Response.json((await fn(env)).body);
   } catch (e) {
@@ -156,4 +156,29 @@ export async function runStreamAction(args: ActionFunctionArgs, fn: (env: RouteE
     const { status, body } = errorBody(env.app, e, env.lang);
     return Response.json(body, { status });
   }
+}
+
+/**
+ * A loader of an `/api` route (decision 50): the answer is JSON, and an AppError is
+ * `{ error: { code, message } }` with its status — never Remix's HTML or "Unexpected Server
+ * Error", which is what a thrown `data()` becomes in a resource route.
+ */
+export async function runApiLoader(args: LoaderFunctionArgs, fn: (env: RouteEnv) => Promise<Response>): Promise<Response> {
+  const env = await routeEnv(args);
+  try {
+    return await fn(env);
+  } catch (e) {
+    if (isResponse(e)) return e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+  }
+}
+
+/** The loader of an `/api` route that only takes POST: a GET (or HEAD) is refused as JSON, with `Allow`. */
+export async function postOnlyLoader(args: LoaderFunctionArgs): Promise<Response> {
+  const response = await runApiLoader(args, () => {
+    throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
+  });
+  response.headers.set("Allow", "POST");
+  return response;
 }
