@@ -1,4 +1,4 @@
-import type { SecurityKind } from "#app/api/schemas.ts";
+import { securityOffer, type SecurityOffer } from "#app/domain/bidding/security-offer.ts";
 import { mayOfferCreditCommitment } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-form.ts";
@@ -21,22 +21,13 @@ export interface SealingKit {
    * only forms a bid upload accepts (a transfer, 转账, is paid outside the platform and cannot be
    * declared with a bid; decision 50), and `kinds` in the words of the upload's `securityKind`.
    */
-  security: { amountFen: string; forms: ("guarantee" | "creditCommitment")[]; kinds: SecurityKind[]; creditCommitmentAllowed: boolean };
+  security: { amountFen: string } & SecurityOffer;
   /**
    * Every valid certificate of the caller's organisation's members holding `bid` (ARCHITECTURE.md
    * §4 step 1): any of them can decrypt at the opening, so a change of staff does not lose a bid.
    */
   recipients: { serialHex: string; subjectName: string; certificatePem: string; notAfter: string }[];
   issuingCaPem: string;
-}
-
-/** The forms of the section that a bid can carry, and the upload's `securityKind` values this bidder may use now. */
-export function securityOffer(sectionForms: readonly string[], creditCommitmentAllowed: boolean) {
-  const forms = (["guarantee", "creditCommitment"] as const).filter((f) => sectionForms.includes(f));
-  const kinds: SecurityKind[] = [];
-  if (forms.includes("guarantee")) kinds.push("guarantee");
-  if (forms.includes("creditCommitment") && creditCommitmentAllowed) kinds.push("credit-commitment");
-  return { forms, kinds, creditCommitmentAllowed };
 }
 
 /**
