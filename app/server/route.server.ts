@@ -112,6 +112,22 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFu
 }
 
 /**
+ * A cookie session must prove the request came from our page (CSRF). A route that takes API
+ * tokens (`bearer`, decision 51) authenticates a request with an `Authorization` header by
+ * `requireApiActor`, which then refuses anything but a valid token and ignores the cookies, so
+ * such a request needs no CSRF token; every other route checks it whatever the headers say.
+ */
+async function requireCsrfUnlessToken(app: AppContext, request: Request, bearer: boolean): Promise<void> {
+  if (bearer && request.headers.get("authorization") !== null) return;
+  await requireCsrf(app, request);
+}
+
+export interface JsonActionOptions {
+  /** The route authenticates with `requireApiActor` (API token or session), or is public. */
+  bearer?: boolean;
+}
+
+/**
  * JSON endpoints that browser scripts call with `fetch` (enrolment, certificate login): the
  * body is JSON, the CSRF token comes in the `X-CSRF-Token` header, and the answer is JSON, an
  * AppError as `{ error }` with its status in the user's language.
@@ -119,11 +135,12 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFu
 export async function runJsonAction(
   args: ActionFunctionArgs,
   fn: (env: RouteEnv, body: unknown) => Promise<{ body: unknown; headers?: HeadersInit }>,
+  options: JsonActionOptions = {},
 ): Promise<Response> {
   const env = await routeEnv(args);
   try {
     if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
-    await requireCsrf(env.app, args.request);
+    await requireCsrfUnlessToken(env.app, args.request, options.bearer ?? false);
     const bytes = await readLimitedBody(args.request, FORM_BODY_LIMIT);
     let body: unknown;
     try {
@@ -145,11 +162,15 @@ export async function runJsonAction(
  * CSRF token comes in the `X-CSRF-Token` header, the body is left to `fn` to stream, and the answer
  * is JSON like {@link runJsonAction}'s.
  */
-export async function runStreamAction(args: ActionFunctionArgs, fn: (env: RouteEnv) => Promise<{ body: unknown }>): Promise<Response> {
+export async function runStreamAction(
+  args: ActionFunctionArgs,
+  fn: (env: RouteEnv) => Promise<{ body: unknown }>,
+  options: JsonActionOptions = {},
+): Promise<Response> {
   const env = await routeEnv(args);
   try {
     if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
-    await requireCsrf(env.app, args.request);
+    await requireCsrfUnlessToken(env.app, args.request, options.bearer ?? false);
     return Response.json((await fn(env)).body);
   } catch (e) {
     if (isResponse(e)) return e;
