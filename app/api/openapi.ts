@@ -148,6 +148,7 @@ export const API_OPERATIONS: readonly Operation[] = [
     summary: "A one-time key-possession challenge (certificate login, opening sign-in)",
     auth: "public",
     csrf: true,
+    body: { contentType: "application/json", schema: S.ChallengeRequest, description: "An empty JSON object" },
     responses: { "200": { description: "The challenge", schema: S.ChallengeResponse } },
   },
   {

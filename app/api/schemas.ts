@@ -91,9 +91,14 @@ export const EnrolResponse = z.object({
   organisationName: z.string(),
 });
 
+export const ChallengeRequest = z.object({});
 export const ChallengeResponse = z.object({
   id: z.string().uuid(),
-  challenge: z.string().describe("Sign these bytes (UTF-8) with RSASSA-PKCS1-v1_5 SHA-256"),
+  challenge: z
+    .string()
+    .describe(
+      "base64 of 16–256 random bytes. Sign `bidhall/key-possession/v1` (ASCII), one zero byte, then these bytes, with RSASSA-PKCS1-v1_5 SHA-256",
+    ),
   expiresAt: isoTime,
 });
 
@@ -110,7 +115,11 @@ export const CertificateLoginResponse = z.object({ redirectTo: z.string() });
 export const SignInRequest = z.object({
   challengeId: z.string().uuid(),
   serial: z.string().regex(/^[0-9a-fA-F]{1,64}$/),
-  signature: z.string().min(1).max(4096).describe("base64 RSASSA-PKCS1-v1_5 SHA-256 signature of the challenge"),
+  signature: z
+    .string()
+    .min(1)
+    .max(4096)
+    .describe("base64 RSASSA-PKCS1-v1_5 SHA-256 signature of the key-possession message (see the challenge)"),
 });
 export const SignInResponse = z.object({ signedInAt: isoTime });
 
