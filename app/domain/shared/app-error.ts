@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   },
   /** The object does not exist (or must not be revealed). */
   NOT_FOUND: { status: 404, zh: "未找到{{what}}。", en: "{{what}} not found." },
+  /** An `/api` address asked with a method it does not take (docs/openapi.json lists what each takes). */
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    zh: "此接口不接受 {{method}} 请求，只接受 {{allowed}}。",
+    en: "This endpoint does not take {{method}} requests, only {{allowed}}.",
+  },
   /**
    * Wrong email or password, or an address not confirmed yet after sign-up; deliberately does not say
    * which (decision 22: a login must not tell whether a sign-up created an account).

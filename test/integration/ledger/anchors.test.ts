@@ -162,7 +162,8 @@ describe("the anchor batcher and GET /api/anchors/:sha256", () => {
   });
 
   it("refuses a malformed hash", async () => {
-    const thrown = await get("not-a-hash").catch((e: unknown) => e);
-    expect(thrown).toMatchObject({ init: { status: 400 }, data: { error: { code: "VALIDATION_FAILED" } } });
+    // An /api refusal is a JSON answer (decision 50), not a thrown route error.
+    const refused = await get("not-a-hash");
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: "VALIDATION_FAILED" } } });
   });
 });
