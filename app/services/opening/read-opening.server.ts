@@ -10,7 +10,6 @@ import {
   windowClock,
   failureGroundsAllowed,
   failureGroundsFor,
-  OPENING_ACTION_PHASES,
   type FailReason,
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
