@@ -275,5 +275,17 @@ describe("the opening rules of issue 12", () => {
     const section = await app.db.selectFrom("sections").select("failed_reason").where("id", "=", gp).executeTakeFirstOrThrow();
     expect(section.failed_reason).toContain("政府采购法第三十六条第一款第（四）项");
     expect(section.failed_reason).not.toContain("招标投标法");
+    // 办法 32: the failed opening has its signed record too, with the ground, its article and GP's words.
+    const row = await app.db.selectFrom("openings").selectAll().where("id", "=", openingId).executeTakeFirstOrThrow();
+    expect(row.opening_record_key).not.toBeNull();
+    const text = execFileSync("pdftotext", [storedPath(app, row.opening_record_key!), "-"])
+      .toString()
+      .replace(/\s+/g, "");
+    expect(text).toContain("开标记录表（流标）");
+    expect(text).toContain("政府采购法第三十六条第一款第（四）项");
+    expect(text).toContain("财政预算调整，采购任务取消");
+    expect(text).toContain("询问或回避申请及答复");
+    expect(text).not.toContain("质疑");
+    expect(await recordOpeningTimedFacts(app, app.clock.now())).toBe(0); // generated once
   });
 });
