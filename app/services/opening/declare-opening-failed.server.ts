@@ -67,6 +67,11 @@ export async function declareOpeningFailed(app: AppContext, opts: DeclareOpening
     return { failedAt: now };
   });
   // 办法 32: the failed opening's record, signed and stored at once (the scheduler retries if this fails).
-  await recordFailedOpeningRecord(app, loaded.opening.id, now);
+  await recordFailedOpeningRecord(app, loaded.opening.id, now).catch((e: unknown) =>
+    app.log.warn("opening: the failed opening's record could not be generated; the scheduler retries", {
+      openingId: loaded.opening.id,
+      error: String(e),
+    }),
+  );
   return result;
 }
