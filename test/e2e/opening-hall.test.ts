@@ -205,6 +205,9 @@ describe("the online opening hall", () => {
     await objector.getByRole("button", { name: "提出异议" }).click();
     const objection = agency.getByTestId("objection").first();
     await objection.waitFor({ timeout: 30_000 });
+    // Decision 39: the host declares a failure only on a legal ground of the section's type, with its source.
+    await expect(agency.getByLabel("流标事由（法定）").textContent()).resolves.toContain("招标投标法实施条例第八十一条");
+    await screenshot(agency, "hall-agency-objection-and-failure-grounds");
     await objection.getByRole("textbox").fill("经核对投标文件，工期为 360 日历天，唱标记录无误。");
     await objection.getByRole("button", { name: "答复" }).click();
     await expect(objector.getByTestId("objection-answer").textContent({ timeout: 30_000 })).resolves.toContain("唱标记录无误");

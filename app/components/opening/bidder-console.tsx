@@ -82,8 +82,12 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
     failure
       ? `${t(`opening.decrypt.attempt.${failure}`)} ${t("opening.decrypt.retry", { remedy: view.section.remedyAllowed ? t("opening.decrypt.retryRemedy") : "" })}`
       : "";
-  const decryptAnswer = (a: { decrypted: boolean; failure?: string }) =>
-    a.decrypted ? t("opening.decrypt.decrypted") : t("opening.decrypt.failed", { detail: attemptText(a.failure) });
+  const decryptAnswer = (a: { decrypted: boolean; failure?: string; defect?: string }) =>
+    a.decrypted
+      ? a.defect
+        ? t("opening.decrypt.decryptedWithDefect")
+        : t("opening.decrypt.decrypted")
+      : t("opening.decrypt.failed", { detail: attemptText(a.failure) });
 
   return (
     <section className="panel bid-form" data-testid="bidder-console">

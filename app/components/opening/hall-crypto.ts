@@ -18,7 +18,8 @@ export async function signInWithCertificate(sectionId: string, cert: StoredCerti
 }
 
 export type DecryptStep = "unwrapping" | "decrypting";
-export type DecryptAnswer = { decrypted: true } | { decrypted: false; failure: string; detail: string };
+/** `defect`: decrypted and read out, but the signature or form failed a later check (decision 39). */
+export type DecryptAnswer = { decrypted: true; defect?: string } | { decrypted: false; failure: string; detail: string };
 
 export async function decryptOwnBid(
   sectionId: string,

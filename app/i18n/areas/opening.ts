@@ -64,6 +64,8 @@ export const opening = defineMessages(
       unwrapping: "用本机私钥解开文件密钥",
       decrypting: "平台解密并校验投标文件（摘要、签名、开标一览表）",
       decrypted: "解密成功，投标文件校验通过。",
+      decryptedWithDefect:
+        "解密成功，投标文件与投标回执一致，将照常唱标；但其电子签名或开标一览表校验未通过，已记录并提交评标委员会评审（不属于解密失败）。",
       failed: "解密未成功：{{detail}}",
       notOpen: "解密时段尚未开启。",
       signInFirst: "请先签到。",
@@ -231,6 +233,8 @@ export const opening = defineMessages(
       unwrapping: "Unwrapping the content key with this computer's key",
       decrypting: "The platform decrypts and checks the bid (digest, signature, opening form)",
       decrypted: "Decrypted; the bid passed every check.",
+      decryptedWithDefect:
+        "Decrypted, and it matches the receipt, so it will be read out; but its electronic signature or opening form failed a check, which is recorded for the evaluation committee (not a decryption failure).",
       failed: "Decryption did not succeed: {{detail}}",
       notOpen: "The decryption window is not open.",
       signInFirst: "Sign in first.",

@@ -234,7 +234,14 @@ export async function openingCandidates(db: Executor, now: Date): Promise<{ sect
     .where("s.published_at", "is not", null)
     .where("s.cancelled_at", "is", null)
     .where("s.deadline_at", "<=", now)
-    .where((eb) => eb.or([eb("o.id", "is", null), eb.and([eb("o.closed_at", "is", null), eb("o.failed_at", "is", null)])]))
+    .where((eb) =>
+      eb.or([
+        eb("o.id", "is", null),
+        eb.and([eb("o.closed_at", "is", null), eb("o.failed_at", "is", null)]),
+        // 办法 32 (decision 39): a failed opening whose record is still to be generated.
+        eb.and([eb("o.failed_at", "is not", null), eb("o.opening_record_key", "is", null)]),
+      ]),
+    )
     .orderBy("s.deadline_at")
     .execute();
   return rows.map((r) => ({ sectionId: r.section_id, openingId: r.opening_id }));

@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { inOpeningTransaction, loadOpening, outcomeOf, recordOpeningFact, requireHost } from "./opening-context.server.ts";
 import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
+import { recordFailedOpeningRecord } from "./record-timed-facts.server.ts";
 
 export interface DeclareOpeningFailedOptions {
   actor: Actor;
@@ -40,7 +41,7 @@ export async function declareOpeningFailed(app: AppContext, opts: DeclareOpening
       minimumBids: l.section.minimum_bids,
     });
   check(loaded);
-  return inOpeningTransaction(app, loaded.opening.id, "declareFailed", now, async (trx, again) => {
+  const result = await inOpeningTransaction(app, loaded.opening.id, "declareFailed", now, async (trx, again) => {
     const ground = check(again);
     await trx
       .updateTable("openings")
@@ -65,4 +66,12 @@ export async function declareOpeningFailed(app: AppContext, opts: DeclareOpening
     });
     return { failedAt: now };
   });
+  // 办法 32: the failed opening's record, signed and stored at once (the scheduler retries if this fails).
+  await recordFailedOpeningRecord(app, loaded.opening.id, now).catch((e: unknown) =>
+    app.log.warn("opening: the failed opening's record could not be generated; the scheduler retries", {
+      openingId: loaded.opening.id,
+      error: String(e),
+    }),
+  );
+  return result;
 }

@@ -1,4 +1,13 @@
-import { confirmationEndsAt, readingOutRows, windowEndsAt, type DecidedOutcome } from "#app/domain/opening/index.ts";
+import {
+  confirmationEndsAt,
+  DECRYPTION_RESULT_LABELS,
+  failureGroundsFor,
+  readingOutRows,
+  windowEndsAt,
+  type DecidedOutcome,
+} from "#app/domain/opening/index.ts";
+import { citation } from "#app/domain/tendering/legal-sources.ts";
+import { signFailedOpeningRecord, type FailedOpeningRecordInput } from "#app/server/pdf/render/failed-opening-record.server.ts";
 import { minutesToMs } from "#app/domain/opening/opening-facts.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { platformSigner } from "#app/server/pdf/sign/signer.server.ts";
@@ -217,4 +226,72 @@ export async function produceOpeningRecord(app: AppContext, loaded: LoadedOpenin
   };
   const signed = await signOpeningRecord(input, await signer(app), { signingTime: endedAt });
   return storageFor(app).put(`records/${loaded.opening.id}/opening-record-${endedAt.getTime()}.pdf`, signed.pdf);
+}
+
+/**
+ * The opening record of a failed opening (办法 32; decision 39), as of `at`: why it failed under
+ * which article, the count at the deadline, the published bidders with their results, the
+ * objections with their answers. Signed by the platform and stored; the caller records it.
+ */
+export async function produceFailedOpeningRecord(app: AppContext, loaded: LoadedOpening, at: Date): Promise<StoredFile> {
+  const f = loaded.facts;
+  const type = loaded.project.procurement_type;
+  const reason = f.failReason;
+  let ground: string;
+  let source: string;
+  if (reason?.kind === "declared") {
+    const g = failureGroundsFor(type).find((x) => x.id === reason.ground);
+    ground = g ? g.zh : "招标人宣布流标";
+    source = g ? g.source.zh : "—";
+  } else {
+    const valid = f.validBidsAtDeadline ?? 0;
+    ground = `投标人少于 ${f.minimumBids} 个（截止时有效投标 ${valid} 个），不得开标`;
+    source = citation("minimumBids", type).zh;
+  }
+  const names = await partyNames(app, loaded);
+  const objections = await app.db
+    .selectFrom("opening_objections as o")
+    .innerJoin("organisations as org", "org.id", "o.organisation_id")
+    .select(["org.name", "o.raised_at", "o.text", "o.answer", "o.answered_at"])
+    .where("o.opening_id", "=", loaded.opening.id)
+    .orderBy("o.raised_at")
+    .execute();
+  const hostName = names.agencyName ?? names.tendererName;
+  const input: FailedOpeningRecordInput = {
+    documentId: `KBJL-${loaded.section.code}`,
+    project: { code: loaded.project.code, name: loaded.project.name },
+    section: { code: loaded.section.code, name: loaded.section.name },
+    procurementType: type,
+    tendererName: names.tendererName,
+    agencyName: names.agencyName,
+    openingAt: f.deadlineAt,
+    failedAt: f.failedAt ?? f.deadlineAt,
+    ground,
+    source,
+    reason: reason?.kind === "declared" ? reason.reason : null,
+    validBidsAtDeadline: f.validBidsAtDeadline,
+    bidders: f.bidderListPublishedAt
+      ? loaded.bids.map((b) => {
+          const outcome = outcomeOf(loaded, b, at);
+          return {
+            name: b.organisationName,
+            uscc: b.uscc,
+            result: outcome.decided ? DECRYPTION_RESULT_LABELS[outcome.result].zh : "未解密",
+          };
+        })
+      : null,
+    objections: objections.map((o) => ({
+      raisedBy: o.name,
+      raisedAt: o.raised_at,
+      text: o.text,
+      answer: o.answer && o.answered_at ? { by: hostName, at: o.answered_at, text: o.answer } : null,
+    })),
+    readingOutRecord: loaded.opening.reading_out_record_sha256
+      ? { documentId: `CBJL-${loaded.section.code}`, sha256: loaded.opening.reading_out_record_sha256 }
+      : null,
+    generatedAt: at,
+    platformName: PLATFORM_NAME,
+  };
+  const signed = await signFailedOpeningRecord(input, await signer(app), { signingTime: at });
+  return storageFor(app).put(`records/${loaded.opening.id}/failed-opening-record-${at.getTime()}.pdf`, signed.pdf);
 }

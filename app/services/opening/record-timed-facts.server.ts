@@ -7,7 +7,7 @@ import type { AppContext } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { bidFactsOfSection, ensureOpening, lockOpening, openingCandidates, type LoadedOpening } from "#app/server/repo/openings.server.ts";
 import { loadOpening, outcomeOf, recordOpeningFact } from "./opening-context.server.ts";
-import { produceOpeningRecord } from "./opening-records.server.ts";
+import { produceFailedOpeningRecord, produceOpeningRecord } from "./opening-records.server.ts";
 
 /**
  * The scheduler's side of the opening (ARCHITECTURE.md §2, decision 17): the timed facts the
@@ -44,7 +44,48 @@ export async function advanceOpening(app: AppContext, openingId: string, now: Da
     }
     recorded++;
   }
-  return recorded;
+  // A record that cannot be produced now (no platform key yet, storage down) never holds up the
+  // timed facts: the opening stays a candidate and the next run tries again.
+  const record = await recordFailedOpeningRecord(app, openingId, now).catch((e: unknown) => {
+    app.log.warn("opening: the failed opening's record could not be generated; retried on the next run", {
+      openingId,
+      error: String(e),
+    });
+    return 0;
+  });
+  return recorded + record;
+}
+
+/**
+ * 办法 32 (decision 39): a failed opening gets its opening record too, generated once as of the
+ * failure (or of `now` when generated later, e.g. after a restart), stored, anchored and recorded
+ * only if no other run recorded one meanwhile. Returns 1 when it recorded one.
+ */
+export async function recordFailedOpeningRecord(app: AppContext, openingId: string, now: Date): Promise<number> {
+  const loaded = await loadOpening(app.db, openingId);
+  const failedAt = loaded.facts.failedAt;
+  if (!failedAt || failedAt > now || loaded.opening.opening_record_key) return 0;
+  const stored = await produceFailedOpeningRecord(app, loaded, failedAt);
+  return app.db.transaction().execute(async (trx) => {
+    await lockOpening(trx, openingId);
+    const updated = await trx
+      .updateTable("openings")
+      .set({ opening_record_key: stored.key, opening_record_sha256: stored.sha256 })
+      .where("id", "=", openingId)
+      .where("opening_record_key", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return 0;
+    await queueForAnchoring(trx, { sha256: stored.sha256, source: "opening-record" }, now);
+    await recordOpeningFact(trx, {
+      openingId,
+      actor: null,
+      meta: null,
+      at: failedAt,
+      audit: { type: "opening.record_generated", data: { openingId, sha256: stored.sha256, storageKey: stored.key } },
+      live: { type: "opening_record.generated", data: { sha256: stored.sha256 } },
+    });
+    return 1;
+  });
 }
 
 async function recordInTransaction(

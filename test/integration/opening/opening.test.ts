@@ -181,6 +181,9 @@ describe("the live opening", () => {
     expect(fewView.failure).toMatchObject({ kind: "tooFewBids", at: deadline.toISOString() });
     const fewSection = await app.db.selectFrom("sections").select("failed_at").where("id", "=", few).executeTakeFirstOrThrow();
     expect(fewSection.failed_at).toEqual(deadline);
+    // 办法 32 (decision 39): the failed opening has its signed record too.
+    const fewRow = await app.db.selectFrom("openings").select("opening_record_key").where("id", "=", fewOpening).executeTakeFirstOrThrow();
+    expect(fewRow.opening_record_key).toMatch(/failed-opening-record/);
     await expectCode(publishBidderList(app, { actor: agency.actor, openingId: fewOpening, meta: TEST_META }), "OPENING_UNEXPECTED_PHASE");
 
     const audit = await app.db.selectFrom("audit_log").select("seq").execute();

@@ -134,8 +134,10 @@ describe("the regulator's openings and the operator's incidents", () => {
     await app.clock.advance(600);
     await expectCode(resumeOpening(app, { actor: regulator.actor, openingId, reason: "", meta: TEST_META }), "OPENING_REASON_REQUIRED");
     await expectCode(resumeOpening(app, { actor: xiamen.actor, openingId, reason: "越权", meta: TEST_META }), "FORBIDDEN");
+    // Suspended and resumed well before the deadline: the deadline stays (decision 38).
     expect(await resumeOpening(app, { actor: regulator.actor, openingId, reason: "调查结束", meta: TEST_META })).toEqual({
       phase: "scheduled",
+      deadlineMoved: null,
     });
     expect(await rowOf(near)).toMatchObject({ openingId, phase: "scheduled", suspension: null, maySuspend: true, mayResume: false });
     expect((await sectionSuspended()).suspended_at).toBeNull();

@@ -132,8 +132,12 @@ const SECURITY_KIND_LABELS: Record<BidSecurityOffered["kind"], string> = {
 };
 const VERIFICATION_LABELS: Record<BidSecurityOffered["verification"], string> = { notVerified: "未核验" };
 
-/** NOTE DOMAIN.md §2: an objection is 异议 in engineering (条例 Art 44) and 质疑 in government procurement. */
-export const objectionTerm = (type: ProcurementType) => (type === "government" ? "质疑" : "异议");
+/**
+ * NOTE an objection at the opening is 异议 in engineering (条例 Art 44); in government procurement the
+ * supplier raises an inquiry or a request for recusal (87号令 Art 42) — 质疑 is the written challenge
+ * afterwards (政府采购法 Art 52), never a word of the opening (decision 39).
+ */
+export const objectionTerm = (type: ProcurementType) => (type === "government" ? "询问或回避申请" : "异议");
 
 /** The rule in words with its legal basis for the procurement type (decision 33); NOTE 办法 Art 31 (revoked, withdrawn, remedy). */
 export function ruleText(outcome: DecryptionOutcome, type: ProcurementType = "engineering"): string {

@@ -310,7 +310,8 @@ describe("what the records say", () => {
       "未在确认期内签署的投标人：东南智慧建设科技有限公司。依据《政府采购货物和服务招标投标管理办法》（财政部令第87号）第四十二条，视同认可开标结果。",
     );
     expect(text).toContain("采购人：福州市第一中学");
-    expect(text).toContain("质疑内容");
+    expect(text).toContain("询问或回避申请内容");
+    expect(text).not.toContain("质疑"); // 87号令 Art 42: 质疑 is the written challenge after the opening (decision 39)
     expect(text).toContain("政府采购");
   });
 
@@ -333,7 +334,7 @@ describe("what the records say", () => {
       },
     ];
     const text = allText(await layout(openingRecordSpec({ ...input, bidders: [...input.bidders, withdrawn], confirmations })));
-    expect(text).toContain("全部投标人均已在确认期内签署确认或提出质疑。");
+    expect(text).toContain("全部投标人均已在确认期内签署确认或提出询问或回避申请。");
     expect(text).not.toContain("87号");
     expect(text).toContain("撤回，不予唱标");
     expect(text).toContain("投标人在投标截止时间前撤回其投标文件");

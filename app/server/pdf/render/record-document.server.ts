@@ -77,7 +77,7 @@ export interface SignedRecord {
 /** Draws the spec and signs it as the platform, PAdES B-B, in the first and only save. */
 export async function signRecord(
   spec: DocumentSpec,
-  header: OpeningHeader,
+  header: Pick<OpeningHeader, "platformName">,
   signer: Signer,
   options: RecordSigning & { reason: string },
 ): Promise<SignedRecord> {

@@ -79,16 +79,28 @@ export async function enrol(app: AppContext, member: Pick<Member, "email">): Pro
 /** A project with one section, its tender documents uploaded and published: bidders may register. */
 export async function publishedSection(
   app: AppContext,
-  input: { agency: Actor; tendererOrganisationId: string; code: string; openingForm?: OpeningForm; deadlineDays?: number },
+  input: {
+    agency: Actor;
+    tendererOrganisationId: string;
+    code: string;
+    openingForm?: OpeningForm;
+    deadlineDays?: number;
+    procurementType?: "engineering" | "government";
+  },
 ): Promise<{ projectId: string; sectionId: string; documentId: string }> {
-  const terms = sectionTerms({ name: "一标段", from: app.clock.now(), deadlineDays: input.deadlineDays ?? 25 });
+  const terms = sectionTerms({
+    name: "一标段",
+    from: app.clock.now(),
+    deadlineDays: input.deadlineDays ?? 25,
+    ...(input.procurementType === "government" ? { evaluationMethod: "comprehensiveScoring" } : {}),
+  });
   const { projectId, sectionIds } = await createProject(app, {
     actor: input.agency,
     project: {
       code: input.code,
       name: "闽江大道道路改造工程",
       regionCode: "350100",
-      procurementType: "engineering",
+      procurementType: input.procurementType ?? "engineering",
       mandatoryTendering: true,
       description: "",
       tendererOrganisationId: input.tendererOrganisationId,
