@@ -30,6 +30,7 @@ export const openingHall = defineMessages(
       network: "网络连接中断，请检查网络后重试。",
       wrongKey: "这张证书的私钥打不开本单位的投标文件。请换用封装时列出的证书，或导入其备份。",
       browser: "浏览器未能完成此操作，请刷新页面后重试。",
+      server: "平台暂时未能处理（HTTP {{status}}），请稍后重试。",
     },
     officials: {
       title: "开标人员",
@@ -95,6 +96,7 @@ export const openingHall = defineMessages(
       network: "The connection was lost; check the network and try again.",
       wrongKey: "This certificate's private key does not open your bid. Use a certificate listed when sealing, or import its backup.",
       browser: "The browser could not complete this; reload the page and try again.",
+      server: "The platform could not handle this just now (HTTP {{status}}); try again shortly.",
     },
     officials: {
       title: "Opening officials",
