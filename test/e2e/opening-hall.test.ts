@@ -234,6 +234,12 @@ describe("the online opening hall", () => {
     expect(text).toContain("开标记录表");
     expect(text).toContain("视为撤销");
     expect(text).toContain("唱标记录无误");
+    // Decision 46: the sign-in list by certificate subject, and the people who opened and recorded it.
+    const flat = text.replace(/\s+/g, "");
+    for (const person of ["张伟", "黄磊", "林芳", "吴刚"]) expect(flat).toContain(person);
+    expect(flat).toContain("开标人：福州建工招标代理有限公司（李强）");
+    expect(flat).toContain("记录人：福州建工招标代理有限公司（李强）");
+    expect(flat).toContain("监标人：无（行政监督部门未派员监标）");
     await agency.getByRole("button", { name: "结束开标" }).click();
     await agency.locator('[data-testid="opening-phase"][data-phase="closed"]').waitFor();
     await screenshot(agency, "hall-agency-closed");

@@ -58,7 +58,7 @@ describe("the regulator's and the operator's opening desks", () => {
 
   it("the regulator suspends the first section's opening with a reason, sees it suspended, and resumes it", async () => {
     const page = await pageAs("regulator@demo.bidhall.cn");
-    await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "开标监管" }).click();
+    await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "开标", exact: true }).click();
     await page.waitForURL(/\/regulator\/openings$/);
     await hydrated(page);
     const row = page.getByTestId(`opening-${FIRST_SECTION}`);

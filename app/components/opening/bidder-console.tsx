@@ -54,7 +54,9 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
     e instanceof ApiError
       ? e.code === "NETWORK"
         ? t("openingHall.client.network")
-        : e.message
+        : e.code === "INTERNAL" && /^\d{3}\b/.test(e.message)
+          ? t("openingHall.client.server", { status: e.message.slice(0, 3) })
+          : e.message
       : e instanceof TypeError
         ? t("openingHall.client.network")
         : e instanceof DOMException && e.name === "OperationError"

@@ -226,6 +226,10 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
       <h2>{t("opening.bidders.title")}</h2>
       {!view.bidders ? (
         <p className="muted">{t("opening.bidders.notPublished")}</p>
+      ) : view.bidders.length === 0 ? (
+        <p className="muted" data-testid="no-bidders">
+          {t("openingHall.noBidders")}
+        </p>
       ) : (
         <table className="table">
           <thead>

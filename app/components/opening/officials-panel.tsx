@@ -12,7 +12,8 @@ import type { OfficialPersonView, OpeningView } from "#app/domain/opening/view.t
 export function OfficialsPanel({ view, busy }: { view: OpeningView; busy: boolean }) {
   const { t } = useTranslation();
   const o = view.officials;
-  if (!o) return null;
+  // A section that failed before decryption has no opening record, so nobody to name.
+  if (!o || (view.phase === "failed" && !view.window)) return null;
   const person = (p: OfficialPersonView | null) => (p ? `${p.name}（${p.organisationName}）` : null);
   const rows = [
     { duty: "host" as const, value: person(o.host) ?? t("openingHall.officials.notYet"), how: null },

@@ -477,8 +477,8 @@ export const ERROR_CODES = {
   /** 开标记录 names the recorder among the host's members and the supervising regulator among the regulator's members of the project's region. */
   OPENING_OFFICIAL_NOT_ELIGIBLE: {
     status: 403,
-    zh: "{{dutyZh}}须为{{whoZh}}的在职人员（开标记录载明开标人、记录人、监标人，《招标投标法》第三十六条、《电子招标投标办法》第三十一条）。",
-    en: "The {{dutyEn}} must be an active member of {{whoEn}} (the opening record names the host, the recorder and the supervisor: Tendering Law Art 36, Measures for Electronic Tendering Art 31).",
+    zh: "{{dutyZh}}须为{{whoZh}}的在职人员：开标由招标人（代理机构）主持，开标过程应当记录（《招标投标法》第三十五条、第三十六条；政府采购：87号令第四十二条）。",
+    en: "The {{dutyEn}} must be an active member of {{whoEn}}: the tenderer (or its agency) hosts the opening and records it (Tendering Law Arts 35, 36; government procurement: MOF Order 87 Art 42).",
   },
   /** Signing in with a certificate that is not the person's own valid certificate in this organisation. */
   OPENING_CERTIFICATE_NOT_OWN: {

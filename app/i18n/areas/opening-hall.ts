@@ -30,6 +30,7 @@ export const openingHall = defineMessages(
       network: "网络连接中断，请检查网络后重试。",
       wrongKey: "这张证书的私钥打不开本单位的投标文件。请换用封装时列出的证书，或导入其备份。",
       browser: "浏览器未能完成此操作，请刷新页面后重试。",
+      server: "平台暂时未能处理（HTTP {{status}}），请稍后重试。",
     },
     officials: {
       title: "开标人员",
@@ -63,6 +64,7 @@ export const openingHall = defineMessages(
       enterHall: "进入开标大厅",
     },
     tendererNote: "您是本项目的招标人：开标由招标代理机构主持，此处显示主持人所见的全部开标情况（只读）。",
+    noBidders: "投标截止时没有有效投标。",
     nav: "开标",
     projectHall: "开标大厅",
   },
@@ -94,6 +96,7 @@ export const openingHall = defineMessages(
       network: "The connection was lost; check the network and try again.",
       wrongKey: "This certificate's private key does not open your bid. Use a certificate listed when sealing, or import its backup.",
       browser: "The browser could not complete this; reload the page and try again.",
+      server: "The platform could not handle this just now (HTTP {{status}}); try again shortly.",
     },
     officials: {
       title: "Opening officials",
@@ -128,6 +131,7 @@ export const openingHall = defineMessages(
       enterHall: "Enter the hall",
     },
     tendererNote: "You are this project's tenderer: the agency hosts the opening; you see everything the host sees (read only).",
+    noBidders: "No valid bid stood at the deadline.",
     nav: "Openings",
     projectHall: "Opening hall",
   },

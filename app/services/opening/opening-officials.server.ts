@@ -49,6 +49,8 @@ export async function officialCandidates(db: Executor, loaded: LoadedOpening): P
     .where("m.status", "=", "active")
     .where("p.status", "=", "active")
     .where("o.status", "=", "approved")
+    // Owner filter in the query: the host's members and regulators' only (the region is checked below).
+    .where((eb) => eb.or([eb("o.id", "=", hostOrganisationId(loaded)), sql<boolean>`'regulator' = any(o.kinds)`]))
     .orderBy("o.name")
     .orderBy("p.name")
     .execute();
