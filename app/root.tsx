@@ -112,6 +112,8 @@ function Header() {
           {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
           {can("suspend:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingAdmin.nav.regulator")}</NavLink> : null}
+          {can("view:section:jurisdiction") ? <NavLink to="/regulator/securities">{t("lifecycle.nav.securities")}</NavLink> : null}
+          <NavLink to="/notices">{t("lifecycle.nav.notices")}</NavLink>
           <NavLink to={`/organisations/${actor.organisation.id}`} end>
             {t("nav.organisation")}
           </NavLink>
