@@ -113,7 +113,7 @@ export default function ProjectLifecycle() {
               <CsrfInput />
               <input type="hidden" name="intent" value="terminate" />
               {open.map((s) => (
-                <label key={s.id}>
+                <label key={s.id} className="lc-check">
                   <input type="checkbox" name="sectionIds" value={s.id} defaultChecked /> <span className="mono">{s.code}</span> {s.name}
                 </label>
               ))}
