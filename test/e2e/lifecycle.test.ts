@@ -63,7 +63,7 @@ describe("termination, notices and bid securities in the browser", () => {
     await agency.getByText(/已终止招标，已通知 \d+ 家单位/).waitFor();
     await screenshot(agency, "lifecycle-agency-terminated");
     await agency.goto(`${server.url}/announcements/${projectId}`);
-    await expect(agency.locator("body").textContent()).resolves.toContain("已终止");
+    await expect(agency.getByTestId("termination").first().textContent()).resolves.toContain("项目资金未落实，终止招标");
   });
 
   it("the bidder reads the notice on a phone, and the read is recorded", async () => {

@@ -4,6 +4,7 @@ import { defineMessages } from "../define.ts";
 export const lifecycle = defineMessages(
   {
     nav: { notices: "通知", securities: "保证金退还监管" },
+    public: { terminated: "招标人已终止招标（招标投标法实施条例第三十一条 / 87号令第二十九条）：" },
     notices: {
       title: "通知",
       intro: "澄清或修改、终止招标等通知。打开通知即视为已阅读，平台记录阅读人和阅读时间，招标人、代理机构和监督部门可见。",
@@ -72,6 +73,7 @@ export const lifecycle = defineMessages(
   },
   {
     nav: { notices: "Notices", securities: "Bid security returns" },
+    public: { terminated: "Terminated by the tenderer (Regulations on the Bidding Law Art 31 / MOF Order 87 Art 29):" },
     notices: {
       title: "Notices",
       intro:
