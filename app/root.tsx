@@ -26,7 +26,10 @@ import { csrfToken } from "./server/csrf.server.ts";
 import { getActor } from "./server/session.server.ts";
 import stylesHref from "./styles/app.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const app = context.app;
@@ -111,7 +114,8 @@ function Header() {
           {can("submit:bid:own") ? <NavLink to="/bids">{t("bidding.nav")}</NavLink> : null}
           {can("create:project:own") ? <NavLink to="/projects">{t("tendering.nav.projects")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
-          {can("suspend:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingAdmin.nav.regulator")}</NavLink> : null}
+          {can("host:opening:own") ? <NavLink to="/openings">{t("openingHall.nav")}</NavLink> : null}
+          {can("view:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingHall.nav")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/securities">{t("lifecycle.nav.securities")}</NavLink> : null}
           <NavLink to="/notices">{t("lifecycle.nav.notices")}</NavLink>
           <NavLink to={`/organisations/${actor.organisation.id}`} end>

@@ -58,6 +58,7 @@ export interface Database {
   opening_window_extensions: OpeningWindowExtensionsTable;
   opening_suspensions: OpeningSuspensionsTable;
   opening_sign_ins: OpeningSignInsTable;
+  opening_officials: OpeningOfficialsTable;
   opening_bids: OpeningBidsTable;
   decryption_attempts: DecryptionAttemptsTable;
   decryption_reclassifications: DecryptionReclassificationsTable;
@@ -67,6 +68,7 @@ export interface Database {
   opening_confirmations: OpeningConfirmationsTable;
   section_periods: SectionPeriodsTable;
   period_changes: PeriodChangesTable;
+  section_deadline_moves: SectionDeadlineMovesTable;
   clarification_sections: ClarificationSectionsTable;
   notices: NoticesTable;
   notice_reads: NoticeReadsTable;
@@ -659,6 +661,17 @@ export interface OpeningSignInsTable {
   user_agent: string;
 }
 
+/** Who the opening record names as recorder (记录人) or supervising regulator (监标人); the latest per duty counts (decision 46). */
+export interface OpeningOfficialsTable {
+  id: Generated<string>;
+  opening_id: string;
+  duty: "recorder" | "supervisor";
+  person_id: string;
+  organisation_id: string;
+  assigned_by: string;
+  assigned_at: Date;
+}
+
 export type DecryptionResultColumn = "decrypted" | "deemedRevoked" | "deemedWithdrawn";
 
 export interface OpeningBidsTable {
@@ -769,6 +782,17 @@ export interface PeriodChangesTable {
   still_provisional: boolean;
   calendar_year: number;
   detected_at: Date;
+}
+
+/** A bid deadline moved by a suspension that covered it (db/migrations/0017_deadline_moves.ts; decision 38). */
+export interface SectionDeadlineMovesTable {
+  id: Generated<string>;
+  section_id: string;
+  from_deadline_at: Date;
+  to_deadline_at: Date;
+  suspended_at: Date;
+  resumed_at: Date;
+  moved_at: Date;
 }
 
 /** The sections a clarification affects, with their deadlines before and after (migration 0018; decision 0041). */

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { runLoader } from "#app/server/route.server.ts";
+import { AnchorFound, AnchorNotYet, body } from "#app/api/schemas.ts";
+import { runApiLoader } from "#app/server/route.server.ts";
 import { lookUpAnchor } from "#app/services/ledger/lookup-anchor.server.ts";
 
 /**
@@ -7,17 +8,18 @@ import { lookUpAnchor } from "#app/services/ledger/lookup-anchor.server.ts";
  * document is anchored; 404 "not anchored (yet)", saying whether it is queued, otherwise.
  */
 export async function loader(args: LoaderFunctionArgs) {
-  return runLoader(args, async ({ app }) => {
+  return runApiLoader(args, async ({ app }) => {
     const result = await lookUpAnchor(app, args.params.sha256 ?? "");
-    if (result.status === "anchored") return Response.json(result, { headers: { "Cache-Control": "public, max-age=3600" } });
+    if (result.status === "anchored")
+      return Response.json(body(AnchorFound, result), { headers: { "Cache-Control": "public, max-age=3600" } });
     const queued = result.status === "pending";
     return Response.json(
-      {
+      body(AnchorNotYet, {
         status: "not anchored (yet)",
         sha256: result.sha256,
         queued,
         ...(queued ? { queuedAt: result.queuedAt, batched: result.batched } : {}),
-      },
+      }),
       { status: 404, headers: { "Cache-Control": "no-store" } },
     );
   });

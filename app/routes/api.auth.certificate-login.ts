@@ -1,22 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
+import { CertificateLoginRequest, CertificateLoginResponse, body } from "#app/api/schemas.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { runJsonAction } from "#app/server/route.server.ts";
+import { postOnlyLoader, runJsonAction } from "#app/server/route.server.ts";
 import { safeRedirect } from "#app/server/safe-redirect.server.ts";
 import { sessionChangeHeaders } from "#app/server/session.server.ts";
 import { logInWithCertificate } from "#app/services/certificates/log-in-with-certificate.server.ts";
 
-const Body = z.object({
-  challengeId: z.string().uuid(),
-  serial: z.string().regex(/^[0-9a-fA-F]{2,42}$/),
-  signature: z.string().base64().max(2048),
-  redirectTo: z.string().max(4096).optional(),
-});
-
 /** Certificate login (CA 登录): a signed challenge in, a session cookie out. */
 export async function action(args: ActionFunctionArgs) {
-  return runJsonAction(args, async ({ app, meta }, body) => {
-    const parsed = Body.safeParse(body);
+  return runJsonAction(args, async ({ app, meta }, input) => {
+    const parsed = CertificateLoginRequest.safeParse(input);
     if (!parsed.success) throw new AppError("VALIDATION_FAILED");
     const { setCookie } = await logInWithCertificate(app, {
       challengeId: parsed.data.challengeId,
@@ -24,6 +17,11 @@ export async function action(args: ActionFunctionArgs) {
       signature: Buffer.from(parsed.data.signature, "base64"),
       meta,
     });
-    return { body: { redirectTo: safeRedirect(parsed.data.redirectTo) }, headers: await sessionChangeHeaders(app, setCookie) };
+    return {
+      body: body(CertificateLoginResponse, { redirectTo: safeRedirect(parsed.data.redirectTo) }),
+      headers: await sessionChangeHeaders(app, setCookie),
+    };
   });
 }
+
+export const loader = postOnlyLoader;

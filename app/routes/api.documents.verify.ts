@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { DocumentVerification, body } from "#app/api/schemas.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
-import { errorBody, routeEnv } from "#app/server/route.server.ts";
+import { errorBody, postOnlyLoader, routeEnv } from "#app/server/route.server.ts";
 import { verifyDocumentBody } from "#app/services/documents/verify-signed-document.server.ts";
 
 /**
@@ -11,11 +12,13 @@ import { verifyDocumentBody } from "#app/services/documents/verify-signed-docume
 export async function action(args: ActionFunctionArgs) {
   const env = await routeEnv(args);
   try {
-    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
+    if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
     const result = await verifyDocumentBody(env.app, { body: args.request.body });
-    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+    return Response.json(body(DocumentVerification, result), { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
-    const { status, body } = errorBody(env.app, e, env.lang);
-    return Response.json(body, { status });
+    const { status, body: error } = errorBody(env.app, e, env.lang);
+    return Response.json(error, { status });
   }
 }
+
+export const loader = postOnlyLoader;

@@ -170,6 +170,13 @@ export default function ManageProject() {
               </span>
             </div>
             <SectionFacts section={s} procurementType={v.project.procurementType} />
+            {s.phase !== "draft" && s.phase !== "cancelled" ? (
+              <p>
+                <Link className="button button--small" to={`/sections/${s.id}/opening`} data-testid="hall-link">
+                  {t("openingHall.projectHall")}
+                </Link>
+              </p>
+            ) : null}
           </article>
         ))}
       </section>

@@ -7,6 +7,7 @@ import { FormError } from "#app/components/form.tsx";
 import { BidderConsole } from "#app/components/opening/bidder-console.tsx";
 import { Bidders, Chat, Confirmations, HallHeader, Objections, ReadingOut, SignIns } from "#app/components/opening/hall-panels.tsx";
 import { HostConsole, RegulatorPanel } from "#app/components/opening/host-console.tsx";
+import { OfficialsPanel } from "#app/components/opening/officials-panel.tsx";
 import { useHallEvents } from "#app/components/opening/use-hall-events.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
@@ -19,6 +20,7 @@ import { extendDecryptionWindow } from "#app/services/opening/extend-decryption-
 import { findOpeningOfSection } from "#app/services/opening/find-opening-of-section.server.ts";
 import { hideOpeningMessage } from "#app/services/opening/hide-opening-message.server.ts";
 import { readOpeningHall } from "#app/services/opening/opening-hall.server.ts";
+import { assignOpeningOfficial } from "#app/services/opening/opening-officials.server.ts";
 import { openDecryptionWindow } from "#app/services/opening/open-decryption-window.server.ts";
 import { pauseDecryptionWindow } from "#app/services/opening/pause-decryption-window.server.ts";
 import { publishBidderList } from "#app/services/opening/publish-bidder-list.server.ts";
@@ -47,12 +49,13 @@ const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("answer"), objectionId: id, answer: z.string().trim().min(1).max(4000) }),
   z.object({ intent: z.literal("hide"), messageId: id, reason }),
   z.object({ intent: z.literal("reclassify"), organisationId: id, to: z.enum(["deemedRevoked", "deemedWithdrawn"]), reason }),
-  z.object({ intent: z.literal("declareFailed"), reason }),
+  z.object({ intent: z.literal("declareFailed"), ground: z.string().trim().min(1).max(40), reason }),
   z.object({ intent: z.literal("close") }),
   z.object({ intent: z.literal("object"), text: z.string().trim().min(1).max(4000) }),
   z.object({ intent: z.literal("message"), text: z.string().trim().min(1).max(1000) }),
   z.object({ intent: z.literal("suspend"), reason }),
   z.object({ intent: z.literal("resumeOpening"), reason }),
+  z.object({ intent: z.literal("assignOfficial"), duty: z.enum(["recorder", "supervisor"]), personId: id }),
 ]);
 
 /** The hall for anyone: the public sees the reading-out once published; participants see their consoles. */
@@ -105,7 +108,7 @@ export async function action(args: ActionFunctionArgs) {
         await reclassifyDecryption(app, { ...base, organisationId: i.organisationId, to: i.to, reason: i.reason });
         break;
       case "declareFailed":
-        await declareOpeningFailed(app, { ...base, reason: i.reason });
+        await declareOpeningFailed(app, { ...base, ground: i.ground, reason: i.reason });
         break;
       case "close":
         await closeOpening(app, base);
@@ -121,6 +124,9 @@ export async function action(args: ActionFunctionArgs) {
         break;
       case "resumeOpening":
         await resumeOpening(app, { ...base, reason: i.reason });
+        break;
+      case "assignOfficial":
+        await assignOpeningOfficial(app, { ...base, duty: i.duty, personId: i.personId });
         break;
     }
     return { done: i.intent };
@@ -138,6 +144,11 @@ export default function OpeningHall() {
       <HallHeader view={view} connected={connected} />
       <FormError data={actionData} />
       {view.viewer === "public" ? <p className="muted">{t("opening.publicNote")}</p> : null}
+      {view.viewer === "tenderer" ? (
+        <p className="muted" data-testid="tenderer-note">
+          {t("openingHall.tendererNote")}
+        </p>
+      ) : null}
       <div className="hall__grid">
         <div className="stack">
           {view.viewer === "host" ? <HostConsole view={view} busy={busy} /> : null}
@@ -149,6 +160,7 @@ export default function OpeningHall() {
         </div>
         <div className="stack">
           {view.viewer !== "public" ? <SignIns view={view} /> : null}
+          <OfficialsPanel view={view} busy={busy} />
           <Objections view={view} busy={busy} />
           <Chat view={view} busy={busy} />
         </div>

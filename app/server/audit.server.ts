@@ -177,10 +177,23 @@ export const AuditEvent = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("opening.failed"),
-    data: z.object({ openingId: uuid, kind: z.enum(["tooFewBids", "declared"]), reason: z.string(), at: z.string() }),
+    data: z.object({
+      openingId: uuid,
+      kind: z.enum(["tooFewBids", "declared"]),
+      reason: z.string(),
+      at: z.string(),
+      // Decision 39: the legal ground chosen from the list, with its source.
+      ground: z.string().optional(),
+      source: z.string().optional(),
+    }),
   }),
   z.object({ type: z.literal("opening.bidder_list_published"), data: z.object({ openingId: uuid, organisationIds: z.array(uuid) }) }),
   z.object({ type: z.literal("opening.window_opened"), data: z.object({ openingId: uuid }) }),
+  // Decision 46: the recorder (记录人) or the supervising regulator (监标人) the opening record names.
+  z.object({
+    type: z.literal("opening.official_assigned"),
+    data: z.object({ openingId: uuid, duty: z.enum(["recorder", "supervisor"]), personId: uuid, organisationId: uuid }),
+  }),
   z.object({ type: z.literal("opening.window_paused"), data: z.object({ openingId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.window_resumed"), data: z.object({ openingId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.window_extended"), data: z.object({ openingId: uuid, minutes: z.number(), reason: z.string() }) }),
@@ -218,6 +231,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("opening.message_hidden"), data: z.object({ openingId: uuid, messageId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.suspended"), data: z.object({ openingId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("opening.resumed"), data: z.object({ openingId: uuid, reason: z.string() }) }),
+  z.object({
+    // Decision 38: a suspension covering the bid deadline moved it by the time suspended.
+    type: z.literal("section.deadline_moved"),
+    data: z.object({ sectionId: uuid, from: z.string(), to: z.string(), suspendedAt: z.string(), resumedAt: z.string() }),
+  }),
   z.object({ type: z.literal("opening.confirmation_ended"), data: z.object({ openingId: uuid, at: z.string() }) }),
   z.object({
     type: z.literal("opening.record_generated"),

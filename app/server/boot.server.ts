@@ -6,8 +6,11 @@ import { createLiveEventHubFor } from "./events/hub.server.ts";
 import { scheduleReconciliation } from "./ledger/indexer.server.ts";
 import { startLedger } from "./ledger/setup.server.ts";
 import { ensurePlatformPki, renewLegacyPlatformCertificate } from "./pki/platform-pki.server.ts";
+import { checkSmtp } from "./mail.server.ts";
 import { removeStaleScratch } from "./scratch.server.ts";
 import { resolveSecrets } from "./secrets.server.ts";
+import { checkStorage } from "./storage.server.ts";
+import { StorageUnavailableError } from "./storage-url.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { seedDemo } from "#db/seed/index.ts";
 
@@ -66,6 +69,10 @@ export async function bootApp(
     // The ledger (embedded node + journal replay, or LEDGER_RPC_URL) only where asked: the server
     // and the worker; the CLI and tests that do not need a chain start none.
     if (options.ledger) {
+      // The server and the worker use the object store and SMTP: a wrong bucket, refused credentials
+      // or an SMTP server that does not answer stop them now, in one line naming the setting (decision 52).
+      if (config.storageUrl) await checkStorage(app);
+      if (config.smtpUrl) await checkSmtp(config.smtpUrl);
       app.ledger = await startLedger(app);
       await scheduleReconciliation(app);
     }
@@ -82,6 +89,12 @@ export async function bootApp(
  * message, or undefined for a real fault (whose stack trace then helps).
  */
 export function startupProblem(e: unknown): string | undefined {
-  if (e instanceof ConfigError || e instanceof DatabaseLockedError || e instanceof DatabaseUnreachableError) return e.message;
+  if (
+    e instanceof ConfigError ||
+    e instanceof DatabaseLockedError ||
+    e instanceof DatabaseUnreachableError ||
+    e instanceof StorageUnavailableError
+  )
+    return e.message;
   return undefined;
 }

@@ -8,6 +8,7 @@ const fullProduction: Record<string, string> = Object.fromEntries(
   PRODUCTION_REQUIRED.map((k) => [k, (PRODUCTION_SECRETS as readonly string[]).includes(k) ? strong() : `value-of-${k}`]),
 );
 fullProduction.PUBLIC_URL = "https://bidhall.example.cn";
+fullProduction.STORAGE_URL = "s3://bidhall-files/centre";
 
 describe("loadConfig", () => {
   it("needs nothing in embedded mode", () => {
@@ -126,5 +127,35 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(/TRUSTED_PROXIES.*"10\.0\.0\.0\/33" is neither/);
     expect(parseTrustedProxies("lb.internal")).toEqual({ bad: "lb.internal" });
     expect(parseTrustedProxies("Loopback,::1")).toEqual({ entries: ["loopback", "::1"] });
+  });
+});
+
+describe("object storage settings (decision 52)", () => {
+  it("reads STORAGE_URL, the endpoint, region and path style, and refuses malformed ones naming each", () => {
+    const c = loadConfig({
+      STORAGE_URL: "s3://bidhall-files/centre-a",
+      STORAGE_ENDPOINT: "http://127.0.0.1:9000",
+      AWS_REGION: "cn-north-1",
+    });
+    expect([c.storageUrl, c.storageEndpoint, c.storageRegion, c.storageForcePathStyle]).toEqual([
+      "s3://bidhall-files/centre-a",
+      "http://127.0.0.1:9000",
+      "cn-north-1",
+      true,
+    ]);
+    expect(loadConfig({ STORAGE_URL: "s3://b-1", STORAGE_REGION: "oss-cn-hangzhou", AWS_REGION: "x" }).storageRegion).toBe(
+      "oss-cn-hangzhou",
+    );
+    expect(loadConfig({ STORAGE_URL: "s3://b-1" }).storageForcePathStyle).toBe(false);
+    expect(
+      loadConfig({ STORAGE_URL: "s3://b-1", STORAGE_ENDPOINT: "https://cos.example.cn", STORAGE_FORCE_PATH_STYLE: "false" })
+        .storageForcePathStyle,
+    ).toBe(false);
+    expect(() => loadConfig({ STORAGE_URL: "s3://b-1", STORAGE_ENDPOINT: "minio:9000" })).toThrow(/STORAGE_ENDPOINT must be an http/);
+    expect(() => loadConfig({ STORAGE_URL: "s3://b-1", STORAGE_FORCE_PATH_STYLE: "yes" })).toThrow(
+      /STORAGE_FORCE_PATH_STYLE must be true or false/,
+    );
+    expect(() => loadConfig({ STORAGE_URL: "s3://b-1/../x" })).toThrow(/must not contain "\." or "\.\." segments/);
+    expect(loadConfig({ BIDHALL_UPLOADS_DIR: "/srv/shared/uploads" }).uploadsDir).toBe("/srv/shared/uploads");
   });
 });

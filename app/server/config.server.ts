@@ -2,6 +2,7 @@ import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { secretWeakness } from "./secret-strength.server.ts";
+import { parseStorageUrl } from "./storage-url.server.ts";
 
 /**
  * Configuration from the environment (ARCHITECTURE.md §1). Embedded mode needs nothing;
@@ -30,6 +31,17 @@ export interface Config {
   ledgerKeySecret: string | undefined;
   pkiPassphrase: string | undefined;
   storageUrl: string | undefined;
+  /** S3 endpoint for a store other than AWS (MinIO, Ceph RGW, OSS, COS, OBS): STORAGE_ENDPOINT (decision 52). */
+  storageEndpoint: string | undefined;
+  /** STORAGE_REGION, else AWS_REGION; the SDK's default when neither is set. */
+  storageRegion: string | undefined;
+  /** STORAGE_FORCE_PATH_STYLE: `https://host/bucket/key` instead of `https://bucket.host/key`; default on when an endpoint is given. */
+  storageForcePathStyle: boolean;
+  /**
+   * Where unfinished tus uploads wait: BIDHALL_UPLOADS_DIR, else `$BIDHALL_DATA_DIR/uploads`. With
+   * several web instances it must be one shared directory (decision 53).
+   */
+  uploadsDir: string | undefined;
   smtpUrl: string | undefined;
   sessionSecret: string | undefined;
   idHashSecret: string | undefined;
@@ -146,6 +158,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (host !== hostRaw) problems.push(`HOST must be an IP address or a host name (e.g. 127.0.0.1 or 0.0.0.0), not "${hostRaw}"`);
   const ledgerNodePort = parsePort("LEDGER_NODE_PORT", 0);
 
+  const storageUrl = value("STORAGE_URL");
+  if (storageUrl !== undefined) {
+    const parsed = parseStorageUrl(storageUrl);
+    if ("problem" in parsed) problems.push(parsed.problem);
+  }
+  const storageEndpoint = value("STORAGE_ENDPOINT");
+  if (storageEndpoint !== undefined && !/^https?:\/\/[^/]/i.test(storageEndpoint))
+    problems.push(`STORAGE_ENDPOINT must be an http:// or https:// address, not "${storageEndpoint}"`);
+  const pathStyleRaw = value("STORAGE_FORCE_PATH_STYLE")?.toLowerCase();
+  if (pathStyleRaw !== undefined && !["true", "false", "1", "0"].includes(pathStyleRaw))
+    problems.push(`STORAGE_FORCE_PATH_STYLE must be true or false, not "${value("STORAGE_FORCE_PATH_STYLE")}"`);
+
   if (problems.length > 0) throw new ConfigError(problems.join("; "));
 
   return {
@@ -161,7 +185,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ledgerNodePort,
     ledgerKeySecret: value("LEDGER_KEY_SECRET"),
     pkiPassphrase: value("PKI_PASSPHRASE"),
-    storageUrl: value("STORAGE_URL"),
+    storageUrl,
+    storageEndpoint,
+    storageRegion: value("STORAGE_REGION") ?? value("AWS_REGION"),
+    storageForcePathStyle: pathStyleRaw === undefined ? storageEndpoint !== undefined : pathStyleRaw === "true" || pathStyleRaw === "1",
+    uploadsDir: value("BIDHALL_UPLOADS_DIR") === undefined ? undefined : path.resolve(cwd, value("BIDHALL_UPLOADS_DIR")!),
     smtpUrl: value("SMTP_URL"),
     sessionSecret: value("SESSION_SECRET"),
     idHashSecret: value("ID_HASH_SECRET"),

@@ -112,6 +112,22 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFu
 }
 
 /**
+ * A cookie session must prove the request came from our page (CSRF). A route that takes API
+ * tokens (`bearer`, decision 51) authenticates a request with an `Authorization` header by
+ * `requireApiActor`, which then refuses anything but a valid token and ignores the cookies, so
+ * such a request needs no CSRF token; every other route checks it whatever the headers say.
+ */
+async function requireCsrfUnlessToken(app: AppContext, request: Request, bearer: boolean): Promise<void> {
+  if (bearer && request.headers.get("authorization") !== null) return;
+  await requireCsrf(app, request);
+}
+
+export interface JsonActionOptions {
+  /** The route authenticates with `requireApiActor` (API token or session), or is public. */
+  bearer?: boolean;
+}
+
+/**
  * JSON endpoints that browser scripts call with `fetch` (enrolment, certificate login): the
  * body is JSON, the CSRF token comes in the `X-CSRF-Token` header, and the answer is JSON, an
  * AppError as `{ error }` with its status in the user's language.
@@ -119,11 +135,12 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S, t: TFu
 export async function runJsonAction(
   args: ActionFunctionArgs,
   fn: (env: RouteEnv, body: unknown) => Promise<{ body: unknown; headers?: HeadersInit }>,
+  options: JsonActionOptions = {},
 ): Promise<Response> {
   const env = await routeEnv(args);
   try {
-    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
-    await requireCsrf(env.app, args.request);
+    if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
+    await requireCsrfUnlessToken(env.app, args.request, options.bearer ?? false);
     const bytes = await readLimitedBody(args.request, FORM_BODY_LIMIT);
     let body: unknown;
     try {
@@ -145,15 +162,44 @@ export async function runJsonAction(
  * CSRF token comes in the `X-CSRF-Token` header, the body is left to `fn` to stream, and the answer
  * is JSON like {@link runJsonAction}'s.
  */
-export async function runStreamAction(args: ActionFunctionArgs, fn: (env: RouteEnv) => Promise<{ body: unknown }>): Promise<Response> {
+export async function runStreamAction(
+  args: ActionFunctionArgs,
+  fn: (env: RouteEnv) => Promise<{ body: unknown }>,
+  options: JsonActionOptions = {},
+): Promise<Response> {
   const env = await routeEnv(args);
   try {
-    if (args.request.method !== "POST") throw new AppError("NOT_FOUND", { what: args.request.method });
-    await requireCsrf(env.app, args.request);
+    if (args.request.method !== "POST") throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
+    await requireCsrfUnlessToken(env.app, args.request, options.bearer ?? false);
     return Response.json((await fn(env)).body);
   } catch (e) {
     if (isResponse(e)) return e;
     const { status, body } = errorBody(env.app, e, env.lang);
     return Response.json(body, { status });
   }
+}
+
+/**
+ * A loader of an `/api` route (decision 50): the answer is JSON, and an AppError is
+ * `{ error: { code, message } }` with its status — never Remix's HTML or "Unexpected Server
+ * Error", which is what a thrown `data()` becomes in a resource route.
+ */
+export async function runApiLoader(args: LoaderFunctionArgs, fn: (env: RouteEnv) => Promise<Response>): Promise<Response> {
+  const env = await routeEnv(args);
+  try {
+    return await fn(env);
+  } catch (e) {
+    if (isResponse(e)) return e;
+    const { status, body } = errorBody(env.app, e, env.lang);
+    return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+  }
+}
+
+/** The loader of an `/api` route that only takes POST: a GET (or HEAD) is refused as JSON, with `Allow`. */
+export async function postOnlyLoader(args: LoaderFunctionArgs): Promise<Response> {
+  const response = await runApiLoader(args, () => {
+    throw new AppError("METHOD_NOT_ALLOWED", { method: args.request.method, allowed: "POST" });
+  });
+  response.headers.set("Allow", "POST");
+  return response;
 }

@@ -121,6 +121,9 @@ export function auditActorOf(actor: Actor | null, meta: { ip: string; userAgent:
  * permission its scope grants and only while the member still holds it; otherwise the session.
  * Tokens are for API routes only: pages and forms use sessions (and CSRF tokens).
  */
+/** What an API token can act for, at most (decisions 15, 51). */
+const TOKEN_PERMISSIONS = ["submit:bid:own", "decrypt:bid:own", "confirm:record:own"] as const satisfies readonly Permission[];
+
 export async function requireApiActor(app: AppContext, request: Request): Promise<Actor> {
   const header = request.headers.get("authorization");
   if (!header) {
@@ -143,7 +146,9 @@ export async function requireApiActor(app: AppContext, request: Request): Promis
   const membership = memberships.find((m) => m.organisationId === row.organisation_id);
   if (!membership || membership.organisationStatus !== "approved") throw new AppError("UNAUTHENTICATED");
   const held = permissionsFor(membership.kinds, membership.roles);
-  const permissions = new Set<Permission>(held.has("submit:bid:own") ? ["submit:bid:own"] : []);
+  // The bidder's own bid only: submit it, and the opening steps that each need the person's private
+  // key besides (sign-in, decryption, remedy, confirmation; decision 51).
+  const permissions = new Set<Permission>(TOKEN_PERMISSIONS.filter((p) => held.has(p)));
   await app.db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
   return {
     personId: person.id,

@@ -4,11 +4,13 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AppContext } from "./context.server.ts";
+import type { S3Storage } from "./storage-s3.server.ts";
+import { checkKey } from "./storage-url.server.ts";
 
 /**
  * Where files live (ARCHITECTURE.md §1): envelopes, tender documents, signed PDFs. Embedded mode
  * keeps them under `$BIDHALL_DATA_DIR/files`; production puts an S3-compatible store behind the
- * same interface. Keys are opaque, chosen by the caller, and never reused: a file is written once
+ * same interface (app/server/storage-s3.server.ts, decision 52). Keys are opaque, chosen by the caller, and never reused: a file is written once
  * (to a temporary name, renamed when complete) and never changed.
  */
 export interface StoredFile {
@@ -27,14 +29,11 @@ export interface Storage {
   remove(key: string): Promise<void>;
 }
 
-const KEY = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
-
 export class FileStorage implements Storage {
   constructor(readonly root: string) {}
 
   private pathOf(key: string): string {
-    if (!KEY.test(key) || key.includes("..")) throw new Error(`bad storage key ${JSON.stringify(key)}`);
-    return path.join(this.root, key);
+    return path.join(this.root, checkKey(key));
   }
 
   async put(key: string, body: Readable | Uint8Array): Promise<StoredFile> {
@@ -79,16 +78,52 @@ export class FileStorage implements Storage {
   }
 }
 
-/** The storage of this process: S3 when STORAGE_URL is set (not yet built), else the data directory. */
+/** The storage of this process: S3 when STORAGE_URL is set, else the data directory. One client per process. */
 export function storageFor(app: Pick<AppContext, "config">): Storage {
-  if (app.config.storageUrl)
-    throw new Error(`STORAGE_URL (${app.config.storageUrl}) is not supported yet: unset it to use ${filesDir(app)}`);
-  return new FileStorage(filesDir(app));
+  if (!app.config.storageUrl) return new FileStorage(filesDir(app));
+  const cached = s3Stores.get(app.config);
+  if (cached) return cached;
+  const store = new LazyS3Storage(app.config);
+  s3Stores.set(app.config, store);
+  return store;
+}
+const s3Stores = new WeakMap<object, LazyS3Storage>();
+
+/** The S3 store, its SDK loaded on first use (embedded mode and the CLI's sealing never load it). */
+class LazyS3Storage implements Storage {
+  private store: Promise<S3Storage> | undefined;
+  constructor(private readonly config: AppContext["config"]) {}
+  /** The S3 store itself (for `check()` at start-up and in /readyz). */
+  s3(): Promise<S3Storage> {
+    this.store ??= import("./storage-s3.server.ts").then((m) => m.S3Storage.fromConfig(this.config));
+    return this.store;
+  }
+  async put(key: string, body: Readable | Uint8Array) {
+    return (await this.s3()).put(key, body);
+  }
+  async get(key: string) {
+    return (await this.s3()).get(key);
+  }
+  async exists(key: string) {
+    return (await this.s3()).exists(key);
+  }
+  async remove(key: string) {
+    return (await this.s3()).remove(key);
+  }
+}
+
+/**
+ * Checks that the store answers: the S3 bucket exists and these credentials may use it (a
+ * StorageUnavailableError naming the setting otherwise); the data directory needs no check.
+ */
+export async function checkStorage(app: Pick<AppContext, "config">): Promise<void> {
+  const storage = storageFor(app);
+  if (storage instanceof LazyS3Storage) await (await storage.s3()).check();
 }
 
 /** Where unfinished tus uploads wait (app/web/uploads.server.ts; cleaned by app/jobs/upload-cleanup.ts). */
 export function uploadsDirectory(app: Pick<AppContext, "config">): string {
-  return path.join(app.config.dataDir, "uploads");
+  return app.config.uploadsDir ?? path.join(app.config.dataDir, "uploads");
 }
 
 function filesDir(app: Pick<AppContext, "config">): string {

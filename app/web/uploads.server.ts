@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { ERRORS, Server, type ServerOptions } from "@tus/server";
-import { z } from "zod";
+import { UploadMetadata } from "#app/api/schemas.ts";
 import { AppError, isAppError, type Lang } from "#app/domain/shared/app-error.ts";
 import { formatBytes } from "#app/domain/shared/bytes.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
@@ -57,15 +57,8 @@ function tusError(e: unknown, lang: Lang) {
 }
 
 /** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
-const SecurityMetadata = z.object({
-  securityKind: z.enum(["guarantee", "credit-commitment"]),
-  securityReference: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine((s) => !s.includes("\0")),
-});
+const SecurityMetadata = UploadMetadata.pick({ securityKind: true, securityReference: true }).required();
+const TargetMetadata = UploadMetadata.pick({ sectionId: true, packageDigest: true });
 
 function securityOf(metadata: Record<string, string | null> | undefined): BidSecurityDeclaration | undefined {
   if (!metadata?.securityKind && !metadata?.securityReference) return undefined;
@@ -93,10 +86,9 @@ export function createUploadServer(app: AppContext): Server {
         const actor = await authenticate(app, req);
         // The length is declared up front and judged now; a deferred length could grow later.
         if (upload.sizeIsDeferred || upload.size === undefined) throw new AppError("VALIDATION_FAILED", { field: "Upload-Length" });
-        const sectionId = upload.metadata?.sectionId;
-        const packageDigest = upload.metadata?.packageDigest;
-        if (!sectionId || !packageDigest || !/^[0-9a-f]{64}$/.test(packageDigest))
-          throw new AppError("VALIDATION_FAILED", { field: "metadata" });
+        const target = TargetMetadata.safeParse(upload.metadata ?? {});
+        if (!target.success) throw new AppError("VALIDATION_FAILED", { field: "metadata" });
+        const { sectionId, packageDigest } = target.data;
         const security = securityOf(upload.metadata);
         await authorizeBidUpload(app, { actor, sectionId, size: upload.size, security });
         datastore.creations.set(upload, { actor, meta: metaOf(req) });

@@ -13,7 +13,9 @@ import * as m0011 from "./0011_access.ts";
 import * as m0014 from "./0014_retired_platform_certificates.ts";
 import * as m0015 from "./0015_section_periods.ts";
 import * as m0016 from "./0016_opening_bid_defects.ts";
+import * as m0017 from "./0017_deadline_moves.ts";
 import * as m0018 from "./0018_clarifications_termination_securities.ts";
+import * as m0019 from "./0019_opening_officials.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -34,5 +36,7 @@ export const migrations: Record<string, Migration> = {
   "0014_retired_platform_certificates": m0014,
   "0015_section_periods": m0015,
   "0016_opening_bid_defects": m0016,
+  "0017_deadline_moves": m0017,
   "0018_clarifications_termination_securities": m0018,
+  "0019_opening_officials": m0019,
 };

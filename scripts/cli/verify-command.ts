@@ -6,6 +6,7 @@ import { createClock } from "#app/server/clock.server.ts";
 import { verifyPdf } from "#app/server/pdf/index.server.ts";
 import type { PdfSignatureReport } from "#app/server/pdf/index.server.ts";
 import { verifySignedJsonDocument } from "#app/server/pki/verify-signed-json.server.ts";
+import type { AnchorLookup } from "#app/server/ledger/anchors.server.ts";
 import type { CliCommand } from "./command.ts";
 
 /**
@@ -20,7 +21,7 @@ import type { CliCommand } from "./command.ts";
 
 const USAGE = "usage: bidhall verify FILE [--trust ROOT.pem] [--platform CERTS.pem] [--server URL]";
 
-interface Anchor {
+export interface Anchor {
   line: string;
   ok: boolean;
   blockTime?: Date;
@@ -30,12 +31,22 @@ async function anchorOf(server: string, sha256: string): Promise<Anchor> {
   const res = await fetch(new URL(`/api/anchors/${sha256}`, server));
   if (res.status === 404) return { line: `anchor: not anchored (yet)`, ok: false };
   if (!res.ok) return { line: `anchor: the server answered ${res.status}`, ok: false };
-  const body = (await res.json()) as { root?: string; transactionHash?: string; blockTime?: string };
-  const blockTime = body.blockTime ? new Date(body.blockTime) : undefined;
+  return anchorFromLookup((await res.json()) as AnchorLookup);
+}
+
+/**
+ * The anchor line from GET /api/anchors/:sha256's body. Typed by the route's own result, so a
+ * renamed field is a compile error here (it printed "in transaction undefined" when the CLI read
+ * `transactionHash` and the route said `txHash`).
+ */
+export function anchorFromLookup(body: AnchorLookup): Anchor {
+  if (body.status !== "anchored") return { line: `anchor: not anchored (yet)`, ok: false };
+  const blockTime = new Date(body.blockTime);
+  const where = body.contract ? ` by contract ${body.contract}${body.chainId ? ` on chain ${body.chainId}` : ""}` : "";
   return {
-    line: `anchor: root ${body.root} in transaction ${body.transactionHash} at ${body.blockTime}`,
+    line: `anchor: root ${body.root} in transaction ${body.txHash} (block ${body.blockNumber}) at ${body.blockTime}${where}`,
     ok: true,
-    ...(blockTime && !Number.isNaN(blockTime.getTime()) ? { blockTime } : {}),
+    ...(Number.isNaN(blockTime.getTime()) ? {} : { blockTime }),
   };
 }
 

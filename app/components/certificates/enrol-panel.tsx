@@ -94,7 +94,13 @@ export function EnrolPanel({ personName, onStored }: { personName: string; onSto
     if (!held) return;
     setStep({ kind: "importing", serial: held.issued.serialHex });
     try {
-      await storeNonExtractable({ pkcs8Der: held.pkcs8Der, certificatePem: held.issued.certificatePem, chainPem: held.issued.chainPem });
+      await storeNonExtractable({
+        pkcs8Der: held.pkcs8Der,
+        certificatePem: held.issued.certificatePem,
+        chainPem: held.issued.chainPem,
+        origin: "enrolment",
+        backupFileName: step.kind === "downloaded" ? step.fileName : undefined,
+      });
       pending.current = null;
       if (step.kind === "downloaded") URL.revokeObjectURL(step.url);
       setStep({ kind: "done", serial: held.issued.serialHex });

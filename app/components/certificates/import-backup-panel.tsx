@@ -33,6 +33,8 @@ export function ImportBackupPanel({ onStored, embedded = false }: { onStored: ()
         pkcs8Der: contents.privateKeyPkcs8Der,
         certificatePem: contents.certificatePem,
         chainPem: contents.chainPem,
+        origin: "backup",
+        backupFileName: file.name,
       });
       form.reset();
       setState({ kind: "done", serial: stored.serialHex, name: stored.personName });

@@ -11,6 +11,8 @@ export async function storeNonExtractable(input: {
   pkcs8Der: Uint8Array<ArrayBuffer>;
   certificatePem: string;
   chainPem: string[];
+  origin?: StoredCertificate["origin"];
+  backupFileName?: string;
 }): Promise<StoredCertificate> {
   const subtle = globalThis.crypto.subtle;
   try {
@@ -26,6 +28,8 @@ export async function storeNonExtractable(input: {
       signingKey,
       decryptionKey,
       importedAt: new Date().toISOString(),
+      ...(input.origin ? { origin: input.origin } : {}),
+      ...(input.backupFileName ? { backupFileName: input.backupFileName } : {}),
     };
     await saveCertificate(record);
     return record;

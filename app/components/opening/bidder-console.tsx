@@ -1,13 +1,14 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage, useCsrfToken } from "#app/components/certificates/api.ts";
+import { ApiError, useCsrfToken } from "#app/components/certificates/api.ts";
 import { useLocalCertificates } from "#app/components/certificates/use-local-certificates.ts";
 import { ProgressBar, formatBytes } from "#app/components/bidding/progress-bar.tsx";
 import { useServerNow } from "#app/components/server-time.tsx";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 import { decryptOwnBid, signConfirmation, signInWithCertificate, uploadRemedy, type DecryptStep } from "./hall-crypto.ts";
-import { useLabels } from "./hall-panels.tsx";
+import { useLabels, useObjectionWords } from "./hall-panels.tsx";
+import { hallOver, offered } from "./hall-phases.ts";
 
 /**
  * The bidder's console: sign in with this computer's certificate, decrypt the organisation's own
@@ -17,6 +18,7 @@ import { useLabels } from "./hall-panels.tsx";
  */
 export function BidderConsole({ view, organisationName }: { view: OpeningView; organisationName: string }) {
   const { t } = useTranslation();
+  const words = useObjectionWords(view);
   const labels = useLabels(view.section.procurementType);
   const csrf = useCsrfToken();
   const now = useServerNow();
@@ -37,11 +39,27 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
   const [remedyFile, setRemedyFile] = useState<File | null>(null);
   const [remedyProgress, setRemedyProgress] = useState<{ sent: number; total: number } | null>(null);
 
-  const signedIn = view.signIns.length > 0;
+  const own = view.ownBid;
+  // Decrypting and the remedy need this person's own sign-in (the server checks the person).
+  const signedIn = own ? own.personSignedIn : view.signIns.length > 0;
   const signInOpen = Date.parse(view.signInOpensAt) <= now.getTime();
   const decrypting = view.phase === "decrypting";
-  const own = view.ownBid;
   const confirmed = view.confirmations.some((c) => c.organisationName === organisationName);
+  const over = hallOver(view);
+  const noKey = certificates !== null && usable.length === 0;
+  const remedyOpen = !!own && !own.decided && view.section.remedyAllowed && decrypting && signedIn;
+
+  // People read words, not a browser's exception: the server's AppError is already in their language.
+  const errorText = (e: unknown) =>
+    e instanceof ApiError
+      ? e.code === "NETWORK"
+        ? t("openingHall.client.network")
+        : e.message
+      : e instanceof TypeError
+        ? t("openingHall.client.network")
+        : e instanceof DOMException && e.name === "OperationError"
+          ? t("openingHall.client.wrongKey")
+          : t("openingHall.client.browser");
 
   async function run(name: string, fn: () => Promise<string | null>) {
     setBusy(name);
@@ -50,7 +68,7 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
       const ok = await fn();
       if (ok) setMessage({ kind: "ok", text: ok });
     } catch (e) {
-      setMessage({ kind: "error", text: errorMessage(e) });
+      setMessage({ kind: "error", text: errorText(e) });
     } finally {
       setBusy(null);
       setStep(null);
@@ -70,10 +88,12 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
   return (
     <section className="panel bid-form" data-testid="bidder-console">
       <h2>{t("opening.signIn.title")}</h2>
-      {certificates !== null && usable.length === 0 ? (
-        <div className="alert alert--warning">
-          {t("opening.signIn.noCertificate")} <Link to="/certificates">{t("bidding.signer.certificatesLink")}</Link>
-        </div>
+      {over ? (
+        <p className="alert alert--info" data-testid="hall-over">
+          {t(view.phase === "failed" ? "openingHall.over.failed" : "openingHall.over.closed")}
+        </p>
+      ) : noKey ? (
+        <NoKeyHelp view={view} signedIn={signedIn} />
       ) : (
         <label>
           {t("opening.signIn.certificate")}
@@ -86,7 +106,7 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
           </select>
         </label>
       )}
-      {signedIn ? (
+      {over ? null : signedIn ? (
         <p>
           <span className="badge badge--approved" data-testid="signed-in">
             {t("opening.signIn.done")}
@@ -96,13 +116,13 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
         <p className="muted">
           {t("opening.signIn.notYet", { at: new Date(view.signInOpensAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) })}
         </p>
-      ) : (
+      ) : offered(view, "signIn") && !noKey ? (
         <>
           <p className="muted">{t("opening.signIn.intro")}</p>
           <button
             type="button"
             className="button button--primary"
-            disabled={!cert || !!busy || view.phase === "suspended"}
+            disabled={!cert || !!busy}
             onClick={() =>
               void run("signIn", async () => (await signInWithCertificate(view.section.id, cert!, csrf), t("opening.signIn.done")))
             }
@@ -110,7 +130,7 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
             {t("opening.signIn.button")}
           </button>
         </>
-      )}
+      ) : null}
 
       {own ? (
         <>
@@ -129,17 +149,18 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
               {t("opening.decrypt.decided", { result: labels.result(own.result) })}{" "}
               {own.rule ? <span className="muted">{labels.rule(own.rule)}</span> : null}
             </p>
-          ) : !decrypting ? (
+          ) : over ? null : !decrypting ? (
             <p className="muted">{t("opening.decrypt.notOpen")}</p>
           ) : !signedIn ? (
             <p className="muted">{t("opening.decrypt.signInFirst")}</p>
           ) : (
             <>
-              <p className="muted">{t("opening.decrypt.intro")}</p>
+              {noKey ? null : <p className="muted">{t("opening.decrypt.intro")}</p>}
               <button
                 type="button"
                 className="button button--primary"
                 data-testid="decrypt"
+                hidden={noKey}
                 disabled={!cert || !!busy}
                 onClick={() => void run("decrypt", async () => decryptAnswer(await decryptOwnBid(view.section.id, cert!, csrf, setStep)))}
               >
@@ -161,8 +182,11 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
               {own.lastFailure ? (
                 <p className="alert alert--warning">{t("opening.decrypt.failed", { detail: attemptText(own.lastFailure) })}</p>
               ) : null}
-              {view.section.remedyAllowed && own.lastFailure ? (
-                <div className="remedy">
+              {remedyOpen ? (
+                // Decision 47: where the section allows it, the remedy is offered without a failed attempt
+                // first; folded away while a key on this computer may still decrypt.
+                <details className="remedy" open={noKey || !!own.lastFailure} data-testid="remedy">
+                  <summary>{t("openingHall.remedyAnyTime")}</summary>
                   <h3>{t("opening.remedy.title")}</h3>
                   <p className="muted">{t("opening.remedy.intro")}</p>
                   <label>
@@ -191,14 +215,14 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
                       </p>
                     </>
                   ) : null}
-                </div>
+                </details>
               ) : null}
             </>
           )}
         </>
       ) : null}
 
-      {own && view.readingOut && view.phase === "confirming" && !confirmed ? (
+      {own && view.readingOut && offered(view, "confirm") && !confirmed ? (
         <div data-testid="confirm-panel">
           <h2>{t("opening.confirm.title")}</h2>
           <p className="muted">{t("opening.confirm.intro")}</p>
@@ -217,12 +241,12 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
                     csrf,
                   );
                   return t("opening.confirm.done", {
-                    decision: t(decision === "confirm" ? "opening.confirm.confirmed" : "opening.confirm.objected"),
+                    decision: decision === "confirm" ? t("opening.confirm.confirmed") : words.decision("objected"),
                   });
                 })
               }
             >
-              {t(decision === "confirm" ? "opening.confirm.confirm" : "opening.confirm.object")}
+              {decision === "confirm" ? t("opening.confirm.confirm") : words.decision("object")}
             </button>
           ))}
         </div>
@@ -233,5 +257,36 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * A bidder without its key on this computer (issue 13): what it can still do, in words — import
+ * the backup, ask another bid member, and where the section allows it the remedy upload, which
+ * needs this person's sign-in (and so a key) unless it has already signed in.
+ */
+function NoKeyHelp({ view, signedIn }: { view: OpeningView; signedIn: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="alert alert--warning stack-sm" data-testid="no-key">
+      <strong>{t("openingHall.noKey.title")}</strong>
+      <p>{t("openingHall.noKey.intro")}</p>
+      <ol>
+        <li data-testid="no-key-import">
+          {t("openingHall.noKey.importBackup")}{" "}
+          <Link className="button button--small" to="/certificates">
+            {t("openingHall.noKey.importLink")}
+          </Link>
+        </li>
+        <li>{t("openingHall.noKey.otherMember")}</li>
+        {view.ownBid ? (
+          <li data-testid="no-key-remedy" data-remedy={view.section.remedyAllowed}>
+            {view.section.remedyAllowed
+              ? t(signedIn ? "openingHall.noKey.remedySignedIn" : "openingHall.noKey.remedyNeedsSignIn")
+              : t("openingHall.noKey.noRemedy")}
+          </li>
+        ) : null}
+      </ol>
+    </div>
   );
 }

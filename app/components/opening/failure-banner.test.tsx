@@ -42,6 +42,8 @@ function failedView(type: ProcurementType, viewer: OpeningView["viewer"]): Openi
     messages: [],
     confirmations: [],
     openingRecord: null,
+    officials: null,
+    officialCandidates: null,
   };
 }
 

@@ -6,6 +6,7 @@ import { DECRYPTION_RESULT_LABELS, DECRYPTION_RULES, decryptionBasis, type Decry
 import { OPENING_PHASE_LABELS } from "#app/domain/opening/phase.ts";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
+import { offered } from "./hall-phases.ts";
 
 /**
  * The parts of the opening hall every viewer shares: the header with phase, banners and
@@ -77,7 +78,13 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
           {t("opening.failed", {
             reason:
               view.failure.kind === "declared"
-                ? view.failure.reason
+                ? view.failure.ground
+                  ? t("opening.failedDeclared", {
+                      ground: labels.text(view.failure.ground),
+                      source: labels.text(view.failure.source),
+                      reason: view.failure.reason,
+                    })
+                  : view.failure.reason
                 : t("opening.failedTooFew", {
                     count: view.validBidsAtDeadline ?? 0,
                     minimum: view.section.minimumBids,
@@ -161,7 +168,7 @@ function FailureNextSteps({ view, failure }: { view: View; failure: NonNullable<
         {failure.nextSteps.map((step) => (
           <li key={step.id} data-step={step.id}>
             {labels.text(step)}{" "}
-            {view.viewer === "host" && step.id !== "otherMethod" ? (
+            {(view.viewer === "host" || view.viewer === "tenderer") && step.id !== "otherMethod" ? (
               <a className="button button--small" href="/projects/new" data-testid={`next-step-${step.id}`}>
                 {t("opening.nextSteps.newProject")}
               </a>
@@ -212,7 +219,8 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
   const labels = useLabels(view.section.procurementType);
   const host = view.viewer === "host";
-  const official = host || view.viewer === "regulator";
+  const official = host || view.viewer === "tenderer" || view.viewer === "regulator";
+  const mayReclassify = host && offered(view, "reclassifyDecryption");
   return (
     <section className="panel" data-testid="bidders">
       <h2>{t("opening.bidders.title")}</h2>
@@ -228,7 +236,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
               <th>{t("opening.bidders.rule")}</th>
               <th>{t("opening.bidders.decidedAt")}</th>
               {official ? <th>{t("opening.bidders.credit")}</th> : null}
-              {host ? <th>{t("opening.bidders.reclassify")}</th> : null}
+              {mayReclassify ? <th>{t("opening.bidders.reclassify")}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -266,7 +274,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
                     ))}
                   </td>
                 ) : null}
-                {host ? (
+                {mayReclassify ? (
                   <td>
                     {b.result && b.result !== "decrypted" ? (
                       <details>
@@ -381,13 +389,24 @@ export function ReadingOut({ view }: { view: View }) {
   );
 }
 
-export function Objections({ view, busy }: { view: View; busy: boolean }) {
+/** Decision 39: government procurement says 询问 / 回避申请 at the opening (87号令 42), never 质疑 or 异议. */
+export function useObjectionWords(view: Pick<View, "section">) {
   const { t } = useTranslation();
+  const gp = view.section.procurementType === "government";
+  return {
+    objection: (key: "title" | "none" | "raise" | "text" | "answer" | "unanswered") =>
+      gp ? t(`opening.objectionsGp.${key}`) : t(`opening.objections.${key}`),
+    decision: (key: "object" | "objected") => (gp ? t(`opening.confirmGp.${key}`) : t(`opening.confirm.${key}`)),
+  };
+}
+
+export function Objections({ view, busy }: { view: View; busy: boolean }) {
+  const { objection } = useObjectionWords(view);
   if (view.viewer === "public") return null;
   return (
     <section className="panel" data-testid="objections">
-      <h2>{t("opening.objections.title")}</h2>
-      {view.objections.length === 0 ? <p className="muted">{t("opening.objections.none")}</p> : null}
+      <h2>{objection("title")}</h2>
+      {view.objections.length === 0 ? <p className="muted">{objection("none")}</p> : null}
       <ul className="thread">
         {view.objections.map((o) => (
           <li key={o.id} data-testid="objection">
@@ -397,32 +416,32 @@ export function Objections({ view, busy }: { view: View; busy: boolean }) {
             <p>{o.text}</p>
             {o.answer ? (
               <p className="answer" data-testid="objection-answer">
-                {t("opening.objections.answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
+                {objection("answer")}（{o.answeredAt ? <ShanghaiTime at={o.answeredAt} /> : null}）：{o.answer}
               </p>
-            ) : view.viewer === "host" ? (
+            ) : view.viewer === "host" && offered(view, "answerObjection") ? (
               <Form method="post" className="stack-sm">
                 <CsrfInput />
                 <input type="hidden" name="objectionId" value={o.id} />
-                <textarea name="answer" required maxLength={4000} rows={2} aria-label={t("opening.objections.answer")} />
+                <textarea name="answer" required maxLength={4000} rows={2} aria-label={objection("answer")} />
                 <button type="submit" name="intent" value="answer" className="button button--small button--primary" disabled={busy}>
-                  {t("opening.objections.answer")}
+                  {objection("answer")}
                 </button>
               </Form>
             ) : (
-              <span className="badge badge--pending">{t("opening.objections.unanswered")}</span>
+              <span className="badge badge--pending">{objection("unanswered")}</span>
             )}
           </li>
         ))}
       </ul>
-      {view.viewer === "bidder" && view.ownBid ? (
+      {view.viewer === "bidder" && view.ownBid && offered(view, "object") ? (
         <Form method="post" className="stack-sm">
           <CsrfInput />
           <label>
-            {t("opening.objections.text")}
+            {objection("text")}
             <textarea name="text" required maxLength={4000} rows={3} />
           </label>
           <button type="submit" name="intent" value="object" className="button" disabled={busy}>
-            {t("opening.objections.raise")}
+            {objection("raise")}
           </button>
         </Form>
       ) : null}
@@ -434,7 +453,10 @@ export function Chat({ view, busy }: { view: View; busy: boolean }) {
   const { t } = useTranslation();
   if (view.viewer === "public") return null;
   // A bidder writes from the deadline on (decision 23): before it, a message would tell that it has bid.
-  const canSend = view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0 && view.phase !== "signing-in");
+  // The hall is open to chat from sign-in until the objections end (send-opening-message's phases).
+  const chatOpen = offered(view, "signIn") || offered(view, "object");
+  const canSend =
+    chatOpen && (view.viewer === "host" || (view.viewer === "bidder" && view.signIns.length > 0 && view.phase !== "signing-in"));
   return (
     <section className="panel" data-testid="chat">
       <h2>{t("opening.chat.title")}</h2>
@@ -482,6 +504,7 @@ export function Chat({ view, busy }: { view: View; busy: boolean }) {
 
 export function Confirmations({ view }: { view: View }) {
   const { t } = useTranslation();
+  const words = useObjectionWords(view);
   if (!view.readingOut || view.viewer === "public") return null;
   return (
     <section className="panel" data-testid="confirmations">
@@ -492,7 +515,7 @@ export function Confirmations({ view }: { view: View }) {
         <ul>
           {view.confirmations.map((c) => (
             <li key={c.organisationName}>
-              {c.organisationName}：{c.decision === "confirm" ? t("opening.confirm.confirmed") : t("opening.confirm.objected")}{" "}
+              {c.organisationName}：{c.decision === "confirm" ? t("opening.confirm.confirmed") : words.decision("objected")}{" "}
               <ShanghaiTime at={c.signedAt} />
             </li>
           ))}

@@ -2,6 +2,8 @@ import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import type { OpeningView } from "#app/domain/opening/view.ts";
+import { useLabels } from "./hall-panels.tsx";
+import { hallOver, offered } from "./hall-phases.ts";
 
 /**
  * The host's console (the project's agency, or the tenderer without one): each button records one
@@ -10,6 +12,7 @@ import type { OpeningView } from "#app/domain/opening/view.ts";
  */
 export function HostConsole({ view, busy }: { view: OpeningView; busy: boolean }) {
   const { t } = useTranslation();
+  const labels = useLabels(view.section.procurementType);
   const p = view.phase;
   const w = view.window;
   const allDecided = !!view.bidders && view.bidders.length > 0 && view.bidders.every((b) => b.decided);
@@ -64,10 +67,29 @@ export function HostConsole({ view, busy }: { view: OpeningView; busy: boolean }
           : null}
         {p === "decrypting" && allDecided ? action("closeEarly", t("opening.host.closeEarly")) : null}
         {p === "reading-out" ? action("publishReadingOut", t("opening.host.publishReadingOut"), true) : null}
-        {p === "reading-out" || p === "decrypting" || p === "confirming"
-          ? withReason("declareFailed", t("opening.host.declareFailed"))
+        {offered(view, "declareFailed") && view.failureGrounds && view.failureGrounds.length > 0
+          ? withReason(
+              "declareFailed",
+              t("opening.host.declareFailed"),
+              // Decision 39: a failure names its legal ground, chosen from the list for the procurement type.
+              <select name="ground" required aria-label={t("opening.host.failureGround")} defaultValue="">
+                <option value="" disabled>
+                  {t("opening.host.failureGround")}
+                </option>
+                {view.failureGrounds.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {labels.text(g)}（{labels.text(g.source)}）
+                  </option>
+                ))}
+              </select>,
+            )
           : null}
         {p === "confirming" ? action("close", t("opening.host.close"), true) : null}
+        {hallOver(view) ? (
+          <p className="muted" data-testid="hall-over">
+            {t(p === "failed" ? "openingHall.over.hostFailed" : "openingHall.over.hostClosed")}
+          </p>
+        ) : null}
       </div>
     </section>
   );

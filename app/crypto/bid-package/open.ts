@@ -186,3 +186,23 @@ export async function openBidPackage(source: Uint8Array | Reader<unknown>, optio
     await reader.close();
   }
 }
+
+/**
+ * bid.json of a package whose full check failed (its signature, manifest or form), read without
+ * trusting anything else: the bid was decrypted and matches its receipt's package digest, so it is
+ * read out and the defect goes to the evaluation (条例 51; decision 39). Null when bid.json is
+ * missing or not a valid bid.json.
+ */
+export async function readBidJsonUnchecked(source: Uint8Array | Reader<unknown>): Promise<BidJson | null> {
+  const reader = new ZipReader(source instanceof Uint8Array ? new Uint8ArrayReader(source) : source);
+  try {
+    const entry = (await reader.getEntries()).find((e) => !e.directory && e.filename === BID_JSON);
+    if (!entry) return null;
+    const parsed = BidJson.safeParse(parseJson(await readSmall(entry, BID_JSON), BID_JSON));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  } finally {
+    await reader.close();
+  }
+}

@@ -19,6 +19,13 @@ export interface StoredCertificate {
   /** RSA-OAEP SHA-256, non-extractable */
   decryptionKey: CryptoKey;
   importedAt: string;
+  /**
+   * Where the key came from (issue 13, asked before deleting it): `enrolment` — generated here, its
+   * backup offered for download as `backupFileName`; `backup` — imported from the backup file
+   * `backupFileName`. Absent in records stored before it was kept: not known.
+   */
+  origin?: "enrolment" | "backup";
+  backupFileName?: string;
 }
 
 const DB_NAME = "bidhall-keys";

@@ -19,7 +19,14 @@ export interface SecurityOffer {
   reference: string;
 }
 
+/**
+ * Every defect recorded with a decrypted bid (opening_bids.defects). Besides the security's, a
+ * package defect found after a successful decryption (decision 39): the signature or the opening
+ * form failed its check though the package matches its receipt's digest — read out all the same.
+ */
 export type SecurityDefect =
+  | { code: "SIGNATURE_INVALID"; detail: string }
+  | { code: "FORM_INVALID"; detail: string }
   | { code: "DECLARATION_MISMATCH"; declared: SecurityOffer; inBid: SecurityOffer }
   | { code: "FORM_NOT_ACCEPTED"; kind: SecurityOffer["kind"] }
   | {
@@ -100,6 +107,18 @@ export function describeSecurityDefect(defect: SecurityDefect, type: Procurement
   };
   let head: Citation;
   switch (defect.code) {
+    case "SIGNATURE_INVALID":
+      head = {
+        zh: "投标文件已解密，且与投标回执记载的摘要一致，但其电子签名（文件清单签名或签名证书）校验未通过。",
+        en: "The bid was decrypted and matches the receipt's package digest, but its electronic signature (the manifest's signature or the signing certificate) failed the check.",
+      };
+      break;
+    case "FORM_INVALID":
+      head = {
+        zh: "投标文件已解密，且与投标回执记载的摘要一致，但其文件结构或开标一览表不符合本标段的格式（无法读取的内容未唱出）。",
+        en: "The bid was decrypted and matches the receipt's package digest, but its structure or opening form does not meet the section's format (what could not be read was not read out).",
+      };
+      break;
     case "DECLARATION_MISMATCH": {
       const [d, b] = [offer(defect.declared), offer(defect.inBid)];
       head = {

@@ -50,6 +50,12 @@ export const DECRYPTION_RULES = {
     zh: "投标人在解密时限内完成解密，投标文件摘要、电子签名及开标一览表校验通过",
     en: "decrypted by the bidder within the window; package digest, signature and opening form checked",
   },
+  DECRYPTED_WITH_DEFECTS: {
+    result: "decrypted",
+    basis: ART_30,
+    zh: "投标人在解密时限内完成解密，投标文件摘要与投标回执一致；电子签名或开标一览表校验未通过，不属于解密失败，已唱标并记录在案，提交评标委员会评审",
+    en: "decrypted by the bidder within the window and matching the receipt's package digest; its signature or opening form failed a check, which is not a decryption failure: read out and recorded for the evaluation committee",
+  },
   REMEDY_ACCEPTED: {
     result: "decrypted",
     basis: ART_31,

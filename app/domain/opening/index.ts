@@ -73,3 +73,13 @@ export {
 } from "./reading-out.ts";
 export { OPENING_LIVE_EVENT_TYPES, type OpeningLiveEventType } from "./live-events.ts";
 export { tooFewBidsGuidance, type NextStep, type TooFewBidsGuidance } from "./too-few-bids.ts";
+export { assertObjectionsAnswered, objectionWords } from "./objections.ts";
+export {
+  assertFailureGround,
+  FAILURE_GROUND_IDS,
+  FAILURE_GROUNDS,
+  failureGroundsAllowed,
+  failureGroundsFor,
+  type FailureGround,
+  type FailureGroundView,
+} from "./failure-grounds.ts";

@@ -27,11 +27,14 @@ export const OPENING_ACTION_PHASES = {
   object: ["decrypting", "reading-out", "confirming"],
   answerObjection: ["decrypting", "reading-out", "confirming"],
   reclassifyDecryption: ["reading-out", "confirming"],
-  // Declared failure comes after decryption (ARCHITECTURE.md §4); before it only the count fails.
-  declareFailed: ["reading-out", "confirming"],
+  // Decision 39: once the opening has begun (past the deadline) the host may declare a failure on a
+  // legal ground; before the reading-out only on a ground that allows no reading-out (failure-grounds.ts).
+  declareFailed: ["awaiting-window", "decrypting", "reading-out", "confirming"],
   close: ["confirming"],
   suspend: ["scheduled", "signing-in", "awaiting-window", "decrypting", "reading-out", "confirming"],
   resume: ["suspended"],
+  // Decision 46: the recorder and the supervisor the record names, until the record is generated.
+  assignOfficial: ["scheduled", "signing-in", "awaiting-window", "decrypting", "reading-out", "confirming"],
 } as const satisfies Record<string, readonly OpeningPhase[]>;
 export type OpeningAction = keyof typeof OPENING_ACTION_PHASES;
 

@@ -55,7 +55,10 @@ export interface OpeningSuspension {
 }
 
 /** 流标: automatic at the deadline (法 28, 条例 44, 87号令 41), or declared after decryption. */
-export type FailReason = { kind: "tooFewBids"; validBids: number; minimumBids: number } | { kind: "declared"; reason: string };
+export type FailReason =
+  | { kind: "tooFewBids"; validBids: number; minimumBids: number }
+  /** `ground`: the legal ground chosen from app/domain/opening/failure-grounds.ts (decision 39); absent on failures declared before it. */
+  | { kind: "declared"; reason: string; ground?: string };
 
 const MINUTE_MS = 60_000;
 export const minutesToMs = (minutes: number): number => minutes * MINUTE_MS;

@@ -16,7 +16,10 @@ export interface ReadingOutBid {
   bidderName: string;
   bidderUscc: string;
   outcome: DecidedOutcome;
-  /** `bid.json` `fields` of a decrypted bid, already valid against the form; null for any other. */
+  /**
+   * `bid.json` `fields` of a decrypted bid, already valid against the form; null for any other, and
+   * for a bid decrypted with a defect whose bid.json could not be read (DECRYPTED_WITH_DEFECTS).
+   */
   fields: Readonly<Record<string, unknown>> | null;
 }
 
@@ -62,7 +65,9 @@ export function readingOutRows(form: OpeningForm, bids: readonly ReadingOutBid[]
     if (seen.has(bid.bidderUscc)) throw new ReadingOutInputError(`the bidder ${bid.bidderUscc} is listed twice`);
     seen.add(bid.bidderUscc);
     const decrypted = bid.outcome.result === "decrypted";
-    if (decrypted !== (bid.fields !== null)) {
+    // Decision 39: a bid decrypted with a defect whose bid.json cannot be read is read out without content.
+    const unreadable = decrypted && bid.fields === null && bid.outcome.rule === "DECRYPTED_WITH_DEFECTS";
+    if (!unreadable && decrypted !== (bid.fields !== null)) {
       throw new ReadingOutInputError(
         decrypted ? `${bid.bidderUscc} is decrypted but has no fields` : `${bid.bidderUscc} was not decrypted yet carries fields`,
       );

@@ -4,6 +4,7 @@ import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import type { AttemptFailure, DecryptionResult, DecryptionRule } from "./decryption.ts";
 import type { OpeningPhase } from "./phase.ts";
 import type { NextStep } from "./too-few-bids.ts";
+import type { FailureGroundView } from "./failure-grounds.ts";
 
 /** A defect recorded when a bid was decrypted (decision 35), in words with its source. */
 export interface DefectView {
@@ -27,7 +28,18 @@ export interface ReadingOutRowView {
   fields: { key: string; label: string; display: string | null }[];
 }
 
-export type OpeningViewer = "host" | "regulator" | "bidder" | "public";
+/**
+ * `tenderer`: the project's tenderer where an agency hosts: the host's read view without its
+ * controls (issue 13).
+ */
+export type OpeningViewer = "host" | "tenderer" | "regulator" | "bidder" | "public";
+
+/** A person the opening record names (decision 46). */
+export interface OfficialPersonView {
+  personId: string;
+  name: string;
+  organisationName: string;
+}
 
 /** What one viewer may see of an opening at the server's `now` (JSON-ready: times ISO, money fen strings). */
 export interface OpeningView {
@@ -52,7 +64,11 @@ export interface OpeningView {
     source: Citation;
     nextSteps: NextStep[];
     nextStepSource: Citation;
+    /** A declared failure's legal ground (decision 39); `source` is then the ground's. */
+    ground?: { id: string; zh: string; en: string } | null;
   } | null;
+  /** The host only, while it may declare a failure: the grounds it may choose now (decision 39). */
+  failureGrounds?: FailureGroundView[] | null;
   deadlineAt: string;
   signInOpensAt: string;
   validBidsAtDeadline: number | null;
@@ -87,6 +103,8 @@ export interface OpeningView {
     rule: DecryptionRule | null;
     lastFailure: AttemptFailure | null;
     signedIn: boolean;
+    /** Whether this person (not only someone of its organisation) has signed in: decrypting and the remedy need it. */
+    personSignedIn: boolean;
     /** Defects recorded when the bid was decrypted: the bidder learns of them at once. */
     defects: DefectView[];
   } | null;
@@ -105,4 +123,12 @@ export interface OpeningView {
   }[];
   confirmations: { organisationName: string; decision: "confirm" | "object"; signedAt: string }[];
   openingRecord: { sha256: string } | null;
+  /** Host, tenderer and regulator: 开标人, 记录人, 监标人 as the record will name them (decision 46). */
+  officials: {
+    host: OfficialPersonView | null;
+    recorder: (OfficialPersonView & { chosen: boolean }) | null;
+    supervisor: (OfficialPersonView & { chosen: boolean }) | null;
+  } | null;
+  /** The host only, while it may still choose: who may be named recorder and supervisor. */
+  officialCandidates: { recorder: OfficialPersonView[]; supervisor: OfficialPersonView[] } | null;
 }

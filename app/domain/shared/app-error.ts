@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   },
   /** The object does not exist (or must not be revealed). */
   NOT_FOUND: { status: 404, zh: "未找到{{what}}。", en: "{{what}} not found." },
+  /** An `/api` address asked with a method it does not take (docs/openapi.json lists what each takes). */
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    zh: "此接口不接受 {{method}} 请求，只接受 {{allowed}}。",
+    en: "This endpoint does not take {{method}} requests, only {{allowed}}.",
+  },
   /**
    * Wrong email or password, or an address not confirmed yet after sign-up; deliberately does not say
    * which (decision 22: a login must not tell whether a sign-up created an account).
@@ -344,6 +350,12 @@ export const ERROR_CODES = {
     zh: "本单位没有持有有效数字证书的投标人员，投标文件将无法在开标时解密。请先在“数字证书”中申请证书。",
     en: "No member of your organisation with the bid role holds a valid certificate, so nobody could decrypt the bid at the opening. Enrol a certificate under “Certificates” first.",
   },
+  /** Decision 38: while the regulator suspends the section no bid is submitted, replaced or withdrawn (条例 62 / 政府采购法 57). */
+  SECTION_SUSPENDED: {
+    status: 409,
+    zh: "本标段已被监管部门暂停（自 {{sinceZh}} 起），暂停期间不接受投标文件的递交、替换或撤回（{{sourceZh}}）。暂停跨越投标截止时间的，恢复后截止时间顺延暂停的时长。",
+    en: "The regulator has suspended this section (since {{sinceEn}}): no bid can be submitted, replaced or withdrawn while it is suspended ({{sourceEn}}). A suspension across the bid deadline moves the deadline by the time suspended.",
+  },
   /** 办法 27: after the bid deadline no upload, replacement or withdrawal is accepted. */
   BID_AFTER_DEADLINE: {
     status: 409,
@@ -456,6 +468,18 @@ export const ERROR_CODES = {
     zh: "请先签到（以数字证书证明持有私钥），再进行此操作。",
     en: "Sign in to the opening first (proving you hold your certificate's key).",
   },
+  /** The bid envelope holds no content key for the certificate chosen (it was not a recipient when the bid was sealed). */
+  OPENING_NO_RECIPIENT_FOR_CERTIFICATE: {
+    status: 404,
+    zh: "本单位的投标文件封装时未使用此证书（序列号 {{serial}}）加密，无法用它解密。请选择封装时列出的证书，或在“数字证书”页导入该证书的备份文件（.p12）；本标段允许补救时，也可上传未加密的投标文件备份。",
+    en: "The bid was not sealed for this certificate (serial {{serial}}), so it cannot decrypt it. Choose a certificate listed when the bid was sealed, or import that certificate's backup (.p12) on the Certificates page; where the section allows the remedy, you may also upload the unencrypted backup of the bid.",
+  },
+  /** 开标记录 names the recorder among the host's members and the supervising regulator among the regulator's members of the project's region. */
+  OPENING_OFFICIAL_NOT_ELIGIBLE: {
+    status: 403,
+    zh: "{{dutyZh}}须为{{whoZh}}的在职人员（开标记录载明开标人、记录人、监标人，《招标投标法》第三十六条、《电子招标投标办法》第三十一条）。",
+    en: "The {{dutyEn}} must be an active member of {{whoEn}} (the opening record names the host, the recorder and the supervisor: Tendering Law Art 36, Measures for Electronic Tendering Art 31).",
+  },
   /** Signing in with a certificate that is not the person's own valid certificate in this organisation. */
   OPENING_CERTIFICATE_NOT_OWN: {
     status: 403,
@@ -478,6 +502,30 @@ export const ERROR_CODES = {
   },
   /** Answering an objection that already has its answer. */
   OPENING_OBJECTION_ANSWERED: { status: 409, zh: "该异议已答复。", en: "This objection has already been answered." },
+  /** 条例 44 / 87号令 42: the opening cannot be closed while an objection (GP: inquiry) raised at it is unanswered. */
+  OPENING_OBJECTIONS_UNANSWERED: {
+    status: 409,
+    zh: "尚有 {{count}} 项{{kindZh}}未答复，不能结束开标：开标现场提出的{{kindZh}}应当当场答复，答复记入开标记录（{{sourceZh}}）。",
+    en: "{{count}} {{kindEn}} raised at the opening still unanswered: the opening cannot be closed until each is answered on the spot and the answer recorded ({{sourceEn}}).",
+  },
+  /** Decision 39: a declared failure names a ground that is not on the list for the section's procurement type. */
+  OPENING_FAILURE_GROUND_UNKNOWN: {
+    status: 400,
+    zh: "宣布流标须从法定事由中选择一项（{{ground}} 不在其列）。可选事由：{{groundsZh}}。",
+    en: "A declared failure needs one of the legal grounds ({{ground}} is not one). The grounds: {{groundsEn}}.",
+  },
+  /** Decision 39: before the reading-out only grounds that allow no reading-out may be declared. */
+  OPENING_FAILURE_GROUND_NEEDS_READING_OUT: {
+    status: 409,
+    zh: "“{{groundZh}}”（{{sourceZh}}）须在唱标之后才能认定，唱标之前不能以此事由宣布流标。",
+    en: "“{{groundEn}}” ({{sourceEn}}) can only be found after the reading-out; it cannot be declared before.",
+  },
+  /** Decision 39: "fewer than three opened" declared while three or more were decrypted, or before every bid is decided. */
+  OPENING_FAILURE_GROUND_NOT_MET: {
+    status: 409,
+    zh: "“{{groundZh}}”（{{sourceZh}}）不成立：全部投标文件解密结果确定后，已解密 {{decrypted}} 家。",
+    en: "“{{groundEn}}” ({{sourceEn}}) does not hold: once every bid is decided, {{decrypted}} were decrypted.",
+  },
   /** Hiding a chat message that is already hidden. */
   OPENING_MESSAGE_HIDDEN: { status: 409, zh: "该消息已隐藏。", en: "This message is already hidden." },
   /** Confirming or objecting to the reading-out record after the confirmation period ended (decision 17). */
@@ -557,10 +605,47 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * What `NOT_FOUND` names, in Chinese: the services name the object in English (`{ what: "section" }`),
+ * and a Chinese message must not carry an English or internal word (issue 13). A name followed by
+ * an identifier (`certificate 1a2b`) keeps the identifier.
+ */
+const WHAT_ZH: Record<string, string> = {
+  "API token": "API 令牌",
+  bid: "投标文件",
+  certificate: "证书",
+  demo: "演示数据",
+  "demo backup": "演示证书备份",
+  document: "文件",
+  mailbox: "开发邮箱",
+  member: "成员",
+  message: "消息",
+  objection: "异议",
+  opening: "开标",
+  "opening record": "开标记录表",
+  organisation: "单位",
+  project: "项目",
+  "reading-out record": "唱标记录",
+  receipt: "投标回执",
+  "recipient info": "本证书的解密信息",
+  section: "标段",
+  tenderer: "招标人",
+  upload: "上传",
+};
+
+export function whatInChinese(what: string): string {
+  if (WHAT_ZH[what]) return WHAT_ZH[what];
+  const key = Object.keys(WHAT_ZH)
+    .filter((k) => what.startsWith(`${k} `))
+    .sort((a, b) => b.length - a.length)[0];
+  return key ? `${WHAT_ZH[key]} ${what.slice(key.length + 1)}` : what;
+}
+
 export function formatErrorMessage(code: ErrorCode, params: ErrorParams, lang: Lang): string {
   const template = lang === "en" ? ERROR_CODES[code].en : ERROR_CODES[code].zh;
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const v = params[name];
+    if (name === "what" && lang !== "en" && typeof v === "string") return whatInChinese(v);
     return v === undefined ? "" : Array.isArray(v) ? v.join(", ") : String(v);
   });
 }

@@ -35,6 +35,13 @@ export const LEGAL_RULES = [
   "suspension",
   "absentBidderAccepts",
   "statutoryBan",
+  "openingObjection",
+  "suspensionMovesDeadline",
+  "failureTooFewOpened",
+  "failureIllegality",
+  "failureOverBudget",
+  "failureCancelled",
+  "failedOpeningRecord",
 ] as const;
 export type LegalRule = (typeof LEGAL_RULES)[number];
 
@@ -132,6 +139,55 @@ export const LEGAL_SOURCES: Record<LegalRule, Record<ProcurementType, Citation |
   statutoryBan: {
     engineering: c("招标投标法第五十三条、第五十四条", "Bidding Law Arts 53 and 54"),
     government: c("政府采购法第七十七条；94号令第三十七条", "Government Procurement Law Art 77; MOF Order 94 Art 37"),
+  },
+  /**
+   * At the opening a bidder raises its doubt on the spot and is answered on the spot, the answer
+   * recorded (engineering: 异议, 条例 44; GP: 询问 or 回避申请, 87号令 42 — 质疑 is the written
+   * challenge afterwards, 政府采购法 52).
+   */
+  openingObjection: {
+    engineering: c("招标投标法实施条例第四十四条", "Regulations on the Bidding Law Art 44"),
+    government: c("87号令第四十二条", "MOF Order 87 Art 42"),
+  },
+  /**
+   * A suspension covering the bid deadline moves it by the time suspended (decision 38): the
+   * suspension stops the tender (条例 62 / 政府采购法 57), and the bidders' time to bid (法 24 /
+   * 政府采购法 35) must not be shortened by it.
+   */
+  suspensionMovesDeadline: {
+    engineering: c("招标投标法实施条例第六十二条、招标投标法第二十四条", "Regulations on the Bidding Law Art 62; Bidding Law Art 24"),
+    government: c("政府采购法第五十七条、第三十五条", "Government Procurement Law Arts 57 and 35"),
+  },
+  /** A declared failure: fewer than three bids could be opened (the others failed to decrypt). */
+  failureTooFewOpened: {
+    engineering: c(
+      "招标投标法第二十八条、实施条例第四十四条；《电子招标投标办法》第三十一条",
+      "Bidding Law Art 28; Regulations on the Bidding Law Art 44; Electronic Bidding Measures Art 31",
+    ),
+    government: c("政府采购法第三十六条第一款第（一）项；87号令第四十三条", "Government Procurement Law Art 36(1)(i); MOF Order 87 Art 43"),
+  },
+  /** A declared failure: a violation of law affecting the fairness of the tender that cannot be remedied. */
+  failureIllegality: {
+    engineering: c("招标投标法实施条例第八十一条", "Regulations on the Bidding Law Art 81"),
+    government: c("政府采购法第三十六条第一款第（二）项", "Government Procurement Law Art 36(1)(ii)"),
+  },
+  /** GP: every price read out exceeds the budget and the purchaser cannot pay (needs the reading-out). */
+  failureOverBudget: {
+    engineering: null,
+    government: c("政府采购法第三十六条第一款第（三）项", "Government Procurement Law Art 36(1)(iii)"),
+  },
+  /** GP: the procurement is cancelled by a major change (engineering: termination, 条例 31, its own procedure). */
+  failureCancelled: {
+    engineering: null,
+    government: c("政府采购法第三十六条第一款第（四）项", "Government Procurement Law Art 36(1)(iv)"),
+  },
+  /** The opening record, for a failed opening too. */
+  failedOpeningRecord: {
+    engineering: c("《电子招标投标办法》第三十二条", "Electronic Bidding Measures Art 32"),
+    government: c(
+      "《电子招标投标办法》第三十二条（参照）；87号令第四十二条",
+      "Electronic Bidding Measures Art 32 (by analogy); MOF Order 87 Art 42",
+    ),
   },
 };
 

@@ -71,6 +71,14 @@ export const certificates = defineMessages(
       title: "本机已导入的证书",
       none: "本机尚未导入证书。",
       remove: "从本机移除",
+      confirmTitle: "确认从本机移除证书 {{serial}}（{{name}}）？",
+      onlyKey: "这是这台电脑上唯一的私钥。移除后，这台电脑将不能再用证书登录、签到、解密或签名，直到再次导入备份文件。",
+      notOnlyKey: "移除后，这台电脑仍保留其他 {{count}} 张证书。",
+      backupOffered: "该证书在本机申请时已提供备份文件下载（文件名：{{file}}）。请确认您已保存该文件并记得备份密码，之后可随时导入。",
+      backupImported: "该证书是从备份文件导入的（文件名：{{file}}），之后可再次导入该文件。",
+      backupUnknown: "这台电脑无法确认是否下载过该证书的备份文件。如没有备份，移除后私钥将永久丢失，只能重新申请证书。",
+      confirmRemove: "确认移除",
+      cancel: "取消",
     },
     login: {
       title: "CA 登录",
@@ -175,6 +183,17 @@ export const certificates = defineMessages(
       title: "Certificates on this computer",
       none: "No certificate has been imported on this computer.",
       remove: "Remove from this computer",
+      confirmTitle: "Remove certificate {{serial}} ({{name}}) from this computer?",
+      onlyKey:
+        "This is the only private key on this computer. Once removed, this computer cannot log in, sign in to openings, decrypt or sign with a certificate until a backup is imported again.",
+      notOnlyKey: "This computer keeps {{count}} other certificate(s).",
+      backupOffered:
+        "When this certificate was requested here, its backup file was offered for download ({{file}}). Make sure you saved it and remember its password; you can import it at any time.",
+      backupImported: "This certificate was imported from a backup file ({{file}}); you can import that file again.",
+      backupUnknown:
+        "This computer cannot tell whether the certificate's backup was ever downloaded. Without a backup the private key is lost for good once removed, and a new certificate must be requested.",
+      confirmRemove: "Remove",
+      cancel: "Cancel",
     },
     login: {
       title: "Certificate login",

@@ -8,6 +8,7 @@ import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
+import { openingHall } from "./opening-hall.ts";
 import { tendering } from "./tendering.ts";
 
 /**
@@ -23,6 +24,7 @@ export const areas = {
   bidding,
   opening,
   openingAdmin,
+  openingHall,
   access,
   demo,
   lifecycle,

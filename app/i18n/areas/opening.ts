@@ -21,6 +21,7 @@ export const opening = defineMessages(
     suspended: "本次开标已被监管部门暂停：{{reason}}（{{at}}）",
     failed: "流标：{{reason}}",
     failedTooFew: "投标截止时有效投标 {{count}} 家，少于 {{minimum}} 家，不得开标（{{source}}）",
+    failedDeclared: "{{ground}}（{{source}}）。{{reason}}",
     nextSteps: {
       title: "下一步（{{source}}）：",
       newProject: "新建招标项目",
@@ -79,7 +80,7 @@ export const opening = defineMessages(
     },
     remedy: {
       title: "补救：上传未加密的投标文件备份",
-      intro: "招标文件允许补救：解密失败时，可在解密时限内上传封装时下载的未加密备份（ZIP），其 SHA-256 摘要须与投标回执一致。",
+      intro: "招标文件允许补救：解密时限内可上传封装时保存的未加密投标文件备份（ZIP），无须先解密失败；其 SHA-256 摘要须与投标回执一致。",
       file: "未加密备份（ZIP）",
       button: "上传备份",
       uploading: "正在上传备份…",
@@ -96,6 +97,7 @@ export const opening = defineMessages(
       closeEarly: "提前结束解密",
       publishReadingOut: "唱标（公布唱标记录）",
       declareFailed: "宣布流标",
+      failureGround: "流标事由（法定）",
       close: "结束开标",
       done: "已记录。",
     },
@@ -128,6 +130,21 @@ export const opening = defineMessages(
       objected: "有异议",
       list: "确认情况",
       none: "尚无投标人确认。",
+    },
+    // Government procurement (87号令 42): at the opening a supplier raises an inquiry or a request for
+    // recusal; 质疑 is the written challenge afterwards (政府采购法 52). Decision 39.
+    objectionsGp: {
+      title: "询问与回避申请",
+      none: "尚无询问或回避申请。",
+      raise: "提出询问或回避申请",
+      text: "询问或回避申请内容",
+      answer: "答复",
+      unanswered: "待答复",
+      send: "提交",
+    },
+    confirmGp: {
+      object: "有疑义（签名）",
+      objected: "有疑义",
     },
     objections: {
       title: "异议",
@@ -169,6 +186,7 @@ export const opening = defineMessages(
     suspended: "The regulator has suspended this opening: {{reason}} ({{at}})",
     failed: "Failed: {{reason}}",
     failedTooFew: "{{count}} valid bids at the deadline, fewer than {{minimum}}: no opening ({{source}})",
+    failedDeclared: "{{ground}} ({{source}}). {{reason}}",
     nextSteps: {
       title: "What comes next ({{source}}):",
       newProject: "New project",
@@ -230,7 +248,7 @@ export const opening = defineMessages(
     remedy: {
       title: "Remedy: upload the unencrypted backup of the bid",
       intro:
-        "The tender documents allow the remedy: if decryption fails, upload within the window the unencrypted backup (ZIP) you downloaded when sealing; its SHA-256 must equal the receipt's.",
+        "The tender documents allow the remedy: within the window you may upload the unencrypted backup (ZIP) saved when sealing, without first failing a decryption; its SHA-256 must equal the receipt's.",
       file: "Unencrypted backup (ZIP)",
       button: "Upload backup",
       uploading: "Uploading the backup…",
@@ -247,6 +265,7 @@ export const opening = defineMessages(
       closeEarly: "End decryption early",
       publishReadingOut: "Read out (publish the record)",
       declareFailed: "Declare failed",
+      failureGround: "Legal ground for the failure",
       close: "Close the opening",
       done: "Recorded.",
     },
@@ -279,6 +298,19 @@ export const opening = defineMessages(
       objected: "objected",
       list: "Confirmations",
       none: "No bidder has confirmed yet.",
+    },
+    objectionsGp: {
+      title: "Inquiries and requests for recusal",
+      none: "No inquiries or requests for recusal.",
+      raise: "Raise an inquiry or a request for recusal",
+      text: "Inquiry or request for recusal",
+      answer: "Answer",
+      unanswered: "awaiting an answer",
+      send: "Submit",
+    },
+    confirmGp: {
+      object: "Query the record (sign)",
+      objected: "queried",
     },
     objections: {
       title: "Objections",

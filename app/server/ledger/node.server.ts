@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
  * The embedded ledger node: `hardhat node` from the contracts workspace, run with
  * contracts/hardhat.node.config.js (fixed genesis, no automining, free gas). It is spawned as
  * `node <hardhat cli>` rather than through npx or the .bin shim, so the pid we hold is the node
- * itself and stopping it stops the chain (killing an npx wrapper leaves the node running).
+ * itself and stopping it stops the chain (killing an npx wrapper leaves the node running). It
+ * ends by itself when this process dies without stopping it, even by kill -9 (exit-with-parent.cjs).
  */
 export interface EmbeddedNode {
   url: string;
@@ -43,11 +44,24 @@ export async function startEmbeddedNode(options: { port?: number; timeoutMs?: nu
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const child = spawn(
     process.execPath,
-    [hardhatCli(), "node", "--config", "hardhat.node.config.js", "--hostname", "127.0.0.1", "--port", String(port)],
+    [
+      "--require",
+      path.join(contractsDir, "exit-with-parent.cjs"),
+      hardhatCli(),
+      "node",
+      "--config",
+      "hardhat.node.config.js",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
     {
       cwd: contractsDir,
-      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", NODE_OPTIONS: "" },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", NODE_OPTIONS: "", BIDHALL_LEDGER_PARENT_PID: String(process.pid) },
+      // stdin is a pipe this process holds open: when it dies, even by kill -9, the node reads end
+      // of file and exits (contracts/exit-with-parent.cjs, which also watches this pid).
+      stdio: ["pipe", "pipe", "pipe"],
     },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -39,8 +39,20 @@ export async function startLedger(app: LedgerApp): Promise<Ledger> {
     throw new ConfigError("production mode never runs the embedded ledger node; set LEDGER_RPC_URL to the trading centre's network");
   if (app.config.ledgerRpcUrl) {
     if (!app.config.ledgerDeployment) throw new Error("LEDGER_RPC_URL needs LEDGER_DEPLOYMENT, the file `npm run ledger:deploy` wrote");
-    const file = DeploymentFile.parse(JSON.parse(fs.readFileSync(app.config.ledgerDeployment, "utf8")));
-    const chainId = await rpcChainId(app.config.ledgerRpcUrl);
+    const rpcUrl = app.config.ledgerRpcUrl;
+    const chainId = await rpcChainId(rpcUrl).catch((e: unknown) => {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error ? e.message : String(e));
+      throw new ConfigError(`cannot reach the chain node at ${withoutPassword(rpcUrl)} (LEDGER_RPC_URL): ${cause}`);
+    });
+    let file: z.infer<typeof DeploymentFile>;
+    try {
+      file = DeploymentFile.parse(JSON.parse(fs.readFileSync(app.config.ledgerDeployment, "utf8")));
+    } catch (e) {
+      const why = (e as { code?: string }).code ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
+      throw new ConfigError(
+        `cannot read the deployment file ${app.config.ledgerDeployment} (LEDGER_DEPLOYMENT, written by npm run ledger:deploy): ${why}`,
+      );
+    }
     if (app.config.mode === "production") {
       const problem = developmentChainProblem({
         chainId,
@@ -183,4 +195,16 @@ export async function rpcChainId(url: string): Promise<bigint> {
   const body = (await res.json()) as { result?: string; error?: { message: string } };
   if (!body.result) throw new Error(`eth_chainId failed at ${url}: ${body.error?.message ?? res.status}`);
   return BigInt(body.result);
+}
+
+/** A URL for messages: any user name and password dropped (a node behind basic authentication). */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url;
+  }
 }

@@ -1,3 +1,4 @@
+import { securityOffer, type SecurityOffer } from "#app/domain/bidding/security-offer.ts";
 import { mayOfferCreditCommitment } from "#app/domain/credit/credit.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { compileOpeningForm, OpeningForm } from "#app/domain/tendering/opening-form.ts";
@@ -15,8 +16,12 @@ export interface SealingKit {
   schema: Record<string, unknown>;
   /** The field list the schema was compiled from, for typed inputs in the browser. */
   form: OpeningForm;
-  /** What bid security the section asks for and which forms this bidder may offer (decision 16). */
-  security: { amountFen: string; forms: string[]; creditCommitmentAllowed: boolean };
+  /**
+   * What bid security the section asks for and which forms this bidder may offer (decision 16):
+   * only forms a bid upload accepts (a transfer, 转账, is paid outside the platform and cannot be
+   * declared with a bid; decision 50), and `kinds` in the words of the upload's `securityKind`.
+   */
+  security: { amountFen: string } & SecurityOffer;
   /**
    * Every valid certificate of the caller's organisation's members holding `bid` (ARCHITECTURE.md
    * §4 step 1): any of them can decrypt at the opening, so a change of staff does not lose a bid.
@@ -80,20 +85,18 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
   const { issuing } = await requireCaCertificates(app.db);
   const form = OpeningForm.parse(section.opening_form);
   const standing = await creditStanding(app.db, actor.membership.organisationUscc);
+  const creditCommitmentAllowed = mayOfferCreditCommitment({
+    records: standing.records,
+    sectionAllows: section.security_forms.includes("creditCommitment"),
+    now,
+  });
+  const offer = { amountFen: String(section.bid_security_fen), ...securityOffer(section.security_forms, creditCommitmentAllowed) };
   return {
     section: { id: section.id, code: section.code, name: section.name, deadlineAt: section.deadline_at.toISOString() },
     bidder: { uscc: actor.membership.organisationUscc, name: actor.membership.organisationName },
     schema: compileOpeningForm(form, `urn:bidhall:section:${section.id}`),
     form,
-    security: {
-      amountFen: String(section.bid_security_fen),
-      forms: section.security_forms,
-      creditCommitmentAllowed: mayOfferCreditCommitment({
-        records: standing.records,
-        sectionAllows: section.security_forms.includes("creditCommitment"),
-        now,
-      }),
-    },
+    security: offer,
     recipients: recipients.map((r) => ({
       serialHex: r.serial_hex,
       subjectName: r.subject_name,

@@ -15,6 +15,7 @@ import { factsOf, findProject, findSection } from "#app/server/repo/tendering.se
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 import { commitmentRefusal, participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
+import { assertBidsMayChange } from "#app/domain/tendering/suspension.ts";
 import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
 
 export interface SubmitBidOptions {
@@ -84,7 +85,7 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
   requirePermission(actor, "submit:bid:own");
   if (!/^[0-9a-f]{64}$/.test(opts.packageDigest)) throw new AppError("VALIDATION_FAILED", { field: "packageDigest" });
   const now = app.clock.now();
-  const { section, credit } = await assertMayBid(app, actor, opts.sectionId, now);
+  const { section, project, credit } = await assertMayBid(app, actor, opts.sectionId, now);
   const organisationId = actor.membership.organisationId;
   if (opts.security) {
     const form = SECURITY_FORM_OF[opts.security.kind];
@@ -128,6 +129,8 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
       // The deadline again, under the section lock: `now` is when the last byte arrived, and the deadline
       // may have been moved (a clarification) while the envelope was being stored (办法 27).
       const locked = (await findSection(trx, section.id, { forUpdate: true }))!;
+      // Decision 38: a suspension recorded while the envelope was being stored stops it too.
+      assertBidsMayChange(factsOf(locked), project.procurement_type, now);
       if (now >= locked.deadline_at) throw deadlineError(locked.deadline_at);
       await trx
         .insertInto("bids")
@@ -211,9 +214,11 @@ export async function assertMayBid(app: AppContext, actor: Actor, sectionId: str
   requirePermission(actor, "submit:bid:own");
   const section = UUID.test(sectionId) ? await findSection(app.db, sectionId) : undefined;
   if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+  const project = (await findProject(app.db, section.project_id))!;
+  // Decision 38: while suspended nothing changes a bid — said before the deadline, which the suspension may move.
+  assertBidsMayChange(factsOf(section), project.procurement_type, now);
   if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
   guardPhase(factsOf(section), ["published"], now);
-  const project = (await findProject(app.db, section.project_id))!;
   const partyRefusal = projectPartyRefusal(actor, project);
   if (partyRefusal) throw partyRefusal;
   const registered = await app.db
@@ -241,6 +246,9 @@ export async function withdrawBid(app: AppContext, opts: { actor: Actor; section
   await app.db.transaction().execute(async (trx) => {
     const section = await findSection(trx, opts.sectionId, { forUpdate: true });
     if (!section) throw new AppError("NOT_FOUND", { what: "section" });
+    const project = (await findProject(trx, section.project_id))!;
+    // Decision 38: a withdrawal changes a bid too; none while the regulator suspends the section.
+    assertBidsMayChange(factsOf(section), project.procurement_type, now);
     if (now >= section.deadline_at) throw deadlineError(section.deadline_at);
     const bid = await trx
       .selectFrom("bids")

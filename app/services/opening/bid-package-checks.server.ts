@@ -8,7 +8,7 @@ import { Reader } from "@zip.js/zip.js";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { BidJson, Manifest } from "#app/crypto/bid-package/formats.ts";
-import { BidPackageCheckError, openBidPackage, type StreamingHash } from "#app/crypto/bid-package/open.ts";
+import { BidPackageCheckError, openBidPackage, readBidJsonUnchecked, type StreamingHash } from "#app/crypto/bid-package/open.ts";
 import { RECEIPT_TYPE, SignedJsonError, type Receipt } from "#app/crypto/jws/signed-json.ts";
 import { PACKAGE_CHECK_FAILURES, type AttemptFailure } from "#app/domain/opening/index.ts";
 import { compileOpeningForm, type OpeningForm } from "#app/domain/tendering/opening-form.ts";
@@ -36,7 +36,16 @@ import { storageFor } from "#app/server/storage.server.ts";
  */
 
 export type CheckFailure = { ok: false; failure: AttemptFailure; detail: string };
-export type PackageCheck = { ok: true; bid: BidJson; manifest: Manifest } | CheckFailure;
+/**
+ * A package defect found after a successful decryption (decision 39): the package matches its
+ * receipt's digest, so the bid is opened and read out (when bid.json can be read) and the defect
+ * goes to the evaluation committee (条例 51 / 87号令 63); 办法 31 covers only bids not decrypted.
+ */
+export type PackageDefect = { code: "SIGNATURE_INVALID" | "FORM_INVALID"; detail: string };
+export type PackageCheck =
+  | { ok: true; bid: BidJson; manifest: Manifest; defect?: undefined }
+  | { ok: true; bid: BidJson | null; manifest: null; defect: PackageDefect }
+  | CheckFailure;
 
 /**
  * The bid's receipt, only if the platform signed it (decision 27): with one of its own pinned
@@ -133,6 +142,19 @@ export async function checkPlaintextPackage(
   if (digest !== receipt.packageDigest)
     return { ok: false, failure: "PACKAGE_DIGEST_MISMATCH", detail: `package ${digest}, receipt ${receipt.packageDigest}` };
   const validate = validatorFor(loaded.section.opening_form);
+  // Decision 39: past the digest the bid is decrypted; a later failure is a defect for the evaluation.
+  // What is read out is bid.json as far as it is a bid of this section and bidder valid against the form.
+  const defective = async (failure: AttemptFailure, detail: string): Promise<PackageCheck> => {
+    const plain = new FileZipReader(packagePath);
+    const inside = await readBidJsonUnchecked(plain).finally(() => plain.close());
+    const readable = !!inside && inside.sectionId === loaded.section.id && inside.bidder.uscc === bid.uscc && validate(inside.fields);
+    return {
+      ok: true,
+      bid: readable ? inside : null,
+      manifest: null,
+      defect: { code: failure === "BID_FORM_INVALID" ? "FORM_INVALID" : "SIGNATURE_INVALID", detail },
+    };
+  };
   let opened: Awaited<ReturnType<typeof openBidPackage>>;
   const reader = new FileZipReader(packagePath);
   try {
@@ -142,7 +164,7 @@ export async function checkPlaintextPackage(
       expected: { sectionId: loaded.section.id, bidderUscc: bid.uscc },
     });
   } catch (e) {
-    if (e instanceof BidPackageCheckError) return { ok: false, failure: PACKAGE_CHECK_FAILURES[e.code], detail: e.message };
+    if (e instanceof BidPackageCheckError) return defective(PACKAGE_CHECK_FAILURES[e.code], e.message);
     throw e;
   } finally {
     await reader.close();
@@ -150,7 +172,7 @@ export async function checkPlaintextPackage(
 
   // The signer: a certificate of the bidder organisation, valid when the platform received the bid.
   const receivedAt = new Date(receipt.receivedAt);
-  const bad = (detail: string): CheckFailure => ({ ok: false, failure: "MANIFEST_SIGNATURE_INVALID", detail });
+  const bad = (detail: string) => defective("MANIFEST_SIGNATURE_INVALID", detail);
   const pems = opened.certificatesDer.map((der) => new X509Certificate(Buffer.from(der)).toString());
   const { root, issuing } = await requireCaCertificates(app.db);
   const crl = await currentCrl(app);

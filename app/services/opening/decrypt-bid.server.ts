@@ -16,7 +16,9 @@ export interface DecryptBidOptions {
   meta: RequestMeta;
 }
 
-export type DecryptBidResult = { decrypted: true } | { decrypted: false; failure: AttemptFailure; detail: string };
+/** `defect`: decrypted, but the signature or form failed a later check — read out, for the evaluation (decision 39). */
+export type DecryptBidResult =
+  { decrypted: true; defect?: "SIGNATURE_INVALID" | "FORM_INVALID" } | { decrypted: false; failure: AttemptFailure; detail: string };
 
 /**
  * A signed-in bid member posts the content key (ARCHITECTURE.md §4 step 6); the server
@@ -50,7 +52,8 @@ export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Prom
         outcome,
       });
     });
-    return outcome.ok ? { decrypted: true } : { decrypted: false, failure: outcome.failure, detail: outcome.detail };
+    if (!outcome.ok) return { decrypted: false, failure: outcome.failure, detail: outcome.detail };
+    return outcome.defect ? { decrypted: true, defect: outcome.defect.code } : { decrypted: true };
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true }); // never block the event loop of a busy hall
   }

@@ -1,15 +1,14 @@
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
-import type { AttemptFailure } from "#app/domain/opening/index.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
-import type { BidJson, Manifest } from "#app/crypto/bid-package/formats.ts";
+import type { BidJson } from "#app/crypto/bid-package/formats.ts";
 import { securityDefects, type SecurityDefect } from "#app/domain/credit/bid-security.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import { creditStanding } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf } from "#app/server/session.server.ts";
-import { fieldsForStorage } from "./bid-package-checks.server.ts";
+import { fieldsForStorage, type PackageCheck } from "./bid-package-checks.server.ts";
 import { recordOpeningFact } from "./opening-context.server.ts";
 import { recordAllDecidedIfSo, recordBidDecided } from "./record-timed-facts.server.ts";
 
@@ -28,7 +27,7 @@ export async function recordDecryptionAttempt(
     meta: RequestMeta;
     via: "key" | "remedy";
     now: Date;
-    outcome: { ok: true; bid: BidJson; manifest: Manifest } | { ok: false; failure: AttemptFailure; detail: string };
+    outcome: PackageCheck;
   },
 ): Promise<void> {
   const { loaded, bid, actor, meta, via, now, outcome } = input;
@@ -40,7 +39,11 @@ export async function recordDecryptionAttempt(
       person_id: actor.personId,
       kind: via,
       failure: outcome.ok ? null : outcome.failure,
-      detail: outcome.ok ? null : outcome.detail.slice(0, 2000),
+      detail: outcome.ok
+        ? outcome.defect
+          ? `${outcome.defect.code}: ${outcome.defect.detail}`.slice(0, 2000)
+          : null
+        : outcome.detail.slice(0, 2000),
       attempted_at: now,
       ip: meta.ip,
     })
@@ -66,18 +69,23 @@ export async function recordDecryptionAttempt(
     },
   });
   if (outcome.ok) {
-    const rule = via === "remedy" ? "REMEDY_ACCEPTED" : "DECRYPTED";
-    const defects = await securityDefectsOf(trx, loaded, bid, outcome.bid.security);
+    // Decision 39: a signature or form defect after a successful decryption is no decryption failure.
+    const rule = via === "remedy" ? "REMEDY_ACCEPTED" : outcome.defect ? "DECRYPTED_WITH_DEFECTS" : "DECRYPTED";
+    const inBid = outcome.bid;
+    const defects: SecurityDefect[] = [
+      ...(outcome.defect ? [{ code: outcome.defect.code, detail: outcome.defect.detail.slice(0, 500) }] : []),
+      ...(inBid ? await securityDefectsOf(trx, loaded, bid, inBid.security) : []),
+    ];
     await trx
       .updateTable("opening_bids")
       .set({
         result: "decrypted",
         rule,
         decided_at: now,
-        fields: JSON.stringify(fieldsForStorage(app, loaded.section.opening_form, outcome.bid.fields)),
-        security: JSON.stringify(outcome.bid.security),
+        fields: inBid ? JSON.stringify(fieldsForStorage(app, loaded.section.opening_form, inBid.fields)) : null,
+        security: inBid ? JSON.stringify(inBid.security) : null,
         defects: JSON.stringify(defects),
-        manifest: JSON.stringify({ ...outcome.manifest, entries: outcome.manifest.entries }),
+        manifest: outcome.manifest ? JSON.stringify({ ...outcome.manifest, entries: outcome.manifest.entries }) : null,
         decrypted_by: actor.personId,
         decryption_ip: meta.ip,
       })

@@ -53,7 +53,8 @@ export async function getOwnRecipientInfo(app: AppContext, opts: GetOwnRecipient
       keyEncryptionAlgorithm: recipient.keyEncryptionAlgorithm,
     };
   } catch (e) {
-    if (isEnvelopeError(e) && e.code === "NO_RECIPIENT_FOR_CERTIFICATE") throw new AppError("NOT_FOUND", { what: "recipient info" });
+    if (isEnvelopeError(e) && e.code === "NO_RECIPIENT_FOR_CERTIFICATE")
+      throw new AppError("OPENING_NO_RECIPIENT_FOR_CERTIFICATE", { serial: opts.certificateSerial.toUpperCase() });
     throw e;
   }
 }

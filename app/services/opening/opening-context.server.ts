@@ -45,6 +45,19 @@ export function isHost(actor: Actor | null, loaded: Pick<LoadedOpening, "project
   return !!actor && actor.permissions.has("host:opening:own") && actor.membership.organisationId === hostOrganisationId(loaded);
 }
 
+/**
+ * The project's tenderer where an agency hosts the opening (issue 13): it follows the opening with
+ * the host's read view, without its controls.
+ */
+export function isTendererOf(actor: Actor | null, loaded: Pick<LoadedOpening, "project">): boolean {
+  return (
+    !!actor &&
+    !!loaded.project.agency_organisation_id &&
+    actor.permissions.has("host:opening:own") &&
+    actor.membership.organisationId === loaded.project.tenderer_organisation_id
+  );
+}
+
 export function requireHost(actor: Actor, loaded: Pick<LoadedOpening, "project">): void {
   requirePermission(actor, "host:opening:own");
   if (!isHost(actor, loaded)) throw new AppError("FORBIDDEN", { permission: "host:opening:own" });

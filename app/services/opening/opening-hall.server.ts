@@ -57,7 +57,8 @@ export async function openOpeningHallStream(app: AppContext, actor: Actor | null
 }
 
 function liveEventViewerOf(view: OpeningView, actor: Actor | null): LiveEventViewer {
-  return { role: view.viewer, organisationId: actor?.membership.organisationId ?? null };
+  // The tenderer reads what the host reads (issue 13), live events included.
+  return { role: view.viewer === "tenderer" ? "host" : view.viewer, organisationId: actor?.membership.organisationId ?? null };
 }
 
 /**

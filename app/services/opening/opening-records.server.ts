@@ -9,6 +9,7 @@ import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
 import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
 import { createHash } from "node:crypto";
 import { outcomeOf } from "./opening-context.server.ts";
+import { openingOfficials } from "./opening-officials.server.ts";
 
 /**
  * The two records of an opening (ARCHITECTURE.md §4 "Two records") built from its facts: the
@@ -159,8 +160,31 @@ export async function produceOpeningRecord(app: AppContext, loaded: LoadedOpenin
     .orderBy("c.signed_at")
     .execute();
 
+  // Decision 46: the sign-in list by certificate subject, and the host, recorder and supervisor by name.
+  const signIns = await app.db
+    .selectFrom("opening_sign_ins as s")
+    .innerJoin("organisations as org", "org.id", "s.organisation_id")
+    .innerJoin("people as p", "p.id", "s.person_id")
+    .leftJoin("person_certificates as c", "c.serial_hex", "s.certificate_serial")
+    .select(["org.name", "org.uscc", "p.name as person_name", "c.subject_name", "s.signed_in_at", "s.certificate_serial"])
+    .where("s.opening_id", "=", loaded.opening.id)
+    .where("s.signed_in_at", "<=", endedAt)
+    .orderBy("s.signed_in_at")
+    .orderBy("s.id")
+    .execute();
+  const officials = await openingOfficials(app.db, loaded, endedAt);
+  const party = (p: { name: string; organisationName: string } | null) => (p ? { organisation: p.organisationName, person: p.name } : null);
+
   const input: OpeningRecordInput = {
     ...(await readingOutRecordInputOf(app, loaded, publishedAt)),
+    signIns: signIns.map((r) => ({
+      organisation: r.name,
+      uscc: r.uscc,
+      person: r.subject_name ?? r.person_name,
+      signedAt: r.signed_in_at,
+      certificateSerial: r.certificate_serial,
+    })),
+    officials: { host: party(officials.host), recorder: party(officials.recorder), supervisor: party(officials.supervisor) },
     documentId: `KBJL-${loaded.section.code}`,
     generatedAt: endedAt,
     readingOutRecord: { documentId: `CBJL-${loaded.section.code}`, sha256: loaded.opening.reading_out_record_sha256! },

@@ -1,11 +1,16 @@
 import {
   activeSuspension,
+  confirmationEndedBy,
   confirmationEndsAt,
+  OPENING_ACTION_PHASES,
   openingPhase,
   phaseUnderSuspension,
   signInOpensAt,
   tooFewBidsGuidance,
   windowClock,
+  failureGroundsAllowed,
+  failureGroundsFor,
+  type FailReason,
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
@@ -14,7 +19,8 @@ import { describeSecurityDefect, type SecurityDefect } from "#app/domain/credit/
 import type { CreditFlagView } from "#app/domain/credit/credit.ts";
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { creditFlagsByUscc, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
-import { hostOrganisationId, isHost, isRegulatorOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { hostOrganisationId, isHost, isRegulatorOf, isTendererOf, loadOpening, outcomeOf, ownBid } from "./opening-context.server.ts";
+import { officialCandidates, openingOfficials } from "./opening-officials.server.ts";
 import { readingOutOf } from "./opening-records.server.ts";
 import { rowsAsJson } from "./publish-reading-out.server.ts";
 
@@ -43,12 +49,14 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
       .executeTakeFirst());
   const viewer: OpeningViewer = isHost(actor, loaded)
     ? "host"
-    : isRegulatorOf(actor, loaded)
-      ? "regulator"
-      : mine || (registered && f.validBidsAtDeadline === null)
-        ? "bidder"
-        : "public";
-  const official = viewer === "host" || viewer === "regulator";
+    : isTendererOf(actor, loaded)
+      ? "tenderer"
+      : isRegulatorOf(actor, loaded)
+        ? "regulator"
+        : mine || (registered && f.validBidsAtDeadline === null)
+          ? "bidder"
+          : "public";
+  const official = viewer === "host" || viewer === "tenderer" || viewer === "regulator";
   const participant = viewer !== "public";
   const phase = openingPhase(f, now);
   const published = f.readingOutPublishedAt && f.readingOutPublishedAt <= now ? f.readingOutPublishedAt : null;
@@ -58,7 +66,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
         .selectFrom("opening_sign_ins as s")
         .innerJoin("organisations as o", "o.id", "s.organisation_id")
         .innerJoin("people as p", "p.id", "s.person_id")
-        .select(["s.organisation_id", "o.name as organisation_name", "p.name as person_name", "s.signed_in_at"])
+        .select(["s.organisation_id", "s.person_id", "o.name as organisation_name", "p.name as person_name", "s.signed_in_at"])
         .where("s.opening_id", "=", loaded.opening.id)
         .$if(!official, (q) => q.where("s.organisation_id", "=", actor!.membership.organisationId))
         .orderBy("s.signed_in_at")
@@ -130,7 +138,12 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             kind: failReason?.kind ?? "tooFewBids",
             reason: failReason?.kind === "declared" ? failReason.reason : null,
             ...tooFewBidsGuidance(type),
+            ...declaredGround(failReason, type),
           }
+        : null,
+    failureGrounds:
+      viewer === "host" && (OPENING_ACTION_PHASES.declareFailed as readonly string[]).includes(phase)
+        ? failureGroundsAllowed(type, !!published)
         : null,
     deadlineAt: f.deadlineAt.toISOString(),
     signInOpensAt: signInOpensAt(f).toISOString(),
@@ -186,6 +199,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             rule: ownOutcome.decided ? ownOutcome.rule : null,
             lastFailure: ownOutcome.decided ? null : ownOutcome.lastFailure,
             signedIn: signInRows.some((s) => s.organisation_id === mine.organisationId),
+            personSignedIn: signInRows.some((s) => s.person_id === actor?.personId),
             defects: defectViews(mine.defects, type),
           }
         : null,
@@ -232,6 +246,11 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
     }),
     confirmations: confirmations.map((c) => ({ organisationName: c.name, decision: c.decision, signedAt: c.signed_at.toISOString() })),
     openingRecord: loaded.opening.opening_record_sha256 ? { sha256: loaded.opening.opening_record_sha256 } : null,
+    officials: official ? await openingOfficials(app.db, loaded, now) : null,
+    officialCandidates:
+      viewer === "host" && (OPENING_ACTION_PHASES.assignOfficial as readonly string[]).includes(phase) && !confirmationEndedBy(f, now)
+        ? await officialCandidates(app.db, loaded)
+        : null,
   };
 }
 
@@ -240,4 +259,15 @@ function defectViews(defects: readonly SecurityDefect[], type: ProcurementType):
     const { zh, en } = describeSecurityDefect(d, type);
     return { code: d.code, zh, en };
   });
+}
+
+/**
+ * A declared failure's ground (decision 39): the banner cites the ground's own source for the
+ * section's procurement type, not the too-few-bids article. Failures declared before grounds
+ * existed keep the too-few-bids citation and show no ground.
+ */
+function declaredGround(reason: FailReason | null, type: ProcurementType) {
+  if (reason?.kind !== "declared" || !reason.ground) return { ground: null };
+  const g = failureGroundsFor(type).find((x) => x.id === reason.ground);
+  return g ? { ground: { id: g.id, zh: g.zh, en: g.en }, source: g.source } : { ground: null };
 }

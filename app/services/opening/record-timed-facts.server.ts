@@ -223,7 +223,16 @@ export async function recordAllDecidedIfSo(trx: Transaction<Database>, openingId
  */
 async function recordConfirmationEnded(app: AppContext, openingId: string, at: Date, now: Date): Promise<boolean> {
   const loaded = await loadOpening(app.db, openingId);
-  const stored = await produceOpeningRecord(app, loaded, at);
+  // Decision 39 (条例 44 / 87号令 42): the answer belongs in the record. While an objection raised
+  // before the end is unanswered, the record waits for the host to answer and close.
+  const unanswered = await app.db
+    .selectFrom("opening_objections")
+    .select("id")
+    .where("opening_id", "=", openingId)
+    .where("raised_at", "<", at)
+    .where((eb) => eb.or([eb("answered_at", "is", null), eb("answered_at", ">", now)]))
+    .execute();
+  const stored = unanswered.length === 0 ? await produceOpeningRecord(app, loaded, at) : null;
   return app.db.transaction().execute(async (trx) => {
     await lockOpening(trx, openingId);
     const again = await loadOpening(trx, openingId);
@@ -231,11 +240,15 @@ async function recordConfirmationEnded(app: AppContext, openingId: string, at: D
     if (!due || due.at.getTime() !== at.getTime()) return false;
     await trx
       .updateTable("openings")
-      .set({ confirmation_ended_at: at, opening_record_key: stored.key, opening_record_sha256: stored.sha256 })
+      .set(
+        stored
+          ? { confirmation_ended_at: at, opening_record_key: stored.key, opening_record_sha256: stored.sha256 }
+          : { confirmation_ended_at: at },
+      )
       .where("id", "=", openingId)
       .where("confirmation_ended_at", "is", null)
       .execute();
-    await queueForAnchoring(trx, { sha256: stored.sha256, source: "opening-record" }, now);
+    if (stored) await queueForAnchoring(trx, { sha256: stored.sha256, source: "opening-record" }, now);
     await recordOpeningFact(trx, {
       openingId,
       actor: null,
@@ -244,6 +257,7 @@ async function recordConfirmationEnded(app: AppContext, openingId: string, at: D
       audit: { type: "opening.confirmation_ended", data: { openingId, at: at.toISOString() } },
       live: { type: "confirmation.ended", data: { at: at.toISOString() } },
     });
+    if (!stored) return true;
     await recordOpeningFact(trx, {
       openingId,
       actor: null,

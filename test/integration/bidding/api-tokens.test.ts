@@ -31,12 +31,13 @@ describe("API tokens for the offline tool", () => {
   });
   afterAll(() => app?.close());
 
-  it("authenticates as its member with only the submit permission, and records its use", async () => {
+  it("authenticates as its member with only the permissions of its own bid (submit, open), and records its use", async () => {
     const { token, id } = await createApiToken(app, { actor: staff, name: "投标专用电脑", meta: TEST_META });
     expect(token).toMatch(/^bh_[A-Za-z0-9_-]{43}$/);
     const actor = await requireApiActor(app, withToken(token));
     expect(actor.personId).toBe(staff.personId);
-    expect([...actor.permissions]).toEqual(["submit:bid:own"]);
+    // Decision 51: the opening steps each need the person's key too; nothing else (no registration, no admin).
+    expect([...actor.permissions].sort()).toEqual(["confirm:record:own", "decrypt:bid:own", "submit:bid:own"]);
     const row = await app.db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(row.token_hash).not.toContain(token.slice(3)); // only the hash is stored
     expect(row.last_used_at).not.toBeNull();

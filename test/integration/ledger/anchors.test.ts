@@ -6,6 +6,7 @@ import { verifyProof } from "#app/crypto/merkle.ts";
 import { ANCHOR_TREE_LEAVES, ANCHOR_WINDOW_SECONDS, queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { reconcileLedger } from "#app/server/ledger/indexer.server.ts";
 import { loader } from "#app/routes/api.anchors.$sha256.ts";
+import { anchorFromLookup } from "#scripts/cli/verify-command.ts";
 import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
 import { sha256, startTestLedger, type TestLedger } from "./helpers/ledger-fixture.ts";
 
@@ -84,6 +85,11 @@ describe("the anchor batcher and GET /api/anchors/:sha256", () => {
     expect(new Date(Number(await anchor.anchoredAt(root)) * 1000).toISOString()).toBe(body.blockTime);
     const tx = await tl.ledger.provider.getTransaction(body.txHash as string);
     expect(anchor.interface.parseTransaction({ data: tx!.data })!.args[0]).toBe(root);
+    // `bidhall verify --server` prints this answer's transaction (it printed "undefined").
+    const line = anchorFromLookup(body as unknown as Parameters<typeof anchorFromLookup>[0]);
+    expect(line).toMatchObject({ ok: true, blockTime: new Date(body.blockTime as string) });
+    expect(line.line).toContain(`in transaction ${tx!.hash} (block ${tx!.blockNumber})`);
+    expect(line.line).not.toContain("undefined");
     for (const h of others) {
       const other = await get(h);
       expect(await anchor.verify(root, `0x${h}`, other.body.proof as string[])).toBe(true);
@@ -156,7 +162,8 @@ describe("the anchor batcher and GET /api/anchors/:sha256", () => {
   });
 
   it("refuses a malformed hash", async () => {
-    const thrown = await get("not-a-hash").catch((e: unknown) => e);
-    expect(thrown).toMatchObject({ init: { status: 400 }, data: { error: { code: "VALIDATION_FAILED" } } });
+    // An /api refusal is a JSON answer (decision 50), not a thrown route error.
+    const refused = await get("not-a-hash");
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: "VALIDATION_FAILED" } } });
   });
 });

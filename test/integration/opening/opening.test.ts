@@ -203,9 +203,10 @@ describe("the live opening", () => {
     );
     await expectCode(publishReadingOut(app, { actor: agency.actor, openingId, meta: TEST_META }), "OPENING_UNEXPECTED_PHASE");
     await expectCode(closeOpening(app, { actor: agency.actor, openingId, meta: TEST_META }), "OPENING_UNEXPECTED_PHASE");
+    // Decision 39: past the deadline a failure may be declared, but only on a ground that holds.
     await expectCode(
-      declareOpeningFailed(app, { actor: agency.actor, openingId, reason: "x", meta: TEST_META }),
-      "OPENING_UNEXPECTED_PHASE",
+      declareOpeningFailed(app, { actor: agency.actor, openingId, ground: "tooFewOpened", reason: "x", meta: TEST_META }),
+      "OPENING_FAILURE_GROUND_NOT_MET",
     );
     await expectCode(resumeOpening(app, { actor: regulator.actor, openingId, reason: "x", meta: TEST_META }), "OPENING_UNEXPECTED_PHASE");
     // The bidder whose bid was withdrawn before the deadline is not a bidder of this opening.
@@ -552,7 +553,18 @@ describe("the live opening", () => {
     expect(await bidRow(a, id)).toMatchObject({ result: "decrypted", rule: "DECRYPTED" });
     expect(await bidRow(b, id)).toMatchObject({ result: "deemedWithdrawn", rule: "PLATFORM_INCIDENT" });
     expect(await bidRow(c, id)).toMatchObject({ result: "deemedWithdrawn", rule: "PLATFORM_INCIDENT" });
-    await declareOpeningFailed(app, { actor: agency.actor, openingId: id, reason: "有效投标不足三家", meta: TEST_META });
-    expect((await readOpening(app, null, id)).failure).toMatchObject({ kind: "declared", reason: "有效投标不足三家" });
+    await declareOpeningFailed(app, {
+      actor: agency.actor,
+      openingId: id,
+      ground: "tooFewOpened",
+      reason: "有效投标不足三家",
+      meta: TEST_META,
+    });
+    expect((await readOpening(app, null, id)).failure).toMatchObject({
+      kind: "declared",
+      reason: "有效投标不足三家",
+      ground: { id: "tooFewOpened" },
+      source: { zh: expect.stringContaining("招标投标法第二十八条") },
+    });
   });
 });

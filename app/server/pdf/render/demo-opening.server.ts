@@ -161,6 +161,25 @@ export function demoOpening(now: Date): DemoOpening {
         jwsSha256: jwsDigest(c.bidder.uscc, readingOutSha256),
       })),
       reclassifications: [],
+      // Decision 46: the sign-in list by certificate subject, and the people who opened, recorded and supervised.
+      signIns: [
+        { bidder: b.rongcheng, person: "陈建华", time: "09:05:11", serial: "5fa402b5a2d51c8b51388c6408c446f1" },
+        { bidder: b.minjiang, person: "林晓", time: "09:07:48", serial: "47b0aaaf904f3bacabfe7334e3827692" },
+        { bidder: b.consortium, person: "黄文斌", time: "09:12:30", serial: "6120cf4ae0883897f01dd8c9c2500123" },
+        { bidder: b.jiangnan, person: "王磊", time: "09:20:02", serial: "2b9e51c0a4d7e8f90b1c2d3e4f506174" },
+        { bidder: b.dongnan, person: "吴海燕", time: "09:26:45", serial: "7c1d2e3f405162738495a6b7c8d9e0f5" },
+      ].map((x) => ({
+        organisation: x.bidder.name,
+        uscc: x.bidder.uscc,
+        person: x.person,
+        signedAt: at(x.time),
+        certificateSerial: x.serial,
+      })),
+      officials: {
+        host: { organisation: AGENCY, person: "郑敏" },
+        recorder: { organisation: AGENCY, person: "刘芳" },
+        supervisor: { organisation: "福州市住房和城乡建设局", person: "张振华" },
+      },
     }),
   };
 }

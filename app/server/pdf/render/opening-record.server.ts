@@ -63,6 +63,22 @@ export interface RecordReclassification {
   at: Date;
 }
 
+/** A bidder's member who signed in to the opening with its certificate (the name is the certificate subject's). */
+export interface RecordSignIn {
+  organisation: string;
+  uscc: string;
+  person: string;
+  signedAt: Date;
+  certificateSerial: string;
+}
+
+/** The people a paper opening record names and signs (decision 46); null: nobody held the duty. */
+export interface RecordOfficials {
+  host: Party | null;
+  recorder: Party | null;
+  supervisor: Party | null;
+}
+
 export interface OpeningRecordInput extends ReadingOutRecordInput {
   /** When the confirmation period ended and this record was generated. */
   generatedAt: Date;
@@ -70,6 +86,10 @@ export interface OpeningRecordInput extends ReadingOutRecordInput {
   objections: readonly RecordObjection[];
   confirmations: readonly RecordConfirmation[];
   reclassifications: readonly RecordReclassification[];
+  /** The sign-in list (签到表), in time order; absent in records made before decision 46. */
+  signIns?: readonly RecordSignIn[];
+  /** 开标人、记录人、监标人; absent in records made before decision 46. */
+  officials?: RecordOfficials;
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
@@ -176,6 +196,36 @@ function confirmationBlocks(input: OpeningRecordInput): Block[] {
   return blocks;
 }
 
+function signInBlock(input: OpeningRecordInput): Block {
+  const rows = input.signIns ?? [];
+  if (rows.length === 0) return none("无投标人签到。");
+  return {
+    type: "table",
+    columns: [
+      { header: "序号", width: 0.6, align: "center" },
+      { header: "投标人名称", width: 2.6 },
+      { header: "统一社会信用代码", width: 1.9 },
+      { header: "签到人", width: 1.1 },
+      { header: "签到时间", width: 1.7 },
+      { header: "证书序列号", width: 1.75 },
+    ],
+    rows: rows.map((r, i) => [String(i + 1), r.organisation, r.uscc, r.person, time(r.signedAt), r.certificateSerial.toUpperCase()]),
+  };
+}
+
+function officialsBlock(input: OpeningRecordInput): Block {
+  const o = input.officials;
+  const named = (p: Party | null | undefined, absent: string) => (p ? partyText(p) : absent);
+  return {
+    type: "fields",
+    rows: [
+      ["开标人", named(o?.host, "—")],
+      ["记录人", named(o?.recorder, "—")],
+      ["监标人", named(o?.supervisor, "无（行政监督部门未派员监标）")],
+    ],
+  };
+}
+
 export async function openingRecordSpec(input: OpeningRecordInput): Promise<DocumentSpec> {
   checkBidders(input.bidders);
   if (!HEX_SHA256.test(input.readingOutRecord.sha256)) {
@@ -201,6 +251,9 @@ export async function openingRecordSpec(input: OpeningRecordInput): Promise<Docu
         { title: "解密结果重新认定", blocks: [reclassificationBlock(input)] },
         { title: `${term}及答复`, blocks: [objectionBlock(input)] },
         { title: "投标人确认情况", blocks: confirmationBlocks(input) },
+        // Decision 46: as on a paper record, the sign-in list and, at the foot, the people who opened, recorded and supervised.
+        { title: "投标人签到情况", blocks: [signInBlock(input)] },
+        { title: "开标人员", blocks: [officialsBlock(input)] },
         {
           title: "记录依据",
           blocks: [

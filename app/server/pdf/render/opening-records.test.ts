@@ -175,7 +175,13 @@ describe("the opening record's text", () => {
       "未在确认期内签署的投标人：东南智慧建设科技有限公司。",
       readingOut.sha256,
       openingInput.confirmations[0]!.jwsSha256.slice(0, 16),
-      "第1页共3页",
+      "第1页共4页",
+      // Decision 46: the sign-in list and the people who opened, recorded and supervised.
+      "投标人签到情况",
+      "陈建华",
+      "开标人：福建榕信工程咨询有限公司（郑敏）",
+      "记录人：福建榕信工程咨询有限公司（刘芳）",
+      "监标人：福州市住房和城乡建设局（张振华）",
     ]) {
       expect(text).toContain(expected);
     }
