@@ -116,6 +116,8 @@ function Header() {
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/projects">{t("tendering.nav.regulator")}</NavLink> : null}
           {can("host:opening:own") ? <NavLink to="/openings">{t("openingHall.nav")}</NavLink> : null}
           {can("view:section:jurisdiction") ? <NavLink to="/regulator/openings">{t("openingHall.nav")}</NavLink> : null}
+          {can("view:section:jurisdiction") ? <NavLink to="/regulator/securities">{t("lifecycle.nav.securities")}</NavLink> : null}
+          <NavLink to="/notices">{t("lifecycle.nav.notices")}</NavLink>
           <NavLink to={`/organisations/${actor.organisation.id}`} end>
             {t("nav.organisation")}
           </NavLink>

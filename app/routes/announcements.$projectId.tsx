@@ -80,6 +80,11 @@ export default function ProjectPage() {
               <span className={`phase phase--${s.phase}`} data-testid="phase">
                 {t(`tendering.phases.${s.phase}`)}
               </span>
+              {s.terminatedAt ? (
+                <span data-testid="termination">
+                  {t("lifecycle.public.terminated")} <ShanghaiTime at={s.terminatedAt} /> · {s.terminationReason}
+                </span>
+              ) : null}
               <span>
                 {t("tendering.project.deadline")} <ShanghaiTime at={s.deadlineAt} />
                 {s.phase === "published" ? (

@@ -124,6 +124,11 @@ export default function ManageProject() {
             {t("tendering.project.publicPage")}
           </Link>
         ) : null}
+        {v.announcement ? (
+          <Link className="button" to={`/projects/${v.project.id}/securities`}>
+            {t("lifecycle.manage.link")}
+          </Link>
+        ) : null}
       </div>
       {sent === null ? <FormError data={actionData} /> : null}
       {actionData && "uploaded" in actionData && actionData.uploaded ? (

@@ -5,6 +5,7 @@ import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
 import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
+import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
 import { openingHall } from "./opening-hall.ts";
@@ -26,4 +27,5 @@ export const areas = {
   openingHall,
   access,
   demo,
+  lifecycle,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;
