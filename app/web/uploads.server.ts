@@ -15,6 +15,7 @@ import { authorizeBidUpload, MAX_ENVELOPE_BYTES } from "#app/services/bidding/au
 import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/submit-bid.server.ts";
 import { BidUploadStore } from "./bid-upload-store.server.ts";
 import { clientAddress } from "./edge.server.ts";
+import { SharedUploadLocker } from "./upload-locker.server.ts";
 
 /**
  * Resumable bid uploads over tus (ARCHITECTURE.md §4 step 5), mounted on Express before any body
@@ -82,6 +83,8 @@ export function createUploadServer(app: AppContext): Server {
   const options: Partial<ServerOptions> & { path: string; datastore: BidUploadStore } = {
     path: UPLOAD_PATH,
     datastore,
+    // With PostgreSQL several instances may serve one upload (decision 53); PGlite is one process.
+    ...(app.config.databaseUrl ? { locker: new SharedUploadLocker(app.db) } : {}),
     // tus's own ceiling (checked before our hooks); onResponseError words it like ours.
     maxSize: MAX_ENVELOPE_BYTES,
     // The Location is a path: the client resolves it against the address it used, so no

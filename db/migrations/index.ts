@@ -13,6 +13,7 @@ import * as m0011 from "./0011_access.ts";
 import * as m0014 from "./0014_retired_platform_certificates.ts";
 import * as m0015 from "./0015_section_periods.ts";
 import * as m0016 from "./0016_opening_bid_defects.ts";
+import * as m0021 from "./0021_upload_locks.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0014_retired_platform_certificates": m0014,
   "0015_section_periods": m0015,
   "0016_opening_bid_defects": m0016,
+  "0021_upload_locks": m0021,
 };
