@@ -42,6 +42,7 @@ describe("resumable bid uploads across instances", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-upload-instances-"));
   const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
+  const errors: string[] = [];
   const tusHeaders = () => ({ "tus-resumable": "1.0.0", authorization: `Bearer ${token}`, "accept-language": "en" });
   const b64 = (s: string) => Buffer.from(s).toString("base64");
 
@@ -58,7 +59,7 @@ describe("resumable bid uploads across instances", () => {
     s3 = await startS3Server(["bidhall-files"]);
     process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
-    app = await createTestApp();
+    app = await createTestApp({ log: { info() {}, warn() {}, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f)}`) } });
     app.config = { ...app.config, storageUrl: "s3://bidhall-files/centre", storageEndpoint: s3.endpoint, storageForcePathStyle: true };
     await ensurePlatformPki(app);
     const mk = async (name: string, kinds: ("bidder" | "agency" | "tenderer")[], roles: ("admin" | "bid" | "operate")[]) => {
@@ -195,5 +196,32 @@ describe("resumable bid uploads across instances", () => {
     for await (const c of await storageFor(app).get(version.storage_key)) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).equals(envelope)).toBe(true);
     expect(fs.existsSync(path.join(s3.directory, "bidhall-files"))).toBe(true);
+  });
+
+  it("records nothing when the object store has gone away, and tells the bidder so", async () => {
+    await s3.stop();
+    const created = await fetch(endpointB, {
+      method: "POST",
+      headers: {
+        ...tusHeaders(),
+        "upload-length": String(envelope.length),
+        "upload-metadata": `sectionId ${b64(sectionId)},packageDigest ${b64("e".repeat(64))}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const res = await fetch(new URL(created.headers.get("location")!, endpointB), {
+      method: "PATCH",
+      headers: { ...tusHeaders(), "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+      body: new Uint8Array(envelope),
+    });
+    expect(res.status, errors.join("\n")).toBe(503);
+    expect(await res.json()).toEqual({
+      error: {
+        code: "STORAGE_UNAVAILABLE",
+        message:
+          "File storage is unavailable right now, so this upload was not recorded: no new bid version or receipt was made, and any version submitted before stands. Please upload again later.",
+      },
+    });
+    expect(await app.db.selectFrom("bid_versions").select("version").execute()).toEqual([{ version: 1 }]);
   });
 });
