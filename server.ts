@@ -20,12 +20,14 @@ import {
   securityHeadersMiddleware,
   trustProxySetting,
 } from "#app/web/edge.server.ts";
+import { createMetrics, metricsTokenMatches, readiness, requestIdMiddleware } from "#app/web/operations.server.ts";
 import { UPLOAD_PATH, uploadHandler } from "#app/web/uploads.server.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import { bootApp, startupProblem } from "#app/server/boot.server.ts";
-import { isLoopbackHost } from "#app/server/config.server.ts";
+import { isLoopbackHost, loadConfig } from "#app/server/config.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { ping } from "#app/server/db.server.ts";
+import { loggerFor } from "#app/server/log.server.ts";
 import { pendingMigrations } from "#db/migrate.ts";
 
 /**
@@ -34,10 +36,14 @@ import { pendingMigrations } from "#db/migrate.ts";
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-export async function createServer(app: AppContext, options: { dev?: boolean } = {}) {
+export async function createServer(app: AppContext, options: { dev?: boolean; draining?: () => boolean } = {}) {
   const server = express();
   server.disable("x-powered-by");
   server.set("trust proxy", trustProxySetting(app.config)); // TRUSTED_PROXIES
+  // A request id for every request and log line, and its latency (decision 54).
+  server.use(requestIdMiddleware(app));
+  const metrics = createMetrics(app);
+  server.use(metrics.middleware);
   // Before anything can answer: the security headers (with the CSP nonce), then a malformed address refused.
   server.use(securityHeadersMiddleware(app, { dev: options.dev ?? false }));
   server.use(closeAfterUnreadBody);
@@ -48,14 +54,28 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
     res.json({ status: "ok" });
   });
   server.get("/readyz", async (_req, res) => {
+    // A draining instance (SIGTERM) is taken out of the load balancer first.
+    if (options.draining?.()) return void res.status(503).json({ status: "shutting down" });
     try {
       await ping(app.db);
       const pending = await pendingMigrations(app.db);
       if (pending.length > 0) return void res.status(503).json({ status: "migrations pending", pending });
-      res.json({ status: "ready", mode: app.config.mode, now: app.clock.now().toISOString() });
     } catch (e) {
-      res.status(503).json({ status: "database unreachable", error: e instanceof Error ? e.message : String(e) });
+      return void res.status(503).json({ status: "database unreachable", error: e instanceof Error ? e.message : String(e) });
     }
+    // The database, the object store and the chain node (decision 54).
+    const { ready, checks } = await readiness(app);
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? "ready" : "not ready", checks, mode: app.config.mode, now: app.clock.now().toISOString() });
+  });
+  // Prometheus text format, for the holder of METRICS_TOKEN only; no token configured, no endpoint.
+  server.get("/metrics", async (req, res) => {
+    const token = app.config.metricsToken;
+    if (!token) return void res.status(404).type("text/plain").send("not found");
+    if (!metricsTokenMatches(token, req.headers.authorization))
+      return void res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').type("text/plain").send("unauthorised");
+    res.type("text/plain; version=0.0.4").send(await metrics.render(app));
   });
 
   // Resumable bid uploads (tus) read the raw body: before any parser and before Remix.
@@ -99,7 +119,8 @@ export async function createServer(app: AppContext, options: { dev?: boolean } =
     build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
   }
 
-  server.use(morgan(app.config.mode === "production" ? "combined" : "dev", { skip: (req) => req.url?.startsWith("/assets") ?? false }));
+  // Production logs each request as a JSON line (createMetrics); embedded mode keeps morgan's short lines.
+  if (app.config.mode !== "production") server.use(morgan("dev", { skip: (req) => req.url?.startsWith("/assets") ?? false }));
   server.all(
     "*",
     createRequestHandler({
@@ -128,11 +149,15 @@ function reach(host: string): string {
   return `on ${host === "0.0.0.0" || host === "::" ? "every network interface" : host} (HOST=${host}): reachable from the network`;
 }
 
+/** How long a stopping server lets requests under way finish (uploads resume on another instance). */
+const DRAIN_MS = 10_000;
+
 export async function main() {
   const dev = process.argv.includes("--dev");
   let app: AppContext;
   try {
-    app = await bootApp({ ledger: true });
+    const config = loadConfig();
+    app = await bootApp({ config, log: loggerFor(config), ledger: true });
   } catch (e) {
     const problem = startupProblem(e);
     if (problem !== undefined) {
@@ -141,7 +166,8 @@ export async function main() {
     }
     throw e;
   }
-  const server = await createServer(app, { dev });
+  let draining = false;
+  const server = await createServer(app, { dev, draining: () => draining });
   // Embedded mode runs the worker in this process; production runs `npm run worker` processes.
   const runner = app.config.mode === "embedded" ? createJobRunner(app, { handlers: jobHandlers }) : undefined;
   runner?.start();
@@ -161,9 +187,9 @@ export async function main() {
     app.log.info(`${signal}: shutting down`);
     // A stuck step must not keep the process (and the embedded node) alive forever.
     const deadline = setTimeout(() => {
-      app.log.error("shutdown took longer than 15 s; exiting anyway");
+      app.log.error("shutdown took longer than 25 s; exiting anyway");
       process.exit(1);
-    }, 15_000);
+    }, 25_000);
     deadline.unref();
     const step = async (name: string, fn: () => Promise<unknown> | undefined) => {
       try {
@@ -172,9 +198,19 @@ export async function main() {
         app.log.error(`shutdown: ${name} failed`, { error: e instanceof Error ? e.message : String(e) });
       }
     };
-    listener.close();
-    listener.closeAllConnections();
+    // Graceful (decision 54): /readyz answers 503 and no new connection is accepted; the live
+    // streams end (browsers reconnect to another instance); requests under way, uploads included,
+    // get up to DRAIN_MS to finish (an upload cut here resumes elsewhere); then the rest is closed.
+    draining = true;
+    const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
     await step("live events", () => app.liveEvents?.stop()); // ends open SSE streams, closes the listener
+    listener.closeIdleConnections();
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_MS).unref()),
+    ]);
+    if (!drained) app.log.warn(`shutdown: requests still running after ${DRAIN_MS} ms are cut`);
+    listener.closeAllConnections();
     await step("scheduler", () => scheduler?.stop());
     await step("job runner", () => runner?.stop());
     await step("ledger", () => app.ledger?.stop()); // stops the embedded node too

@@ -53,6 +53,7 @@ export interface Database {
   bid_versions: BidVersionsTable;
   bid_withdrawals: BidWithdrawalsTable;
   live_events: LiveEventsTable;
+  upload_locks: UploadLocksTable;
   openings: OpeningsTable;
   opening_window_pauses: OpeningWindowPausesTable;
   opening_window_extensions: OpeningWindowExtensionsTable;
@@ -862,4 +863,13 @@ export interface PrequalificationItemsTable {
   old_deadline_at: Date | null;
   new_deadline_at: Date | null;
   at: Date;
+}
+
+/** Leases on unfinished tus uploads across web instances (migration 0021, decision 53). */
+export interface UploadLocksTable {
+  upload_id: string;
+  /** A random token of the request that holds the lease. */
+  holder: string;
+  expires_at: Date;
+  release_requested: Generated<boolean>;
 }

@@ -43,6 +43,8 @@ export interface Config {
    */
   uploadsDir: string | undefined;
   smtpUrl: string | undefined;
+  /** METRICS_TOKEN: the bearer token of `/metrics`; unset, the endpoint answers 404 (decision 54). */
+  metricsToken: string | undefined;
   sessionSecret: string | undefined;
   idHashSecret: string | undefined;
   clock: string | undefined;
@@ -128,7 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (value("BIDHALL_TEST_HOOKS") === "1") problems.push("BIDHALL_TEST_HOOKS is never allowed in production");
     if (value("BIDHALL_CLOCK") !== undefined) problems.push("BIDHALL_CLOCK is never allowed in production");
-    for (const name of PRODUCTION_SECRETS) {
+    for (const name of [...PRODUCTION_SECRETS, "METRICS_TOKEN"]) {
       const secret = value(name);
       const weakness = secret === undefined ? undefined : secretWeakness(secret);
       if (weakness) problems.push(`${name} is too weak: ${weakness}`);
@@ -191,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageForcePathStyle: pathStyleRaw === undefined ? storageEndpoint !== undefined : pathStyleRaw === "true" || pathStyleRaw === "1",
     uploadsDir: value("BIDHALL_UPLOADS_DIR") === undefined ? undefined : path.resolve(cwd, value("BIDHALL_UPLOADS_DIR")!),
     smtpUrl: value("SMTP_URL"),
+    metricsToken: value("METRICS_TOKEN"),
     sessionSecret: value("SESSION_SECRET"),
     idHashSecret: value("ID_HASH_SECRET"),
     clock: value("BIDHALL_CLOCK"),

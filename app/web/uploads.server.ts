@@ -11,10 +11,12 @@ import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { requireCsrf } from "#app/server/csrf.server.ts";
 import { requireApiActor, requirePermission, type Actor } from "#app/server/session.server.ts";
 import { uploadsDirectory } from "#app/server/storage.server.ts";
+import { StorageUnavailableError } from "#app/server/storage-url.server.ts";
 import { authorizeBidUpload, MAX_ENVELOPE_BYTES } from "#app/services/bidding/authorize-bid-upload.server.ts";
 import { submitBid, type BidSecurityDeclaration } from "#app/services/bidding/submit-bid.server.ts";
 import { BidUploadStore } from "./bid-upload-store.server.ts";
 import { clientAddress } from "./edge.server.ts";
+import { SharedUploadLocker } from "./upload-locker.server.ts";
 
 /**
  * Resumable bid uploads over tus (ARCHITECTURE.md §4 step 5), mounted on Express before any body
@@ -52,9 +54,16 @@ async function authenticate(app: AppContext, req: Request): Promise<Actor> {
 
 /** AppErrors become tus error responses in the user's language. */
 function tusError(e: unknown, lang: Lang) {
-  if (isAppError(e)) return { status_code: e.status, body: JSON.stringify({ error: { code: e.code, message: e.messageIn(lang) } }) };
+  if (isAppError(e)) {
+    const answer = { status_code: e.status, body: JSON.stringify({ error: { code: e.code, message: e.messageIn(lang) } }) };
+    ourAnswers.add(answer);
+    return answer;
+  }
   return e;
 }
+
+/** Answers worded by tusError: passed through as they are, a 5xx among them too (STORAGE_UNAVAILABLE). */
+const ourAnswers = new WeakSet<object>();
 
 /** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
 const SecurityMetadata = UploadMetadata.pick({ securityKind: true, securityReference: true }).required();
@@ -75,6 +84,8 @@ export function createUploadServer(app: AppContext): Server {
   const options: Partial<ServerOptions> & { path: string; datastore: BidUploadStore } = {
     path: UPLOAD_PATH,
     datastore,
+    // With PostgreSQL several instances may serve one upload (decision 53); PGlite is one process.
+    ...(app.config.databaseUrl ? { locker: new SharedUploadLocker(app.db) } : {}),
     // tus's own ceiling (checked before our hooks); onResponseError words it like ours.
     maxSize: MAX_ENVELOPE_BYTES,
     // The Location is a path: the client resolves it against the address it used, so no
@@ -148,6 +159,10 @@ export function createUploadServer(app: AppContext): Server {
           body: JSON.stringify({ receipt, receiptJws }),
         };
       } catch (e) {
+        if (e instanceof StorageUnavailableError) {
+          app.log.error("a finished upload could not be stored", { uploadId: upload.id, error: e.message });
+          throw tusError(new AppError("STORAGE_UNAVAILABLE"), langOf(req));
+        }
         throw tusError(e, langOf(req));
       } finally {
         // The envelope now lives in storage (or was refused): the upload file is not kept.
@@ -163,7 +178,8 @@ export function createUploadServer(app: AppContext): Server {
         const tooLarge = new AppError("BID_ENVELOPE_TOO_LARGE", { size: formatBytes(declared), limit: formatBytes(MAX_ENVELOPE_BYTES) });
         return tusError(tooLarge, langOf(req)) as { status_code: number; body: string };
       }
-      if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500) return undefined;
+      if (!(err instanceof Error) && typeof err.status_code === "number" && (err.status_code < 500 || ourAnswers.has(err)))
+        return undefined;
       app.log.error("upload failed", { error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err), url: req.url });
       return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
     },

@@ -16,6 +16,7 @@ import * as m0016 from "./0016_opening_bid_defects.ts";
 import * as m0017 from "./0017_deadline_moves.ts";
 import * as m0018 from "./0018_clarifications_termination_securities.ts";
 import * as m0019 from "./0019_opening_officials.ts";
+import * as m0021 from "./0021_upload_locks.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "0017_deadline_moves": m0017,
   "0018_clarifications_termination_securities": m0018,
   "0019_opening_officials": m0019,
+  "0021_upload_locks": m0021,
 };

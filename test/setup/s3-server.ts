@@ -27,10 +27,13 @@ export async function startS3Server(buckets: string[], port = 0): Promise<TestS3
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
   const address = (await server.run()) as unknown as { port: number };
+  let stopped = false;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     directory,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await server.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },

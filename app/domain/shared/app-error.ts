@@ -578,6 +578,12 @@ export const ERROR_CODES = {
     zh: "资格预审结果只能在提交资格预审申请文件截止时间（{{deadline}}）之后发布一次。",
     en: "The prequalification result can be published once, after the application deadline ({{deadline}}).",
   },
+  /** The object store failed while a finished upload was being stored (decision 52): nothing was recorded. */
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    zh: "文件存储暂时不可用，本次上传未被记录：没有生成新的投标文件版本和回执，此前已提交的版本不受影响。请稍后重新上传。",
+    en: "File storage is unavailable right now, so this upload was not recorded: no new bid version or receipt was made, and any version submitted before stands. Please upload again later.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
