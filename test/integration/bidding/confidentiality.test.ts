@@ -514,8 +514,8 @@ describe("confidentiality of bids before the opening", () => {
         problems.push(`${name} received ${JSON.stringify(shape(received(name)))}`);
       }
     };
-    // The public, and everyone who is the public in this hall (the operator, the tenderer, an unregistered bidder): bare signals.
-    for (const name of ["the public", "the operator", "the tenderer", "bidder D (not registered)"])
+    // The public, and everyone who is the public in this hall (the operator, an unregistered bidder): bare signals.
+    for (const name of ["the public", "the operator", "bidder D (not registered)"])
       expectStream(
         name,
         facts.map((type) => ({ type, data: {} })),
@@ -526,8 +526,8 @@ describe("confidentiality of bids before the opening", () => {
     expectStream("bidder A's admin", withFacts([signInOf(staffA), signInOf(bidders.A.admin)]));
     expectStream("bidder A's bid staff", withFacts([signInOf(staffA), signInOf(bidders.A.admin)]));
     expectStream("bidder B (registered, has bid)", withFacts([signInOf(bidders.B.admin)]));
-    // The host and the regulator see who signed in (decision 19).
-    for (const name of ["the agency", "the regulator"])
+    // The host, the tenderer (the host's read view, decision 47) and the regulator see who signed in (decision 19).
+    for (const name of ["the agency", "the tenderer", "the regulator"])
       expect(
         received(name).filter((e) => e.type === "signin.recorded"),
         name,
