@@ -39,7 +39,7 @@ describe("a tool built from the API documents alone", () => {
   };
 
   const tool = (seat: Seat, args: string[]) =>
-    promisify(execFile)("python3", [TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)], {
+    promisify(execFile)("python3", ["-B", TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)], {
       env: { PATH: process.env.PATH, NODE_ENV: "test", BIDHALL_TOKEN: tokens.get(seat)!, BIDHALL_P12_PASSWORD: kit.backupPassword },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
