@@ -39,9 +39,13 @@ describe("a tool built from the API documents alone", () => {
   };
 
   const tool = (seat: Seat, args: string[]) =>
-    promisify(execFile)("python3", ["-B", TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)], {
-      env: { PATH: process.env.PATH, NODE_ENV: "test", BIDHALL_TOKEN: tokens.get(seat)!, BIDHALL_P12_PASSWORD: kit.backupPassword },
-    }).then(
+    promisify(execFile)(
+      "python3",
+      ["-B", TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)],
+      {
+        env: { PATH: process.env.PATH, NODE_ENV: "test", BIDHALL_TOKEN: tokens.get(seat)!, BIDHALL_P12_PASSWORD: kit.backupPassword },
+      },
+    ).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
