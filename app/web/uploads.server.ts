@@ -163,7 +163,9 @@ export function createUploadServer(app: AppContext): Server {
         const tooLarge = new AppError("BID_ENVELOPE_TOO_LARGE", { size: formatBytes(declared), limit: formatBytes(MAX_ENVELOPE_BYTES) });
         return tusError(tooLarge, langOf(req)) as { status_code: number; body: string };
       }
-      if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500) return undefined;
+      // tus's own refusals of the protocol keep their status, in our JSON shape (decision 50).
+      if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500)
+        return protocolError(err.status_code, err.body, langOf(req));
       app.log.error("upload failed", { error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err), url: req.url });
       return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
     },
@@ -171,11 +173,26 @@ export function createUploadServer(app: AppContext): Server {
   return new Server(options);
 }
 
+/** A refusal of tus itself, with its status, as `{ error }` JSON: NOT_FOUND for an unknown upload. */
+function protocolError(status: number, detail: string | undefined, lang: Lang) {
+  const e =
+    status === 404
+      ? new AppError("NOT_FOUND", { what: "upload" })
+      : new AppError("UPLOAD_PROTOCOL_ERROR", { detail: (detail ?? "").trim() });
+  return { status_code: status, body: JSON.stringify({ error: { code: e.code, message: e.messageIn(lang) } }) };
+}
+
 /** Express middleware for `${UPLOAD_PATH}` and below; mount it before any body parser. */
 export function uploadHandler(app: AppContext) {
   const tus = createUploadServer(app);
   return (req: ExpressRequest, res: ExpressResponse) => {
     clientAddresses.set(req, clientAddress(req));
+    // tus answers a missing Tus-Resumable in plain text before any hook runs: answer it here, as JSON.
+    if (req.method !== "OPTIONS" && !req.headers["tus-resumable"]) {
+      const lang: Lang = String(req.headers["accept-language"] ?? "").startsWith("en") ? "en" : "zh-CN";
+      const { status_code, body } = protocolError(412, "Tus-Resumable: 1.0.0 is required", lang);
+      return void res.status(status_code).set("Tus-Resumable", "1.0.0").type("application/json").send(body);
+    }
     void tus.handle(req, res);
   };
 }

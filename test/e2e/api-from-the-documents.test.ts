@@ -76,7 +76,7 @@ describe("a tool built from the API documents alone", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("answers every refusal as JSON with the AppError code: 401, 403, 404, 405, 409", async () => {
+  it("answers every refusal as JSON with the AppError code: 401, 403, 404, 405, 409, 412", async () => {
     const token = tokens.get("bidder2")!;
     const refusals: [Response, number, string][] = [
       [await get(`/api/sections/${kit.sections.today}/sealing`), 401, "UNAUTHENTICATED"],
@@ -90,6 +90,14 @@ describe("a tool built from the API documents alone", () => {
       // Its deadline passed before start-up.
       [await get(`/api/sections/${kit.sections.readyToOpen}/sealing`, token), 409, "SECTION_UNEXPECTED_PHASE"],
     ];
+    // The tus endpoint too, for tus's own protocol refusals.
+    const tus = (method: string, url: string, headers: Record<string, string>) =>
+      fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...headers } });
+    refusals.push(
+      [await tus("POST", "/api/uploads", { "upload-length": "10" }), 412, "UPLOAD_PROTOCOL_ERROR"],
+      [await tus("GET", "/api/uploads/no-such-upload", { "tus-resumable": "1.0.0" }), 404, "NOT_FOUND"],
+    );
+    expect((await tus("HEAD", "/api/uploads/no-such-upload", { "tus-resumable": "1.0.0" })).status).toBe(404); // a HEAD has no body
     for (const [res, status, code] of refusals) {
       expect(res.status, `${res.url} ${code}`).toBe(status);
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
