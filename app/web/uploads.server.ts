@@ -69,6 +69,14 @@ function securityOf(metadata: Record<string, string | null> | undefined): BidSec
 
 const langOf = (req: Request): Lang => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
 
+/** tus writes every body as text; our refusals are JSON (decision 50), and say so. */
+class JsonRefusalServer extends Server {
+  override write(...[context, headers, status, body]: Parameters<Server["write"]>) {
+    if (status >= 400 && body?.startsWith('{"error"')) headers.set("Content-Type", "application/json; charset=utf-8");
+    return super.write(context, headers, status, body);
+  }
+}
+
 export function createUploadServer(app: AppContext): Server {
   const directory = uploadsDirectory(app);
   const datastore = new BidUploadStore(app, directory);
@@ -170,7 +178,7 @@ export function createUploadServer(app: AppContext): Server {
       return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
     },
   };
-  return new Server(options);
+  return new JsonRefusalServer(options);
 }
 
 /** A refusal of tus itself, with its status, as `{ error }` JSON: NOT_FOUND for an unknown upload. */
