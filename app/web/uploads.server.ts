@@ -58,7 +58,6 @@ function tusError(e: unknown, lang: Lang) {
 
 /** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
 const SecurityMetadata = UploadMetadata.pick({ securityKind: true, securityReference: true }).required();
-const TargetMetadata = UploadMetadata.pick({ sectionId: true, packageDigest: true });
 
 function securityOf(metadata: Record<string, string | null> | undefined): BidSecurityDeclaration | undefined {
   if (!metadata?.securityKind && !metadata?.securityReference) return undefined;
@@ -94,9 +93,12 @@ export function createUploadServer(app: AppContext): Server {
         const actor = await authenticate(app, req);
         // The length is declared up front and judged now; a deferred length could grow later.
         if (upload.sizeIsDeferred || upload.size === undefined) throw new AppError("VALIDATION_FAILED", { field: "Upload-Length" });
-        const target = TargetMetadata.safeParse(upload.metadata ?? {});
-        if (!target.success) throw new AppError("VALIDATION_FAILED", { field: "metadata" });
-        const { sectionId, packageDigest } = target.data;
+        const sectionId = upload.metadata?.sectionId;
+        const packageDigest = upload.metadata?.packageDigest;
+        if (!sectionId || !packageDigest || !UploadMetadata.shape.packageDigest.safeParse(packageDigest).success)
+          throw new AppError("VALIDATION_FAILED", { field: "metadata" });
+        // An id that cannot be a section's names no section (never a database error).
+        if (!UploadMetadata.shape.sectionId.safeParse(sectionId).success) throw new AppError("NOT_FOUND", { what: "section" });
         const security = securityOf(upload.metadata);
         await authorizeBidUpload(app, { actor, sectionId, size: upload.size, security });
         datastore.creations.set(upload, { actor, meta: metaOf(req) });
@@ -173,7 +175,7 @@ export function createUploadServer(app: AppContext): Server {
       }
       // tus's own refusals of the protocol keep their status, in our JSON shape (decision 50).
       if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500)
-        return protocolError(err.status_code, err.body, langOf(req));
+        return err.body?.startsWith('{"error"') ? undefined : protocolError(err.status_code, err.body, langOf(req)); // ours already, or tus's
       app.log.error("upload failed", { error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err), url: req.url });
       return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
     },
