@@ -68,7 +68,7 @@ export const API_OPERATIONS: readonly Operation[] = [
     description:
       "The caller, section, security declaration and declared size are checked before anything is stored (decision 25). " +
       "`Upload-Metadata` carries the keys of `x-tus-metadata`, each value base64-encoded, comma-separated (`sectionId <b64>,packageDigest <b64>`). " +
-      "Refusals: 400 VALIDATION_FAILED (metadata, Upload-Length); 401; 403 BID_NOT_REGISTERED…; 400 BID_SECURITY_FORM_NOT_ACCEPTED; 409 SECTION_UNEXPECTED_PHASE, BID_AFTER_DEADLINE, BID_UPLOAD_IN_PROGRESS; 413 BID_ENVELOPE_TOO_LARGE.",
+      "Refusals: 400 VALIDATION_FAILED (metadata, Upload-Length); 412 UPLOAD_PROTOCOL_ERROR (no Tus-Resumable, on every tus request); 401; 403 BID_NOT_REGISTERED…; 400 BID_SECURITY_FORM_NOT_ACCEPTED; 409 SECTION_UNEXPECTED_PHASE, BID_AFTER_DEADLINE, BID_UPLOAD_IN_PROGRESS; 413 BID_ENVELOPE_TOO_LARGE.",
     auth: "token-or-session",
     csrf: true,
     headers: {

@@ -67,7 +67,6 @@ const ourAnswers = new WeakSet<object>();
 
 /** Optional metadata `securityKind` + `securityReference`: the bid security declared beside the envelope (decision 16). */
 const SecurityMetadata = UploadMetadata.pick({ securityKind: true, securityReference: true }).required();
-const TargetMetadata = UploadMetadata.pick({ sectionId: true, packageDigest: true });
 
 function securityOf(metadata: Record<string, string | null> | undefined): BidSecurityDeclaration | undefined {
   if (!metadata?.securityKind && !metadata?.securityReference) return undefined;
@@ -77,6 +76,14 @@ function securityOf(metadata: Record<string, string | null> | undefined): BidSec
 }
 
 const langOf = (req: Request): Lang => ((req.headers.get("accept-language") ?? "").startsWith("en") ? "en" : "zh-CN");
+
+/** tus writes every body as text; our refusals are JSON (decision 50), and say so. */
+class JsonRefusalServer extends Server {
+  override write(...[context, headers, status, body]: Parameters<Server["write"]>) {
+    if (status >= 400 && body?.startsWith('{"error"')) headers.set("Content-Type", "application/json; charset=utf-8");
+    return super.write(context, headers, status, body);
+  }
+}
 
 export function createUploadServer(app: AppContext): Server {
   const directory = uploadsDirectory(app);
@@ -97,9 +104,12 @@ export function createUploadServer(app: AppContext): Server {
         const actor = await authenticate(app, req);
         // The length is declared up front and judged now; a deferred length could grow later.
         if (upload.sizeIsDeferred || upload.size === undefined) throw new AppError("VALIDATION_FAILED", { field: "Upload-Length" });
-        const target = TargetMetadata.safeParse(upload.metadata ?? {});
-        if (!target.success) throw new AppError("VALIDATION_FAILED", { field: "metadata" });
-        const { sectionId, packageDigest } = target.data;
+        const sectionId = upload.metadata?.sectionId;
+        const packageDigest = upload.metadata?.packageDigest;
+        if (!sectionId || !packageDigest || !UploadMetadata.shape.packageDigest.safeParse(packageDigest).success)
+          throw new AppError("VALIDATION_FAILED", { field: "metadata" });
+        // An id that cannot be a section's names no section (never a database error).
+        if (!UploadMetadata.shape.sectionId.safeParse(sectionId).success) throw new AppError("NOT_FOUND", { what: "section" });
         const security = securityOf(upload.metadata);
         await authorizeBidUpload(app, { actor, sectionId, size: upload.size, security });
         datastore.creations.set(upload, { actor, meta: metaOf(req) });
@@ -178,13 +188,24 @@ export function createUploadServer(app: AppContext): Server {
         const tooLarge = new AppError("BID_ENVELOPE_TOO_LARGE", { size: formatBytes(declared), limit: formatBytes(MAX_ENVELOPE_BYTES) });
         return tusError(tooLarge, langOf(req)) as { status_code: number; body: string };
       }
-      if (!(err instanceof Error) && typeof err.status_code === "number" && (err.status_code < 500 || ourAnswers.has(err)))
-        return undefined;
+      if (!(err instanceof Error) && typeof err.status_code === "number" && ourAnswers.has(err)) return undefined; // ours, a 5xx too (STORAGE_UNAVAILABLE)
+      // tus's own refusals of the protocol keep their status, in our JSON shape (decision 50).
+      if (!(err instanceof Error) && typeof err.status_code === "number" && err.status_code < 500)
+        return err.body?.startsWith('{"error"') ? undefined : protocolError(err.status_code, err.body, langOf(req)); // ours already, or tus's
       app.log.error("upload failed", { error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err), url: req.url });
       return tusError(new AppError("INTERNAL"), langOf(req)) as { status_code: number; body: string };
     },
   };
-  return new Server(options);
+  return new JsonRefusalServer(options);
+}
+
+/** A refusal of tus itself, with its status, as `{ error }` JSON: NOT_FOUND for an unknown upload. */
+function protocolError(status: number, detail: string | undefined, lang: Lang) {
+  const e =
+    status === 404
+      ? new AppError("NOT_FOUND", { what: "upload" })
+      : new AppError("UPLOAD_PROTOCOL_ERROR", { detail: (detail ?? "").trim() });
+  return { status_code: status, body: JSON.stringify({ error: { code: e.code, message: e.messageIn(lang) } }) };
 }
 
 /** Express middleware for `${UPLOAD_PATH}` and below; mount it before any body parser. */
@@ -192,6 +213,12 @@ export function uploadHandler(app: AppContext) {
   const tus = createUploadServer(app);
   return (req: ExpressRequest, res: ExpressResponse) => {
     clientAddresses.set(req, clientAddress(req));
+    // tus answers a missing Tus-Resumable in plain text before any hook runs: answer it here, as JSON.
+    if (req.method !== "OPTIONS" && !req.headers["tus-resumable"]) {
+      const lang: Lang = String(req.headers["accept-language"] ?? "").startsWith("en") ? "en" : "zh-CN";
+      const { status_code, body } = protocolError(412, "Tus-Resumable: 1.0.0 is required", lang);
+      return void res.status(status_code).set("Tus-Resumable", "1.0.0").type("application/json").send(body);
+    }
     void tus.handle(req, res);
   };
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import pg from "pg";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,9 +40,13 @@ describe("a tool built from the API documents alone", () => {
   };
 
   const tool = (seat: Seat, args: string[]) =>
-    promisify(execFile)("python3", [TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)], {
-      env: { PATH: process.env.PATH, NODE_ENV: "test", BIDHALL_TOKEN: tokens.get(seat)!, BIDHALL_P12_PASSWORD: kit.backupPassword },
-    }).then(
+    promisify(execFile)(
+      "python3",
+      ["-B", TOOL, ...args, "--server", server.url, "--p12", path.join(server.dataDir, "demo", `${seat}.p12`)],
+      {
+        env: { PATH: process.env.PATH, NODE_ENV: "test", BIDHALL_TOKEN: tokens.get(seat)!, BIDHALL_P12_PASSWORD: kit.backupPassword },
+      },
+    ).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -71,7 +76,7 @@ describe("a tool built from the API documents alone", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("answers every refusal as JSON with the AppError code: 401, 403, 404, 405, 409", async () => {
+  it("answers every refusal as JSON with the AppError code: 401, 403, 404, 405, 409, 412", async () => {
     const token = tokens.get("bidder2")!;
     const refusals: [Response, number, string][] = [
       [await get(`/api/sections/${kit.sections.today}/sealing`), 401, "UNAUTHENTICATED"],
@@ -85,6 +90,14 @@ describe("a tool built from the API documents alone", () => {
       // Its deadline passed before start-up.
       [await get(`/api/sections/${kit.sections.readyToOpen}/sealing`, token), 409, "SECTION_UNEXPECTED_PHASE"],
     ];
+    // The tus endpoint too, for tus's own protocol refusals.
+    const tus = (method: string, url: string, headers: Record<string, string>) =>
+      fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...headers } });
+    refusals.push(
+      [await tus("POST", "/api/uploads", { "upload-length": "10" }), 412, "UPLOAD_PROTOCOL_ERROR"],
+      [await tus("GET", "/api/uploads/no-such-upload", { "tus-resumable": "1.0.0" }), 404, "NOT_FOUND"],
+    );
+    expect((await tus("HEAD", "/api/uploads/no-such-upload", { "tus-resumable": "1.0.0" })).status).toBe(404); // a HEAD has no body
     for (const [res, status, code] of refusals) {
       expect(res.status, `${res.url} ${code}`).toBe(status);
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
@@ -101,7 +114,9 @@ describe("a tool built from the API documents alone", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { security: { forms: string[]; kinds: string[] } };
     const schema = openapi.paths["/api/sections/{sectionId}/sealing"]!.get!.responses["200"]!.content!["application/json"]!.schema;
-    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const ajv = new Ajv2020({ strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    const validate = ajv.compile(schema);
     expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
     // The demo section accepts a guarantee or a transfer; a bid can declare only the guarantee.
     expect(body.security).toMatchObject({ forms: ["guarantee"], kinds: ["guarantee"] });

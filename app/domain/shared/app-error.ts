@@ -37,6 +37,15 @@ export const ERROR_CODES = {
   },
   /** The object does not exist (or must not be revealed). */
   NOT_FOUND: { status: 404, zh: "未找到{{what}}。", en: "{{what}} not found." },
+  /**
+   * A request to /api/uploads that breaks the tus 1.0.0 protocol itself (no Tus-Resumable header, a
+   * wrong Upload-Offset, a bad header); answered with tus's own status (412, 409, 400, 415…).
+   */
+  UPLOAD_PROTOCOL_ERROR: {
+    status: 400,
+    zh: "上传请求不符合 tus 1.0.0 协议：{{detail}}",
+    en: "The upload request does not follow the tus 1.0.0 protocol: {{detail}}",
+  },
   /** An `/api` address asked with a method it does not take (docs/openapi.json lists what each takes). */
   METHOD_NOT_ALLOWED: {
     status: 405,

@@ -5,7 +5,7 @@ export const apiTokens = defineMessages(
   {
     title: "离线投标工具 API 令牌",
     intro:
-      "离线投标工具（bidhall section / submit）使用 API 令牌代表您下载标段的开标一览表格式和解密证书、递交投标文件。令牌仅限为本单位递交投标，有效期 90 天，可随时吊销。",
+      "离线投标工具（bidhall section / submit，或按平台接口文档编写的工具）使用 API 令牌代表您下载标段的开标一览表格式和解密证书、递交投标文件，并在开标时签到、解密本单位投标文件；签到和解密还须使用您的私钥。令牌仅限本单位的投标事务，有效期 90 天，可随时吊销。",
     name: "令牌名称（例如：投标专用电脑）",
     create: "生成令牌",
     created: "新令牌如下，只显示这一次，请立即复制保存：",
@@ -27,7 +27,7 @@ export const apiTokens = defineMessages(
   {
     title: "API tokens for the offline tool",
     intro:
-      "The offline tool (bidhall section / submit) uses an API token to download a section's opening form and recipient certificates and to submit bids on your behalf. A token only submits bids for your organisation, lasts 90 days and can be revoked at any time.",
+      "The offline tool (bidhall section / submit, or a tool written from the platform's API documents) uses an API token to download a section's opening form and recipient certificates, submit bids on your behalf, and at the opening sign in and decrypt your organisation's bid, which also need your private key. A token only acts on your organisation's own bids, lasts 90 days and can be revoked at any time.",
     name: "Token name (e.g. bidding laptop)",
     create: "Create token",
     created: "Your new token, shown only this once — copy it now:",
