@@ -101,6 +101,8 @@ describe("confidentiality of bids before the opening", () => {
       personId: [bidders.A.admin.personId],
       // The demo kit's backups: this database has no demo kit, so every slug answers 404.
       slug: ["bidder2.p12"],
+      // The splat of /api/* (unknown API addresses answer a JSON 404, decision 50).
+      "*": ["no-such-endpoint"],
     };
     if (withBids) {
       const versions = await app.db
@@ -123,7 +125,8 @@ describe("confidentiality of bids before the opening", () => {
     const missing = route.params.filter((p) => !values[p]?.length);
     if (missing.length) return { urls: [], missing };
     let urls = [route.pattern];
-    for (const p of route.params) urls = urls.flatMap((u) => values[p]!.map((v) => u.replace(`:${p}`, encodeURIComponent(v))));
+    for (const p of route.params)
+      urls = urls.flatMap((u) => values[p]!.map((v) => u.replace(p === "*" ? "*" : `:${p}`, encodeURIComponent(v))));
     return { urls: urls.flatMap((u) => (route.page ? [u, u === "/" ? "/_root.data" : `${u}.data`] : [u])), missing: [] };
   };
 
