@@ -1,6 +1,7 @@
 import { access } from "./access.ts";
 import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
+import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
 import { demo } from "./demo.ts";
@@ -8,6 +9,7 @@ import { ledger } from "./ledger.ts";
 import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
 import { tendering } from "./tendering.ts";
+import { ui } from "./ui.ts";
 
 /**
  * Every area's messages, registered under its name: `t("certificates.title")` reads
@@ -24,4 +26,6 @@ export const areas = {
   openingAdmin,
   access,
   demo,
+  ui,
+  auditTypes,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;
