@@ -58,9 +58,12 @@ export function ServerClock() {
 }
 
 /** Time left until `to`, by the server's clock: "2天 03:04:05" / "2d 03:04:05", or 00:00:00. */
-export function Countdown({ to, onZero }: { to: string; onZero?: () => void }) {
+export function Countdown({ to: given, onZero }: { to: string | Date; onZero?: () => void }) {
   const { i18n } = useTranslation();
   const now = useServerNow();
+  // Loader data may bring a Date (single fetch keeps the type): String(date) differs between the
+  // server's and the browser's time zone, a hydration error. Always the ISO form.
+  const to = new Date(given).toISOString();
   const ms = Math.max(0, Date.parse(to) - now.getTime());
   useEffect(() => {
     if (ms === 0) onZero?.();

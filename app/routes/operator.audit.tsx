@@ -132,15 +132,15 @@ export default function AuditLog() {
         {rows.length === 0 ? (
           <p className="muted">{t("audit.empty")}</p>
         ) : (
-          <table className="table table--compact" data-testid="audit-table">
+          <table className="table table--compact audit-table" data-testid="audit-table">
             <thead>
               <tr>
-                <th>{t("audit.seq")}</th>
-                <th>{t("audit.at")}</th>
-                <th>{t("audit.type")}</th>
-                <th>{t("audit.actor")}</th>
-                <th>{t("audit.ip")}</th>
-                <th>{t("audit.data")}</th>
+                <th className="audit-table__seq">{t("audit.seq")}</th>
+                <th className="audit-table__at">{t("audit.at")}</th>
+                <th className="audit-table__type">{t("audit.type")}</th>
+                <th className="audit-table__actor">{t("audit.actor")}</th>
+                <th className="audit-table__ip">{t("audit.ip")}</th>
+                <th className="audit-table__data">{t("audit.data")}</th>
               </tr>
             </thead>
             <tbody>
