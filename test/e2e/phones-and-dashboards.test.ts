@@ -66,76 +66,89 @@ describe("dashboards and the bidder's pages at 1366 px and on a 390 px phone", (
     expect(scrollWidth, `${name} at ${width}px is ${scrollWidth}px wide`).toBeLessThanOrEqual(innerWidth);
   }
 
-  it("shows every role its to-do list, fitting the screen, with no hydration error", async () => {
-    for (const width of WIDTHS) {
-      for (const { role, email } of ROLES) {
+  // Generous limits: seven logins per width on two cores shared with other engineers' runs.
+  it.each(WIDTHS)(
+    "shows every role its to-do list at %i px, fitting the screen, with no hydration error",
+    async (width) => {
+      {
+        for (const { role, email } of ROLES) {
+          const { context, page } = await open(width);
+          await logInAs(page, server.url, email, DEMO_PASSWORD);
+          await page.waitForURL(`${server.url}/dashboard`);
+          await page.getByRole("heading", { name: "待办事项" }).waitFor();
+          await look(page, `dashboard-${role}`, width);
+          if (width === 1366 && (role === "operator" || role === "regulator")) {
+            // One line: every top-level link and menu sits on the same row as the brand.
+            const rows = await page.evaluate(() => {
+              const tops = [...document.querySelectorAll(".topbar .brand, .nav > a, .nav-group__button, .topbar__right")].map((e) =>
+                Math.round(e.getBoundingClientRect().top / 10),
+              );
+              return new Set(tops).size;
+            });
+            expect(rows, `${role}'s header rows at 1366px`).toBe(1);
+          }
+          if (width === 390) {
+            await expect(page.locator(".nav").isVisible()).resolves.toBe(false);
+            await page.getByTestId("menu-button").click();
+            await expect(page.locator(".nav").isVisible()).resolves.toBe(true);
+            await look(page, `menu-${role}`, width);
+          }
+          if (role === "operator") {
+            await page.goto(`${server.url}/operator/audit`);
+            await look(page, "audit", width);
+            // Event types in words; every row with a person carries the client's address.
+            await expect(page.locator('[data-type="person.logged_in"] .audit-type').first().textContent()).resolves.toContain("登录");
+            const ips = await page.locator('tr:not([data-sealed]) [data-testid="audit-ip"]').allTextContents();
+            expect(ips.length).toBeGreaterThan(0);
+          }
+          await context.close();
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+    600_000,
+  );
+
+  it.each(WIDTHS)(
+    "lets a bidder work at %i px: announcements, registration, my bids, sealing, the receipt and the hall",
+    async (width) => {
+      {
         const { context, page } = await open(width);
-        await logInAs(page, server.url, email, DEMO_PASSWORD);
+        await page.goto(`${server.url}/announcements`);
+        await look(page, "bidder-announcements-public", width);
+        await logInAs(page, server.url, "bidder2@demo.bidhall.cn", DEMO_PASSWORD);
         await page.waitForURL(`${server.url}/dashboard`);
-        await page.getByRole("heading", { name: "待办事项" }).waitFor();
-        await look(page, `dashboard-${role}`, width);
-        if (width === 1366 && (role === "operator" || role === "regulator")) {
-          // One line: every top-level link and menu sits on the same row as the brand.
-          const rows = await page.evaluate(() => {
-            const tops = [...document.querySelectorAll(".topbar .brand, .nav > a, .nav-group__button, .topbar__right")].map(
-              (e) => Math.round(e.getBoundingClientRect().top / 10),
-            );
-            return new Set(tops).size;
-          });
-          expect(rows, `${role}'s header rows at 1366px`).toBe(1);
-        }
-        if (width === 390) {
-          await expect(page.locator(".nav").isVisible()).resolves.toBe(false);
-          await page.getByTestId("menu-button").click();
-          await expect(page.locator(".nav").isVisible()).resolves.toBe(true);
-          await look(page, `menu-${role}`, width);
-        }
-        if (role === "operator") {
-          await page.goto(`${server.url}/operator/audit`);
-          await look(page, "audit", width);
-          // Event types in words; every row with a person carries the client's address.
-          await expect(page.locator('[data-type="person.logged_in"] .audit-type').first().textContent()).resolves.toContain("登录");
-          const ips = await page.locator('tr:not([data-sealed]) [data-testid="audit-ip"]').allTextContents();
-          expect(ips.length).toBeGreaterThan(0);
+        await page.goto(`${server.url}/announcements`);
+        await look(page, "bidder-announcements", width);
+        const announcement = await page.locator('main a[href^="/announcements/"]').first().getAttribute("href");
+        await page.goto(`${server.url}${announcement}`);
+        await look(page, "bidder-announcement-registration", width);
+        await page.goto(`${server.url}/bids`);
+        await look(page, "bidder-my-bids", width);
+        const sealing = await page.locator('main a[href$="/bid"]').allTextContents();
+        expect(sealing.length).toBeGreaterThan(0);
+        const hrefs = await page.locator('main a[href$="/bid"]').evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+        for (const [i, href] of hrefs.entries()) {
+          await page.goto(`${server.url}${href}`);
+          await look(page, `bidder-sealing-${i}`, width);
+          const receipt = await page
+            .locator('a[href^="/receipts/"]')
+            .first()
+            .getAttribute("href")
+            .catch(() => null);
+          if (receipt && !receipt.endsWith(".jws")) {
+            await page.goto(`${server.url}${receipt}`);
+            await look(page, `bidder-receipt-${i}`, width);
+          }
+          await page.goto(`${server.url}${href.replace(/\/bid$/, "/opening")}`);
+          await look(page, `bidder-hall-${i}`, width);
         }
         await context.close();
       }
-    }
-    expect(problems).toEqual([]);
-  });
-
-  it("lets a bidder work on a phone: announcements, registration, my bids, sealing, the receipt and the hall", async () => {
-    for (const width of WIDTHS) {
-      const { context, page } = await open(width);
-      await page.goto(`${server.url}/announcements`);
-      await look(page, "bidder-announcements-public", width);
-      await logInAs(page, server.url, "bidder2@demo.bidhall.cn", DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/dashboard`);
-      await page.goto(`${server.url}/announcements`);
-      await look(page, "bidder-announcements", width);
-      const announcement = await page.locator('main a[href^="/announcements/"]').first().getAttribute("href");
-      await page.goto(`${server.url}${announcement}`);
-      await look(page, "bidder-announcement-registration", width);
-      await page.goto(`${server.url}/bids`);
-      await look(page, "bidder-my-bids", width);
-      const sealing = await page.locator('main a[href$="/bid"]').allTextContents();
-      expect(sealing.length).toBeGreaterThan(0);
-      const hrefs = await page.locator('main a[href$="/bid"]').evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
-      for (const [i, href] of hrefs.entries()) {
-        await page.goto(`${server.url}${href}`);
-        await look(page, `bidder-sealing-${i}`, width);
-        const receipt = await page.locator('a[href^="/receipts/"]').first().getAttribute("href").catch(() => null);
-        if (receipt && !receipt.endsWith(".jws")) {
-          await page.goto(`${server.url}${receipt}`);
-          await look(page, `bidder-receipt-${i}`, width);
-        }
-        await page.goto(`${server.url}${href.replace(/\/bid$/, "/opening")}`);
-        await look(page, `bidder-hall-${i}`, width);
-      }
-      await context.close();
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    600_000,
+  );
 
   it("answers a non-SSE request to the hall's event stream with 406 and a sentence", async () => {
     const res = await fetch(`${server.url}/sections/00000000-0000-0000-0000-000000000000/opening/events`, {
