@@ -86,7 +86,7 @@ describe("logging in (demo people of several kinds)", () => {
     const agencyPage = await agency.newPage();
     await logInAs(agencyPage, server.url, "agency@demo.bidhall.cn", DEMO_PASSWORD);
     await agencyPage.waitForURL(`${server.url}/dashboard`);
-    const agencyOrgPath = await agencyPage.getByRole("link", { name: "本单位", exact: true }).getAttribute("href");
+    const agencyOrgPath = await agencyPage.locator('[data-nav="organisation"]').getAttribute("href");
     expect(agencyOrgPath).toMatch(/^\/organisations\/[0-9a-f-]{36}$/);
 
     const bidder = await newContext(browser);
