@@ -6,19 +6,24 @@ import { useTranslation } from "react-i18next";
  * clock may be wrong, and in tests the server's clock is moved on purpose. The root loader sends
  * the server's `now`; we keep the difference to the browser's clock and tick locally.
  */
-const OffsetContext = createContext<number>(0);
+const OffsetContext = createContext<{ offset: number; serverNow: string }>({ offset: 0, serverNow: new Date(0).toISOString() });
 
 export function ServerTimeProvider({ serverNow, children }: { serverNow: string; children: ReactNode }) {
   // Recomputed on every navigation (the root loader runs again), so a moved clock is picked up.
   const [offset, setOffset] = useState(() => Date.parse(serverNow) - Date.now());
   useEffect(() => setOffset(Date.parse(serverNow) - Date.now()), [serverNow]);
-  return <OffsetContext.Provider value={offset}>{children}</OffsetContext.Provider>;
+  return <OffsetContext.Provider value={{ offset, serverNow }}>{children}</OffsetContext.Provider>;
 }
 
-/** The server's current time, re-rendering every second. */
+/**
+ * The server's current time, re-rendering every second. The first render shows the time the
+ * server rendered the page at, on the server and in the browser alike: the browser's clock read
+ * at hydration is seconds later, and text that differs between the two is a hydration error
+ * (React then discards the server's HTML). The ticking starts after hydration.
+ */
 export function useServerNow(): Date {
-  const offset = useContext(OffsetContext);
-  const [now, setNow] = useState(() => new Date(Date.now() + offset));
+  const { offset, serverNow } = useContext(OffsetContext);
+  const [now, setNow] = useState(() => new Date(serverNow));
   useEffect(() => {
     setNow(new Date(Date.now() + offset));
     const timer = setInterval(() => setNow(new Date(Date.now() + offset)), 1000);
@@ -53,9 +58,12 @@ export function ServerClock() {
 }
 
 /** Time left until `to`, by the server's clock: "2天 03:04:05" / "2d 03:04:05", or 00:00:00. */
-export function Countdown({ to, onZero }: { to: string; onZero?: () => void }) {
+export function Countdown({ to: given, onZero }: { to: string | Date; onZero?: () => void }) {
   const { i18n } = useTranslation();
   const now = useServerNow();
+  // Loader data may bring a Date (single fetch keeps the type): String(date) differs between the
+  // server's and the browser's time zone, a hydration error. Always the ISO form.
+  const to = new Date(given).toISOString();
   const ms = Math.max(0, Date.parse(to) - now.getTime());
   useEffect(() => {
     if (ms === 0) onZero?.();

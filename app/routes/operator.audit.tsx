@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { AuditFields, AuditType } from "#app/components/audit/audit-fields.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
@@ -82,7 +83,7 @@ export default function AuditLog() {
               <option value="">{t("audit.anyType")}</option>
               {types.map((type) => (
                 <option key={type} value={type}>
-                  {type}
+                  {t(`auditTypes.${type}`, { defaultValue: type })}
                 </option>
               ))}
             </select>
@@ -131,25 +132,29 @@ export default function AuditLog() {
         {rows.length === 0 ? (
           <p className="muted">{t("audit.empty")}</p>
         ) : (
-          <table className="table table--compact" data-testid="audit-table">
+          <table className="table table--compact audit-table" data-testid="audit-table">
             <thead>
               <tr>
-                <th>{t("audit.seq")}</th>
-                <th>{t("audit.at")}</th>
-                <th>{t("audit.type")}</th>
-                <th>{t("audit.actor")}</th>
-                <th>{t("audit.ip")}</th>
-                <th>{t("audit.data")}</th>
+                <th className="audit-table__seq">{t("audit.seq")}</th>
+                <th className="audit-table__at">{t("audit.at")}</th>
+                <th className="audit-table__type">{t("audit.type")}</th>
+                <th className="audit-table__actor">{t("audit.actor")}</th>
+                <th className="audit-table__ip">{t("audit.ip")}</th>
+                <th className="audit-table__data">{t("audit.data")}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((r) =>
                 r.sealed ? (
                   <tr key={r.seq} data-type={r.type} data-sealed="">
-                    <td className="mono">{r.seq}</td>
-                    <td className="nowrap">{r.day}</td>
-                    <td>
-                      <code>{r.type}</code>
+                    <td className="mono" data-label={t("audit.seq")}>
+                      {r.seq}
+                    </td>
+                    <td className="nowrap" data-label={t("audit.at")}>
+                      {r.day}
+                    </td>
+                    <td data-label={t("audit.type")}>
+                      <AuditType type={r.type} />
                     </td>
                     <td colSpan={3} className="muted">
                       {t("audit.sealed")} · {t("audit.sealedRow")}
@@ -157,14 +162,16 @@ export default function AuditLog() {
                   </tr>
                 ) : (
                   <tr key={r.seq} data-type={r.type}>
-                    <td className="mono">{r.seq}</td>
-                    <td className="nowrap">
+                    <td className="mono" data-label={t("audit.seq")}>
+                      {r.seq}
+                    </td>
+                    <td className="nowrap" data-label={t("audit.at")}>
                       <ShanghaiTime at={r.at} />
                     </td>
-                    <td>
-                      <code>{r.type}</code>
+                    <td data-label={t("audit.type")}>
+                      <AuditType type={r.type} />
                     </td>
-                    <td>
+                    <td data-label={t("audit.actor")}>
                       {r.person_name ? (
                         <>
                           {r.person_name}
@@ -175,11 +182,11 @@ export default function AuditLog() {
                         <span className="muted">{r.user_agent === "bidhall-cli" ? "CLI" : t("audit.system")}</span>
                       )}
                     </td>
-                    <td className="mono">{r.ip}</td>
-                    <td>
-                      <code className="audit-data" title={r.hash ?? undefined}>
-                        {r.data}
-                      </code>
+                    <td className="mono" data-label={t("audit.ip")} data-testid="audit-ip">
+                      {r.ip ?? "—"}
+                    </td>
+                    <td data-label={t("audit.data")} title={r.hash ?? undefined}>
+                      <AuditFields data={r.data} />
                     </td>
                   </tr>
                 ),

@@ -39,6 +39,7 @@ describe("enrolling for a certificate in the browser and logging in with it", ()
     const page = await context.newPage();
     await logInAs(page, server.url, "bidder1@demo.bidhall.cn", DEMO_PASSWORD);
     await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByRole("button", { name: "本单位" }).click();
     await page.getByRole("link", { name: "数字证书" }).click();
     await page.waitForURL(`${server.url}/certificates`);
     await hydrated(page);
@@ -167,6 +168,7 @@ describe("enrolling for a certificate in the browser and logging in with it", ()
     const page = await context.newPage();
     await logInAs(page, server.url, "operator@demo.bidhall.cn", DEMO_PASSWORD);
     await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByRole("button", { name: "审计与账本" }).click();
     await page.getByRole("link", { name: "审计日志" }).click();
     await page.waitForURL(`${server.url}/operator/audit`);
     await hydrated(page);

@@ -21,22 +21,19 @@ describe("logging in (demo people of several kinds)", () => {
       {
         email: "bidder1@demo.bidhall.cn",
         org: "福建海峡建设工程有限公司",
-        desk: "desk-bidder",
-        heading: "投标人工作台",
+        todo: "bid.not_submitted",
         permission: "submit:bid:own",
       },
       {
         email: "agency@demo.bidhall.cn",
         org: "福州建工招标代理有限公司",
-        desk: "desk-agency",
-        heading: "招标代理工作台",
+        todo: "opening.today",
         permission: "host:opening:own",
       },
       {
         email: "regulator@demo.bidhall.cn",
         org: "福州市住房和城乡建设局",
-        desk: "desk-regulator",
-        heading: "行政监督工作台",
+        todo: null,
         permission: "suspend:section:jurisdiction",
       },
     ];
@@ -46,10 +43,13 @@ describe("logging in (demo people of several kinds)", () => {
       await logInAs(page, server.url, c.email, DEMO_PASSWORD);
       await page.waitForURL(`${server.url}/dashboard`);
       await expect(page.getByTestId("dashboard-title").textContent()).resolves.toContain(c.org);
-      await expect(page.getByTestId(c.desk).getByRole("heading").textContent()).resolves.toBe(c.heading);
-      await expect(page.locator(`[data-permission="${c.permission}"]`).count()).resolves.toBe(1);
+      // The dashboard is a to-do list (issue 13); the permissions moved to the profile page.
+      await page.getByRole("heading", { name: "待办事项" }).waitFor();
+      if (c.todo) await expect(page.locator(`[data-testid="todo"] [data-kind="${c.todo}"]`).count()).resolves.toBeGreaterThan(0);
       await expect(page.locator("html").getAttribute("lang")).resolves.toBe("zh-CN");
-      if (c.desk === "desk-bidder") await screenshot(page, "dashboard-bidder-zh");
+      if (c.todo === "bid.not_submitted") await screenshot(page, "dashboard-bidder-zh");
+      await page.goto(`${server.url}/profile`);
+      await expect(page.locator(`[data-permission="${c.permission}"]`).count()).resolves.toBe(1);
       await context.close();
     }
   });
@@ -60,12 +60,12 @@ describe("logging in (demo people of several kinds)", () => {
     await logInAs(page, server.url, "bidder1@demo.bidhall.cn", DEMO_PASSWORD);
     await page.waitForURL(`${server.url}/dashboard`);
     await page.getByTestId("switch-language").click();
-    await page.getByRole("heading", { name: "Bidder's desk" }).waitFor();
+    await page.getByRole("heading", { name: "To do" }).waitFor();
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
     await expect(page.getByTestId("dashboard-title").textContent()).resolves.toContain("Dashboard");
     await screenshot(page, "dashboard-bidder-en");
     await page.getByTestId("switch-language").click();
-    await page.getByRole("heading", { name: "投标人工作台" }).waitFor();
+    await page.getByRole("heading", { name: "待办事项" }).waitFor();
     await context.close();
   });
 
@@ -86,7 +86,7 @@ describe("logging in (demo people of several kinds)", () => {
     const agencyPage = await agency.newPage();
     await logInAs(agencyPage, server.url, "agency@demo.bidhall.cn", DEMO_PASSWORD);
     await agencyPage.waitForURL(`${server.url}/dashboard`);
-    const agencyOrgPath = await agencyPage.getByRole("link", { name: "本单位" }).getAttribute("href");
+    const agencyOrgPath = await agencyPage.locator('[data-nav="organisation"]').getAttribute("href");
     expect(agencyOrgPath).toMatch(/^\/organisations\/[0-9a-f-]{36}$/);
 
     const bidder = await newContext(browser);
@@ -130,7 +130,8 @@ describe("logging in (demo people of several kinds)", () => {
     const page = await context.newPage();
     await logInAs(page, server.url, "operator@demo.bidhall.cn", DEMO_PASSWORD);
     await page.waitForURL(`${server.url}/dashboard`);
-    await page.getByRole("link", { name: "入驻审核" }).first().click();
+    await page.getByRole("button", { name: "平台管理" }).click();
+    await page.getByRole("link", { name: "入驻审核" }).click();
     const row = page.getByTestId("pending-91350300MA2Y00008H");
     await row.waitFor();
     await screenshot(page, "operator-approvals");
@@ -142,6 +143,7 @@ describe("logging in (demo people of several kinds)", () => {
     await logInAs(memberPage, server.url, "pending@demo.bidhall.cn", DEMO_PASSWORD);
     await memberPage.waitForURL(`${server.url}/dashboard`);
     await screenshot(memberPage, "approved-member-dashboard");
+    await memberPage.goto(`${server.url}/profile`);
     await expect(memberPage.locator('[data-permission="submit:bid:own"]').count()).resolves.toBe(1);
     await context.close();
     await member.close();

@@ -31,6 +31,7 @@ describe("the regulator's and the operator's opening desks", () => {
 
   it("the operator records a platform incident, after a span ending before it starts is refused, and sees it in the table", async () => {
     const page = await pageAs("operator@demo.bidhall.cn");
+    await page.getByRole("navigation", { name: "main" }).getByRole("button", { name: "平台管理" }).click();
     await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "平台故障" }).click();
     await page.waitForURL(/\/operator\/incidents$/);
     await hydrated(page);

@@ -1,6 +1,7 @@
 import { access } from "./access.ts";
 import { apiTokens } from "./api-tokens.ts";
 import { audit } from "./audit.ts";
+import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
 import { demo } from "./demo.ts";
@@ -10,6 +11,7 @@ import { opening } from "./opening.ts";
 import { openingAdmin } from "./opening-admin.ts";
 import { openingHall } from "./opening-hall.ts";
 import { tendering } from "./tendering.ts";
+import { ui } from "./ui.ts";
 
 /**
  * Every area's messages, registered under its name: `t("certificates.title")` reads
@@ -28,4 +30,6 @@ export const areas = {
   access,
   demo,
   lifecycle,
+  ui,
+  auditTypes,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -1,0 +1,212 @@
+import { defineMessages } from "../define.ts";
+
+/**
+ * Audit event types in words (issue 13): `t(`auditTypes.${type}`)` reads `organisation.signed_up`
+ * as nested keys. A unit test (audit-type-labels.test.ts) fails when an audit event type has no label.
+ */
+export const auditTypes = defineMessages(
+  {
+    organisation: {
+      signed_up: "单位注册",
+      approved: "单位入驻审核通过",
+      rejected: "单位入驻审核未通过",
+      sign_up_collided: "重复注册被拒（邮箱或信用代码已存在）",
+    },
+    person: {
+      email_confirmed: "邮箱已确认",
+      logged_in: "登录",
+      login_failed: "登录失败",
+      logged_out: "退出登录",
+    },
+    project: {
+      created: "创建招标项目",
+      published: "发布招标公告",
+    },
+    tender_document: {
+      uploaded: "上传招标文件",
+      downloaded: "下载招标文件",
+    },
+    clarification: {
+      issued: "发出澄清或修改",
+    },
+    section: {
+      registered: "报名标段",
+      registration_refused: "报名被拒",
+      period_changed: "法定期限随节假日调整",
+    },
+    credit: {
+      imported: "导入信用数据",
+    },
+    rule_set: {
+      changed: "修改规则设置",
+    },
+    calendar: {
+      year_loaded: "载入节假日安排",
+    },
+    member: {
+      invited: "邀请成员",
+      joined: "成员加入",
+      invitation_code_sent: "发送邀请验证码",
+      invitation_code_refused: "邀请验证码错误",
+      roles_changed: "调整成员角色",
+      removed: "移除成员",
+    },
+    api_token: {
+      created: "创建 API 令牌",
+      revoked: "吊销 API 令牌",
+    },
+    bid: {
+      submitted: "递交投标文件",
+      withdrawn: "撤回投标文件",
+      upload_discarded: "丢弃未完成的上传",
+    },
+    clock: {
+      advanced: "测试时钟前移",
+    },
+    pki: {
+      initialised: "平台 CA 初始化",
+      platform_certificate_renewed: "平台签名证书更新",
+    },
+    certificate: {
+      issued: "签发数字证书",
+      revoked: "吊销数字证书",
+      login_refused: "证书登录被拒",
+    },
+    crl: {
+      published: "发布证书吊销列表",
+    },
+    opening: {
+      signed_in: "开标签到",
+      bids_counted: "清点投标文件",
+      failed: "流标",
+      bidder_list_published: "公布投标人名单",
+      window_opened: "开启解密",
+      window_paused: "暂停解密",
+      window_resumed: "恢复解密",
+      window_extended: "延长解密时间",
+      window_closed_early: "提前结束解密",
+      window_ended: "解密结束",
+      all_decided: "全部投标文件已有解密结果",
+      decryption_attempted: "解密投标文件",
+      security_defects_recorded: "记录投标保证金缺陷",
+      bid_decided: "投标文件解密结果确定",
+      decryption_reclassified: "更正解密失败原因",
+      reading_out_published: "公布唱标结果",
+      record_confirmed: "确认唱标记录",
+      objection_raised: "提出开标异议",
+      objection_answered: "答复开标异议",
+      message_sent: "开标大厅发言",
+      message_hidden: "隐藏大厅发言",
+      suspended: "暂停开标",
+      resumed: "恢复开标",
+      confirmation_ended: "唱标记录确认期结束",
+      record_generated: "生成开标记录",
+      closed: "开标结束",
+    },
+    platform: {
+      incident_recorded: "记录平台故障",
+    },
+  },
+  {
+    organisation: {
+      signed_up: "Organisation signed up",
+      approved: "Organisation approved",
+      rejected: "Organisation rejected",
+      sign_up_collided: "Sign-up refused (email or USCC already registered)",
+    },
+    person: {
+      email_confirmed: "Email confirmed",
+      logged_in: "Logged in",
+      login_failed: "Login failed",
+      logged_out: "Logged out",
+    },
+    project: {
+      created: "Project created",
+      published: "Project published",
+    },
+    tender_document: {
+      uploaded: "Tender document uploaded",
+      downloaded: "Tender document downloaded",
+    },
+    clarification: {
+      issued: "Clarification issued",
+    },
+    section: {
+      registered: "Registered for a section",
+      registration_refused: "Registration refused",
+      period_changed: "Statutory period moved by the calendar",
+    },
+    credit: {
+      imported: "Credit data imported",
+    },
+    rule_set: {
+      changed: "Rule set changed",
+    },
+    calendar: {
+      year_loaded: "Holiday calendar year loaded",
+    },
+    member: {
+      invited: "Member invited",
+      joined: "Member joined",
+      invitation_code_sent: "Invitation code sent",
+      invitation_code_refused: "Invitation code refused",
+      roles_changed: "Member roles changed",
+      removed: "Member removed",
+    },
+    api_token: {
+      created: "API token created",
+      revoked: "API token revoked",
+    },
+    bid: {
+      submitted: "Bid submitted",
+      withdrawn: "Bid withdrawn",
+      upload_discarded: "Unfinished upload discarded",
+    },
+    clock: {
+      advanced: "Test clock advanced",
+    },
+    pki: {
+      initialised: "Platform CA initialised",
+      platform_certificate_renewed: "Platform signing certificate renewed",
+    },
+    certificate: {
+      issued: "Certificate issued",
+      revoked: "Certificate revoked",
+      login_refused: "Certificate login refused",
+    },
+    crl: {
+      published: "CRL published",
+    },
+    opening: {
+      signed_in: "Signed in to the opening",
+      bids_counted: "Bids counted",
+      failed: "Opening failed",
+      bidder_list_published: "Bidder list published",
+      window_opened: "Decryption window opened",
+      window_paused: "Decryption window paused",
+      window_resumed: "Decryption window resumed",
+      window_extended: "Decryption window extended",
+      window_closed_early: "Decryption window closed early",
+      window_ended: "Decryption window ended",
+      all_decided: "All bids decided",
+      decryption_attempted: "Decryption attempted",
+      security_defects_recorded: "Bid security defects recorded",
+      bid_decided: "Bid decided",
+      decryption_reclassified: "Decryption failure reclassified",
+      reading_out_published: "Reading-out published",
+      record_confirmed: "Reading-out record confirmed",
+      objection_raised: "Objection raised",
+      objection_answered: "Objection answered",
+      message_sent: "Message sent in the hall",
+      message_hidden: "Hall message hidden",
+      suspended: "Opening suspended",
+      resumed: "Opening resumed",
+      confirmation_ended: "Confirmation period ended",
+      record_generated: "Opening record generated",
+      closed: "Opening closed",
+    },
+    platform: {
+      incident_recorded: "Platform incident recorded",
+    },
+  },
+);
