@@ -33,9 +33,22 @@ export const auditTypes = defineMessages(
       registered: "报名标段",
       registration_refused: "报名被拒",
       period_changed: "法定期限随节假日调整",
+      deadline_moved: "暂停跨越截止时间，截止时间顺延",
+      terminated: "终止招标",
     },
     credit: {
       imported: "导入信用数据",
+    },
+    notice: {
+      read: "阅读通知（回执）",
+    },
+    bid_security: {
+      settled: "登记投标保证金退还或不予退还",
+    },
+    prequalification: {
+      published: "发布资格预审公告",
+      item_recorded: "记录资格预审澄清或异议",
+      result_published: "发布资格预审结果",
     },
     rule_set: {
       changed: "修改规则设置",
@@ -76,6 +89,7 @@ export const auditTypes = defineMessages(
       published: "发布证书吊销列表",
     },
     opening: {
+      official_assigned: "指定记录人或监标人",
       signed_in: "开标签到",
       bids_counted: "清点投标文件",
       failed: "流标",
@@ -135,9 +149,22 @@ export const auditTypes = defineMessages(
       registered: "Registered for a section",
       registration_refused: "Registration refused",
       period_changed: "Statutory period moved by the calendar",
+      deadline_moved: "Deadline moved by a suspension that covered it",
+      terminated: "Tender terminated",
     },
     credit: {
       imported: "Credit data imported",
+    },
+    notice: {
+      read: "Notice read (receipt)",
+    },
+    bid_security: {
+      settled: "Bid security returned or kept",
+    },
+    prequalification: {
+      published: "Prequalification announced",
+      item_recorded: "Prequalification clarification or objection recorded",
+      result_published: "Prequalification result published",
     },
     rule_set: {
       changed: "Rule set changed",
@@ -178,6 +205,7 @@ export const auditTypes = defineMessages(
       published: "CRL published",
     },
     opening: {
+      official_assigned: "Recorder or supervising regulator assigned",
       signed_in: "Signed in to the opening",
       bids_counted: "Bids counted",
       failed: "Opening failed",
