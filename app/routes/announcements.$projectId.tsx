@@ -6,10 +6,12 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import { PrequalificationPanel } from "#app/components/tendering/prequalification.tsx";
 import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { getActor, requireActor } from "#app/server/session.server.ts";
+import { readPrequalification } from "#app/services/tendering/prequalification.server.ts";
 import { readProject } from "#app/services/tendering/read-project.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
 import tenderingCss from "#app/styles/tendering.css?url";
@@ -32,7 +34,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     const actor = await getActor(app, args.request);
     const view = await readProject(app, actor, projectIdOf(args.params));
-    return { ...view, loggedIn: actor !== null };
+    const prequalification = await readPrequalification(app, actor, view.project.id);
+    return { ...view, prequalification, loggedIn: actor !== null };
   });
 }
 
@@ -69,6 +72,7 @@ export default function ProjectPage() {
       ) : null}
       <PeriodChanges changes={v.periodChanges} />
       <ProjectFacts view={v} />
+      {v.prequalification ? <PrequalificationPanel pq={v.prequalification} /> : null}
       <section className="panel">
         <h2>{t("tendering.project.sections")}</h2>
         {v.sections.map((s) => (
