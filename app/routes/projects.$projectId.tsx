@@ -198,7 +198,7 @@ export default function ManageProject() {
         <h1 data-testid="project-title">
           {v.project.name} <span className="mono muted">{v.project.code}</span>
         </h1>
-        {v.announcement ? (
+        {v.announcement || v.prequalification ? (
           <Link className="button" to={`/announcements/${v.project.id}`}>
             {t("tendering.project.publicPage")}
           </Link>
