@@ -25,9 +25,10 @@ export function PrequalificationPanel({ pq }: { pq: PrequalificationView }) {
   const { t } = useTranslation();
   return (
     <section className="panel" data-testid="prequalification">
-      <h2>
-        {t("prequalification.title")} · {pq.title}
-      </h2>
+      <h2>{t("prequalification.title")}</h2>
+      <p>
+        <strong>{pq.title}</strong>
+      </p>
       <dl className="facts">
         <dt>{t("prequalification.saleFrom")}</dt>
         <dd>
