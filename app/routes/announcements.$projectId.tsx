@@ -6,17 +6,22 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import { PrequalificationPanel } from "#app/components/tendering/prequalification.tsx";
 import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
-import { AppError } from "#app/domain/shared/app-error.ts";
+import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
+import { findProject } from "#app/server/repo/tendering.server.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { getActor, requireActor } from "#app/server/session.server.ts";
+import { readPrequalification } from "#app/services/tendering/prequalification.server.ts";
 import { readProject } from "#app/services/tendering/read-project.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
 import tenderingCss from "#app/styles/tendering.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingCss }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.announcement?.title ?? data?.project.name ?? "招标公告"} · bidhall` },
+  {
+    title: `${(data && "announcement" in data ? data.announcement?.title : data?.prequalification?.title) ?? data?.project.name ?? "招标公告"} · bidhall`,
+  },
 ];
 
 const Params = z.object({ projectId: z.string().uuid() });
@@ -31,8 +36,17 @@ function projectIdOf(params: unknown): string {
 export async function loader(args: LoaderFunctionArgs) {
   return runLoader(args, async ({ app }) => {
     const actor = await getActor(app, args.request);
-    const view = await readProject(app, actor, projectIdOf(args.params));
-    return { ...view, loggedIn: actor !== null };
+    const projectId = projectIdOf(args.params);
+    const view = await readProject(app, actor, projectId).catch(async (e: unknown) => {
+      // Before the tender is published, a published prequalification is the project's only public face (decision 40).
+      if (isAppError(e) && e.code === "NOT_FOUND") return null;
+      throw e;
+    });
+    const prequalification = await readPrequalification(app, actor, projectId);
+    if (view) return { ...view, prequalification, loggedIn: actor !== null };
+    const project = prequalification ? await findProject(app.db, projectId) : undefined;
+    if (!prequalification || !project) throw new AppError("NOT_FOUND", { what: "project" });
+    return { project: { id: project.id, name: project.name, code: project.code }, prequalification, prequalificationOnly: true as const };
   });
 }
 
@@ -46,9 +60,24 @@ export async function action(args: ActionFunctionArgs) {
   });
 }
 
-export default function ProjectPage() {
-  const { t } = useTranslation();
+export default function AnnouncementPage() {
   const v = useLoaderData<typeof loader>();
+  if ("prequalificationOnly" in v)
+    return (
+      <div className="stack">
+        <div className="panel__head">
+          <h1 data-testid="project-title">
+            {v.project.name} <span className="mono muted">{v.project.code}</span>
+          </h1>
+        </div>
+        {v.prequalification ? <PrequalificationPanel pq={v.prequalification} /> : null}
+      </div>
+    );
+  return <ProjectPage v={v} />;
+}
+
+function ProjectPage({ v }: { v: Exclude<ReturnType<typeof useLoaderData<typeof loader>>, { prequalificationOnly: true }> }) {
+  const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -69,6 +98,7 @@ export default function ProjectPage() {
       ) : null}
       <PeriodChanges changes={v.periodChanges} />
       <ProjectFacts view={v} />
+      {v.prequalification ? <PrequalificationPanel pq={v.prequalification} /> : null}
       <section className="panel">
         <h2>{t("tendering.project.sections")}</h2>
         {v.sections.map((s) => (

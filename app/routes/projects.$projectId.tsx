@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,11 +7,23 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
+import {
+  PrequalificationManage,
+  PrequalificationPanel,
+  type PrequalificationFieldError,
+  type PrequalificationForm,
+} from "#app/components/tendering/prequalification.tsx";
 import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
-import { AppError } from "#app/domain/shared/app-error.ts";
+import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
 import { FORM_BODY_LIMIT, runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { issueClarification } from "#app/services/tendering/issue-clarification.server.ts";
+import {
+  publishPrequalification,
+  publishPrequalificationResult,
+  readPrequalification,
+  recordPrequalificationItem,
+} from "#app/services/tendering/prequalification.server.ts";
 import { publishProject } from "#app/services/tendering/publish-project.server.ts";
 import { readProject } from "#app/services/tendering/read-project.server.ts";
 import { MAX_DOCUMENT_BYTES, uploadTenderDocument } from "#app/services/tendering/upload-tender-document.server.ts";
@@ -21,7 +33,39 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingC
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? "项目"} · bidhall` }];
 
 const Params = z.object({ projectId: z.string().uuid() });
+/** A `datetime-local` value, read as Shanghai time. */
+const localTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/)
+  .transform((s) => new Date(`${s}:00+08:00`));
+const optionalLocalTime = z
+  .string()
+  .regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})?$/)
+  .transform((s) => (s ? new Date(`${s}:00+08:00`) : undefined));
+
 const Intent = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("pqPublish"),
+    title: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(20_000),
+    saleFrom: localTime,
+    saleUntil: localTime,
+    deadline: localTime,
+  }),
+  z.object({
+    intent: z.literal("pqClarify"),
+    text: z.string().trim().min(1).max(20_000),
+    affects: z.literal("on").optional(),
+    newDeadline: optionalLocalTime,
+  }),
+  z.object({
+    intent: z.literal("pqResult"),
+    passedCount: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .transform(Number),
+    body: z.string().trim().max(20_000),
+  }),
   z.object({ intent: z.literal("upload"), title: z.string().trim().min(1).max(200) }),
   z.object({ intent: z.literal("publish"), title: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(20_000) }),
   z.object({
@@ -52,14 +96,15 @@ export async function loader(args: LoaderFunctionArgs) {
     const actor = await requireActor(app, args.request);
     const view = await readProject(app, actor, projectIdOf(args.params));
     if (!view.relation) throw new AppError("FORBIDDEN", { permission: "publish:section:own" });
-    return view;
+    const prequalification = await readPrequalification(app, actor, view.project.id);
+    return { ...view, prequalification, now: app.clock.now() };
   });
 }
 
 export async function action(args: ActionFunctionArgs) {
   return runAction(
     args,
-    async ({ app, meta }, form) => {
+    async ({ app, meta, lang }, form) => {
       const actor = await requireActor(app, args.request);
       const projectId = projectIdOf(args.params);
       const parsed = Intent.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === "string")));
@@ -83,6 +128,40 @@ export async function action(args: ActionFunctionArgs) {
         case "publish":
           await publishProject(app, { actor, projectId, announcement: { title: input.title, body: input.body }, meta });
           return { published: true };
+        case "pqPublish":
+          try {
+            await publishPrequalification(app, {
+              actor,
+              projectId,
+              title: input.title,
+              body: input.body,
+              saleFrom: input.saleFrom,
+              saleUntil: input.saleUntil,
+              submissionDeadlineAt: input.deadline,
+              meta,
+            });
+          } catch (e) {
+            // A period too short is shown under the input that ends it (the sale's end, the deadline).
+            if (!isAppError(e) || e.code !== "PREQUALIFICATION_PERIOD_TOO_SHORT") throw e;
+            const field: PrequalificationFieldError["field"] = e.params.ruleZh === "文件发售期" ? "saleUntil" : "deadline";
+            return data({ pqFieldError: { field, message: e.messageIn(lang) } }, { status: e.status });
+          }
+          return { pqPublished: true };
+        case "pqClarify":
+          await recordPrequalificationItem(app, {
+            actor,
+            projectId,
+            kind: "clarification",
+            text: input.text,
+            affectsApplications: input.affects === "on",
+            newDeadlineAt: input.newDeadline,
+            meta,
+          });
+          return { pqClarified: true };
+        case "pqResult": {
+          const r = await publishPrequalificationResult(app, { actor, projectId, passedCount: input.passedCount, body: input.body, meta });
+          return { pqResult: r };
+        }
         case "clarify": {
           const r = await issueClarification(app, {
             actor,
@@ -111,7 +190,7 @@ export default function ManageProject() {
   const open = v.sections.filter((s) => s.phase === "published");
   const unissued = v.documents.filter((d) => !d.issuedAt);
   // A refusal is shown inside the form that was sent, where the person is looking.
-  const [sent, setSent] = useState<"upload" | "publish" | "clarify" | null>(null);
+  const [sent, setSent] = useState<"upload" | "publish" | "clarify" | PrequalificationForm | null>(null);
   const errorIn = (form: typeof sent) => (sent === form ? <FormError data={actionData} /> : null);
   return (
     <div className="stack">
@@ -119,7 +198,7 @@ export default function ManageProject() {
         <h1 data-testid="project-title">
           {v.project.name} <span className="mono muted">{v.project.code}</span>
         </h1>
-        {v.announcement ? (
+        {v.announcement || v.prequalification ? (
           <Link className="button" to={`/announcements/${v.project.id}`}>
             {t("tendering.project.publicPage")}
           </Link>
@@ -144,6 +223,25 @@ export default function ManageProject() {
       {actionData && "clarified" in actionData ? (
         <div className="alert alert--success" role="status" data-testid="clarified">
           {t("tendering.manage.clarified", { sequence: actionData.clarified })}
+        </div>
+      ) : null}
+      {actionData && "pqPublished" in actionData ? (
+        <div className="alert alert--success" role="status" data-testid="pq-published">
+          {t("prequalification.manage.published")}
+        </div>
+      ) : null}
+      {actionData && "pqClarified" in actionData ? (
+        <div className="alert alert--success" role="status" data-testid="pq-clarified">
+          {t("prequalification.manage.clarified")}
+        </div>
+      ) : null}
+      {actionData && "pqResult" in actionData && actionData.pqResult ? (
+        <div
+          className={`alert ${actionData.pqResult.retender ? "alert--warning" : "alert--success"}`}
+          role="status"
+          data-testid="pq-result"
+        >
+          {t(actionData.pqResult.retender ? "prequalification.manage.resultPublishedRetender" : "prequalification.manage.resultPublished")}
         </div>
       ) : null}
       <PeriodChanges changes={v.periodChanges} />
@@ -285,6 +383,18 @@ export default function ManageProject() {
           ) : null}
         </div>
       ) : null}
+      {v.canManage ? (
+        <PrequalificationManage
+          pq={v.prequalification}
+          projectName={v.project.name}
+          now={v.now}
+          busy={busy}
+          fieldError={actionData && "pqFieldError" in actionData ? actionData.pqFieldError : null}
+          errorIn={errorIn}
+          onSend={setSent}
+        />
+      ) : null}
+      {v.prequalification ? <PrequalificationPanel pq={v.prequalification} /> : null}
       <Documents view={v} />
       <Clarifications view={v} />
       <Registrations view={v} />

@@ -8,6 +8,7 @@ import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
+import { prequalification } from "./prequalification.ts";
 import { openingAdmin } from "./opening-admin.ts";
 import { openingHall } from "./opening-hall.ts";
 import { tendering } from "./tendering.ts";
@@ -32,4 +33,5 @@ export const areas = {
   lifecycle,
   ui,
   auditTypes,
+  prequalification,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;
