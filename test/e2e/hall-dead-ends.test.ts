@@ -89,9 +89,12 @@ describe("no dead ends in the hall, and the openings found", () => {
     await agency.waitForURL(hall(sections.readyToOpen.id));
     await hydrated(agency);
     await expect(agency.getByTestId("opening-hall").getAttribute("data-viewer")).resolves.toBe("host");
-    // Waiting for the window: publishing the list is offered; 宣布流标 is not (only after decryption).
+    // Waiting for the window: publishing the list is offered; 宣布流标 only on a ground that needs no
+    // reading-out (decision 39), such as a violation affecting fairness.
     await agency.getByRole("button", { name: "公布投标人名单" }).waitFor();
-    await expect(agency.getByRole("button", { name: "宣布流标" }).count()).resolves.toBe(0);
+    await expect(agency.getByRole("button", { name: "宣布流标" }).count()).resolves.toBe(1);
+    const grounds = await agency.locator('select[name="ground"] option').allTextContents();
+    expect(grounds.join("|")).toMatch(/公正/);
     await agency.getByTestId("officials").waitFor();
     await expect(agency.getByTestId("choose-recorder").locator("option").count()).resolves.toBeGreaterThan(1);
   });
@@ -154,6 +157,7 @@ describe("no dead ends in the hall, and the openings found", () => {
     await expect(local.locator(`tr[data-serial="${serial}"]`).count()).resolves.toBe(1);
     await local.getByRole("button", { name: "从本机移除" }).click();
     await local.getByRole("button", { name: "确认移除" }).click();
+    await local.locator(`tr[data-serial="${serial}"]`).waitFor({ state: "detached" }); // removed from IndexedDB, then rendered
     await expect(local.textContent()).resolves.toContain("本机尚未导入证书");
   });
 

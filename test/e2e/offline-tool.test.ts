@@ -60,7 +60,10 @@ describe("the offline tool against a running platform", () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await logInAs(page, server.url, "bidder1@demo.bidhall.cn", DEMO_PASSWORD);
-    await page.getByRole("link", { name: "管理离线投标工具 API 令牌" }).click();
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByRole("button", { name: "本单位" }).click(); // the header's grouped menu (decision 48)
+    await page.getByRole("link", { name: "API 令牌" }).click();
+    await page.waitForURL(`${server.url}/api-tokens`);
     await hydrated(page);
     await page.getByLabel(/令牌名称/).fill("投标专用电脑");
     await page.getByRole("button", { name: "生成令牌" }).click();
