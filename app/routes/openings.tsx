@@ -2,7 +2,8 @@ import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunctio
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
-import { OPENING_PHASE_LABELS, type OpeningPhase } from "#app/domain/opening/index.ts";
+import { PHASE_PILL } from "#app/components/opening/hall-phases.ts";
+import { OPENING_PHASE_LABELS } from "#app/domain/opening/index.ts";
 import { runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
 import { listOwnOpenings } from "#app/services/opening/list-own-openings.server.ts";
@@ -28,19 +29,6 @@ export async function loader(args: LoaderFunctionArgs) {
     return listOwnOpenings(app, actor);
   });
 }
-
-/** The tendering pills' colours, for the opening's phases (as on the regulator's desk). */
-const PILL: Record<OpeningPhase, string> = {
-  scheduled: "published",
-  "signing-in": "opening",
-  "awaiting-window": "opening",
-  decrypting: "opening",
-  "reading-out": "opening",
-  confirming: "opening",
-  closed: "draft",
-  failed: "failed",
-  suspended: "suspended",
-};
 
 export default function Openings() {
   const { t, i18n } = useTranslation();
@@ -89,7 +77,7 @@ export default function Openings() {
                     <div className="mono muted">{o.sectionCode}</div>
                   </td>
                   <td data-label={t("openingHall.list.phase")}>
-                    <span className={`phase phase--${PILL[o.phase]}`}>{OPENING_PHASE_LABELS[o.phase][en ? "en" : "zh"]}</span>
+                    <span className={`phase phase--${PHASE_PILL[o.phase]}`}>{OPENING_PHASE_LABELS[o.phase][en ? "en" : "zh"]}</span>
                   </td>
                   <td data-label={t("openingHall.list.role")}>
                     {t(o.role === "host" ? "openingHall.list.roleHost" : "openingHall.list.roleTenderer")}

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
+import { PHASE_PILL } from "#app/components/opening/hall-phases.ts";
 import { OPENING_PHASE_LABELS, type OpeningPhase } from "#app/domain/opening/index.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { citationForBoth } from "#app/domain/tendering/legal-sources.ts";
@@ -41,19 +42,6 @@ export async function action(args: ActionFunctionArgs) {
     return { done: { intent: v.intent, section: v.sectionCode, phase } };
   });
 }
-
-/** The tendering pills' colours, for the opening's phases. */
-const PILL: Record<OpeningPhase, string> = {
-  scheduled: "published",
-  "signing-in": "opening",
-  "awaiting-window": "opening",
-  decrypting: "opening",
-  "reading-out": "opening",
-  confirming: "opening",
-  closed: "draft",
-  failed: "failed",
-  suspended: "suspended",
-};
 
 export default function RegulatorOpenings() {
   const { t, i18n } = useTranslation();
@@ -112,7 +100,7 @@ export default function RegulatorOpenings() {
                     <ShanghaiTime at={o.deadlineAt} />
                   </td>
                   <td>
-                    <span className={`phase phase--${PILL[o.phase]}`} data-testid="phase">
+                    <span className={`phase phase--${PHASE_PILL[o.phase]}`} data-testid="phase">
                       {phaseWords(o.phase)}
                     </span>
                     {o.suspension ? (

@@ -1,4 +1,5 @@
 import { OPENING_ACTION_PHASES, type OpeningAction } from "#app/domain/opening/opening-actions.ts";
+import type { OpeningPhase } from "#app/domain/opening/index.ts";
 import type { OpeningView } from "#app/domain/opening/view.ts";
 
 /**
@@ -16,3 +17,16 @@ export function offered(view: Pick<OpeningView, "phase" | "confirmation">, actio
 export function hallOver(view: Pick<OpeningView, "phase">): boolean {
   return view.phase === "failed" || view.phase === "closed";
 }
+
+/** The tendering pills' colours (tendering.css), for an opening's phase: one table for every list of openings. */
+export const PHASE_PILL: Record<OpeningPhase, string> = {
+  scheduled: "published",
+  "signing-in": "opening",
+  "awaiting-window": "opening",
+  decrypting: "opening",
+  "reading-out": "opening",
+  confirming: "opening",
+  closed: "draft",
+  failed: "failed",
+  suspended: "suspended",
+};
