@@ -116,14 +116,14 @@ export function auditActorOf(actor: Actor | null, meta: { ip: string; userAgent:
   };
 }
 
-/**
- * The actor behind `Authorization: Bearer bh_…` (an API token of the offline tool), with only the
- * permission its scope grants and only while the member still holds it; otherwise the session.
- * Tokens are for API routes only: pages and forms use sessions (and CSRF tokens).
- */
 /** What an API token can act for, at most (decisions 15, 51). */
 const TOKEN_PERMISSIONS = ["submit:bid:own", "decrypt:bid:own", "confirm:record:own"] as const satisfies readonly Permission[];
 
+/**
+ * The actor behind `Authorization: Bearer bh_…` (an API token of the offline tool), with at most
+ * TOKEN_PERMISSIONS, only those the member still holds; without the header, the session.
+ * Tokens are for API routes only: pages and forms use sessions (and CSRF tokens).
+ */
 export async function requireApiActor(app: AppContext, request: Request): Promise<Actor> {
   const header = request.headers.get("authorization");
   if (!header) {
