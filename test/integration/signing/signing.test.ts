@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, webcrypto, X509Certificate } from 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql, type SqlBool } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPreparedSignature } from "#app/crypto/pdf-signing/check-prepared.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
@@ -37,6 +38,7 @@ interface TestDoc {
   parties: string[];
   signers: string[];
   failOnSigned?: boolean;
+  sealedSectionId?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
         reason: "测试签署",
         version: `v${doc.version}`,
         title: "测试文件（甲乙双方签署）",
+        ...(doc.sealedSectionId ? { sealedSectionId: doc.sealedSectionId } : {}),
       };
     },
     async onSigned(trx, signed) {
@@ -327,6 +330,20 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
     await expectCode(prepare(tenderer, second, revokedDoc), "CERTIFICATE_REVOKED");
   });
 
+  it("audits a signature that tells of a bid as a sealed bid event naming its section (decision 56)", async () => {
+    const subjectId = newDoc([tenderer.organisationId]);
+    const sectionId = randomUUID();
+    docs.get(subjectId)!.sealedSectionId = sectionId;
+    const p = await prepare(tenderer, tendererCert, subjectId);
+    const { sha256 } = await complete(tenderer, p.requestId, signAttributes(tendererCert.privateKey, p.signedAttributesDer));
+    const rows = await app.db
+      .selectFrom("audit_log")
+      .select(["type", "data"])
+      .where(sql<SqlBool>`data->>'subjectId' = ${subjectId}`)
+      .execute();
+    expect(rows).toEqual([{ type: "bid.document_signed", data: expect.objectContaining({ sectionId, sha256, kind: KIND }) }]);
+  });
+
   it("keeps a request open for 15 minutes: a second before it ends it signs, at the end it is refused", async () => {
     const inTime = newDoc([tenderer.organisationId]);
     const late = newDoc([tenderer.organisationId]);
@@ -345,17 +362,15 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
   it("answers over HTTP with session and CSRF, serves the preview to its person only, and refuses bad input with 400/413, never 500", async () => {
     const routeApp = app as unknown as TestApp;
     const browserOf = async (member: Member): Promise<Browser> => {
-      const setCookie = await app.db
-        .transaction()
-        .execute((trx) =>
-          createSession(app, trx, {
-            personId: member.personId,
-            organisationId: member.organisationId,
-            ip: "203.0.113.7",
-            userAgent: "vitest",
-            now: app.clock.now(),
-          }),
-        );
+      const setCookie = await app.db.transaction().execute((trx) =>
+        createSession(app, trx, {
+          personId: member.personId,
+          organisationId: member.organisationId,
+          ip: "203.0.113.7",
+          userAgent: "vitest",
+          now: app.clock.now(),
+        }),
+      );
       const fresh = await freshBrowser(routeApp);
       return { ...fresh, cookie: `${fresh.cookie}; ${setCookie.split(";")[0]}` };
     };
