@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { cleanFileName, EVIDENCE_LIMITS, sniffEvidenceType, SNIFF_BYTES, type EvidenceMediaType } from "#app/domain/complaint/evidence.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatBytes } from "#app/domain/shared/bytes.ts";
@@ -72,7 +73,7 @@ export async function storeEvidence(app: AppContext, complaintId: string, upload
         },
       });
       const source =
-        upload.body instanceof Readable ? upload.body : Readable.fromWeb(upload.body as import("node:stream/web").ReadableStream);
+        upload.body instanceof Readable ? upload.body : Readable.fromWeb(upload.body as WebReadableStream);
       const key = `complaints/${complaintId}/evidence/${randomUUID()}`;
       const file = await storage.put(key, source.pipe(check));
       stored.push({ name, mediaType: mediaType!, size: file.size, sha256: file.sha256, storageKey: key });
