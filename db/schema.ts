@@ -70,6 +70,8 @@ export interface Database {
   section_periods: SectionPeriodsTable;
   period_changes: PeriodChangesTable;
   section_deadline_moves: SectionDeadlineMovesTable;
+  complaint_document_requests: ComplaintDocumentRequestsTable;
+  complaint_document_uploads: ComplaintDocumentUploadsTable;
   clarification_sections: ClarificationSectionsTable;
   notices: NoticesTable;
   notice_reads: NoticeReadsTable;
@@ -445,6 +447,8 @@ export interface SectionsTable {
   failed_reason: string | null;
   suspended_at: Date | null;
   created_at: Date;
+  /** The complaint a suspension was made for (migration 0026), while it lasts. */
+  suspended_for_complaint_id: string | null;
 }
 
 export interface AnnouncementsTable {
@@ -629,6 +633,8 @@ export interface OpeningWindowPausesTable {
   resumed_at: Date | null;
   resume_reason: string | null;
   resumed_by: string | null;
+  /** Set when the regulator suspended for a complaint (migration 0026). */
+  complaint_id: string | null;
 }
 
 export interface OpeningWindowExtensionsTable {
@@ -872,4 +878,31 @@ export interface UploadLocksTable {
   holder: string;
   expires_at: Date;
   release_requested: Generated<boolean>;
+}
+
+/** Documents the regulator asks of a party to a complaint (migration 0026). */
+export interface ComplaintDocumentRequestsTable {
+  id: Generated<string>;
+  complaint_id: string;
+  party: "complainant" | "respondent" | "other";
+  addressee_organisation_id: string | null;
+  addressee_person_id: string | null;
+  what: string;
+  due_at: Date;
+  requested_at: Date;
+  requested_by: string;
+  answered_at: Date | null;
+  answer: string | null;
+  answered_by: string | null;
+}
+
+export interface ComplaintDocumentUploadsTable {
+  id: Generated<string>;
+  request_id: string;
+  name: string;
+  media_type: "application/pdf" | "image/png" | "image/jpeg";
+  size: ColumnType<string, string | bigint | number, never>;
+  sha256: string;
+  storage_key: string;
+  uploaded_at: Date;
 }
