@@ -64,7 +64,8 @@ export async function draftComplaintDecision(app: AppContext, opts: DraftDecisio
 /** What the PDF says, from the complaint and its draft. */
 export function decisionInput(loaded: LoadedComplaint, complainantName: string): ComplaintDecisionInput {
   const c = loaded.complaint;
-  if (!c.decision_outcome || !c.decision_text || !c.decision_drafted_at || !c.accepted_at) throw new AppError("COMPLAINT_DECISION_NOT_DRAFTED");
+  if (!c.decision_outcome || !c.decision_text || !c.decision_drafted_at || !c.accepted_at)
+    throw new AppError("COMPLAINT_DECISION_NOT_DRAFTED");
   const type = procurementTypeOf(loaded);
   return {
     documentId: `${c.receipt_no}-JD`,
@@ -93,20 +94,33 @@ export function decisionInput(loaded: LoadedComplaint, complainantName: string):
 async function complainantName(trx: Transaction<Database>, loaded: LoadedComplaint): Promise<string> {
   const c = loaded.complaint;
   if (c.complainant_name) return c.complainant_name;
-  const org = await trx.selectFrom("organisations").select("name").where("id", "=", c.complainant_organisation_id!).executeTakeFirstOrThrow();
+  const org = await trx
+    .selectFrom("organisations")
+    .select("name")
+    .where("id", "=", c.complainant_organisation_id!)
+    .executeTakeFirstOrThrow();
   return org.name;
 }
 
 /** The version of a draft: signing completes only on the draft that was prepared. */
 const draftVersion = (c: LoadedComplaint["complaint"]) =>
   createHash("sha256")
-    .update(JSON.stringify([c.decision_outcome, c.decision_text, c.decision_drafted_at?.toISOString(), c.suspended_at?.toISOString() ?? null, c.resumed_at?.toISOString() ?? null]))
+    .update(
+      JSON.stringify([
+        c.decision_outcome,
+        c.decision_text,
+        c.decision_drafted_at?.toISOString(),
+        c.suspended_at?.toISOString() ?? null,
+        c.resumed_at?.toISOString() ?? null,
+      ]),
+    )
     .digest("hex");
 
 /** The unsigned decision for the signing flow, with who signs it. */
 export async function loadDecisionToSign(trx: Transaction<Database>, actor: Actor, complaintId: string) {
   const loaded = await loadComplaint(trx, complaintId);
-  if (!loaded.regulators.some((r) => r.organisationId === actor.membership.organisationId)) throw new AppError("FORBIDDEN", { permission: "sign" });
+  if (!loaded.regulators.some((r) => r.organisationId === actor.membership.organisationId))
+    throw new AppError("FORBIDDEN", { permission: "sign" });
   assertComplaintAction(stateFacts(loaded.complaint), "decide");
   const input = decisionInput(loaded, await complainantName(trx, loaded));
   return {

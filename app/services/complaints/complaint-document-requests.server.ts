@@ -80,20 +80,32 @@ export async function requestComplaintDocuments(app: AppContext, opts: RequestDo
       const person = await trx.selectFrom("people").select(["email"]).where("id", "=", c.complainant_person_id).executeTakeFirstOrThrow();
       await enqueue(
         trx,
-        { kind: "mail.send", key: `complaint-request:${row.id}`, payload: { to: person.email, subject: title, body: `${body}\n\n${app.config.publicUrl}/complaints/${c.id}` } },
+        {
+          kind: "mail.send",
+          key: `complaint-request:${row.id}`,
+          payload: { to: person.email, subject: title, body: `${body}\n\n${app.config.publicUrl}/complaints/${c.id}` },
+        },
         now,
       );
     }
     return {
       result: { requestId: row.id },
-      audit: { type: "complaint.documents_requested", data: { complaintId: c.id, requestId: row.id, party: opts.party, dueAt: opts.dueAt.toISOString() } },
+      audit: {
+        type: "complaint.documents_requested",
+        data: { complaintId: c.id, requestId: row.id, party: opts.party, dueAt: opts.dueAt.toISOString() },
+      },
     };
   });
 }
 
 async function otherParty(trx: Parameters<typeof loadComplaint>[0], organisationId: string | null): Promise<string> {
   if (!organisationId || !isUuid(organisationId)) throw new AppError("VALIDATION_FAILED", { field: "organisationId" });
-  const org = await trx.selectFrom("organisations").select("id").where("id", "=", organisationId).where("status", "=", "approved").executeTakeFirst();
+  const org = await trx
+    .selectFrom("organisations")
+    .select("id")
+    .where("id", "=", organisationId)
+    .where("status", "=", "approved")
+    .executeTakeFirst();
   if (!org) throw new AppError("NOT_FOUND", { what: "organisation" });
   return org.id;
 }
@@ -180,7 +192,18 @@ export async function listOwnDocumentRequests(app: AppContext, actor: Actor) {
     .selectFrom("complaint_document_requests as r")
     .innerJoin("complaints as c", "c.id", "r.complaint_id")
     .innerJoin("sections as s", "s.id", "c.section_id")
-    .select(["r.id", "r.what", "r.due_at", "r.requested_at", "r.answered_at", "r.answer", "c.receipt_no", "c.id as complaint_id", "s.code as section_code", "s.name as section_name"])
+    .select([
+      "r.id",
+      "r.what",
+      "r.due_at",
+      "r.requested_at",
+      "r.answered_at",
+      "r.answer",
+      "c.receipt_no",
+      "c.id as complaint_id",
+      "s.code as section_code",
+      "s.name as section_name",
+    ])
     .where((eb) =>
       eb.or([
         eb("r.addressee_person_id", "=", actor.personId),

@@ -51,7 +51,11 @@ export async function notifyComplaintParties(
       {
         kind: "mail.send",
         key: `complaint:${loaded.complaint.id}:${input.step}:${input.now.getTime()}:${person.id}`,
-        payload: { to: person.email, subject: input.title, body: `${input.body}\n\n${app.config.publicUrl}/complaints/${loaded.complaint.id}` },
+        payload: {
+          to: person.email,
+          subject: input.title,
+          body: `${input.body}\n\n${app.config.publicUrl}/complaints/${loaded.complaint.id}`,
+        },
       },
       input.now,
     );

@@ -34,7 +34,12 @@ export async function suspendForComplaint(app: AppContext, opts: SuspendForCompl
   const now = app.clock.now();
   return inHandlingTransaction(app, { ...opts, action: "suspend", now }, async (trx, loaded) => {
     const c = loaded.complaint;
-    const section = await trx.selectFrom("sections").select(["id", "suspended_at"]).where("id", "=", c.section_id).forUpdate().executeTakeFirstOrThrow();
+    const section = await trx
+      .selectFrom("sections")
+      .select(["id", "suspended_at"])
+      .where("id", "=", c.section_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (section.suspended_at) {
       const why = await trx
         .selectFrom("opening_suspensions as s")
@@ -57,7 +62,11 @@ export async function suspendForComplaint(app: AppContext, opts: SuspendForCompl
       await recordSuspension(trx, { loaded: opening, actor: opts.actor, meta: opts.meta, reason, now, complaintId: c.id });
     } else {
       // After the opening (closed or failed): the section alone stands still (award, contract).
-      await trx.updateTable("sections").set({ suspended_at: now, suspended_for_complaint_id: c.id }).where("id", "=", c.section_id).execute();
+      await trx
+        .updateTable("sections")
+        .set({ suspended_at: now, suspended_for_complaint_id: c.id })
+        .where("id", "=", c.section_id)
+        .execute();
     }
     await trx.updateTable("complaints").set({ suspended_at: now, resumed_at: null }).where("id", "=", c.id).execute();
     await notifyComplaintParties(app, trx, loaded, {
@@ -69,14 +78,20 @@ export async function suspendForComplaint(app: AppContext, opts: SuspendForCompl
     });
     return {
       result: { at: now },
-      audit: { type: "complaint.section_suspended", data: { complaintId: c.id, sectionId: c.section_id, openingId: suspendable ? openingId : null } },
+      audit: {
+        type: "complaint.section_suspended",
+        data: { complaintId: c.id, sectionId: c.section_id, openingId: suspendable ? openingId : null },
+      },
       ledger: { key: `complaint:${c.id}:suspend:${now.getTime()}`, method: "suspendSection", args: [c.ledger_id], actor: "regulator" },
     };
   });
 }
 
 /** The regulator resumes the section suspended for this complaint, through ComplaintLedger.resumeSection. */
-export async function resumeForComplaint(app: AppContext, opts: SuspendForComplaintOptions): Promise<{ at: Date; deadlineMovedTo: Date | null }> {
+export async function resumeForComplaint(
+  app: AppContext,
+  opts: SuspendForComplaintOptions,
+): Promise<{ at: Date; deadlineMovedTo: Date | null }> {
   const now = app.clock.now();
   return inHandlingTransaction(app, { ...opts, action: "resume", now }, async (trx, loaded) => {
     const c = loaded.complaint;
@@ -92,7 +107,10 @@ export async function resumeForComplaint(app: AppContext, opts: SuspendForCompla
     });
     return {
       result: { at: now, deadlineMovedTo: moved },
-      audit: { type: "complaint.section_resumed", data: { complaintId: c.id, sectionId: c.section_id, deadlineMovedTo: moved?.toISOString() ?? null } },
+      audit: {
+        type: "complaint.section_resumed",
+        data: { complaintId: c.id, sectionId: c.section_id, deadlineMovedTo: moved?.toISOString() ?? null },
+      },
       ledger: { key: `complaint:${c.id}:resume:${now.getTime()}`, method: "resumeSection", args: [c.ledger_id], actor: "regulator" },
     };
   });
@@ -122,7 +140,8 @@ export async function liftComplaintSuspension(
       .where("complaint_id", "=", c.id)
       .where("resumed_at", "is", null)
       .executeTakeFirst();
-    if (open) moved = (await recordResumption(trx, { loaded: opening, actor: opts.actor, meta: opts.meta, reason, now })).deadlineMoved?.to ?? null;
+    if (open)
+      moved = (await recordResumption(trx, { loaded: opening, actor: opts.actor, meta: opts.meta, reason, now })).deadlineMoved?.to ?? null;
   }
   await trx
     .updateTable("sections")

@@ -80,7 +80,11 @@ export async function recordResumption(
   const to = open ? deadlineAfterSuspension(from, { suspendedAt: open.suspendedAt, resumedAt: now }) : null;
   await trx
     .updateTable("sections")
-    .set(to ? { suspended_at: null, suspended_for_complaint_id: null, deadline_at: to } : { suspended_at: null, suspended_for_complaint_id: null })
+    .set(
+      to
+        ? { suspended_at: null, suspended_for_complaint_id: null, deadline_at: to }
+        : { suspended_at: null, suspended_for_complaint_id: null },
+    )
     .where("id", "=", again.section.id)
     .execute();
   if (to && open) {
