@@ -45,6 +45,9 @@ export const auditTypes = defineMessages(
     bid_security: {
       settled: "登记投标保证金退还或不予退还",
     },
+    document: {
+      signed: "以数字证书签署文件",
+    },
     prequalification: {
       published: "发布资格预审公告",
       item_recorded: "记录资格预审澄清或异议",
@@ -170,6 +173,9 @@ export const auditTypes = defineMessages(
     },
     bid_security: {
       settled: "Bid security returned or kept",
+    },
+    document: {
+      signed: "Document signed with a certificate",
     },
     prequalification: {
       published: "Prequalification announced",
