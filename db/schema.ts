@@ -71,6 +71,8 @@ export interface Database {
   section_periods: SectionPeriodsTable;
   period_changes: PeriodChangesTable;
   section_deadline_moves: SectionDeadlineMovesTable;
+  complaint_document_requests: ComplaintDocumentRequestsTable;
+  complaint_document_uploads: ComplaintDocumentUploadsTable;
   clarification_sections: ClarificationSectionsTable;
   notices: NoticesTable;
   notice_reads: NoticeReadsTable;
@@ -453,6 +455,8 @@ export interface SectionsTable {
   failed_reason: string | null;
   suspended_at: Date | null;
   created_at: Date;
+  /** The complaint a suspension was made for (migration 0026), while it lasts. */
+  suspended_for_complaint_id: string | null;
 }
 
 export interface AnnouncementsTable {
@@ -657,6 +661,8 @@ export interface OpeningSuspensionsTable {
   resumed_at: Date | null;
   resume_reason: string | null;
   resumed_by: string | null;
+  /** Set when the regulator suspended for a complaint (migration 0026). */
+  complaint_id: string | null;
 }
 
 export interface OpeningSignInsTable {
@@ -813,7 +819,18 @@ export interface ClarificationSectionsTable {
 }
 
 /** What a notice is about; the database only checks the spelling (migration 0025), this union is the list. */
-export type NoticeKind = "clarification" | "termination" | "objection" | "objection_answer";
+export type NoticeKind =
+  | "clarification"
+  | "termination"
+  | "objection"
+  | "objection_answer"
+  | "complaint_accept"
+  | "complaint_reject"
+  | "complaint_suspend"
+  | "complaint_resume"
+  | "complaint_decide"
+  | "complaint_withdraw"
+  | "complaint_documents";
 
 /** In-app notices to an organisation (migration 0018): a clarification (法 23, 办法 22) or a termination (条例 31). */
 export interface NoticesTable {
@@ -971,6 +988,11 @@ export interface ComplaintsTable {
   withdrawal_reason: string | null;
   suspended_at: Date | null;
   resumed_at: Date | null;
+  /** The decision's draft and its signer (migration 0026, decision 0064). */
+  decision_text: string | null;
+  decision_drafted_at: Date | null;
+  decision_drafted_by: string | null;
+  decision_signed_by: string | null;
 }
 
 /** Every regulator a complaint was routed to by jurisdiction. */
@@ -1001,4 +1023,55 @@ export interface RegulatorJurisdictionsTable {
   industry: JurisdictionIndustry;
   declared_by: string;
   declared_at: Date;
+}
+
+/** Documents the regulator asks of a party to a complaint (migration 0026). */
+export interface ComplaintDocumentRequestsTable {
+  id: Generated<string>;
+  complaint_id: string;
+  party: "complainant" | "respondent" | "other";
+  addressee_organisation_id: string | null;
+  addressee_person_id: string | null;
+  what: string;
+  due_at: Date;
+  requested_at: Date;
+  requested_by: string;
+  answered_at: Date | null;
+  answer: string | null;
+  answered_by: string | null;
+}
+
+export interface ComplaintDocumentUploadsTable {
+  id: Generated<string>;
+  request_id: string;
+  name: string;
+  media_type: "application/pdf" | "image/png" | "image/jpeg";
+  size: ColumnType<string, string | bigint | number, never>;
+  sha256: string;
+  storage_key: string;
+  uploaded_at: Date;
+}
+
+/** A person's pending or completed signature on a platform PDF (migration 0022, decision 55). */
+export interface SigningRequestsTable {
+  id: Generated<string>;
+  /** A key of SIGNING_KINDS: "guarantee-letter", "award-notice", … */
+  kind: string;
+  subject_id: string;
+  organisation_id: string;
+  person_id: string;
+  certificate_serial: string;
+  field_name: string;
+  /** What the signer is shown, zh-CN. */
+  title: string;
+  /** The kind's version of the document when prepared: completing requires the same. */
+  document_version: string;
+  /** The exact bytes shown and signed (Buffer from pg, Uint8Array from PGlite). */
+  prepared_pdf: Uint8Array;
+  prepared_sha256: string;
+  created_at: Date;
+  expires_at: Date;
+  superseded_at: Date | null;
+  completed_at: Date | null;
+  signed_sha256: string | null;
 }

@@ -305,6 +305,38 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("document.signed"), data: SignedDocumentData }),
   // Decision 56: the same, for a document that tells of a bid before its section's deadline (sealed until then).
   z.object({ type: z.literal("bid.document_signed"), data: SignedDocumentData.extend({ sectionId: uuid }) }),
+  // The regulator's handling of complaints (issue 15; decisions 0063, 0064). Reasons are kept in
+  // the complaint's row; the audit, like the ledger, carries their SHA-256.
+  z.object({ type: z.literal("complaint.accepted"), data: z.object({ complaintId: uuid, reasonSha256: z.string() }) }),
+  z.object({ type: z.literal("complaint.rejected"), data: z.object({ complaintId: uuid, reasonSha256: z.string() }) }),
+  z.object({
+    type: z.literal("complaint.section_suspended"),
+    data: z.object({ complaintId: uuid, sectionId: uuid, openingId: uuid.nullable() }),
+  }),
+  z.object({
+    type: z.literal("complaint.section_resumed"),
+    data: z.object({ complaintId: uuid, sectionId: uuid, deadlineMovedTo: z.string().nullable() }),
+  }),
+  z.object({
+    type: z.literal("complaint.documents_requested"),
+    data: z.object({ complaintId: uuid, requestId: uuid, party: z.enum(["complainant", "respondent", "other"]), dueAt: z.string() }),
+  }),
+  z.object({
+    type: z.literal("complaint.documents_answered"),
+    data: z.object({ complaintId: uuid, requestId: uuid, files: z.array(z.object({ name: z.string(), sha256: z.string() })) }),
+  }),
+  z.object({
+    type: z.literal("complaint.decision_drafted"),
+    data: z.object({ complaintId: uuid, outcome: z.enum(["upheld", "partly_upheld", "dismissed"]) }),
+  }),
+  z.object({
+    type: z.literal("complaint.decided"),
+    data: z.object({ complaintId: uuid, outcome: z.enum(["upheld", "partly_upheld", "dismissed"]), decisionSha256: z.string() }),
+  }),
+  z.object({
+    type: z.literal("complaint.withdrawn"),
+    data: z.object({ complaintId: uuid, requestSha256: z.string() }),
+  }),
   // Objections and complaints (issue 15; decisions 0061, 0062).
   z.object({
     type: z.literal("objection.filed"),

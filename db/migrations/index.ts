@@ -19,6 +19,7 @@ import * as m0019 from "./0019_opening_officials.ts";
 import * as m0021 from "./0021_upload_locks.ts";
 import * as m0022 from "./0022_signing_requests.ts";
 import * as m0025 from "./0025_objections_complaints.ts";
+import * as m0026 from "./0026_complaint_handling.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   "0021_upload_locks": m0021,
   "0022_signing_requests": m0022,
   "0025_objections_complaints": m0025,
+  "0026_complaint_handling": m0026,
 };

@@ -33,7 +33,13 @@ describe("bidhall samples --out DIR", () => {
 
   it("writes the root and the signed records without touching a database", () => {
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(fs.readdirSync(out).sort()).toEqual(["opening-record.pdf", "platform.pem", "reading-out-record.pdf", "root-ca.pem"]);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      "complaint-decision.pdf",
+      "opening-record.pdf",
+      "platform.pem",
+      "reading-out-record.pdf",
+      "root-ca.pem",
+    ]);
     expect(fs.readFileSync(file("root-ca.pem"), "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const sha = createHash("sha256")
       .update(fs.readFileSync(file("opening-record.pdf")))
@@ -42,7 +48,7 @@ describe("bidhall samples --out DIR", () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
-  it.each(["opening-record.pdf", "reading-out-record.pdf"])(
+  it.each(["opening-record.pdf", "reading-out-record.pdf", "complaint-decision.pdf"])(
     "%s: pdfsig finds the signature valid, trusted under root-ca.pem and covering the whole document",
     async (name) => {
       const [signature, ...others] = await pdfsig(nssDir, file(name));
@@ -53,6 +59,14 @@ describe("bidhall samples --out DIR", () => {
       expect(signature!.lines).toContain("Signature Type: ETSI.CAdES.detached");
     },
   );
+
+  it("the complaint decision is signed by a regulator's member, not the platform, and reads in Chinese", async () => {
+    const [signature] = await pdfsig(nssDir, file("complaint-decision.pdf"));
+    expect(signature!.lines.join("\n")).toContain("CN=林晓");
+    expect(signature!.lines.join("\n")).toContain("O=福州市住房和城乡建设局（示例）");
+    const text = (await tool("pdftotext", ["-raw", file("complaint-decision.pdf"), "-"])).replace(/\s+/g, "");
+    for (const expected of ["投诉处理决定书", "驳回投诉", "招标投标法实施条例》第六十一条", "行政复议"]) expect(text).toContain(expected);
+  });
 
   it("bidhall verify accepts the opening record under root-ca.pem, signed by the pinned platform certificate", async () => {
     const verified = await bidhall([

@@ -654,6 +654,49 @@ export const ERROR_CODES = {
     zh: "签名后的文件未通过平台核验，未予记录：{{detail}}",
     en: "The signed document failed the platform's verification and was not recorded: {{detail}}",
   },
+  // The regulator's handling of complaints: issue 15, decision 0063.
+  /** A handling step in a state that does not allow it (the states ComplaintLedger allows). */
+  COMPLAINT_UNEXPECTED_STATE: {
+    status: 409,
+    zh: "该投诉当前为“{{currentZh}}”，不能{{actionZh}}；只能在{{expectedZh}}时进行。",
+    en: "The complaint is {{currentEn}}, so {{actionEn}} is not possible; it is allowed only when {{expectedEn}}.",
+  },
+  /** Another routed regulator acts on a complaint handled (on the ledger) by the lead regulator. */
+  COMPLAINT_NOT_LEAD_REGULATOR: {
+    status: 403,
+    zh: "该投诉由{{leadName}}负责处理（最先收到投诉的行政监督部门），本单位只能查看。",
+    en: "This complaint is handled by {{leadName}} (the regulator that received it first); your organisation may only view it.",
+  },
+  /** Suspending a section that is already suspended (by hand or for another complaint). */
+  COMPLAINT_SECTION_ALREADY_SUSPENDED: {
+    status: 409,
+    zh: "标段已于 {{since}} 暂停（{{reason}}），无需再次暂停。",
+    en: "The section has been suspended since {{since}} ({{reason}}); it need not be suspended again.",
+  },
+  /** Resuming by hand a suspension made for a complaint: it is lifted through the complaint, so that the ledger records it. */
+  SUSPENSION_BELONGS_TO_COMPLAINT: {
+    status: 409,
+    zh: "该暂停因投诉（回执号 {{receiptNo}}）而作出，请在投诉处理页面恢复，以便区块链记录同步。",
+    en: "This suspension was made for a complaint (receipt {{receiptNo}}); resume it from the complaint's page so that the ledger records it.",
+  },
+  /** A document request's deadline is not after now, or too far. */
+  COMPLAINT_REQUEST_DEADLINE_INVALID: {
+    status: 400,
+    zh: "材料提交期限应晚于当前时间且不超过 30 日。",
+    en: "The deadline for the documents must be later than now and at most 30 days away.",
+  },
+  /** Answering a document request that is answered, or not addressed to the actor's organisation. */
+  COMPLAINT_REQUEST_CLOSED: {
+    status: 409,
+    zh: "该材料要求已于 {{answeredAt}} 答复，不能再次提交。",
+    en: "This request for documents was answered on {{answeredAt}}; it cannot be answered again.",
+  },
+  /** A decision PDF to sign is asked for before the decision's text is drafted. */
+  COMPLAINT_DECISION_NOT_DRAFTED: {
+    status: 409,
+    zh: "尚未起草处理决定书，请先填写处理结果和理由。",
+    en: "No decision has been drafted yet; enter the outcome and the reasons first.",
+  },
   // Objections (异议 / 质疑) and complaints (投诉): issue 15, decision 0061.
   /** Engineering: an objection to the opening is raised on the spot, in the hall (条例 44), not in writing afterwards. */
   OBJECTION_ON_THE_SPOT: {
@@ -787,6 +830,8 @@ const WHAT_ZH: Record<string, string> = {
   "API token": "API 令牌",
   bid: "投标文件",
   certificate: "证书",
+  complaint: "投诉",
+  "document request": "材料要求",
   demo: "演示数据",
   "demo backup": "演示证书备份",
   document: "文件",
@@ -795,7 +840,6 @@ const WHAT_ZH: Record<string, string> = {
   message: "消息",
   objection: "异议",
   answer: "答复",
-  complaint: "投诉",
   opening: "开标",
   "opening record": "开标记录表",
   organisation: "单位",

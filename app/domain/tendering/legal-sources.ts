@@ -42,6 +42,11 @@ export const LEGAL_RULES = [
   "failureOverBudget",
   "failureCancelled",
   "failedOpeningRecord",
+  "complaintAcceptance",
+  "complaintDecision",
+  "complaintExcludedTime",
+  "complaintSuspension",
+  "complaintWithdrawal",
   "documentsChallenge",
   "openingChallenge",
   "resultObjection",
@@ -195,6 +200,40 @@ export const LEGAL_SOURCES: Record<LegalRule, Record<ProcurementType, Citation |
       "《电子招标投标办法》第三十二条（参照）；87号令第四十二条",
       "Electronic Bidding Measures Art 32 (by analogy); MOF Order 87 Art 42",
     ),
+  },
+  /**
+   * The regulator's handling of a complaint (decision 0063). Deciding whether to accept: 3 working
+   * days from receipt (engineering, 条例 61; 投诉处理办法 11); 5 working days to review (GP, 94号令 21).
+   */
+  complaintAcceptance: {
+    engineering: c(
+      "招标投标法实施条例第六十一条；工程建设项目招标投标活动投诉处理办法第十一条",
+      "Regulations on the Bidding Law Art 61; Measures on Complaints in Engineering Tenders Art 11",
+    ),
+    government: c("94号令第二十一条", "MOF Order 94 Art 21"),
+  },
+  /** The written decision: 30 working days from acceptance (engineering); from receipt (GP). */
+  complaintDecision: {
+    engineering: c(
+      "招标投标法实施条例第六十一条；工程建设项目招标投标活动投诉处理办法第二十一条",
+      "Regulations on the Bidding Law Art 61; Measures on Complaints in Engineering Tenders Art 21",
+    ),
+    government: c("政府采购法第五十六条；94号令第二十六条", "Government Procurement Law Art 56; MOF Order 94 Art 26"),
+  },
+  /** Time not counted: inspection, testing, appraisal, expert review; GP also the complainant's supplementary materials. */
+  complaintExcludedTime: {
+    engineering: c("招标投标法实施条例第六十一条第二款", "Regulations on the Bidding Law Art 61(2)"),
+    government: c("94号令第二十七条", "MOF Order 94 Art 27"),
+  },
+  /** The regulator suspends the procurement activities while it handles the complaint. */
+  complaintSuspension: {
+    engineering: c("招标投标法实施条例第六十二条", "Regulations on the Bidding Law Art 62"),
+    government: c("政府采购法第五十七条；94号令第二十八条", "Government Procurement Law Art 57; MOF Order 94 Art 28"),
+  },
+  /** The complainant withdraws before the decision. */
+  complaintWithdrawal: {
+    engineering: c("工程建设项目招标投标活动投诉处理办法第十九条", "Measures on Complaints in Engineering Tenders Art 19"),
+    government: c("94号令第三十条", "MOF Order 94 Art 30"),
   },
   /**
    * Objections and complaints (DOMAIN.md §4; decision 0061). A challenge to the documents (GP): 7

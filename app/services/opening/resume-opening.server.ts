@@ -1,10 +1,9 @@
-import { assertOpeningAction, openingPhase, requireReason, type OpeningPhase } from "#app/domain/opening/index.ts";
-import { deadlineAfterSuspension } from "#app/domain/tendering/suspension.ts";
+import { assertOpeningAction, requireReason, type OpeningPhase } from "#app/domain/opening/index.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
-import { appendAudit } from "#app/server/audit.server.ts";
-import { auditActorOf } from "#app/server/session.server.ts";
-import { inOpeningTransaction, loadOpening, recordOpeningFact, requireRegulator } from "./opening-context.server.ts";
+import { inOpeningTransaction, loadOpening, requireRegulator } from "./opening-context.server.ts";
+import { recordResumption } from "./section-suspension.server.ts";
 
 export interface ResumeOpeningOptions {
   actor: Actor;
@@ -16,7 +15,9 @@ export interface ResumeOpeningOptions {
 /**
  * The regulator lifts its suspension with a reason; the opening resumes to the phase underneath, its
  * timers having stood still. A suspension that covered the bid deadline moves the deadline by the
- * time suspended (decision 38), so the bidders lose no time: recorded in the same transaction.
+ * time suspended (decision 38), so the bidders lose no time: recorded in the same transaction. A
+ * suspension made for a complaint is lifted through the complaint (decision 0063), so that
+ * ComplaintLedger records it too.
  */
 export async function resumeOpening(
   app: AppContext,
@@ -28,71 +29,14 @@ export async function resumeOpening(
   requireRegulator(opts.actor, loaded);
   assertOpeningAction(loaded.facts, "resume", now);
   return inOpeningTransaction(app, loaded.opening.id, "resume", now, async (trx, again) => {
-    const open = again.facts.suspensions.find((s) => s.resumedAt === null);
-    await trx
-      .updateTable("opening_suspensions")
-      .set({ resumed_at: now, resume_reason: reason, resumed_by: opts.actor.personId })
-      .where("opening_id", "=", again.opening.id)
-      .where("resumed_at", "is", null)
-      .execute();
-    const from = again.section.deadline_at;
-    const to = open ? deadlineAfterSuspension(from, { suspendedAt: open.suspendedAt, resumedAt: now }) : null;
-    await trx
-      .updateTable("sections")
-      .set(to ? { suspended_at: null, deadline_at: to } : { suspended_at: null })
-      .where("id", "=", again.section.id)
-      .execute();
-    if (to && open) {
-      await trx
-        .insertInto("section_deadline_moves")
-        .values({
-          section_id: again.section.id,
-          from_deadline_at: from,
-          to_deadline_at: to,
-          suspended_at: open.suspendedAt,
-          resumed_at: now,
-          moved_at: now,
-        })
-        .execute();
-      await appendAudit(trx, {
-        event: {
-          type: "section.deadline_moved",
-          data: {
-            sectionId: again.section.id,
-            from: from.toISOString(),
-            to: to.toISOString(),
-            suspendedAt: open.suspendedAt.toISOString(),
-            resumedAt: now.toISOString(),
-          },
-        },
-        actor: auditActorOf(opts.actor, opts.meta),
-        at: now,
-      });
-    }
-    const phase = openingPhase(
-      {
-        ...again.facts,
-        deadlineAt: to ?? again.facts.deadlineAt,
-        suspensions: again.facts.suspensions.map((s) => (s.resumedAt ? s : { ...s, resumedAt: now })),
-      },
-      now,
-    );
-    await recordOpeningFact(trx, {
-      openingId: again.opening.id,
-      actor: opts.actor,
-      meta: opts.meta,
-      at: now,
-      audit: { type: "opening.resumed", data: { openingId: again.opening.id, reason } },
-      live: {
-        type: "opening.resumed",
-        data: {
-          resumedAt: now.toISOString(),
-          reason,
-          phase,
-          ...(to ? { deadlineMovedFrom: from.toISOString(), deadlineAt: to.toISOString() } : {}),
-        },
-      },
-    });
-    return { phase, deadlineMoved: to ? { from, to } : null };
+    const forComplaint = await trx
+      .selectFrom("opening_suspensions as s")
+      .innerJoin("complaints as c", "c.id", "s.complaint_id")
+      .select("c.receipt_no")
+      .where("s.opening_id", "=", again.opening.id)
+      .where("s.resumed_at", "is", null)
+      .executeTakeFirst();
+    if (forComplaint) throw new AppError("SUSPENSION_BELONGS_TO_COMPLAINT", { receiptNo: forComplaint.receipt_no });
+    return recordResumption(trx, { loaded: again, actor: opts.actor, meta: opts.meta, reason, now });
   });
 }

@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 
 /**
@@ -44,6 +45,9 @@ export interface SigningKind {
   onSigned(
     trx: Transaction<Database>,
     signed: {
+      /** The app, for storage and mail (a kind that stores the PDF or tells people needs it). */
+      app: AppContext;
+      meta?: RequestMeta;
       actor: Actor;
       subjectId: string;
       pdf: Uint8Array;
