@@ -41,7 +41,8 @@ export interface GuaranteeForLedger {
   applicant_ref: string;
   subject_ref: string;
   beneficiary_ref: string;
-  document_sha256: string;
+  /** The signed letter's SHA-256: a guarantee is issued on chain only once its letter is signed. */
+  document_sha256: string | null;
 }
 
 const seconds = (d: Date) => String(Math.floor(d.getTime() / 1000));
@@ -63,6 +64,8 @@ export const issueKey = (guaranteeId: string, n: number) => `guarantee:${guarant
  * account and the salted commitments. Returns the outbox key used.
  */
 export async function enqueueGuaranteeIssue(trx: Trx, guarantee: GuaranteeForLedger, now: Date): Promise<string> {
+  const documentHash = guarantee.document_sha256;
+  if (!documentHash) throw new AppError("GUARANTEE_UNEXPECTED_STATUS", { current: "letter not signed", expected: "letter signed" });
   const earlier = await trx
     .selectFrom("outbox")
     .select((eb) => eb.fn.countAll<string>().as("n"))
@@ -88,7 +91,7 @@ export async function enqueueGuaranteeIssue(trx: Trx, guarantee: GuaranteeForLed
           beneficiaryRef: hex32(guarantee.beneficiary_ref),
           applicantRef: hex32(guarantee.applicant_ref),
           subjectRef: hex32(guarantee.subject_ref),
-          documentHash: hex32(guarantee.document_sha256),
+          documentHash: hex32(documentHash),
         },
       ],
     },
