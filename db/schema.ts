@@ -84,6 +84,12 @@ export interface Database {
   complaint_regulators: ComplaintRegulatorsTable;
   complaint_files: ComplaintFilesTable;
   regulator_jurisdictions: RegulatorJurisdictionsTable;
+  guarantee_products: GuaranteeProductsTable;
+  guarantee_applications: GuaranteeApplicationsTable;
+  guarantee_application_events: GuaranteeApplicationEventsTable;
+  guarantee_fee_payments: GuaranteeFeePaymentsTable;
+  guarantees: GuaranteesTable;
+  guarantee_claims: GuaranteeClaimsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -451,6 +457,9 @@ export interface SectionsTable {
   cancel_reason: string | null;
   /** Who terminated it (migration 0018; 条例 31). */
   cancelled_by: string | null;
+  /** The contract's signing date as the tenderer records it until contracts are online (migration 0024; 条例 57). */
+  contract_signed_at: Date | null;
+  contract_signed_recorded_by: string | null;
   failed_at: Date | null;
   failed_reason: string | null;
   suspended_at: Date | null;
@@ -590,6 +599,8 @@ export interface BidVersionsTable {
   /** Declared at submission (decision 16); bid.json inside the envelope is binding. */
   security_kind: "guarantee" | "credit-commitment" | null;
   security_reference: string | null;
+  /** The platform's guarantee declared as the security (migration 0023; decision 0057). */
+  security_guarantee_id: string | null;
 }
 
 export interface BidWithdrawalsTable {
@@ -704,6 +715,8 @@ export interface OpeningBidsTable {
   decryption_ip: string | null;
   /** Defects found after decryption (db/migrations/0016): a JSON array of `SecurityDefect`, `[]` when none. */
   defects: ColumnType<unknown, string | undefined, string>;
+  /** The security's verification at the opening (migration 0024): a JSON `SecurityVerification`, null until checked. */
+  security_verification: ColumnType<unknown, string | null | undefined, string | null> | null;
 }
 
 export interface DecryptionAttemptsTable {
@@ -830,7 +843,8 @@ export type NoticeKind =
   | "complaint_resume"
   | "complaint_decide"
   | "complaint_withdraw"
-  | "complaint_documents";
+  | "complaint_documents"
+  | "guarantee";
 
 /** In-app notices to an organisation (migration 0018): a clarification (法 23, 办法 22) or a termination (条例 31). */
 export interface NoticesTable {
@@ -1074,4 +1088,130 @@ export interface SigningRequestsTable {
   superseded_at: Date | null;
   completed_at: Date | null;
   signed_sha256: string | null;
+}
+export type GuaranteeKind = "bid" | "performance";
+
+/** What a guarantor offers (migration 0023; decision 0057). */
+export interface GuaranteeProductsTable {
+  id: Generated<string>;
+  guarantor_organisation_id: string;
+  name: string;
+  kind: GuaranteeKind;
+  /** The fee as a share of the guaranteed amount, in basis points (1/10000). */
+  fee_rate_bp: number;
+  minimum_fee_fen: FenColumn;
+  procurement_types: string[];
+  region_codes: string[];
+  active: Generated<boolean>;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type GuaranteeApplicationStatus =
+  "submitted" | "approved" | "declined" | "more_documents_requested" | "fee_paid" | "issuing" | "issued" | "issue_failed";
+
+/** A bidder's application for a guarantee on one section (migration 0023; decision 0057). */
+export interface GuaranteeApplicationsTable {
+  id: Generated<string>;
+  product_id: string;
+  guarantor_organisation_id: string;
+  section_id: string;
+  applicant_organisation_id: string;
+  applicant_person_id: string;
+  /** The tenderer, taken from the section when the application is made. */
+  beneficiary_organisation_id: string;
+  amount_fen: FenColumn;
+  valid_from: Date;
+  valid_until: Date;
+  fee_fen: FenColumn;
+  note: string;
+  status: GuaranteeApplicationStatus;
+  decline_reason: string | null;
+  documents_requested: string | null;
+  issue_error: string | null;
+  submitted_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  fee_paid_at: Date | null;
+  issued_at: Date | null;
+  updated_at: Date;
+}
+
+/** Each step of an application, who took it and why. */
+export interface GuaranteeApplicationEventsTable {
+  id: Generated<string>;
+  application_id: string;
+  step: string;
+  text: string | null;
+  person_id: string | null;
+  at: Date;
+}
+
+/** The fee record of an application (no payment channel yet). */
+export interface GuaranteeFeePaymentsTable {
+  id: Generated<string>;
+  application_id: string;
+  amount_fen: FenColumn;
+  payer_organisation_id: string;
+  paid_by: string;
+  paid_at: Date;
+  reference: string;
+}
+
+export type GuaranteeStatus = "issuing" | "issued" | "issue_failed" | "bound" | "released" | "claimed" | "paid" | "expired";
+
+/**
+ * A guarantee (migration 0023), shared by the issuing work (decision 0057) and the ledger work.
+ * On chain it is known by `ledger_id` and the salted commitments, never by applicant or section.
+ */
+export interface GuaranteesTable {
+  id: Generated<string>;
+  application_id: string;
+  kind: GuaranteeKind;
+  guarantor_organisation_id: string;
+  applicant_organisation_id: string;
+  section_id: string;
+  beneficiary_organisation_id: string;
+  amount_fen: FenColumn;
+  valid_from: Date;
+  valid_until: Date;
+  claim_period_days: number;
+  /** 0x + 64 hex, random. */
+  ledger_id: string;
+  /** 64 hex, secret: never on a page before the verification at the opening. */
+  salt: string;
+  applicant_ref: string;
+  subject_ref: string;
+  beneficiary_ref: string;
+  document_sha256: string | null;
+  /** Storage key of the signed letter PDF. */
+  document_key: string | null;
+  status: GuaranteeStatus;
+  issue_error: string | null;
+  issued_at: Date | null;
+  bound_at: Date | null;
+  released_at: Date | null;
+  bound_bid_version_id: string | null;
+  created_at: Date;
+}
+
+/** A claim (索赔) on a guarantee by its beneficiary, and its settlement by the guarantor (migration 0024; decision 0060). */
+export interface GuaranteeClaimsTable {
+  id: Generated<string>;
+  guarantee_id: string;
+  ground: "withdrawnAfterDeadline" | "refusedAward" | "refusedContract" | "noPerformanceSecurity";
+  amount_fen: FenColumn;
+  statement: string;
+  /** SHA-256 (hex) of the ground and statement: what the ledger records as the reason. */
+  reason_sha256: string;
+  status: "lodging" | "lodge_failed" | "pending" | "paid" | "declined";
+  /** The ledger's index of the claim, once lodged on chain. */
+  claim_index: number | null;
+  error: string | null;
+  lodged_by: string;
+  lodged_at: Date;
+  settled_by: string | null;
+  settled_at: Date | null;
+  decline_reason: string | null;
 }

@@ -16,6 +16,9 @@ export const SEALED_AUDIT_EVENTS = {
   // A signature on a document that tells of a bid, e.g. a bid guarantee letter (decision 56).
   "bid.document_signed": "sectionId",
   "opening.signed_in": "openingId",
+  // Issue 14: the ledger's answer to an issue names the section (w-g-issue seals its own steps too).
+  "guarantee.issued": "sectionId",
+  "guarantee.issue_failed": "sectionId",
 } as const satisfies Record<string, "sectionId" | "openingId">;
 export type SealedAuditEventType = keyof typeof SEALED_AUDIT_EVENTS;
 
