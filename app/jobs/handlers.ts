@@ -1,3 +1,4 @@
+import { guaranteeJobHandlers } from "./guarantees.ts";
 import { ledgerJobHandlers } from "./ledger.ts";
 import { sendMail } from "./mail.ts";
 import type { JobHandlers } from "./runner.ts";
@@ -6,4 +7,5 @@ import type { JobHandlers } from "./runner.ts";
 export const jobHandlers: JobHandlers = {
   "mail.send": sendMail,
   ...ledgerJobHandlers,
+  ...guaranteeJobHandlers,
 };

@@ -14,6 +14,17 @@ export const SEALED_AUDIT_EVENTS = {
   "bid.withdrawn": "sectionId",
   "bid.upload_discarded": "sectionId",
   "opening.signed_in": "openingId",
+  // Decision 0057: applying for a bid guarantee tells that the applicant means to bid.
+  "guarantee_application.submitted": "sectionId",
+  "guarantee_application.approved": "sectionId",
+  "guarantee_application.declined": "sectionId",
+  "guarantee_application.documents_requested": "sectionId",
+  "guarantee_application.supplemented": "sectionId",
+  "guarantee_application.fee_paid": "sectionId",
+  "guarantee.issue_started": "sectionId",
+  "guarantee.letter_signed": "sectionId",
+  "guarantee.issued": "sectionId",
+  "guarantee.issue_failed": "sectionId",
 } as const satisfies Record<string, "sectionId" | "openingId">;
 export type SealedAuditEventType = keyof typeof SEALED_AUDIT_EVENTS;
 
