@@ -81,6 +81,7 @@ export interface Database {
   guarantee_application_events: GuaranteeApplicationEventsTable;
   guarantee_fee_payments: GuaranteeFeePaymentsTable;
   guarantees: GuaranteesTable;
+  guarantee_claims: GuaranteeClaimsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -446,6 +447,9 @@ export interface SectionsTable {
   cancel_reason: string | null;
   /** Who terminated it (migration 0018; 条例 31). */
   cancelled_by: string | null;
+  /** The contract's signing date as the tenderer records it until contracts are online (migration 0024; 条例 57). */
+  contract_signed_at: Date | null;
+  contract_signed_recorded_by: string | null;
   failed_at: Date | null;
   failed_reason: string | null;
   suspended_at: Date | null;
@@ -697,6 +701,8 @@ export interface OpeningBidsTable {
   decryption_ip: string | null;
   /** Defects found after decryption (db/migrations/0016): a JSON array of `SecurityDefect`, `[]` when none. */
   defects: ColumnType<unknown, string | undefined, string>;
+  /** The security's verification at the opening (migration 0024): a JSON `SecurityVerification`, null until checked. */
+  security_verification: ColumnType<unknown, string | null | undefined, string | null> | null;
 }
 
 export interface DecryptionAttemptsTable {
@@ -986,4 +992,24 @@ export interface GuaranteesTable {
   released_at: Date | null;
   bound_bid_version_id: string | null;
   created_at: Date;
+}
+
+/** A claim (索赔) on a guarantee by its beneficiary, and its settlement by the guarantor (migration 0024; decision 0060). */
+export interface GuaranteeClaimsTable {
+  id: Generated<string>;
+  guarantee_id: string;
+  ground: "withdrawnAfterDeadline" | "refusedAward" | "refusedContract" | "noPerformanceSecurity";
+  amount_fen: FenColumn;
+  statement: string;
+  /** SHA-256 (hex) of the ground and statement: what the ledger records as the reason. */
+  reason_sha256: string;
+  status: "lodging" | "lodge_failed" | "pending" | "paid" | "declined";
+  /** The ledger's index of the claim, once lodged on chain. */
+  claim_index: number | null;
+  error: string | null;
+  lodged_by: string;
+  lodged_at: Date;
+  settled_by: string | null;
+  settled_at: Date | null;
+  decline_reason: string | null;
 }

@@ -1,4 +1,3 @@
-import { guaranteeJobHandlers } from "./guarantees.ts";
 import { ledgerJobHandlers } from "./ledger.ts";
 import { sendMail } from "./mail.ts";
 import type { JobHandlers } from "./runner.ts";
@@ -7,5 +6,4 @@ import type { JobHandlers } from "./runner.ts";
 export const jobHandlers: JobHandlers = {
   "mail.send": sendMail,
   ...ledgerJobHandlers,
-  ...guaranteeJobHandlers,
 };

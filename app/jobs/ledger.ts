@@ -2,6 +2,7 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { ANCHOR_BATCH, buildAnchorBatch } from "#app/server/ledger/anchors.server.ts";
 import { indexEvents, LEDGER_RECONCILE, reconcileLedger, scheduleReconciliation } from "#app/server/ledger/indexer.server.ts";
+import { afterGuaranteeWrite } from "#app/server/ledger/guarantees.server.ts";
 import { deliverLedgerWrite, LEDGER_SEND } from "#app/server/ledger/writes.server.ts";
 import type { JobHandler, JobHandlers } from "./runner.ts";
 
@@ -16,7 +17,14 @@ const requireLedger = (app: AppContext) => {
 };
 
 export const sendToLedger: JobHandler = async (payload, { app, job }) => {
-  await deliverLedgerWrite(app, job.key, payload);
+  try {
+    const result = await deliverLedgerWrite(app, job.key, payload);
+    await afterGuaranteeWrite(app, job.key, { result });
+  } catch (e) {
+    // A guarantee write the contract refused is an outcome recorded on the guarantee (issue_failed
+    // with the reason, retryable by a new write), not a job to retry: the same call reverts again.
+    if (!(e instanceof AppError && (await afterGuaranteeWrite(app, job.key, { error: e })))) throw e;
+  }
   // Keep the Postgres copy of the events close behind; reconciliation catches up if this fails.
   await indexEvents(app, requireLedger(app)).catch((e: unknown) =>
     app.log.warn("ledger: indexing after a send failed", { error: String(e) }),

@@ -15,23 +15,29 @@ import { toBigInt } from "./db.server.ts";
 const uuid = z.string().uuid();
 
 // Issue 14 (decision 0057): guarantee products, applications and issuing.
-const GuaranteeProductData = z.object({ productId: uuid, name: z.string(), active: z.boolean(), feeRateBp: z.number(), minimumFeeFen: z.string() });
+const GuaranteeProductData = z.object({
+  productId: uuid,
+  name: z.string(),
+  active: z.boolean(),
+  feeRateBp: z.number(),
+  minimumFeeFen: z.string(),
+});
 const GuaranteeApplicationData = z.object({
-      applicationId: uuid,
-      sectionId: uuid,
-      applicantOrganisationId: uuid,
-      guarantorOrganisationId: uuid,
-      amountFen: z.string().optional(),
-      text: z.string().optional(),
-    });
+  applicationId: uuid,
+  sectionId: uuid,
+  applicantOrganisationId: uuid,
+  guarantorOrganisationId: uuid,
+  amountFen: z.string().optional(),
+  text: z.string().optional(),
+});
 const GuaranteeData = z.object({
-      guaranteeId: uuid,
-      applicationId: uuid,
-      sectionId: uuid,
-      ledgerId: z.string(),
-      documentSha256: z.string().optional(),
-      error: z.string().optional(),
-    });
+  guaranteeId: uuid,
+  applicationId: uuid,
+  sectionId: uuid,
+  ledgerId: z.string(),
+  documentSha256: z.string().optional(),
+  error: z.string().optional(),
+});
 
 export const AuditEvent = z.discriminatedUnion("type", [
   z.object({
@@ -288,6 +294,44 @@ export const AuditEvent = z.discriminatedUnion("type", [
       settledAt: z.string(),
     }),
   }),
+  // Issue 14, part 2: verification at the opening, the ledger's outcomes, release and claims (decisions 0059, 0060).
+  z.object({
+    type: z.literal("opening.security_verified"),
+    data: z.object({
+      openingId: uuid,
+      organisationId: uuid,
+      outcome: z.enum(["verified", "failed"]),
+      codes: z.array(z.string()),
+      guaranteeId: uuid.nullable(),
+    }),
+  }),
+  // w-g-issue defines these two with the same shape (decision 0057); the delivery hook writes them.
+  ...(["guarantee.issued", "guarantee.issue_failed"] as const).map((type) =>
+    z.object({
+      type: z.literal(type),
+      data: z.object({
+        guaranteeId: uuid,
+        applicationId: uuid,
+        sectionId: uuid,
+        ledgerId: z.string(),
+        documentSha256: z.string().optional(),
+        error: z.string().optional(),
+      }),
+    }),
+  ),
+  z.object({
+    type: z.literal("guarantee.ledger_refused"),
+    data: z.object({ guaranteeId: uuid, claimId: uuid.optional(), step: z.string(), reason: z.string() }),
+  }),
+  z.object({ type: z.literal("guarantee.issue_retried"), data: z.object({ guaranteeId: uuid, key: z.string() }) }),
+  z.object({ type: z.literal("guarantee.release_requested"), data: z.object({ guaranteeId: uuid, event: z.string() }) }),
+  z.object({
+    type: z.literal("guarantee.claim_lodged"),
+    data: z.object({ guaranteeId: uuid, claimId: uuid, ground: z.string(), amountFen: z.string() }),
+  }),
+  z.object({ type: z.literal("guarantee.claim_paid"), data: z.object({ guaranteeId: uuid, claimId: uuid }) }),
+  z.object({ type: z.literal("guarantee.claim_declined"), data: z.object({ guaranteeId: uuid, claimId: uuid, reason: z.string() }) }),
+  z.object({ type: z.literal("section.contract_signed_recorded"), data: z.object({ sectionId: uuid, signedAt: z.string() }) }),
   z.object({
     type: z.literal("prequalification.published"),
     data: z.object({
@@ -323,8 +367,6 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("guarantee_application.fee_paid"), data: GuaranteeApplicationData }),
   z.object({ type: z.literal("guarantee.issue_started"), data: GuaranteeData }),
   z.object({ type: z.literal("guarantee.letter_signed"), data: GuaranteeData }),
-  z.object({ type: z.literal("guarantee.issued"), data: GuaranteeData }),
-  z.object({ type: z.literal("guarantee.issue_failed"), data: GuaranteeData }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

@@ -18,6 +18,7 @@ import * as m0018 from "./0018_clarifications_termination_securities.ts";
 import * as m0019 from "./0019_opening_officials.ts";
 import * as m0021 from "./0021_upload_locks.ts";
 import * as m0023 from "./0023_guarantees.ts";
+import * as m0024 from "./0024_guarantee_verification_claims.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0019_opening_officials": m0019,
   "0021_upload_locks": m0021,
   "0023_guarantees": m0023,
+  "0024_guarantee_verification_claims": m0024,
 };

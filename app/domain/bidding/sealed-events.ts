@@ -23,6 +23,7 @@ export const SEALED_AUDIT_EVENTS = {
   "guarantee_application.fee_paid": "sectionId",
   "guarantee.issue_started": "sectionId",
   "guarantee.letter_signed": "sectionId",
+  // Issue 14: the ledger's answer to an issue names the section (w-g-issue seals its own steps too).
   "guarantee.issued": "sectionId",
   "guarantee.issue_failed": "sectionId",
 } as const satisfies Record<string, "sectionId" | "openingId">;

@@ -6,14 +6,7 @@ import type { Fen } from "#app/domain/shared/money.ts";
  */
 
 export type ApplicationStatus =
-  | "submitted"
-  | "approved"
-  | "declined"
-  | "more_documents_requested"
-  | "fee_paid"
-  | "issuing"
-  | "issued"
-  | "issue_failed";
+  "submitted" | "approved" | "declined" | "more_documents_requested" | "fee_paid" | "issuing" | "issued" | "issue_failed";
 
 export const APPLICATION_STATUSES: readonly ApplicationStatus[] = [
   "submitted",

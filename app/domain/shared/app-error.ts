@@ -204,6 +204,30 @@ export const ERROR_CODES = {
     zh: "账本合约拒绝了该操作（{{contract}}.{{method}}：{{error}} {{args}}）。",
     en: "The ledger contract refused this ({{contract}}.{{method}}: {{error}} {{args}}).",
   },
+  /** A guarantee step asked of a guarantee in another status (`current`, `expected`). */
+  GUARANTEE_UNEXPECTED_STATUS: {
+    status: 409,
+    zh: "该保函当前状态为“{{current}}”，此操作只适用于“{{expected}}”状态。",
+    en: "The guarantee is {{current}}; this step applies only to one that is {{expected}}.",
+  },
+  /** A claim on a guarantee refused by the claim rules (app/domain/guarantee/claims.ts); `reasonZh`/`reasonEn` say why. */
+  GUARANTEE_CLAIM_REFUSED: {
+    status: 409,
+    zh: "不能提出该索赔：{{reasonZh}}。",
+    en: "This claim cannot be lodged: {{reasonEn}}.",
+  },
+  /** The section's contract signing date was recorded before: it is recorded once. */
+  CONTRACT_SIGNING_ALREADY_RECORDED: {
+    status: 409,
+    zh: "本标段的合同签订日期已登记，不能重复登记。",
+    en: "The contract signing date of this section is already recorded.",
+  },
+  /** The contract signing date falls before the bid deadline, or in the future. */
+  CONTRACT_SIGNING_DATE_INVALID: {
+    status: 409,
+    zh: "合同签订日期须在开标之后且不晚于今天。",
+    en: "The contract signing date must fall after the opening and not later than today.",
+  },
   /** The ledger node cannot be reached, or the ledger is not running in this process. */
   LEDGER_UNAVAILABLE: {
     status: 503,

@@ -35,6 +35,7 @@ export const auditTypes = defineMessages(
       period_changed: "法定期限随节假日调整",
       deadline_moved: "暂停跨越截止时间，截止时间顺延",
       terminated: "终止招标",
+      contract_signed_recorded: "登记合同签订日期",
     },
     credit: {
       imported: "导入信用数据",
@@ -44,6 +45,18 @@ export const auditTypes = defineMessages(
     },
     bid_security: {
       settled: "登记投标保证金退还或不予退还",
+    },
+    guarantee: {
+      issue_started: "开始出具保函",
+      letter_signed: "保函电子签章",
+      issued: "保函已上链开立",
+      issue_failed: "保函上链失败",
+      issue_retried: "重新提交保函上链开立",
+      ledger_refused: "账本合约拒绝保函操作",
+      release_requested: "申请退还（解除）保函",
+      claim_lodged: "提出保函索赔",
+      claim_paid: "担保机构赔付索赔",
+      claim_declined: "担保机构拒绝索赔",
     },
     prequalification: {
       published: "发布资格预审公告",
@@ -85,12 +98,7 @@ export const auditTypes = defineMessages(
       supplemented: "补充材料",
       fee_paid: "缴纳保函费用",
     },
-    guarantee: {
-      issue_started: "开始出具保函",
-      letter_signed: "保函电子签章",
-      issued: "保函上链出具",
-      issue_failed: "保函上链失败",
-    },    clock: {
+    clock: {
       advanced: "测试时钟前移",
     },
     pki: {
@@ -120,6 +128,7 @@ export const auditTypes = defineMessages(
       all_decided: "全部投标文件已有解密结果",
       decryption_attempted: "解密投标文件",
       security_defects_recorded: "记录投标保证金缺陷",
+      security_verified: "核验投标保证金（电子保函或信用承诺）",
       bid_decided: "投标文件解密结果确定",
       decryption_reclassified: "更正解密失败原因",
       reading_out_published: "公布唱标结果",
@@ -168,6 +177,7 @@ export const auditTypes = defineMessages(
       period_changed: "Statutory period moved by the calendar",
       deadline_moved: "Deadline moved by a suspension that covered it",
       terminated: "Tender terminated",
+      contract_signed_recorded: "Contract signing date recorded",
     },
     credit: {
       imported: "Credit data imported",
@@ -177,6 +187,18 @@ export const auditTypes = defineMessages(
     },
     bid_security: {
       settled: "Bid security returned or kept",
+    },
+    guarantee: {
+      issue_started: "Guarantee issuing started",
+      letter_signed: "Guarantee letter signed",
+      issued: "Guarantee issued on the ledger",
+      issue_failed: "Guarantee issue on the ledger failed",
+      issue_retried: "Guarantee issue sent again",
+      ledger_refused: "Ledger refused a guarantee step",
+      release_requested: "Guarantee release requested",
+      claim_lodged: "Claim lodged on a guarantee",
+      claim_paid: "Claim paid by the guarantor",
+      claim_declined: "Claim declined by the guarantor",
     },
     prequalification: {
       published: "Prequalification announced",
@@ -218,12 +240,7 @@ export const auditTypes = defineMessages(
       supplemented: "Documents supplemented",
       fee_paid: "Guarantee fee paid",
     },
-    guarantee: {
-      issue_started: "Guarantee issuing started",
-      letter_signed: "Guarantee letter signed",
-      issued: "Guarantee issued on the ledger",
-      issue_failed: "Guarantee issue on the ledger failed",
-    },    clock: {
+    clock: {
       advanced: "Test clock advanced",
     },
     pki: {
@@ -253,6 +270,7 @@ export const auditTypes = defineMessages(
       all_decided: "All bids decided",
       decryption_attempted: "Decryption attempted",
       security_defects_recorded: "Bid security defects recorded",
+      security_verified: "Bid security verified (guarantee or credit commitment)",
       bid_decided: "Bid decided",
       decryption_reclassified: "Decryption failure reclassified",
       reading_out_published: "Reading-out published",

@@ -4,6 +4,7 @@ import type { AppContext } from "../context.server.ts";
 import { toBigInt } from "../db.server.ts";
 import { enqueue } from "../outbox.server.ts";
 import { CONTRACT_NAMES, INTERFACES, namedArgs, type ContractName } from "./contracts.server.ts";
+import { guaranteeDrift } from "./guarantees.server.ts";
 import type { Ledger } from "./ledger.server.ts";
 
 /**
@@ -64,7 +65,7 @@ export async function indexEvents(app: IndexApp, ledger: Ledger): Promise<{ from
 }
 
 export interface Drift {
-  kind: "send-missing" | "send-moved" | "anchor-missing" | "event-missing" | "event-extra" | "contract-missing";
+  kind: "send-missing" | "send-moved" | "anchor-missing" | "event-missing" | "event-extra" | "contract-missing" | "guarantee-state";
   subject: string;
   detail: string;
 }
@@ -72,7 +73,8 @@ export interface Drift {
 /**
  * Compares both sides: every confirmed send has its receipt in the same block; every anchored
  * batch's root is anchored on chain at the recorded time; the indexed events are exactly the
- * chain's (count per contract up to the index cursor); every contract has code. Open drift rows
+ * chain's (count per contract up to the index cursor); every contract has code; every guarantee's
+ * state in Postgres is the one the chain derives (issue 14). Open drift rows
  * no longer found are marked resolved.
  */
 export async function reconcileLedger(app: IndexApp, ledger: Ledger): Promise<Drift[]> {
@@ -118,6 +120,7 @@ export async function reconcileLedger(app: IndexApp, ledger: Ledger): Promise<Dr
       });
     }
   }
+  drift.push(...(await guaranteeDrift(app, ledger)));
   const cursor = await app.db.selectFrom("ledger_index_state").select(["last_block"]).where("name", "=", "events").executeTakeFirst();
   if (cursor) {
     const to = Number(toBigInt(cursor.last_block));

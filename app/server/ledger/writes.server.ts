@@ -14,12 +14,19 @@ import { ensureOrganisationRoles } from "./setup.server.ts";
  * `ledger.send` job in the same transaction as the change it records, and the worker delivers it.
  *
  * Arguments are JSON: amounts and other integers as decimal strings, hashes and ids as `0x…`
- * hex. An argument `{ "$account": "<organisation id>" | "platform" }` (at any depth) stands for
- * that party's ledger account, so services never need to know addresses.
+ * hex. An argument `{ "$account": "<organisation id>" | "platform" | "guarantee-beneficiary:<id>" }`
+ * (at any depth) stands for that party's ledger account, so services never need to know addresses.
  */
 export const LEDGER_SEND = "ledger.send";
 
-const Actor = z.union([z.literal("platform"), z.object({ organisationId: z.string().uuid() })]);
+/** A holder the platform keeps for a party other than an organisation: a guarantee's beneficiary account (decision 0059). */
+const KEPT_HOLDER = /^guarantee-beneficiary:[0-9a-f-]{36}$/;
+
+const Actor = z.union([
+  z.literal("platform"),
+  z.object({ organisationId: z.string().uuid() }),
+  z.object({ holder: z.string().regex(KEPT_HOLDER) }),
+]);
 
 export const LedgerWrite = z.object({
   contract: z.enum(CONTRACT_NAMES),
@@ -48,9 +55,9 @@ export async function deliverLedgerWrite(app: AppContext, key: string, payload: 
     if (v !== null && typeof v === "object") {
       const o = v as Record<string, unknown>;
       if (typeof o.$account === "string" && Object.keys(o).length === 1) {
-        return o.$account === "platform"
-          ? ledger.deps.accounts.addressOf(PLATFORM_HOLDER)
-          : ensureOrganisationRoles(app, ledger, o.$account);
+        if (o.$account === "platform") return ledger.deps.accounts.addressOf(PLATFORM_HOLDER);
+        if (KEPT_HOLDER.test(o.$account)) return ledger.deps.accounts.addressOf(o.$account);
+        return ensureOrganisationRoles(app, ledger, o.$account);
       }
       return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await resolve(x)] as const)));
     }
@@ -58,7 +65,8 @@ export async function deliverLedgerWrite(app: AppContext, key: string, payload: 
   };
   const args = (await resolve(write.args)) as unknown[];
   let holder = PLATFORM_HOLDER;
-  if (write.actor !== "platform") {
+  if (write.actor !== "platform" && "holder" in write.actor) holder = write.actor.holder;
+  else if (write.actor !== "platform") {
     await ensureOrganisationRoles(app, ledger, write.actor.organisationId);
     holder = organisationHolder(write.actor.organisationId);
   }

@@ -41,15 +41,33 @@ export async function guaranteeOptionsFor(app: AppContext, actor: Actor, section
   const products = await app.db
     .selectFrom("guarantee_products as g")
     .innerJoin("organisations as o", "o.id", "g.guarantor_organisation_id")
-    .select(["g.id", "g.name", "g.kind", "g.fee_rate_bp", "g.minimum_fee_fen", "g.procurement_types", "g.region_codes", "g.active", "o.name as guarantor_name"])
+    .select([
+      "g.id",
+      "g.name",
+      "g.kind",
+      "g.fee_rate_bp",
+      "g.minimum_fee_fen",
+      "g.procurement_types",
+      "g.region_codes",
+      "g.active",
+      "o.name as guarantor_name",
+    ])
     .where("g.active", "=", true)
     .where("o.status", "=", "approved")
     .orderBy("o.name")
     .orderBy("g.name")
     .execute();
-  const need = requiredValidity({ securityFen: BigInt(section.bid_security_fen), deadlineAt: section.deadline_at, bidValidityDays: section.bid_validity_days });
+  const need = requiredValidity({
+    securityFen: BigInt(section.bid_security_fen),
+    deadlineAt: section.deadline_at,
+    bidValidityDays: section.bid_validity_days,
+  });
   const amount = BigInt(section.bid_security_fen);
-  const beneficiary = await app.db.selectFrom("organisations").select(["name"]).where("id", "=", project.tenderer_organisation_id).executeTakeFirstOrThrow();
+  const beneficiary = await app.db
+    .selectFrom("organisations")
+    .select(["name"])
+    .where("id", "=", project.tenderer_organisation_id)
+    .executeTakeFirstOrThrow();
   return {
     section: { id: section.id, code: section.code, name: section.name, projectName: project.name },
     amountFen: String(amount),
@@ -86,7 +104,10 @@ export async function applyForGuarantee(app: AppContext, opts: { actor: Actor; s
   const { actor, input } = opts;
   const now = app.clock.now();
   if (actor.membership.organisationStatus !== "approved")
-    throw new AppError("ORGANISATION_NOT_APPROVED", { name: actor.membership.organisationName, status: actor.membership.organisationStatus });
+    throw new AppError("ORGANISATION_NOT_APPROVED", {
+      name: actor.membership.organisationName,
+      status: actor.membership.organisationStatus,
+    });
   const { section, project } = await loadOpenSection(app, actor, opts.sectionId, now);
   const product = await app.db
     .selectFrom("guarantee_products as g")
@@ -154,7 +175,14 @@ export async function applyForGuarantee(app: AppContext, opts: { actor: Actor; s
       .returning("id")
       .executeTakeFirstOrThrow();
     const application = (await findApplication(trx, row.id))!;
-    await recordStep(app, trx, actor, opts.meta, { application, step: "submitted", audit: "guarantee_application.submitted", text: input.note || null }, now);
+    await recordStep(
+      app,
+      trx,
+      actor,
+      opts.meta,
+      { application, step: "submitted", audit: "guarantee_application.submitted", text: input.note || null },
+      now,
+    );
     return { applicationId: row.id, feeFen: String(fee) };
   });
 }

@@ -27,7 +27,10 @@ export type ProductInput = z.infer<typeof ProductInput>;
 function guard(actor: Actor) {
   requirePermission(actor, "manage:guarantee-product:own");
   if (actor.membership.organisationStatus !== "approved")
-    throw new AppError("ORGANISATION_NOT_APPROVED", { name: actor.membership.organisationName, status: actor.membership.organisationStatus });
+    throw new AppError("ORGANISATION_NOT_APPROVED", {
+      name: actor.membership.organisationName,
+      status: actor.membership.organisationStatus,
+    });
 }
 
 export async function createGuaranteeProduct(app: AppContext, opts: { actor: Actor; input: ProductInput; meta: RequestMeta }) {
@@ -55,7 +58,13 @@ export async function createGuaranteeProduct(app: AppContext, opts: { actor: Act
     await appendAudit(trx, {
       event: {
         type: "guarantee_product.created",
-        data: { productId: row.id, name: input.name, active: input.active, feeRateBp: input.feeRateBp, minimumFeeFen: String(input.minimumFeeFen) },
+        data: {
+          productId: row.id,
+          name: input.name,
+          active: input.active,
+          feeRateBp: input.feeRateBp,
+          minimumFeeFen: String(input.minimumFeeFen),
+        },
       },
       actor: auditActorOf(actor, opts.meta),
       at: now,
@@ -64,7 +73,10 @@ export async function createGuaranteeProduct(app: AppContext, opts: { actor: Act
   });
 }
 
-export async function updateGuaranteeProduct(app: AppContext, opts: { actor: Actor; productId: string; input: ProductInput; meta: RequestMeta }) {
+export async function updateGuaranteeProduct(
+  app: AppContext,
+  opts: { actor: Actor; productId: string; input: ProductInput; meta: RequestMeta },
+) {
   const { actor, input } = opts;
   guard(actor);
   const now = app.clock.now();
@@ -89,7 +101,13 @@ export async function updateGuaranteeProduct(app: AppContext, opts: { actor: Act
     await appendAudit(trx, {
       event: {
         type: "guarantee_product.updated",
-        data: { productId: updated.id, name: input.name, active: input.active, feeRateBp: input.feeRateBp, minimumFeeFen: String(input.minimumFeeFen) },
+        data: {
+          productId: updated.id,
+          name: input.name,
+          active: input.active,
+          feeRateBp: input.feeRateBp,
+          minimumFeeFen: String(input.minimumFeeFen),
+        },
       },
       actor: auditActorOf(actor, opts.meta),
       at: now,

@@ -5,7 +5,7 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
-import { enqueue } from "#app/server/outbox.server.ts";
+import { enqueueGuaranteeIssue } from "#app/server/ledger/guarantees.server.ts";
 import { buildDocument, verifyPdf } from "#app/server/pdf/index.server.ts";
 import { guaranteeLetterSpec } from "#app/server/pdf/render/guarantee-letter.server.ts";
 import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
@@ -20,13 +20,13 @@ import { findApplication, guardStep, loadGuarantorApplication, recordStep } from
  * chain for applicant, section and beneficiary. The platform renders the letter; the guarantor's
  * `sign` member signs it in the browser (SigningKind "guarantee-letter"); on signing the PDF is
  * stored, its SHA-256 recorded and queued for anchoring, and the chain issue queued through the
- * outbox. The chain's answer moves the guarantee to issued, or to issue_failed with the revert
- * reason (retryable: the guarantor starts again).
+ * outbox (enqueueGuaranteeIssue); the ledger's delivery hook (afterGuaranteeWrite) moves the
+ * guarantee to issued, or to issue_failed with the revert reason (retryable: the guarantor starts
+ * again, and the letter is signed again).
  */
 
 /** Days after the validity during which a bound guarantee can be claimed (decision 0057). */
 export const CLAIM_PERIOD_DAYS = 30;
-export const GUARANTEE_ISSUE = "guarantee.issue";
 export const MAX_LETTER_BYTES = 8 * 1024 * 1024;
 
 export async function startGuaranteeIssue(app: AppContext, opts: { actor: Actor; applicationId: string; meta: RequestMeta }) {
@@ -88,7 +88,10 @@ export async function startGuaranteeIssue(app: AppContext, opts: { actor: Actor;
       .execute();
     await recordStep(app, trx, actor, opts.meta, { application, step: "issuing" }, now);
     await appendAudit(trx, {
-      event: { type: "guarantee.issue_started", data: { guaranteeId, applicationId: application.id, sectionId: application.section_id, ledgerId } },
+      event: {
+        type: "guarantee.issue_started",
+        data: { guaranteeId, applicationId: application.id, sectionId: application.section_id, ledgerId },
+      },
       actor: auditActorOf(actor, opts.meta),
       at: now,
     });
@@ -187,12 +190,23 @@ export async function recordSignedGuaranteeLetter(
   const g = await trx.selectFrom("guarantees").selectAll().where("id", "=", opts.guaranteeId).forUpdate().executeTakeFirst();
   if (!g || g.guarantor_organisation_id !== actor.membership.organisationId) throw new AppError("NOT_FOUND", { what: "guarantee" });
   if (g.status !== "issuing" || g.document_sha256)
-    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: `the guarantee is ${g.status}${g.document_sha256 ? ", already signed" : ""}` });
+    throw new AppError("GUARANTEE_LETTER_INVALID", {
+      reason: `the guarantee is ${g.status}${g.document_sha256 ? ", already signed" : ""}`,
+    });
   const trust = await loadPlatformTrust(trx);
-  const report = await verifyPdf(opts.pdf, { trustedRoots: [trust.rootPem], validationTime: now, platformCertificates: trust.platformCertificates });
+  const report = await verifyPdf(opts.pdf, {
+    trustedRoots: [trust.rootPem],
+    validationTime: now,
+    platformCertificates: trust.platformCertificates,
+  });
   const last = report.signatures.at(-1);
-  if (!report.valid || !last?.signer) throw new AppError("GUARANTEE_LETTER_INVALID", { reason: report.problems.join("; ") || "no signature" });
-  const guarantor = await trx.selectFrom("organisations").select(["uscc"]).where("id", "=", g.guarantor_organisation_id).executeTakeFirstOrThrow();
+  if (!report.valid || !last?.signer)
+    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: report.problems.join("; ") || "no signature" });
+  const guarantor = await trx
+    .selectFrom("organisations")
+    .select(["uscc"])
+    .where("id", "=", g.guarantor_organisation_id)
+    .executeTakeFirstOrThrow();
   if (last.signer.organizationIdentifier !== guarantor.uscc)
     throw new AppError("GUARANTEE_LETTER_INVALID", { reason: "the signer is not a person of the guarantor" });
   const text = Buffer.from(opts.pdf).toString("latin1");
@@ -203,7 +217,7 @@ export async function recordSignedGuaranteeLetter(
   const stored = await storageFor(app).put(`guarantees/${g.id}/letter-${sha256.slice(0, 16)}.pdf`, opts.pdf);
   await trx.updateTable("guarantees").set({ document_sha256: sha256, document_key: stored.key }).where("id", "=", g.id).execute();
   await queueForAnchoring(trx, { sha256, source: `guarantee-letter:${g.id}` }, now);
-  await enqueue(trx, { kind: GUARANTEE_ISSUE, key: `guarantee-issue:${g.ledger_id}:${sha256.slice(0, 16)}`, payload: { guaranteeId: g.id } }, now);
+  await enqueueGuaranteeIssue(trx, { ...g, document_sha256: sha256 }, now);
   await appendAudit(trx, {
     event: {
       type: "guarantee.letter_signed",
@@ -213,100 +227,4 @@ export async function recordSignedGuaranteeLetter(
     at: now,
   });
   return { sha256, key: stored.key };
-}
-
-/** The GuaranteeLedger.issue write of a signed guarantee (Terms in IGuaranteeLedger.sol). */
-export function guaranteeIssueWrite(g: {
-  guarantor_organisation_id: string;
-  beneficiary_organisation_id: string;
-  ledger_id: string;
-  kind: "bid" | "performance";
-  amount_fen: string | bigint;
-  valid_from: Date;
-  valid_until: Date;
-  claim_period_days: number;
-  applicant_ref: string;
-  subject_ref: string;
-  beneficiary_ref: string;
-  document_sha256: string | null;
-}) {
-  if (!g.document_sha256) throw new Error("a guarantee is issued on the ledger only once its letter is signed");
-  const seconds = (d: Date) => String(Math.floor(new Date(d).getTime() / 1000));
-  return {
-    contract: "GuaranteeLedger" as const,
-    method: "issue",
-    actor: { organisationId: g.guarantor_organisation_id },
-    args: [
-      g.ledger_id,
-      {
-        kind: g.kind === "bid" ? 0 : 1,
-        beneficiaryAccount: { $account: g.beneficiary_organisation_id },
-        amount: String(g.amount_fen),
-        validFrom: seconds(g.valid_from),
-        validUntil: seconds(g.valid_until),
-        claimPeriod: String(g.claim_period_days * 86_400),
-        beneficiaryRef: g.beneficiary_ref,
-        applicantRef: g.applicant_ref,
-        subjectRef: g.subject_ref,
-        documentHash: `0x${g.document_sha256}`,
-      },
-    ],
-  };
-}
-
-/** The chain's answer: issued (with the block time) or failed with the revert reason. */
-export async function recordGuaranteeIssueOutcome(
-  app: AppContext,
-  guaranteeId: string,
-  outcome: { issued: true; at: Date } | { issued: false; error: string },
-) {
-  const now = app.clock.now();
-  const meta = { ip: "worker", userAgent: "bidhall worker" };
-  await app.db.transaction().execute(async (trx) => {
-    const g = await trx.selectFrom("guarantees").selectAll().where("id", "=", guaranteeId).forUpdate().executeTakeFirst();
-    if (!g || g.status !== "issuing") return; // delivered twice, or already decided
-    const application = (await findApplication(trx, g.application_id, { forUpdate: true }))!;
-    if (outcome.issued) {
-      await trx.updateTable("guarantees").set({ status: "issued", issued_at: outcome.at }).where("id", "=", g.id).execute();
-      await trx
-        .updateTable("guarantee_applications")
-        .set({ status: "issued", issued_at: outcome.at, updated_at: now })
-        .where("id", "=", application.id)
-        .execute();
-    } else {
-      await trx.updateTable("guarantees").set({ status: "issue_failed", issue_error: outcome.error }).where("id", "=", g.id).execute();
-      await trx
-        .updateTable("guarantee_applications")
-        .set({ status: "issue_failed", issue_error: outcome.error, updated_at: now })
-        .where("id", "=", application.id)
-        .execute();
-    }
-    await recordStep(
-      app,
-      trx,
-      null,
-      meta,
-      {
-        application,
-        step: outcome.issued ? "issued" : "issue_failed",
-        text: outcome.issued ? null : outcome.error,
-        notice: { title: outcome.issued ? "电子保函已出具并记载于区块链账本" : "保函上链失败，担保机构将重新出函" },
-      },
-      now,
-    );
-    await appendAudit(trx, {
-      event: {
-        type: outcome.issued ? "guarantee.issued" : "guarantee.issue_failed",
-        data: {
-          guaranteeId: g.id,
-          applicationId: g.application_id,
-          sectionId: g.section_id,
-          ledgerId: g.ledger_id,
-          ...(outcome.issued ? {} : { error: outcome.error }),
-        },
-      },
-      actor: auditActorOf(null, meta),
-      at: now,
-    });
-  });
 }

@@ -29,7 +29,10 @@ const OUTCOME = {
   },
 } as const satisfies Record<Decision["intent"], { status: ApplicationStatus; audit: string; title: string }>;
 
-export async function decideApplication(app: AppContext, opts: { actor: Actor; applicationId: string; decision: Decision; meta: RequestMeta }) {
+export async function decideApplication(
+  app: AppContext,
+  opts: { actor: Actor; applicationId: string; decision: Decision; meta: RequestMeta },
+) {
   const { actor, decision } = opts;
   requirePermission(actor, "issue:guarantee:own");
   const now = app.clock.now();
@@ -62,15 +65,29 @@ export async function decideApplication(app: AppContext, opts: { actor: Actor; a
 }
 
 /** The applicant answers a request for more documents; the application goes back to the queue. */
-export async function supplementApplication(app: AppContext, opts: { actor: Actor; applicationId: string; text: string; meta: RequestMeta }) {
+export async function supplementApplication(
+  app: AppContext,
+  opts: { actor: Actor; applicationId: string; text: string; meta: RequestMeta },
+) {
   const { actor } = opts;
   requirePermission(actor, "apply:guarantee:own");
   const now = app.clock.now();
   return app.db.transaction().execute(async (trx) => {
     const application = await loadApplicantApplication(trx, actor, opts.applicationId);
     guardStep("supplement", application);
-    await trx.updateTable("guarantee_applications").set({ status: "submitted", updated_at: now }).where("id", "=", application.id).execute();
-    await recordStep(app, trx, actor, opts.meta, { application, step: "supplemented", audit: "guarantee_application.supplemented", text: opts.text }, now);
+    await trx
+      .updateTable("guarantee_applications")
+      .set({ status: "submitted", updated_at: now })
+      .where("id", "=", application.id)
+      .execute();
+    await recordStep(
+      app,
+      trx,
+      actor,
+      opts.meta,
+      { application, step: "supplemented", audit: "guarantee_application.supplemented", text: opts.text },
+      now,
+    );
     return { status: "submitted" as const };
   });
 }
@@ -98,13 +115,23 @@ export async function payGuaranteeFee(app: AppContext, opts: { actor: Actor; app
         reference,
       })
       .execute();
-    await trx.updateTable("guarantee_applications").set({ status: "fee_paid", fee_paid_at: now, updated_at: now }).where("id", "=", application.id).execute();
+    await trx
+      .updateTable("guarantee_applications")
+      .set({ status: "fee_paid", fee_paid_at: now, updated_at: now })
+      .where("id", "=", application.id)
+      .execute();
     await recordStep(
       app,
       trx,
       actor,
       opts.meta,
-      { application, step: "fee_paid", audit: "guarantee_application.fee_paid", text: reference, notice: { title: "保函费用已缴纳，待担保机构出函" } },
+      {
+        application,
+        step: "fee_paid",
+        audit: "guarantee_application.fee_paid",
+        text: reference,
+        notice: { title: "保函费用已缴纳，待担保机构出函" },
+      },
       now,
     );
     return { reference, amountFen: String(application.fee_fen) };

@@ -5,6 +5,7 @@ import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { scratchDir } from "#app/server/scratch.server.ts";
 import { checkPlaintextPackage, decryptStoredEnvelope } from "./bid-package-checks.server.ts";
+import { gatherSecurityFacts } from "#app/services/guarantee/verify-bid-security.server.ts";
 import { recordDecryptionAttempt } from "./decryption-attempts.server.ts";
 import { inOpeningTransaction, loadOpening, requireBidder, requireSignedIn } from "./opening-context.server.ts";
 
@@ -39,6 +40,8 @@ export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Prom
   try {
     const opened = await decryptStoredEnvelope(app, bid, opts.contentKey, dir);
     const outcome = opened.ok ? await checkPlaintextPackage(app, loaded, bid, opened.packagePath) : opened;
+    // 核验 (decision 0060): the ledger and the guarantee PDF are read before the opening's lock is taken.
+    const securityFacts = outcome.ok && outcome.bid ? await gatherSecurityFacts(app, loaded, bid, outcome.bid.security) : undefined;
     await inOpeningTransaction(app, loaded.opening.id, "decrypt", now, async (trx, again) => {
       const current = again.bids.find((b) => b.id === bid.id)!;
       if (current.result === "decrypted") throw new AppError("OPENING_BID_ALREADY_DECRYPTED");
@@ -50,6 +53,7 @@ export async function decryptBid(app: AppContext, opts: DecryptBidOptions): Prom
         via: "key",
         now,
         outcome,
+        securityFacts,
       });
     });
     if (!outcome.ok) return { decrypted: false, failure: outcome.failure, detail: outcome.detail };

@@ -5,7 +5,9 @@ import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.
 import type { Actor } from "#app/server/session.server.ts";
 import type { BidJson } from "#app/crypto/bid-package/formats.ts";
 import { securityDefects, type SecurityDefect } from "#app/domain/credit/bid-security.ts";
+import type { GuaranteeVerificationFacts } from "#app/domain/guarantee/verify-guarantee.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
+import { recordSecurityVerification } from "#app/services/guarantee/verify-bid-security.server.ts";
 import { creditStanding } from "#app/server/repo/tendering.server.ts";
 import { auditActorOf } from "#app/server/session.server.ts";
 import { fieldsForStorage, type PackageCheck } from "./bid-package-checks.server.ts";
@@ -28,9 +30,11 @@ export async function recordDecryptionAttempt(
     via: "key" | "remedy";
     now: Date;
     outcome: PackageCheck;
+    /** What the verification of the bid's security needs (decision 0060), gathered before the transaction. */
+    securityFacts?: GuaranteeVerificationFacts;
   },
 ): Promise<void> {
-  const { loaded, bid, actor, meta, via, now, outcome } = input;
+  const { loaded, bid, actor, meta, via, now, outcome, securityFacts } = input;
   const openingId = loaded.opening.id;
   await trx
     .insertInto("decryption_attempts")
@@ -92,6 +96,15 @@ export async function recordDecryptionAttempt(
       .where("id", "=", bid.id)
       .where("result", "is", null)
       .execute();
+    if (inBid && securityFacts)
+      await recordSecurityVerification(trx, {
+        openingId,
+        openingBidId: bid.id,
+        organisationId: bid.organisationId,
+        bidVersionId: bid.bidVersionId,
+        facts: securityFacts,
+        now,
+      });
     await recordBidDecided(trx, openingId, bid.organisationId, bid.organisationName, { result: "decrypted", rule, at: now }, now);
     if (defects.length > 0)
       await appendAudit(trx, {

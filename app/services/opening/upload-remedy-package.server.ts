@@ -3,6 +3,7 @@ import { isAppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { checkPlaintextPackage, receiptOf, sha256File } from "./bid-package-checks.server.ts";
+import { gatherSecurityFacts } from "#app/services/guarantee/verify-bid-security.server.ts";
 import { recordDecryptionAttempt } from "./decryption-attempts.server.ts";
 import { inOpeningTransaction, loadOpening, requireBidder, requireSignedIn } from "./opening-context.server.ts";
 
@@ -96,6 +97,7 @@ export async function uploadRemedyPackage(app: AppContext, opts: UploadRemedyPac
     throw e;
   }
   const outcome = await checkPlaintextPackage(app, loaded, bid, opts.packagePath);
+  const securityFacts = outcome.ok && outcome.bid ? await gatherSecurityFacts(app, loaded, bid, outcome.bid.security) : undefined;
   await inOpeningTransaction(app, loaded.opening.id, "uploadRemedy", now, async (trx, again) => {
     const current = again.bids.find((b) => b.id === bid.id)!;
     assertRemedyCounts({ ...check, alreadyDecrypted: current.result === "decrypted" });
@@ -107,6 +109,7 @@ export async function uploadRemedyPackage(app: AppContext, opts: UploadRemedyPac
       via: "remedy",
       now,
       outcome,
+      securityFacts,
     });
   });
   return outcome.ok ? { decrypted: true } : { decrypted: false, failure: outcome.failure, detail: outcome.detail };

@@ -63,7 +63,13 @@ export function guaranteeLetterSpec(input: GuaranteeLetterInput): DocumentSpec {
           "本保函为电子保函，以担保人的电子签名为准，其 SHA-256 摘要记载于交易平台的区块链账本；" +
           "受益人的索赔应在有效期和索赔期内通过交易平台提出。本保函适用中华人民共和国法律。",
       },
-      { type: "fields", rows: [["担保人（电子签章）", input.guarantorName], ["出具日期", formatShanghai(input.issuedAt)]] },
+      {
+        type: "fields",
+        rows: [
+          ["担保人（电子签章）", input.guarantorName],
+          ["出具日期", formatShanghai(input.issuedAt)],
+        ],
+      },
     ],
   };
 }
