@@ -22,6 +22,30 @@ const SignedDocumentData = z.object({
   certificateSubject: z.string(),
   certificateSerial: z.string(),
 });
+// Issue 14 (decision 0057): guarantee products, applications and issuing.
+const GuaranteeProductData = z.object({
+  productId: uuid,
+  name: z.string(),
+  active: z.boolean(),
+  feeRateBp: z.number(),
+  minimumFeeFen: z.string(),
+});
+const GuaranteeApplicationData = z.object({
+  applicationId: uuid,
+  sectionId: uuid,
+  applicantOrganisationId: uuid,
+  guarantorOrganisationId: uuid,
+  amountFen: z.string().optional(),
+  text: z.string().optional(),
+});
+const GuaranteeData = z.object({
+  guaranteeId: uuid,
+  applicationId: uuid,
+  sectionId: uuid,
+  ledgerId: z.string(),
+  documentSha256: z.string().optional(),
+  error: z.string().optional(),
+});
 
 export const AuditEvent = z.discriminatedUnion("type", [
   z.object({
@@ -404,6 +428,18 @@ export const AuditEvent = z.discriminatedUnion("type", [
       removed: z.number(),
     }),
   }),
+  // Issue 14 (decision 0057): guarantee products, applications and issuing. Every application
+  // and guarantee event names its section and is sealed until the deadline (decision 23).
+  z.object({ type: z.literal("guarantee_product.created"), data: GuaranteeProductData }),
+  z.object({ type: z.literal("guarantee_product.updated"), data: GuaranteeProductData }),
+  z.object({ type: z.literal("guarantee_application.submitted"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.approved"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.declined"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.documents_requested"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.supplemented"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.fee_paid"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee.issue_started"), data: GuaranteeData }),
+  z.object({ type: z.literal("guarantee.letter_signed"), data: GuaranteeData }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

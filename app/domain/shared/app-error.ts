@@ -818,6 +818,48 @@ export const ERROR_CODES = {
     zh: "证据材料超出上限：{{limitZh}}。",
     en: "The evidence exceeds the limit: {{limitEn}}.",
   },
+  /** Decision 0057: the chosen guarantee product does not serve this section (kind, procurement type, region) or is inactive. */
+  GUARANTEE_PRODUCT_NOT_SERVING: {
+    status: 409,
+    zh: "所选保函产品不服务于标段 {{section}}（已停用，或不覆盖该项目的采购类型或地区），请另选担保机构。",
+    en: "The chosen guarantee product does not serve section {{section}} (inactive, or not for this procurement type or region); choose another guarantor.",
+  },
+  /** Decision 0057: the guaranteed amount is below the section's required bid security. */
+  GUARANTEE_AMOUNT_TOO_LOW: {
+    status: 409,
+    zh: "保函金额 {{amountYuan}} 元低于标段要求的投标保证金 {{requiredYuan}} 元。",
+    en: "The guaranteed amount of CNY {{amountYuan}} is below the section's required bid security of CNY {{requiredYuan}}.",
+  },
+  /** Decision 0057: the validity does not cover the bid validity period (from the deadline to its end). */
+  GUARANTEE_VALIDITY_TOO_SHORT: {
+    status: 409,
+    zh: "保函有效期（{{from}} 至 {{until}}）未覆盖投标有效期（{{requiredFrom}} 至 {{requiredUntil}}）。",
+    en: "The validity ({{from}} to {{until}}) does not cover the bid validity period ({{requiredFrom}} to {{requiredUntil}}).",
+  },
+  /** Decision 0057: a step on an application in a status that does not allow it. */
+  GUARANTEE_APPLICATION_UNEXPECTED_STATUS: {
+    status: 409,
+    zh: "保函申请当前状态为“{{currentZh}}”，不能{{stepZh}}（仅限：{{expectedZh}}）。",
+    en: "The guarantee application is {{current}}; it cannot be {{step}} now (only when {{expected}}).",
+  },
+  /** Decision 0057: the organisation already has a live application for this section. */
+  GUARANTEE_APPLICATION_EXISTS: {
+    status: 409,
+    zh: "本单位已有标段 {{section}} 的保函申请正在办理或已出函，不能重复申请。",
+    en: "Your organisation already has a guarantee application for section {{section}} in progress or issued.",
+  },
+  /** Decision 0057: a bid declares a ledger id that is not an issued guarantee of this bidder for this section. */
+  GUARANTEE_DECLARATION_INVALID: {
+    status: 409,
+    zh: "声明的保函 {{reference}} 不是本单位针对本标段已出具的电子保函。",
+    en: "The declared guarantee {{reference}} is not an issued electronic guarantee of your organisation for this section.",
+  },
+  /** Decision 0057: the signed guarantee letter is not the prepared letter, or its signature does not verify. */
+  GUARANTEE_LETTER_INVALID: {
+    status: 422,
+    zh: "保函签章无效：{{reason}}",
+    en: "The signed guarantee letter is invalid: {{reason}}",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -859,6 +901,9 @@ const WHAT_ZH: Record<string, string> = {
   demo: "演示数据",
   "demo backup": "演示证书备份",
   document: "文件",
+  guarantee: "保函",
+  "guarantee application": "保函申请",
+  "guarantee product": "保函产品",
   mailbox: "开发邮箱",
   member: "成员",
   message: "消息",

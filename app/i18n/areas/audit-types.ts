@@ -50,6 +50,8 @@ export const auditTypes = defineMessages(
       signed: "以数字证书签署文件",
     },
     guarantee: {
+      issue_started: "开始出具保函",
+      letter_signed: "保函电子签章",
       issued: "保函已上链开立",
       issue_failed: "保函上链失败",
       issue_retried: "重新提交保函上链开立",
@@ -87,6 +89,18 @@ export const auditTypes = defineMessages(
       withdrawn: "撤回投标文件",
       upload_discarded: "丢弃未完成的上传",
       document_signed: "签署与投标有关的文件（截止前密封）",
+    },
+    guarantee_product: {
+      created: "新增保函产品",
+      updated: "修改保函产品",
+    },
+    guarantee_application: {
+      submitted: "提交保函申请",
+      approved: "同意承保",
+      declined: "拒绝承保",
+      documents_requested: "要求补充材料",
+      supplemented: "补充材料",
+      fee_paid: "缴纳保函费用",
     },
     clock: {
       advanced: "测试时钟前移",
@@ -192,6 +206,8 @@ export const auditTypes = defineMessages(
       signed: "Document signed with a certificate",
     },
     guarantee: {
+      issue_started: "Guarantee issuing started",
+      letter_signed: "Guarantee letter signed",
       issued: "Guarantee issued on the ledger",
       issue_failed: "Guarantee issue on the ledger failed",
       issue_retried: "Guarantee issue sent again",
@@ -229,6 +245,18 @@ export const auditTypes = defineMessages(
       withdrawn: "Bid withdrawn",
       upload_discarded: "Unfinished upload discarded",
       document_signed: "Document about a bid signed (sealed until the deadline)",
+    },
+    guarantee_product: {
+      created: "Guarantee product created",
+      updated: "Guarantee product changed",
+    },
+    guarantee_application: {
+      submitted: "Guarantee application submitted",
+      approved: "Guarantee application approved",
+      declined: "Guarantee application declined",
+      documents_requested: "More documents requested",
+      supplemented: "Documents supplemented",
+      fee_paid: "Guarantee fee paid",
     },
     clock: {
       advanced: "Test clock advanced",
