@@ -322,6 +322,18 @@ export const AuditEvent = z.discriminatedUnion("type", [
     type: z.literal("prequalification.result_published"),
     data: z.object({ prequalificationId: uuid, passed: z.number() }),
   }),
+  // Decision 55: a person signed a platform PDF in the browser (kind: guarantee-letter, award-notice, …).
+  z.object({
+    type: z.literal("document.signed"),
+    data: z.object({
+      kind: z.string(),
+      subjectId: z.string(),
+      requestId: uuid,
+      sha256: z.string(),
+      certificateSubject: z.string(),
+      certificateSerial: z.string(),
+    }),
+  }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

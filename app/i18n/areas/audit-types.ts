@@ -56,6 +56,9 @@ export const auditTypes = defineMessages(
       signed: "签署中标（结果）通知书",
       acknowledged: "签收中标（结果）通知书",
     },
+    document: {
+      signed: "以数字证书签署文件",
+    },
     prequalification: {
       published: "发布资格预审公告",
       item_recorded: "记录资格预审澄清或异议",
@@ -182,6 +185,9 @@ export const auditTypes = defineMessages(
     award_notice: {
       signed: "Award or result notice signed",
       acknowledged: "Award or result notice acknowledged",
+    },
+    document: {
+      signed: "Document signed with a certificate",
     },
     prequalification: {
       published: "Prequalification announced",
