@@ -942,7 +942,8 @@ export interface AwardNoticesTable {
   organisation_id: string;
   kind: "award" | "result";
   number: string;
-  document_key: string;
+  /** The current PDF (Buffer from pg, Uint8Array from PGlite: read it with `toBytes`). */
+  pdf: Uint8Array;
   document_sha256: string;
   tenderer_signed_at: Date | null;
   tenderer_signed_by: string | null;

@@ -78,7 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("organisation_id", "uuid", (c) => c.notNull().references("organisations.id"))
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('award', 'result')`))
     .addColumn("number", "text", (c) => c.notNull().unique())
-    .addColumn("document_key", "text", (c) => c.notNull())
+    // The current PDF (a few dozen KB), in the row: each signature replaces it in the same transaction.
+    .addColumn("pdf", "bytea", (c) => c.notNull())
     .addColumn("document_sha256", "text", (c) => c.notNull())
     .addColumn("tenderer_signed_at", "timestamptz")
     .addColumn("tenderer_signed_by", "uuid", (c) => c.references("people.id"))

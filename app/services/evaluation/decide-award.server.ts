@@ -8,7 +8,6 @@ import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { renderAwardNotice } from "#app/server/pdf/render/award-notice.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
-import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
 import { PLATFORM_NAME } from "#app/services/opening/opening-records.server.ts";
 import { loadEvaluation, unansweredResultObjections } from "./evaluation-context.server.ts";
 import { awardBlockError } from "./evaluation-errors.server.ts";
@@ -72,8 +71,8 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
     number: b.organisation_id === opts.winnerOrganisationId ? `ZBTZ-${section.code}` : `ZBJG-${section.code}-${String(i).padStart(2, "0")}`,
   }));
 
-  const stored: StoredFile[] = [];
-  try {
+  const stored: { pdf: Uint8Array; sha256: string }[] = [];
+  {
     for (const r of recipients) {
       const o = org(r.bid.organisation_id);
       const pdf = await renderAwardNotice({
@@ -92,7 +91,7 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
         contractDays: CONTRACT_DAYS,
         platformName: PLATFORM_NAME,
       });
-      stored.push(await storageFor(app).put(`notices/${section.id}/${r.number}-${now.getTime()}.pdf`, pdf));
+      stored.push({ pdf, sha256: createHash("sha256").update(pdf).digest("hex") });
     }
     const fact = {
       format: "bidhall.award/1",
@@ -133,7 +132,7 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
             organisation_id: r.bid.organisation_id,
             kind: r.kind,
             number: r.number,
-            document_key: stored[i]!.key,
+            pdf: stored[i]!.pdf,
             document_sha256: stored[i]!.sha256,
             created_at: now,
           })),
@@ -152,8 +151,5 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
       });
       return { awardId, noticeIds };
     });
-  } catch (e) {
-    for (const f of stored) await storageFor(app).remove(f.key);
-    throw e;
   }
 }

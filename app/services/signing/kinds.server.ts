@@ -1,10 +1,13 @@
+import { awardNoticeSigning } from "#app/services/evaluation/award-notice-signing.server.ts";
 import type { SigningKind } from "./signing-kinds.server.ts";
 
 /**
  * Every kind of document people sign in the browser (decision 55), by `kind`. One import line
  * per kind; the routes accept no other.
  */
-export const SIGNING_KINDS: Record<string, SigningKind> = {};
+export const SIGNING_KINDS: Record<string, SigningKind> = {
+  [awardNoticeSigning.kind]: awardNoticeSigning,
+};
 
 /** Tests register a kind of their own (a plain PDF with a version they control). Never in production. */
 export function registerSigningKindForTests(kind: SigningKind): () => void {
