@@ -320,7 +320,13 @@ export default function NewProject() {
                   ))}
                 </select>
               </div>
-              <EvaluationTermsFields id={`s${i}`} type={type} method={s.method} terms={s.terms} onChange={(terms) => update(i, { terms })} />
+              <EvaluationTermsFields
+                id={`s${i}`}
+                type={type}
+                method={s.method}
+                terms={s.terms}
+                onChange={(terms) => update(i, { terms })}
+              />
               <Input
                 label={t("tendering.form.validity")}
                 type="number"

@@ -49,7 +49,11 @@ export function EvaluationTermsFields({
             <>
               <label>
                 {t("evaluation.terms.base")}
-                <select id={`${id}-base`} value={f.base} onChange={(e) => set({ priceFormula: { ...f, base: e.target.value as "average" | "lowest" } })}>
+                <select
+                  id={`${id}-base`}
+                  value={f.base}
+                  onChange={(e) => set({ priceFormula: { ...f, base: e.target.value as "average" | "lowest" } })}
+                >
                   <option value="average">{t("evaluation.terms.baseAverage")}</option>
                   <option value="lowest">{t("evaluation.terms.baseLowest")}</option>
                 </select>

@@ -29,7 +29,10 @@ export const PUBLICITY_RULES: Record<ProcurementType, { count: number; unit: "ca
 /** The publicity that starts at `from` (its day not counted; decision 30). */
 export function publicityPeriod(cal: HolidayCalendar, type: ProcurementType, from: Date): LegalPeriod & { citation: Citation } {
   const rule = PUBLICITY_RULES[type];
-  return { ...periodFrom(cal, { rule: "candidatePublicity", source: rule.source.zh, from, count: rule.count, unit: rule.unit }), citation: rule.source };
+  return {
+    ...periodFrom(cal, { rule: "candidatePublicity", source: rule.source.zh, from, count: rule.count, unit: rule.unit }),
+    citation: rule.source,
+  };
 }
 
 export type EvaluationPhase = "awaitingResult" | "publicity" | "awaitingAward" | "signing" | "awarded";
@@ -86,7 +89,8 @@ export function resultProblem(
     if (!b.valid && !b.rejectionReason?.trim()) return { kind: "rejectionWithoutReason", organisationId: b.organisationId };
     if (b.valid && b.priceFen === null) return { kind: "notDecryptedValid", organisationId: b.organisationId };
     if (!scored || !b.valid) {
-      if (b.technicalHundredths !== null || b.commercialHundredths !== null) return { kind: "scoreNotAllowed", organisationId: b.organisationId };
+      if (b.technicalHundredths !== null || b.commercialHundredths !== null)
+        return { kind: "scoreNotAllowed", organisationId: b.organisationId };
       continue;
     }
     for (const part of ["technical", "commercial"] as const) {
@@ -104,13 +108,13 @@ export function resultProblem(
     if (!bid || !bid.valid) return { kind: "candidateNotValid", organisationId: id };
   }
   // The ranking follows the points (or the price): no valid bid left out ranks above a candidate.
-  const key = (id: string): bigint =>
-    scored ? totals.get(id)! : -bids.find((b) => b.organisationId === id)!.priceFen!;
+  const key = (id: string): bigint => (scored ? totals.get(id)! : -bids.find((b) => b.organisationId === id)!.priceFen!);
   for (let i = 1; i < candidates.length; i++)
     if (key(candidates[i]!) > key(candidates[i - 1]!)) return { kind: "rankOrder", organisationId: candidates[i]! };
   const lastKey = key(candidates.at(-1)!);
   for (const b of bids)
-    if (b.valid && !seen.has(b.organisationId) && key(b.organisationId) > lastKey) return { kind: "rankOrder", organisationId: b.organisationId };
+    if (b.valid && !seen.has(b.organisationId) && key(b.organisationId) > lastKey)
+      return { kind: "rankOrder", organisationId: b.organisationId };
   return null;
 }
 

@@ -40,8 +40,10 @@ export async function acknowledgeNotice(
   }
   if (verified.typ !== ACKNOWLEDGEMENT_TYPE) throw invalid("不是签收回执", "it is not an acknowledgement");
   const payload = verified.payload as Acknowledgement;
-  if (payload.noticeId !== notice.id || payload.noticeNumber !== notice.number) throw invalid("回执针对的是另一份通知书", "it names another notice");
-  if (payload.noticeSha256 !== notice.document_sha256) throw invalid("回执针对的不是已发出的通知书文件", "it names another file than the one issued");
+  if (payload.noticeId !== notice.id || payload.noticeNumber !== notice.number)
+    throw invalid("回执针对的是另一份通知书", "it names another notice");
+  if (payload.noticeSha256 !== notice.document_sha256)
+    throw invalid("回执针对的不是已发出的通知书文件", "it names another file than the one issued");
 
   const pems = verified.x5c.map((b64) => new X509Certificate(Buffer.from(b64, "base64")).toString());
   const { root, issuing } = await requireCaCertificates(app.db);

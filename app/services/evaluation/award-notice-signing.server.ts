@@ -46,13 +46,18 @@ async function noticeFor(trx: Transaction<Database>, noticeId: string) {
 }
 
 /** The step a notice waits for, or null when it has every signature it needs. */
-export function nextStep(n: { tenderer_signed_at: Date | null; agency_signed_at: Date | null; agency_organisation_id: string | null }): Step | null {
+export function nextStep(n: {
+  tenderer_signed_at: Date | null;
+  agency_signed_at: Date | null;
+  agency_organisation_id: string | null;
+}): Step | null {
   if (!n.tenderer_signed_at) return "tenderer";
   if (n.agency_organisation_id && !n.agency_signed_at) return "agency";
   return null;
 }
 
-const outOfTurn = (number: string, reasonZh: string, reasonEn: string) => new AppError("NOTICE_SIGNING_OUT_OF_TURN", { number, reasonZh, reasonEn });
+const outOfTurn = (number: string, reasonZh: string, reasonEn: string) =>
+  new AppError("NOTICE_SIGNING_OUT_OF_TURN", { number, reasonZh, reasonEn });
 
 export const awardNoticeSigning: SigningKind = {
   kind: AWARD_NOTICE_KIND,
@@ -96,10 +101,12 @@ export const awardNoticeSigning: SigningKind = {
       .where("id", "=", n.id)
       .execute();
     await appendAudit(trx, {
-      event: { type: "award_notice.signed", data: { noticeId: n.id, step, sha256: signed.sha256, certificateSerial: signed.certificateSerial } },
+      event: {
+        type: "award_notice.signed",
+        data: { noticeId: n.id, step, sha256: signed.sha256, certificateSerial: signed.certificateSerial },
+      },
       actor: auditActorOf(signed.actor, { ip: "", userAgent: "" }),
       at: signed.now,
     });
   },
 };
-

@@ -38,7 +38,8 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
   const { opening, evaluation } = loaded;
   const { project, section } = opening;
   requirePermission(opts.actor, "record:result:own");
-  if (opts.actor.membership.organisationId !== project.tenderer_organisation_id) throw new AppError("FORBIDDEN", { permission: "record:result:own" });
+  if (opts.actor.membership.organisationId !== project.tenderer_organisation_id)
+    throw new AppError("FORBIDDEN", { permission: "record:result:own" });
   if (loaded.award) throw new AppError("AWARD_ALREADY_DECIDED", { at: formatShanghai(loaded.award.decided_at, "zh-CN") });
   if (!evaluation) throw awardBlockError({ kind: "notCandidate" });
   const winner = loaded.evaluationBids.find((b) => b.organisation_id === opts.winnerOrganisationId);
@@ -60,11 +61,17 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
   const orgs = await app.db
     .selectFrom("organisations")
     .select(["id", "name", "uscc"])
-    .where("id", "in", [project.tenderer_organisation_id, project.agency_organisation_id ?? project.tenderer_organisation_id, ...loaded.evaluationBids.map((b) => b.organisation_id)])
+    .where("id", "in", [
+      project.tenderer_organisation_id,
+      project.agency_organisation_id ?? project.tenderer_organisation_id,
+      ...loaded.evaluationBids.map((b) => b.organisation_id),
+    ])
     .execute();
   const org = (id: string) => orgs.find((o) => o.id === id)!;
   const winnerOrg = org(opts.winnerOrganisationId);
-  const others = loaded.evaluationBids.filter((b) => b.organisation_id !== opts.winnerOrganisationId).sort((a, b) => org(a.organisation_id).uscc.localeCompare(org(b.organisation_id).uscc));
+  const others = loaded.evaluationBids
+    .filter((b) => b.organisation_id !== opts.winnerOrganisationId)
+    .sort((a, b) => org(a.organisation_id).uscc.localeCompare(org(b.organisation_id).uscc));
   const recipients = [winner!, ...others].map((b, i) => ({
     bid: b,
     kind: b.organisation_id === opts.winnerOrganisationId ? ("award" as const) : ("result" as const),
@@ -108,8 +115,14 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
     return await app.db.transaction().execute(async (trx) => {
       const again = await trx.selectFrom("awards").select("decided_at").where("section_id", "=", section.id).forUpdate().executeTakeFirst();
       if (again) throw new AppError("AWARD_ALREADY_DECIDED", { at: formatShanghai(again.decided_at, "zh-CN") });
-      const suspended = await trx.selectFrom("sections").select("suspended_at").where("id", "=", section.id).forUpdate().executeTakeFirstOrThrow();
-      if (suspended.suspended_at && suspended.suspended_at <= now) throw awardBlockError({ kind: "suspended", since: suspended.suspended_at });
+      const suspended = await trx
+        .selectFrom("sections")
+        .select("suspended_at")
+        .where("id", "=", section.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (suspended.suspended_at && suspended.suspended_at <= now)
+        throw awardBlockError({ kind: "suspended", since: suspended.suspended_at });
       const { id: awardId } = await trx
         .insertInto("awards")
         .values({
@@ -144,7 +157,15 @@ export async function decideAward(app: AppContext, opts: DecideAwardOptions): Pr
       await appendAudit(trx, {
         event: {
           type: "award.decided",
-          data: { sectionId: section.id, awardId, winnerOrganisationId: opts.winnerOrganisationId, rank, reason: rank === 1 ? null : reason, factSha256, noticeIds },
+          data: {
+            sectionId: section.id,
+            awardId,
+            winnerOrganisationId: opts.winnerOrganisationId,
+            rank,
+            reason: rank === 1 ? null : reason,
+            factSha256,
+            noticeIds,
+          },
         },
         actor: auditActorOf(opts.actor, opts.meta),
         at: now,

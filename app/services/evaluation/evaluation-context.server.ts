@@ -58,7 +58,10 @@ const noticeRows = async (db: Executor, awardId: string | undefined) =>
         .execute()
     : [];
 
-export function termsOf(section: { evaluation_terms: unknown; evaluation_method: string }, type: "engineering" | "government"): EvaluationTerms {
+export function termsOf(
+  section: { evaluation_terms: unknown; evaluation_method: string },
+  type: "engineering" | "government",
+): EvaluationTerms {
   const parsed = EvaluationTerms.safeParse(section.evaluation_terms);
   return parsed.success ? parsed.data : defaultTerms(type, section.evaluation_method);
 }

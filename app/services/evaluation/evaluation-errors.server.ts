@@ -8,11 +8,17 @@ export function resultError(p: ResultProblem, nameOf: (organisationId: string) =
   const [zh, en] = ((): [string, string] => {
     switch (p.kind) {
       case "tooManyCandidates":
-        return [`中标候选人最多 3 名，提交了 ${p.count} 名（条例第五十三条）。`, `at most 3 candidates, ${p.count} given (Regulations Art 53).`];
+        return [
+          `中标候选人最多 3 名，提交了 ${p.count} 名（条例第五十三条）。`,
+          `at most 3 candidates, ${p.count} given (Regulations Art 53).`,
+        ];
       case "noCandidate":
         return ["至少推荐 1 名中标候选人。", "name at least one candidate."];
       case "candidateNotValid":
-        return [`${who} 的投标无效或被否决，不能推荐为中标候选人。`, `${who}'s bid is not valid or was rejected; it cannot be a candidate.`];
+        return [
+          `${who} 的投标无效或被否决，不能推荐为中标候选人。`,
+          `${who}'s bid is not valid or was rejected; it cannot be a candidate.`,
+        ];
       case "candidateTwice":
         return [`${who} 被重复推荐。`, `${who} is named twice.`];
       case "rejectionWithoutReason":

@@ -16,7 +16,10 @@ import { loadEvaluation } from "./evaluation-context.server.ts";
  * the public announcement page (the committee's names become public with it, 法 44). The agency
  * (or the tenderer tendering by itself) issues them; once.
  */
-export async function issueAwardNotices(app: AppContext, opts: { actor: Actor; sectionId: string; meta: RequestMeta }): Promise<{ issuedAt: Date }> {
+export async function issueAwardNotices(
+  app: AppContext,
+  opts: { actor: Actor; sectionId: string; meta: RequestMeta },
+): Promise<{ issuedAt: Date }> {
   const now = app.clock.now();
   const loaded = await loadEvaluation(app.db, opts.sectionId, now);
   const { project, section } = loaded.opening;

@@ -53,7 +53,11 @@ export async function recordEvaluationResult(app: AppContext, opts: RecordEvalua
   const committee = opts.committee.map((n) => n.trim()).filter(Boolean);
   if (committee.length === 0 || committee.length > 25 || committee.some((n) => n.length > 40))
     throw new AppError("VALIDATION_FAILED", { field: "committee" });
-  if (opts.report.byteLength === 0 || opts.report.byteLength > REPORT_LIMIT_BYTES || Buffer.from(opts.report.subarray(0, 5)).toString("latin1") !== "%PDF-")
+  if (
+    opts.report.byteLength === 0 ||
+    opts.report.byteLength > REPORT_LIMIT_BYTES ||
+    Buffer.from(opts.report.subarray(0, 5)).toString("latin1") !== "%PDF-"
+  )
     throw new AppError("EVALUATION_REPORT_INVALID", { limit: "20 MB" });
 
   const bids: CommitteeBid[] = opening.bids.map((b) => {
@@ -69,7 +73,10 @@ export async function recordEvaluationResult(app: AppContext, opts: RecordEvalua
   const totals = new Map(
     bids
       .filter((b) => b.valid)
-      .map((b) => [b.organisationId, totalHundredths(priceRow(b.organisationId)?.scoreHundredths ?? null, b.technicalHundredths, b.commercialHundredths)]),
+      .map((b) => [
+        b.organisationId,
+        totalHundredths(priceRow(b.organisationId)?.scoreHundredths ?? null, b.technicalHundredths, b.commercialHundredths),
+      ]),
   );
   const problem = resultProblem(method, loaded.terms, bids, opts.candidates, totals);
   if (problem) throw resultError(problem, nameOf);
@@ -79,7 +86,12 @@ export async function recordEvaluationResult(app: AppContext, opts: RecordEvalua
   const stored = await storageFor(app).put(`evaluations/${opts.sectionId}/report-${now.getTime()}.pdf`, opts.report);
   try {
     return await app.db.transaction().execute(async (trx) => {
-      const again = await trx.selectFrom("evaluations").select("id").where("section_id", "=", opts.sectionId).forUpdate().executeTakeFirst();
+      const again = await trx
+        .selectFrom("evaluations")
+        .select("id")
+        .where("section_id", "=", opts.sectionId)
+        .forUpdate()
+        .executeTakeFirst();
       if (again) throw new AppError("EVALUATION_ALREADY_RECORDED", { at: formatShanghai(now, "zh-CN") });
       const { id: evaluationId } = await trx
         .insertInto("evaluations")
@@ -90,7 +102,11 @@ export async function recordEvaluationResult(app: AppContext, opts: RecordEvalua
           report_sha256: stored.sha256,
           report_size: stored.size,
           committee: JSON.stringify(committee),
-          price_working: JSON.stringify({ terms: loaded.terms, working: scoring?.working ?? null, rows: scoring?.rows.map((r) => ({ id: r.id, working: r.working })) ?? [] }),
+          price_working: JSON.stringify({
+            terms: loaded.terms,
+            working: scoring?.working ?? null,
+            rows: scoring?.rows.map((r) => ({ id: r.id, working: r.working })) ?? [],
+          }),
           publicity_rule: publicity.rule,
           publicity_source: publicity.source,
           publicity_last_day: publicity.lastDay,
@@ -146,4 +162,3 @@ export async function recordEvaluationResult(app: AppContext, opts: RecordEvalua
     throw e;
   }
 }
-
