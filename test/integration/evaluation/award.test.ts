@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACKNOWLEDGEMENT_TYPE, signJson } from "#app/crypto/jws/signed-json.ts";
 import { returnEvent } from "#app/domain/guarantee/security-return.ts";
+import { listBidSecurities } from "#app/services/guarantee/bid-securities.server.ts";
 import { toBytes } from "#app/server/db.server.ts";
 import { verifyPdf } from "#app/server/pdf/index.server.ts";
 import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
