@@ -54,6 +54,10 @@ export interface Database {
   bid_withdrawals: BidWithdrawalsTable;
   live_events: LiveEventsTable;
   upload_locks: UploadLocksTable;
+  evaluations: EvaluationsTable;
+  evaluation_bids: EvaluationBidsTable;
+  awards: AwardsTable;
+  award_notices: AwardNoticesTable;
   signing_requests: SigningRequestsTable;
   openings: OpeningsTable;
   opening_window_pauses: OpeningWindowPausesTable;
@@ -449,6 +453,8 @@ export interface SectionsTable {
   security_forms: string[];
   remedy_allowed: boolean;
   evaluation_method: string;
+  /** An `EvaluationTerms` (app/domain/evaluation/evaluation-terms.ts); null before migration 0027: the method's defaults. */
+  evaluation_terms: ColumnType<unknown, string | null | undefined, string | null> | null;
   opening_form: ColumnType<unknown, string, string>;
   sale_from: Date;
   sale_until: Date;
@@ -844,7 +850,8 @@ export type NoticeKind =
   | "complaint_decide"
   | "complaint_withdraw"
   | "complaint_documents"
-  | "guarantee";
+  | "guarantee"
+  | "award";
 
 /** In-app notices to an organisation (migration 0018): a clarification (法 23, 办法 22) or a termination (条例 31). */
 export interface NoticesTable {
@@ -914,6 +921,81 @@ export interface UploadLocksTable {
   holder: string;
   expires_at: Date;
   release_requested: Generated<boolean>;
+}
+
+/** The committee's result as the agency recorded it, and the candidate publicity it starts (migration 0027; decisions 65, 66). */
+export interface EvaluationsTable {
+  id: Generated<string>;
+  section_id: string;
+  opening_id: string;
+  report_key: string;
+  report_sha256: string;
+  report_size: BigintColumn;
+  /** The committee members' names: confidential until the result is announced (法 44). */
+  committee: ColumnType<string[], string, never>;
+  /** The machine's price scoring as recorded: `{ zh, en }` working and the terms. */
+  price_working: ColumnType<unknown, string, never>;
+  publicity_rule: string;
+  publicity_source: string;
+  /** `date`: select it as `::text`. */
+  publicity_last_day: ColumnType<string, string, string>;
+  publicity_ends_at: Date;
+  publicity_provisional: boolean;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+/** Per bid of an evaluation: points in hundredths, validity, candidate rank (≤ 3). */
+export interface EvaluationBidsTable {
+  evaluation_id: string;
+  opening_bid_id: string;
+  organisation_id: string;
+  price_fen: FenColumn | null;
+  valid: boolean;
+  rejection_reason: string | null;
+  abnormal_low: boolean;
+  price_hundredths: BigintColumn | null;
+  technical_hundredths: number | null;
+  commercial_hundredths: number | null;
+  total_hundredths: BigintColumn | null;
+  candidate_rank: number | null;
+}
+
+/** The tenderer's award decision: the award fact (migration 0027; decision 66). */
+export interface AwardsTable {
+  id: Generated<string>;
+  section_id: string;
+  evaluation_id: string;
+  winner_organisation_id: string;
+  candidate_rank: number;
+  price_fen: FenColumn;
+  /** The legal reason for not taking the first candidate; null when it is the first. */
+  reason: string | null;
+  decided_by: string;
+  decided_at: Date;
+  /** When every notice was signed and issued and the result announced. */
+  announced_at: Date | null;
+}
+
+/** An award notice (中标通知书) or a result notice (中标结果通知书), its signatures, issue and acknowledgement (decision 67). */
+export interface AwardNoticesTable {
+  id: Generated<string>;
+  award_id: string;
+  organisation_id: string;
+  kind: "award" | "result";
+  number: string;
+  /** The current PDF (Buffer from pg, Uint8Array from PGlite: read it with `toBytes`). */
+  pdf: Uint8Array;
+  document_sha256: string;
+  tenderer_signed_at: Date | null;
+  tenderer_signed_by: string | null;
+  agency_signed_at: Date | null;
+  agency_signed_by: string | null;
+  issued_at: Date | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledgement_jws: string | null;
+  created_at: Date;
 }
 
 /** A person's pending or completed signature on a platform PDF (migration 0022, decision 55). */

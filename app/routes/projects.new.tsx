@@ -7,6 +7,8 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { OpeningFieldsEditor } from "#app/components/tendering/opening-fields-editor.tsx";
+import { EvaluationTermsFields } from "#app/components/evaluation/evaluation-terms-fields.tsx";
+import { EvaluationTerms } from "#app/domain/evaluation/evaluation-terms.ts";
 import { plusDays, shanghaiDay } from "#app/domain/calendar/local-day.ts";
 import { formatYuan, toChineseCapitals, validateYuan, yuanSchema } from "#app/domain/shared/money.ts";
 import { REGIONS } from "#app/domain/shared/regions.ts";
@@ -47,6 +49,7 @@ const SectionDraft = z.object({
   minimumBids: count(1, 50),
   validity: count(1, 365),
   method: z.string(),
+  terms: EvaluationTerms.optional(),
   forms: z.array(z.enum(SECURITY_FORMS)),
   remedy: z.boolean(),
   fields: OpeningForm,
@@ -120,6 +123,7 @@ export async function action(args: ActionFunctionArgs) {
         minimumBids: s.minimumBids,
         bidValidityDays: s.validity,
         evaluationMethod: s.method,
+        ...(s.terms ? { evaluationTerms: s.terms } : {}),
         securityForms: s.forms,
         remedyAllowed: s.remedy,
         openingForm: s.fields,
@@ -190,7 +194,7 @@ export default function NewProject() {
   const update = (i: number, patch: Partial<SectionDraft>) => setSections((all) => all.map((s, j) => (j === i ? { ...s, ...patch } : s)));
   const changeType = (next: ProcurementType) => {
     setType(next);
-    setSections((all) => all.map((s) => ({ ...s, method: EVALUATION_METHODS[next][1] })));
+    setSections((all) => all.map((s) => ({ ...s, method: EVALUATION_METHODS[next][1], terms: undefined })));
   };
   const capBp = ctx.rules[type].bidSecurityMaxBasisPoints;
 
@@ -321,7 +325,7 @@ export default function NewProject() {
               />
               <div className="field">
                 <label htmlFor={`s${i}-method`}>{t("tendering.form.method")}</label>
-                <select id={`s${i}-method`} value={s.method} onChange={(e) => update(i, { method: e.target.value })}>
+                <select id={`s${i}-method`} value={s.method} onChange={(e) => update(i, { method: e.target.value, terms: undefined })}>
                   {EVALUATION_METHODS[type].map((m) => (
                     <option key={m} value={m}>
                       {t(`tendering.methods.${m}`)}
@@ -329,6 +333,13 @@ export default function NewProject() {
                   ))}
                 </select>
               </div>
+              <EvaluationTermsFields
+                id={`s${i}`}
+                type={type}
+                method={s.method}
+                terms={s.terms}
+                onChange={(terms) => update(i, { terms })}
+              />
               <Input
                 label={t("tendering.form.validity")}
                 type="number"

@@ -340,6 +340,36 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("guarantee.claim_paid"), data: z.object({ guaranteeId: uuid, claimId: uuid }) }),
   z.object({ type: z.literal("guarantee.claim_declined"), data: z.object({ guaranteeId: uuid, claimId: uuid, reason: z.string() }) }),
   z.object({ type: z.literal("section.contract_signed_recorded"), data: z.object({ sectionId: uuid, signedAt: z.string() }) }),
+  // Evaluation and award (issue 16; decisions 65–67).
+  z.object({
+    type: z.literal("evaluation.result_recorded"),
+    data: z.object({
+      sectionId: uuid,
+      evaluationId: uuid,
+      reportSha256: z.string(),
+      candidates: z.array(uuid),
+      rejected: z.array(uuid),
+      publicityEndsAt: z.string(),
+    }),
+  }),
+  z.object({
+    type: z.literal("award.decided"),
+    data: z.object({
+      sectionId: uuid,
+      awardId: uuid,
+      winnerOrganisationId: uuid,
+      rank: z.number(),
+      reason: z.string().nullable(),
+      factSha256: z.string(),
+      noticeIds: z.array(uuid),
+    }),
+  }),
+  z.object({
+    type: z.literal("award_notice.signed"),
+    data: z.object({ noticeId: uuid, step: z.enum(["tenderer", "agency"]), sha256: z.string(), certificateSerial: z.string() }),
+  }),
+  z.object({ type: z.literal("award.announced"), data: z.object({ sectionId: uuid, awardId: uuid, noticeIds: z.array(uuid) }) }),
+  z.object({ type: z.literal("award_notice.acknowledged"), data: z.object({ noticeId: uuid, sha256: z.string() }) }),
   z.object({
     type: z.literal("prequalification.published"),
     data: z.object({

@@ -22,6 +22,7 @@ import * as m0023 from "./0023_guarantees.ts";
 import * as m0024 from "./0024_guarantee_verification_claims.ts";
 import * as m0025 from "./0025_objections_complaints.ts";
 import * as m0026 from "./0026_complaint_handling.ts";
+import * as m0027 from "./0027_evaluation_and_award.ts";
 
 /**
  * Every migration, in order. Registered explicitly (not discovered from the file system) so the
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   "0024_guarantee_verification_claims": m0024,
   "0025_objections_complaints": m0025,
   "0026_complaint_handling": m0026,
+  "0027_evaluation_and_award": m0027,
 };

@@ -11,6 +11,8 @@ import { z } from "zod";
  */
 export const RECEIPT_TYPE = "bidhall-receipt+jws";
 export const CONFIRMATION_TYPE = "bidhall-confirmation+jws";
+/** A recipient's signed acknowledgement of an award or result notice (decision 67). */
+export const ACKNOWLEDGEMENT_TYPE = "bidhall-acknowledgement+jws";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -36,7 +38,16 @@ export const Confirmation = z.object({
 });
 export type Confirmation = z.infer<typeof Confirmation>;
 
-const KINDS = { [RECEIPT_TYPE]: Receipt, [CONFIRMATION_TYPE]: Confirmation } as const;
+export const Acknowledgement = z.object({
+  format: z.literal("bidhall.acknowledgement/1"),
+  noticeId: z.string().min(1),
+  noticeNumber: z.string().min(1).max(80),
+  noticeSha256: hex64,
+  signedAt: z.string().datetime({ offset: true }),
+});
+export type Acknowledgement = z.infer<typeof Acknowledgement>;
+
+const KINDS = { [RECEIPT_TYPE]: Receipt, [CONFIRMATION_TYPE]: Confirmation, [ACKNOWLEDGEMENT_TYPE]: Acknowledgement } as const;
 export type SignedJsonType = keyof typeof KINDS;
 
 export class SignedJsonError extends Error {
@@ -64,7 +75,7 @@ export async function signJson<T extends SignedJsonType>(
 
 export interface VerifiedJson {
   typ: SignedJsonType;
-  payload: Receipt | Confirmation;
+  payload: Receipt | Confirmation | Acknowledgement;
   /** Base64 DER, leaf first. */
   x5c: string[];
 }

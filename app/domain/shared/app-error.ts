@@ -291,6 +291,60 @@ export const ERROR_CODES = {
     zh: "评标办法“{{method}}”不适用于{{typeZh}}项目。",
     en: "The evaluation method “{{method}}” does not apply to {{typeEn}} projects.",
   },
+  /** The section's opening has not closed with a signed opening record (or it failed): there is nothing to evaluate yet (decision 66). */
+  EVALUATION_NOT_OPEN: {
+    status: 409,
+    zh: "该标段的开标尚未结束（开标记录未生成）或已流标，暂不能评标、公示或定标。",
+    en: "This section's opening has not closed with its opening record (or it failed): no evaluation, publicity or award yet.",
+  },
+  /** The committee's result was already recorded for the section; it is recorded once (decision 66). */
+  EVALUATION_ALREADY_RECORDED: {
+    status: 409,
+    zh: "该标段的评标结果已于 {{at}} 录入并公示，不能重复录入。",
+    en: "The evaluation result of this section was recorded and published at {{at}}; it cannot be recorded again.",
+  },
+  /** The committee's result breaks a rule (scores out of range, more than 3 candidates, a rejection without reason…). */
+  EVALUATION_RESULT_INVALID: {
+    status: 400,
+    zh: "评标结果不能录入：{{detailZh}}",
+    en: "The evaluation result cannot be recorded: {{detailEn}}",
+  },
+  /** The evaluation report upload is not a PDF, is empty or too large. */
+  EVALUATION_REPORT_INVALID: {
+    status: 400,
+    zh: "评标报告须为 PDF 文件，且不超过 {{limit}}。",
+    en: "The evaluation report must be a PDF file of at most {{limit}}.",
+  },
+  /** An award refused: during the publicity, while suspended, while an objection to the result is unanswered, or without a legal reason for another candidate. */
+  AWARD_BLOCKED: {
+    status: 409,
+    zh: "现在不能定标：{{reasonZh}}",
+    en: "The award cannot be made now: {{reasonEn}}",
+  },
+  /** The section already has its award. */
+  AWARD_ALREADY_DECIDED: {
+    status: 409,
+    zh: "该标段已于 {{at}} 定标。",
+    en: "This section was awarded at {{at}}.",
+  },
+  /** A notice signed out of turn: the tenderer signs first, then the agency; each once (decision 67). */
+  NOTICE_SIGNING_OUT_OF_TURN: {
+    status: 409,
+    zh: "通知书 {{number}} 现在不能由贵单位签署：{{reasonZh}}",
+    en: "Notice {{number}} cannot be signed by your organisation now: {{reasonEn}}",
+  },
+  /** An acknowledgement of receipt that does not verify, names another notice or comes before the notice was issued. */
+  NOTICE_ACKNOWLEDGEMENT_INVALID: {
+    status: 400,
+    zh: "签收回执无效：{{reasonZh}}",
+    en: "The acknowledgement of receipt is invalid: {{reasonEn}}",
+  },
+  /** A section's evaluation terms do not fit its method (weights not adding up to 100, GP price points not by the benchmark ratio…; decision 65). */
+  EVALUATION_TERMS_INVALID: {
+    status: 400,
+    zh: "标段 {{section}} 的评标办法参数不符合要求（{{problem}}）：综合评估的价格、技术、商务分值合计须为 100 分；政府采购价格分须按最低价基准比值计算且不低于 10 分；最低价法不设分值。",
+    en: "The evaluation terms of section {{section}} do not fit its method ({{problem}}): comprehensive scoring needs price, technical and commercial points adding up to 100; GP price points use the lowest-price benchmark ratio and are at least 10; lowest-price methods have no points.",
+  },
   /** 发改法规〔2023〕27号 / GP条例 33: non-cash bid security (electronic guarantees) must be accepted; the source is the section's type's. */
   SECURITY_FORMS_INVALID: {
     status: 400,

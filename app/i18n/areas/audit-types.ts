@@ -46,6 +46,17 @@ export const auditTypes = defineMessages(
     bid_security: {
       settled: "登记投标保证金退还或不予退还",
     },
+    evaluation: {
+      result_recorded: "录入评标结果并公示中标候选人",
+    },
+    award: {
+      decided: "定标",
+      announced: "发布中标结果公告",
+    },
+    award_notice: {
+      signed: "签署中标（结果）通知书",
+      acknowledged: "签收中标（结果）通知书",
+    },
     document: {
       signed: "以数字证书签署文件",
     },
@@ -201,6 +212,17 @@ export const auditTypes = defineMessages(
     },
     bid_security: {
       settled: "Bid security returned or kept",
+    },
+    evaluation: {
+      result_recorded: "Evaluation result recorded, candidates published",
+    },
+    award: {
+      decided: "Award decided",
+      announced: "Award result announced",
+    },
+    award_notice: {
+      signed: "Award or result notice signed",
+      acknowledged: "Award or result notice acknowledged",
     },
     document: {
       signed: "Document signed with a certificate",

@@ -5,6 +5,7 @@ import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
 import { demo } from "./demo.ts";
+import { evaluation } from "./evaluation.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";

@@ -65,7 +65,7 @@ async function securityRows(db: Executor, where: { projectId?: string; bidId?: s
   const bids = await q.orderBy("s.sequence").orderBy("o.name").execute();
   if (bids.length === 0) return [];
   const ids = bids.map((b) => b.bid_id);
-  const [versions, withdrawals, results] = await Promise.all([
+  const [versions, withdrawals, results, awards] = await Promise.all([
     db
       .selectFrom("bid_versions")
       .select(["id", "bid_id", "version", "security_kind", "security_reference", "received_at"])
@@ -78,6 +78,13 @@ async function securityRows(db: Executor, where: { projectId?: string; bidId?: s
       .innerJoin("bid_versions as v", "v.id", "ob.bid_version_id")
       .select(["v.bid_id", "ob.result"])
       .where("v.bid_id", "in", ids)
+      .execute(),
+    // The award notices issued (decision 67): they start the GP losers' return period (87号令 38).
+    db
+      .selectFrom("awards")
+      .select(["section_id", "winner_organisation_id", "announced_at"])
+      .where("section_id", "in", [...new Set(bids.map((b) => b.section_id))])
+      .where("announced_at", "is not", null)
       .execute(),
   ]);
   return bids.flatMap((b) => {
@@ -96,6 +103,8 @@ async function securityRows(db: Executor, where: { projectId?: string; bidId?: s
         securityReference: last.security_reference,
         withdrawnAt: withdrawal?.withdrawn_at ?? null,
         decryption: results.find((r) => r.bid_id === b.bid_id)?.result ?? null,
+        awardNoticeAt: awards.find((a) => a.section_id === b.section_id)?.announced_at ?? null,
+        won: awards.some((a) => a.section_id === b.section_id && a.winner_organisation_id === b.organisation_id),
       },
     ];
   });
@@ -109,6 +118,8 @@ function view(row: SecurityRow, calendar: HolidayCalendar, now: Date) {
     deadlineAt: row.deadline_at,
     terminatedAt: row.cancelled_at,
     withdrawnAt: row.withdrawnAt,
+    awardNoticeAt: row.awardNoticeAt,
+    won: row.won,
   });
   let period = null;
   let calendarMissing: number | null = null;

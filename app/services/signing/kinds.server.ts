@@ -1,4 +1,5 @@
 import { complaintDecisionKind } from "#app/services/complaints/complaint-decision-kind.server.ts";
+import { awardNoticeSigning } from "#app/services/evaluation/award-notice-signing.server.ts";
 import type { SigningKind } from "./signing-kinds.server.ts";
 
 /**
@@ -7,6 +8,7 @@ import type { SigningKind } from "./signing-kinds.server.ts";
  */
 export const SIGNING_KINDS: Record<string, SigningKind> = {
   [complaintDecisionKind.kind]: complaintDecisionKind,
+  [awardNoticeSigning.kind]: awardNoticeSigning,
 };
 
 /** Tests register a kind of their own (a plain PDF with a version they control). Never in production. */

@@ -5,6 +5,7 @@ import { OpeningForm } from "#app/domain/tendering/opening-form.ts";
 import { citation } from "#app/domain/tendering/legal-sources.ts";
 import { minimumBidsBreach, type ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { isEvaluationMethodOf, type SecurityForm } from "#app/domain/tendering/section-terms.ts";
+import { defaultTerms, EvaluationTerms, termsProblem } from "#app/domain/evaluation/evaluation-terms.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { Fen } from "#app/domain/shared/money.ts";
 import { findRegion } from "#app/domain/shared/regions.ts";
@@ -28,6 +29,8 @@ export interface SectionInput {
   securityForms: SecurityForm[];
   remedyAllowed: boolean;
   evaluationMethod: string;
+  /** Weights, price formula and abnormal-low threshold (decision 65); the method's defaults when omitted. */
+  evaluationTerms?: EvaluationTerms;
   openingForm: OpeningForm;
   saleFrom: Date;
   saleUntil: Date;
@@ -97,6 +100,10 @@ export async function createProject(app: AppContext, opts: CreateProjectOptions)
           typeZh: project.procurementType === "engineering" ? "工程建设" : "政府采购",
           typeEn: project.procurementType === "engineering" ? "engineering" : "government procurement",
         });
+      const terms = EvaluationTerms.safeParse(s.evaluationTerms ?? defaultTerms(project.procurementType, s.evaluationMethod));
+      if (!terms.success) throw new AppError("VALIDATION_FAILED", { field: `sections.${i}.evaluationTerms` });
+      const problem = termsProblem(project.procurementType, s.evaluationMethod, terms.data);
+      if (problem) throw new AppError("EVALUATION_TERMS_INVALID", { section: label, problem });
       if (!s.securityForms.includes("guarantee")) {
         const source = citation("securityForms", project.procurementType);
         throw new AppError("SECURITY_FORMS_INVALID", { section: label, source: source.zh, sourceEn: source.en });
@@ -125,6 +132,7 @@ export async function createProject(app: AppContext, opts: CreateProjectOptions)
         security_forms: [...new Set(s.securityForms)],
         remedy_allowed: s.remedyAllowed,
         evaluation_method: s.evaluationMethod,
+        evaluation_terms: JSON.stringify(terms.data),
         opening_form: JSON.stringify(form.data),
         sale_from: s.saleFrom,
         sale_until: s.saleUntil,

@@ -1,0 +1,85 @@
+import { X509Certificate } from "node:crypto";
+import { ACKNOWLEDGEMENT_TYPE, SignedJsonError, verifySignedJson, type Acknowledgement } from "#app/crypto/jws/signed-json.ts";
+import { AppError } from "#app/domain/shared/app-error.ts";
+import { appendAudit } from "#app/server/audit.server.ts";
+import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
+import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
+import { auditActorOf, type Actor } from "#app/server/session.server.ts";
+
+const invalid = (reasonZh: string, reasonEn: string) => new AppError("NOTICE_ACKNOWLEDGEMENT_INVALID", { reasonZh, reasonEn });
+
+/**
+ * The recipient acknowledges receipt of its award or result notice (decision 67) with a signed
+ * JWS (`bidhall-acknowledgement+jws`, like the opening confirmations) over the notice's number and
+ * SHA-256: it must verify, name this notice as issued, and be signed with a valid, unrevoked
+ * certificate of a member of the recipient organisation. Once per notice.
+ */
+export async function acknowledgeNotice(
+  app: AppContext,
+  opts: { actor: Actor; noticeId: string; acknowledgementJws: string; meta: RequestMeta },
+): Promise<{ acknowledgedAt: Date }> {
+  const now = app.clock.now();
+  const notFound = new AppError("NOT_FOUND", { what: "notice" });
+  if (!/^[0-9a-f-]{36}$/i.test(opts.noticeId)) throw notFound;
+  const notice = await app.db
+    .selectFrom("award_notices")
+    .select(["id", "number", "organisation_id", "document_sha256", "issued_at", "acknowledged_at"])
+    .where("id", "=", opts.noticeId)
+    .executeTakeFirst();
+  if (!notice || !notice.issued_at || notice.organisation_id !== opts.actor.membership.organisationId) throw notFound;
+  if (notice.acknowledged_at) return { acknowledgedAt: notice.acknowledged_at };
+  if (opts.acknowledgementJws.length > 32_000) throw invalid("内容过长", "it is too long");
+
+  let verified: Awaited<ReturnType<typeof verifySignedJson>>;
+  try {
+    verified = await verifySignedJson(opts.acknowledgementJws);
+  } catch (e) {
+    if (e instanceof SignedJsonError) throw invalid(`签名校验未通过（${e.code}）`, `the signature does not verify (${e.code})`);
+    throw e;
+  }
+  if (verified.typ !== ACKNOWLEDGEMENT_TYPE) throw invalid("不是签收回执", "it is not an acknowledgement");
+  const payload = verified.payload as Acknowledgement;
+  if (payload.noticeId !== notice.id || payload.noticeNumber !== notice.number)
+    throw invalid("回执针对的是另一份通知书", "it names another notice");
+  if (payload.noticeSha256 !== notice.document_sha256)
+    throw invalid("回执针对的不是已发出的通知书文件", "it names another file than the one issued");
+
+  const pems = verified.x5c.map((b64) => new X509Certificate(Buffer.from(b64, "base64")).toString());
+  const { root, issuing } = await requireCaCertificates(app.db);
+  const crl = await currentCrl(app);
+  const chain = verifyCertificateChain({
+    leafPem: pems[0]!,
+    chainPem: [...pems.slice(1), issuing.certificatePem],
+    rootPem: root.certificatePem,
+    at: now,
+    crls: [crl.der],
+    requireKeyUsage: ["digitalSignature"],
+  });
+  if (!chain.ok) throw invalid(`证书无效（${chain.reason}）`, `the certificate is not valid (${chain.reason})`);
+  const holder = await app.db
+    .selectFrom("person_certificates")
+    .select("person_id")
+    .where("serial_hex", "=", chain.leaf.serialHex)
+    .where("organisation_id", "=", notice.organisation_id)
+    .where("status", "=", "valid")
+    .executeTakeFirst();
+  if (!holder) throw invalid("证书不属于本单位成员", "the certificate is not one of your organisation's members'");
+
+  return app.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("award_notices")
+      .set({ acknowledged_at: now, acknowledged_by: holder.person_id, acknowledgement_jws: opts.acknowledgementJws.trim() })
+      .where("id", "=", notice.id)
+      .where("acknowledged_at", "is", null)
+      .returning("acknowledged_at")
+      .executeTakeFirst();
+    if (!updated) return { acknowledgedAt: now };
+    await appendAudit(trx, {
+      event: { type: "award_notice.acknowledged", data: { noticeId: notice.id, sha256: notice.document_sha256 } },
+      actor: auditActorOf(opts.actor, opts.meta),
+      at: now,
+    });
+    return { acknowledgedAt: now };
+  });
+}
