@@ -70,6 +70,11 @@ const commands: Record<string, Entry> = {
       "FILE: credit grades and bans from CSV or JSON (uscc, grade, effective_from, effective_to, source, reason, ban_scope, ban_until); all or nothing",
     load: async () => (await import("./cli/platform-commands.ts")).platformCommands["credit import"]!,
   },
+  "secrets rotate": {
+    summary:
+      "[--dry-run]: re-encrypt the CA and ledger keys from PKI_PASSPHRASE / LEDGER_KEY_SECRET to NEW_PKI_PASSPHRASE / NEW_LEDGER_KEY_SECRET, in one transaction",
+    load: async () => (await import("./cli/platform-commands.ts")).platformCommands["secrets rotate"]!,
+  },
   "audit verify": {
     summary: "walk the audit hash chain; name the first bad row",
     load: async () => (await import("./cli/platform-commands.ts")).platformCommands["audit verify"]!,

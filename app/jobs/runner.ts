@@ -23,10 +23,17 @@ export type JobHandlers = Record<string, JobHandler>;
 export interface RunnerOptions {
   handlers: JobHandlers;
   workerId?: string;
-  /** How long a claimed job may run before another worker may take it over. */
+  /**
+   * How long a claimed job is held without a sign of life: the runner renews the lease every third
+   * of it while the handler runs, so a long job keeps it and a killed worker's job is taken over
+   * within this time (decision 69).
+   */
   leaseSeconds?: number;
   backoff?: (attempt: number) => number;
 }
+
+/** A killed worker's job waits at most this long for another worker (renewed while a job runs). */
+export const DEFAULT_LEASE_SECONDS = 30;
 
 /** 5 s, 10 s, 20 s … capped at one hour. */
 export const defaultBackoff = (attempt: number) => Math.min(5 * 2 ** (attempt - 1), 3600);
@@ -42,7 +49,7 @@ export interface JobRunner {
 
 export function createJobRunner(app: AppContext, options: RunnerOptions): JobRunner {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
-  const leaseSeconds = options.leaseSeconds ?? 300;
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const backoff = options.backoff ?? defaultBackoff;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -86,12 +93,28 @@ export function createJobRunner(app: AppContext, options: RunnerOptions): JobRun
     if (!job) return false;
     const startedAt = app.clock.now();
     let error: string | null = null;
+    // The lease stays ours while the handler runs (a ledger write may wait a minute for its receipt).
+    const renewal = setInterval(
+      () => {
+        app.db
+          .updateTable("outbox")
+          .set({ locked_until: new Date(app.clock.now().getTime() + leaseSeconds * 1000) })
+          .where("id", "=", job.id)
+          .where("locked_by", "=", workerId)
+          .where("status", "=", "running")
+          .execute()
+          .catch((e: unknown) => app.log.warn(`job ${job.kind} ${job.key}: could not renew its lease: ${String(e)}`));
+      },
+      (leaseSeconds * 1000) / 3,
+    );
     try {
       const handler = options.handlers[job.kind];
       if (!handler) throw new Error(`no handler for jobs of kind "${job.kind}"`);
       await handler(job.payload, { app, job: { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts } });
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
+    } finally {
+      clearInterval(renewal);
     }
     const finishedAt = app.clock.now();
     const giveUp = error !== null && job.attempts >= job.max_attempts;

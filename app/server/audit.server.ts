@@ -108,6 +108,11 @@ export const AuditEvent = z.discriminatedUnion("type", [
     type: z.literal("calendar.year_loaded"),
     data: z.object({ year: z.number(), holidays: z.number(), workdays: z.number(), replaced: z.boolean() }),
   }),
+  // Decision 69: the keys kept under PKI_PASSPHRASE / LEDGER_KEY_SECRET re-encrypted under new values (never the values).
+  z.object({
+    type: z.literal("secrets.rotated"),
+    data: z.object({ secrets: z.array(z.enum(["PKI_PASSPHRASE", "LEDGER_KEY_SECRET"])), pkiKeys: z.number(), ledgerKeys: z.number() }),
+  }),
   // A stored statutory period whose last day moved when a calendar year was loaded (decision 0031).
   z.object({
     type: z.literal("section.period_changed"),

@@ -7,12 +7,15 @@ import { bootApp } from "#app/server/boot.server.ts";
 import { loadConfig } from "#app/server/config.server.ts";
 import type { AppContext, Logger } from "#app/server/context.server.ts";
 import { createDb, type DbHandle } from "#app/server/db.server.ts";
+import { resolvePkiPassphrase } from "#app/server/secrets.server.ts";
+import { resolveLedgerKeySecret } from "#app/server/ledger/keys.server.ts";
 import { CRL_REASONS } from "#app/server/pki/crl.server.ts";
 import { ensurePlatformPki, isCrlReason } from "#app/server/pki/platform-pki.server.ts";
 import { issueCertificateForMember } from "#app/services/certificates/issue-certificate.server.ts";
 import { getCurrentCrl, getPublicCaCertificates } from "#app/services/certificates/read-platform-pki.server.ts";
 import { revokeCertificate } from "#app/services/certificates/revoke-certificate.server.ts";
 import { importCredit } from "#app/services/credit/import-credit.server.ts";
+import { rotateSecrets, type SecretChange } from "#app/services/operations/rotate-secrets.server.ts";
 import { migrateToLatest } from "#db/migrate.ts";
 import { CliError, type CliCommand } from "./command.ts";
 
@@ -146,6 +149,50 @@ export const platformCommands: Record<string, CliCommand> = {
       await withApp(async (app) => {
         const r = await importCredit(app, { actor: null, filename: path.basename(file), content });
         console.log(`imported ${r.records} credit records and ${r.bans} bans from ${file} (import ${r.importId})`);
+      });
+    },
+  },
+  "secrets rotate": {
+    async run(args) {
+      const { values } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, strict: true });
+      const dryRun = values["dry-run"] === true;
+      await withApp(async (app) => {
+        // The old values are the ones the platform runs with (environment, or embedded mode's
+        // secrets.json); the new ones come from NEW_PKI_PASSPHRASE / NEW_LEDGER_KEY_SECRET.
+        const change = (name: "PKI_PASSPHRASE" | "LEDGER_KEY_SECRET", current: () => string): SecretChange | undefined => {
+          const to = process.env[`NEW_${name}`];
+          if (to === undefined || to === "") return undefined;
+          return { from: current(), to };
+        };
+        const pki = change("PKI_PASSPHRASE", () => resolvePkiPassphrase(app.config, cliLog));
+        const ledger = change("LEDGER_KEY_SECRET", () => resolveLedgerKeySecret(app.config, cliLog));
+        if (!pki && !ledger) throw new CliError("set NEW_PKI_PASSPHRASE and/or NEW_LEDGER_KEY_SECRET to the new value(s)");
+        const r = await rotateSecrets(app, { pki, ledger, dryRun });
+        const what = [
+          ...(pki ? [`PKI_PASSPHRASE: ${r.pkiKeys.length} CA key(s) (${r.pkiKeys.join(", ") || "none yet"})`] : []),
+          ...(ledger
+            ? [
+                `LEDGER_KEY_SECRET: ${r.ledgerKeys} ledger account key(s)${r.externalSigners ? `, ${r.externalSigners} external signer(s) left as they are` : ""}`,
+              ]
+            : []),
+        ];
+        if (dryRun) {
+          console.log(`dry run: the current secrets open every key; nothing was changed. A rotation would re-encrypt:`);
+          for (const w of what) console.log(`  ${w}`);
+          return;
+        }
+        console.log("re-encrypted, in one transaction:");
+        for (const w of what) console.log(`  ${w}`);
+        // Embedded mode keeps its generated secrets in the data directory: they follow the keys.
+        const updates: Record<string, string> = {};
+        if (pki && !app.config.pkiPassphrase) updates.pki = pki.to;
+        if (ledger && !app.config.ledgerKeySecret) updates.ledger = ledger.to;
+        if (Object.keys(updates).length > 0) {
+          const file = path.join(app.config.dataDir, "secrets.json");
+          const stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+          fs.writeFileSync(file, JSON.stringify({ ...stored, ...updates }, null, 2), { mode: 0o600 });
+          console.log(`updated ${file}`);
+        } else console.log("now start every instance and worker with the new value(s) in place of the old");
       });
     },
   },

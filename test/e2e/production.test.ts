@@ -5,6 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "#app/server/db.server.ts";
+import { enqueueLedgerWrite } from "#app/server/ledger/writes.server.ts";
 import { testDatabaseUrl, withDatabase } from "#test/integration/helpers/pg-urls.ts";
 import { startChainNode, type TestChainNode } from "#test/setup/chain-node.ts";
 import { startS3Server, S3RVER_CREDENTIALS, type TestS3Server } from "#test/setup/s3-server.ts";
@@ -14,9 +16,12 @@ import { startSmtpServer, type TestSmtpServer } from "#test/setup/smtp-server.ts
  * Production mode started the way docs/operations.md tells an operator to (issue 17): a
  * PostgreSQL database, an S3-protocol server, an SMTP server and a separate chain node, then
  * `npm run db:migrate`, `npm run bidhall -- ca init`, `npm run ledger:deploy` against the node,
- * two app instances on different ports and one `npm run worker`, all with the same settings and
- * secrets. Both instances are ready (database, object store, chain node), log JSON lines carrying
- * the request id, serve metrics to the token holder only, and stop cleanly on SIGTERM.
+ * two app instances on different ports (one through `npm start`) and one `npm run worker`, all with
+ * the same settings and secrets. `npm start` naming a bucket that does not exist refuses, naming it.
+ * Both instances are ready (database, object store, chain node), log JSON lines carrying the request
+ * id, serve metrics to the token holder only. The worker is SIGKILLed while a ledger write waits
+ * for its block and restarted: every outbox item lands on the chain exactly once (decision 69).
+ * Everything stops cleanly on SIGTERM.
  */
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -31,9 +36,9 @@ describe("production mode on real services", () => {
   let env: NodeJS.ProcessEnv;
 
   /** Runs an npm script to its end; resolves with its output, rejects with it on a non-zero exit. */
-  const npm = (args: string[]) =>
+  const npm = (args: string[], extra: Record<string, string> = {}) =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn("npm", ["run", "--silent", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npm", ["run", "--silent", ...args], { cwd: root, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout.on("data", (b: Buffer) => (out += b.toString()));
       child.stderr.on("data", (b: Buffer) => (out += b.toString()));
@@ -151,10 +156,19 @@ describe("production mode on real services", () => {
       };
       expect(deployment.chainId).toBe("20261205");
 
+      step("npm start refuses a bucket that does not exist");
+      const refused = await npm(["start"], { STORAGE_URL: "s3://no-such-bucket/centre-a", PORT: "0" }).then(
+        (out) => ({ code: 0, out }),
+        (e: { out: string }) => ({ code: 1, out: e.out }),
+      );
+      expect(refused.code, refused.out).not.toBe(0);
+      expect(refused.out).toContain(`bidhall cannot start: the bucket "no-such-bucket" does not exist at ${s3.endpoint} (STORAGE_URL)`);
+
       step("instances and worker");
       const listening = /listening on http:\/\/localhost:(\d+)/;
       const [a, b, worker] = await Promise.all([
-        launch(["server.ts"], { PORT: "0" }, listening),
+        // Instance A exactly as `npm start` runs it (scripts/start.ts: build when stale, then serve).
+        launch(["scripts/start.ts"], { PORT: "0" }, listening),
         launch(["server.ts"], { PORT: "0" }, listening),
         launch(["scripts/worker.ts"], {}, /bidhall worker started/),
       ]);
@@ -194,10 +208,76 @@ describe("production mode on real services", () => {
       ])
         expect(text).toContain(name);
 
-      step("SIGTERM");
-      // SIGTERM: each process stops by itself, cleanly.
-      for (const p of [a, b, worker]) p.child.kill("SIGTERM");
-      expect(await Promise.all([a, b, worker].map((p) => exitOf(p.child)))).toEqual([0, 0, 0]);
+      step("worker killed during a ledger write");
+      // The node holds transactions (no automining), so a ledger write is signed, recorded, sent and
+      // left waiting for its block: the worker is SIGKILLed right there, then the block comes and a
+      // new worker starts. Every write must be on the chain exactly once.
+      const rpc = async (method: string, params: unknown[] = []) => {
+        const res = await fetch(chain.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        });
+        const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+        if (body.error) throw new Error(`${method}: ${body.error.message}`);
+        return body.result;
+      };
+      const handle = await createDb({ databaseUrl: env.DATABASE_URL!, dataDir: work });
+      const roots = Array.from({ length: 4 }, () => `0x${randomBytes(32).toString("hex")}`);
+      const keys = roots.map((root) => `production-test:anchor:${root}`);
+      try {
+        await rpc("evm_setAutomine", [false]);
+        await handle.db.transaction().execute(async (trx) => {
+          for (const [i, root] of roots.entries())
+            await enqueueLedgerWrite(
+              trx,
+              keys[i]!,
+              { contract: "DocumentAnchor", method: "anchor", args: [root, "1024"], actor: "platform" },
+              new Date(),
+            );
+        });
+        await expect
+          .poll(
+            async () =>
+              (await handle.db.selectFrom("ledger_sends").select("status").where("outbox_key", "in", keys).execute()).map((r) => r.status),
+            { timeout: 60_000, interval: 100 },
+          )
+          .toContain("signed");
+        worker.child.kill("SIGKILL");
+        await exitOf(worker.child);
+        await rpc("evm_mine");
+        await rpc("evm_setAutomine", [true]);
+        const again = await launch(["scripts/worker.ts"], {}, /bidhall worker started/);
+        // The killed worker's job waits for its lease (30 s), then the new worker completes it from its record.
+        await expect
+          .poll(
+            async () => (await handle.db.selectFrom("outbox").select("status").where("key", "in", keys).execute()).map((r) => r.status),
+            { timeout: 150_000, interval: 1000 },
+          )
+          .toEqual(keys.map(() => "done"));
+        const sends = await handle.db.selectFrom("ledger_sends").selectAll().where("outbox_key", "in", keys).execute();
+        expect(sends.map((r) => r.status)).toEqual(keys.map(() => "confirmed"));
+        // On the chain: one RootAnchored event per root, and the platform account sent exactly as
+        // many transactions as the database recorded for it (no write went out twice).
+        const logs = (await rpc("eth_getLogs", [
+          { fromBlock: "0x0", toBlock: "latest", address: deployment.contracts.DocumentAnchor!.address },
+        ])) as {
+          topics: string[];
+        }[];
+        for (const root of roots) expect(logs.filter((l) => l.topics[1] === root)).toHaveLength(1);
+        const account = sends[0]!.account;
+        const recorded = await handle.db.selectFrom("ledger_sends").select("status").where("account", "=", account).execute();
+        expect(recorded.every((r) => r.status === "confirmed")).toBe(true);
+        expect(Number(await rpc("eth_getTransactionCount", [account, "latest"]))).toBe(recorded.length);
+
+        step("SIGTERM");
+        // SIGTERM: each process stops by itself, cleanly.
+        for (const p of [a, b, again]) p.child.kill("SIGTERM");
+        expect(await Promise.all([a, b, again].map((p) => exitOf(p.child)))).toEqual([0, 0, 0]);
+      } finally {
+        await rpc("evm_setAutomine", [true]).catch(() => undefined);
+        await handle.close();
+      }
     },
   );
 });

@@ -177,6 +177,18 @@ export const ERROR_CODES = {
   CSR_INVALID: { status: 400, zh: "证书申请无效：{{reason}}", en: "The certificate request is invalid: {{reason}}" },
   /** Revoking a certificate that is already revoked. */
   CERTIFICATE_ALREADY_REVOKED: { status: 409, zh: "该证书已被吊销。", en: "This certificate is already revoked." },
+  /** `bidhall secrets rotate` (decision 69): the old secret does not open a stored key; nothing was changed. */
+  SECRET_DOES_NOT_OPEN_KEY: {
+    status: 409,
+    zh: "当前的 {{secret}} 无法解开{{key}}，未做任何更改。",
+    en: "The current {{secret}} does not open {{key}}; nothing was changed.",
+  },
+  /** `bidhall secrets rotate` refused before touching anything (no new secret, the same one, a worker still running). */
+  SECRET_ROTATION_INVALID: {
+    status: 409,
+    zh: "无法更换密钥加密口令：{{reasonEn}}。",
+    en: "Cannot rotate the secrets: {{reasonEn}}.",
+  },
   /** The platform CA has not been created yet (`bidhall ca init`). */
   PKI_NOT_INITIALISED: {
     status: 503,

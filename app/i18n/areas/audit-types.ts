@@ -83,6 +83,9 @@ export const auditTypes = defineMessages(
     calendar: {
       year_loaded: "载入节假日安排",
     },
+    secrets: {
+      rotated: "更换密钥加密口令（重新加密平台密钥）",
+    },
     member: {
       invited: "邀请成员",
       joined: "成员加入",
@@ -249,6 +252,9 @@ export const auditTypes = defineMessages(
     },
     calendar: {
       year_loaded: "Holiday calendar year loaded",
+    },
+    secrets: {
+      rotated: "Key-encryption secrets rotated (platform keys re-encrypted)",
     },
     member: {
       invited: "Member invited",

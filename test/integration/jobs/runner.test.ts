@@ -118,6 +118,28 @@ describe("the outbox and its job runner", () => {
     });
   });
 
+  it("keeps the lease of a job that runs longer than it, so nobody else takes it over (decision 69)", async () => {
+    let release!: () => void;
+    let began!: () => void;
+    const started = new Promise<void>((r) => (began = r));
+    const slow: JobHandler = async (payload, ctx) => {
+      began();
+      await new Promise<void>((r) => (release = r));
+      await effect(payload, ctx);
+    };
+    const first = createJobRunner(app, { handlers: { "test.slow": slow }, workerId: "busy", leaseSeconds: 1 });
+    const second = createJobRunner(app, { handlers: { "test.slow": slow }, workerId: "eager", leaseSeconds: 1 });
+    await put("slow-1", "test.slow");
+    const running = first.runOnce();
+    await started;
+    await app.clock.advance(2); // past the first lease…
+    await new Promise((r) => setTimeout(r, 800)); // …which the running job renews (every third of a second)
+    expect(await second.runOnce()).toBe(false);
+    release();
+    await running;
+    expect((await sql<{ runs: number }>`select runs from effects where key = 'slow-1'`.execute(app.db)).rows).toEqual([{ runs: 1 }]);
+  });
+
   it("delivers mail into the development mailbox once", async () => {
     const runner = createJobRunner(app, { handlers: { "mail.send": sendMail } });
     await app.db
