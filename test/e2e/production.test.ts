@@ -133,7 +133,7 @@ describe("production mode on real services", () => {
   const step = (name: string) => process.stderr.write(`production test: ${name} at ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
   it(
-    "migrates, creates the CA, deploys the contracts, serves from two instances and a worker, and stops on SIGTERM",
+    "migrates, creates the CA, deploys the contracts, refuses a missing bucket, serves from two instances and a worker, lands every ledger write once through a killed worker, and stops on SIGTERM",
     { timeout: 900_000 },
     async () => {
       step("db:migrate");
