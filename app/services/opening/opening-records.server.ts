@@ -14,7 +14,9 @@ import { platformSigner } from "#app/server/pdf/sign/signer.server.ts";
 import { signOpeningRecord, type OpeningRecordInput } from "#app/server/pdf/render/opening-record.server.ts";
 import { signReadingOutRecord, type ReadingOutRecordInput, type RecordBidder } from "#app/server/pdf/render/reading-out-record.server.ts";
 import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
-import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
+import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
+import { describeVerificationFailure, type SecurityVerification } from "#app/domain/guarantee/verify-guarantee.ts";
+import type { BidSecurityOffered } from "#app/server/pdf/render/opening-parts.server.ts";
 import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
 import { createHash } from "node:crypto";
 import { outcomeOf } from "./opening-context.server.ts";
@@ -100,11 +102,17 @@ function recordBidders(loaded: LoadedOpening, now: Date): RecordBidder[] {
         ? {
             price: row.price.fen,
             fields: row.fields.map((f) => ({ label: f.label, value: f.money ? f.money.fen : (f.display ?? "—") })),
-            security: bid.security ? { ...bid.security, verification: "notVerified" as const } : null,
+            security: bid.security ? securityOffered(bid.security, bid.securityVerification) : null,
           }
         : null,
     };
   });
+}
+
+/** The security as the records print it, with its verification (decision 0060). */
+function securityOffered(security: NonNullable<LoadedOpeningBid["security"]>, v: SecurityVerification | null): BidSecurityOffered {
+  if (!v) return { ...security, verification: "notVerified" };
+  return { ...security, verification: v.outcome, reasons: v.failures.map((f) => describeVerificationFailure(f).zh) };
 }
 
 async function signer(app: AppContext) {
