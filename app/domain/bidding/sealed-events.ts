@@ -13,6 +13,8 @@ export const SEALED_AUDIT_EVENTS = {
   "bid.submitted": "sectionId",
   "bid.withdrawn": "sectionId",
   "bid.upload_discarded": "sectionId",
+  // A signature on a document that tells of a bid, e.g. a bid guarantee letter (decision 56).
+  "bid.document_signed": "sectionId",
   "opening.signed_in": "openingId",
   // Decision 0057: applying for a bid guarantee tells that the applicant means to bid.
   "guarantee_application.submitted": "sectionId",

@@ -659,6 +659,67 @@ export const ERROR_CODES = {
     zh: "保函签章无效：{{reason}}",
     en: "The signed guarantee letter is invalid: {{reason}}",
   },
+  // --- signing a platform PDF with a person's certificate (decision 55) -----------------------
+  /** A signing kind that does not exist (prepare names it). */
+  SIGNING_KIND_UNKNOWN: {
+    status: 400,
+    zh: "不支持签署此类文件（{{kind}}）。",
+    en: "Documents of this kind ({{kind}}) cannot be signed here.",
+  },
+  /** Signing for an organisation needs an active membership of it, acted for now, with the sign role. */
+  SIGNING_ROLE_REQUIRED: {
+    status: 403,
+    zh: "只有本单位拥有“签章”角色的成员才能以单位名义签署此文件；如您属于多个单位，请先切换到“{{organisationName}}”。",
+    en: "Only a member holding the sign role can sign this document for the organisation; if you belong to several, switch to “{{organisationName}}” first.",
+  },
+  /** The certificate chosen is not the signer's own valid certificate of the organisation that signs. */
+  SIGNING_CERTIFICATE_NOT_OWN: {
+    status: 403,
+    zh: "所选证书不是您在“{{organisationName}}”的有效证书，不能用于签署此文件。",
+    en: "The certificate chosen is not your own valid certificate of “{{organisationName}}”, so it cannot sign this document.",
+  },
+  /** The prepared signature was not completed in time; prepare again. */
+  SIGNING_REQUEST_EXPIRED: {
+    status: 409,
+    zh: "签署已超时（须在 {{expiresAt}} 前完成），请重新打开文件并签署。",
+    en: "This signing expired (it had to be completed by {{expiresAt}}); open the document again and sign.",
+  },
+  /** The request was completed already: a replayed or doubled completion. */
+  SIGNING_ALREADY_COMPLETED: {
+    status: 409,
+    zh: "此文件已于 {{completedAt}} 签署完成，不能重复提交签名。",
+    en: "This document was already signed at {{completedAt}}; a signature cannot be submitted twice.",
+  },
+  /** The signer opened the document again (a newer request replaced this one). */
+  SIGNING_REQUEST_SUPERSEDED: {
+    status: 409,
+    zh: "您已重新打开此文件，本次签署已作废，请在最新打开的页面中签署。",
+    en: "You opened this document again, so this signing was cancelled; sign in the page you opened last.",
+  },
+  /** The document's version moved between prepare and complete: what was shown is not what would be signed. */
+  SIGNING_DOCUMENT_CHANGED: {
+    status: 409,
+    zh: "您打开文件后，文件已发生变化（版本 {{preparedVersion}} → {{currentVersion}}）。为保证所见即所签，请重新打开并核对后再签署。",
+    en: "The document changed since you opened it (version {{preparedVersion}} → {{currentVersion}}). To sign only what you saw, open it again, check it and sign.",
+  },
+  /** The signature does not verify with the chosen certificate over the prepared signed attributes. */
+  SIGNING_SIGNATURE_INVALID: {
+    status: 400,
+    zh: "签名无效：它不是用所选证书对本次待签内容作出的签名。",
+    en: "The signature is invalid: it was not made with the chosen certificate over what was prepared for signing.",
+  },
+  /** The document cannot take a signature field (a kind returned bytes that are not a usable PDF, or a taken field name). */
+  SIGNING_DOCUMENT_INVALID: {
+    status: 422,
+    zh: "该文件无法添加签名：{{detail}}",
+    en: "A signature cannot be added to this document: {{detail}}",
+  },
+  /** The signed PDF failed the platform's own verification; nothing was recorded. */
+  SIGNING_VERIFICATION_FAILED: {
+    status: 422,
+    zh: "签名后的文件未通过平台核验，未予记录：{{detail}}",
+    en: "The signed document failed the platform's verification and was not recorded: {{detail}}",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -711,6 +772,7 @@ const WHAT_ZH: Record<string, string> = {
   project: "项目",
   "reading-out record": "唱标记录",
   receipt: "投标回执",
+  "signing request": "签署请求",
   "recipient info": "本证书的解密信息",
   section: "标段",
   tenderer: "招标人",

@@ -58,6 +58,9 @@ export const auditTypes = defineMessages(
       claim_paid: "担保机构赔付索赔",
       claim_declined: "担保机构拒绝索赔",
     },
+    document: {
+      signed: "以数字证书签署文件",
+    },
     prequalification: {
       published: "发布资格预审公告",
       item_recorded: "记录资格预审澄清或异议",
@@ -85,6 +88,7 @@ export const auditTypes = defineMessages(
       submitted: "递交投标文件",
       withdrawn: "撤回投标文件",
       upload_discarded: "丢弃未完成的上传",
+      document_signed: "签署与投标有关的文件（截止前密封）",
     },
     guarantee_product: {
       created: "新增保函产品",
@@ -200,6 +204,9 @@ export const auditTypes = defineMessages(
       claim_paid: "Claim paid by the guarantor",
       claim_declined: "Claim declined by the guarantor",
     },
+    document: {
+      signed: "Document signed with a certificate",
+    },
     prequalification: {
       published: "Prequalification announced",
       item_recorded: "Prequalification clarification or objection recorded",
@@ -227,6 +234,7 @@ export const auditTypes = defineMessages(
       submitted: "Bid submitted",
       withdrawn: "Bid withdrawn",
       upload_discarded: "Unfinished upload discarded",
+      document_signed: "Document about a bid signed (sealed until the deadline)",
     },
     guarantee_product: {
       created: "Guarantee product created",
