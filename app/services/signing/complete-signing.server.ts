@@ -93,6 +93,7 @@ export async function completeSigning(app: AppContext, actor: Actor, input: Comp
     await trx.updateTable("signing_requests").set({ completed_at: now, signed_sha256: sha256 }).where("id", "=", request.id).execute();
     const certificateSubject = signer!.subject;
     await kind.onSigned(trx, {
+      app,
       actor,
       subjectId: request.subject_id,
       pdf: signed,

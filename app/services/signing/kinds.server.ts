@@ -1,10 +1,13 @@
+import { guaranteeLetterKind } from "#app/services/guarantee/guarantee-letter-kind.server.ts";
 import type { SigningKind } from "./signing-kinds.server.ts";
 
 /**
  * Every kind of document people sign in the browser (decision 55), by `kind`. One import line
  * per kind; the routes accept no other.
  */
-export const SIGNING_KINDS: Record<string, SigningKind> = {};
+export const SIGNING_KINDS: Record<string, SigningKind> = {
+  [guaranteeLetterKind.kind]: guaranteeLetterKind,
+};
 
 /** Tests register a kind of their own (a plain PDF with a version they control). Never in production. */
 export function registerSigningKindForTests(kind: SigningKind): () => void {

@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
+import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 
 /**
@@ -44,6 +45,8 @@ export interface SigningKind {
   onSigned(
     trx: Transaction<Database>,
     signed: {
+      /** The app, for what the kind keeps outside the database (the object store: decision 0057). */
+      app: AppContext;
       actor: Actor;
       subjectId: string;
       pdf: Uint8Array;
