@@ -14,7 +14,7 @@ type Auth = "public" | "token-or-session" | "session";
 interface Operation {
   method: "get" | "post" | "head" | "patch" | "delete" | "options";
   path: string;
-  tag: "bidding" | "opening" | "certificates" | "public" | "meta";
+  tag: "bidding" | "opening" | "certificates" | "signing" | "public" | "meta";
   summary: string;
   description?: string;
   auth: Auth;
@@ -220,6 +220,41 @@ export const API_OPERATIONS: readonly Operation[] = [
     responses: { "200": { description: "Recorded", schema: S.ConfirmResponse } },
   },
   {
+    method: "post",
+    path: "/api/signing/prepare",
+    tag: "signing",
+    summary: "Prepare a person's signature on a platform PDF: the signed attributes to sign in the browser",
+    description:
+      "Only for a member holding `sign` in the organisation that signs the document, with a valid certificate of their own there. " +
+      "The prepared PDF is kept for 15 minutes; preparing again cancels the earlier request.",
+    auth: "session",
+    csrf: true,
+    body: { contentType: "application/json", schema: S.SigningPrepareRequest, description: "What to sign and with which certificate" },
+    responses: { "200": { description: "Prepared", schema: S.SigningPrepareResponse } },
+  },
+  {
+    method: "get",
+    path: "/api/signing/{requestId}/document",
+    tag: "signing",
+    summary: "The exact prepared PDF of a signing request (the signer's preview), to its person only",
+    auth: "session",
+    params: S.SigningRequestParams,
+    responses: {
+      "200": { description: "The prepared PDF", contentType: "application/pdf", headers: { "X-Document-SHA256": "Its SHA-256 (hex)" } },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/signing/{requestId}/complete",
+    tag: "signing",
+    summary: "Complete the signature: the server embeds it into the prepared PDF, verifies the whole document and records it",
+    auth: "session",
+    csrf: true,
+    params: S.SigningRequestParams,
+    body: { contentType: "application/json", schema: S.SigningCompleteRequest, description: "The browser's signature" },
+    responses: { "200": { description: "Signed", schema: S.SigningCompleteResponse } },
+  },
+  {
     method: "get",
     path: "/api/anchors/{sha256}",
     tag: "public",
@@ -336,6 +371,7 @@ export function openApiDocument() {
       { name: "bidding", description: "Sealing kit and resumable envelope uploads (tus 1.0.0)" },
       { name: "opening", description: "The online opening (不见面开标): sign-in, decryption, remedy, confirmation" },
       { name: "certificates", description: "Enrolment and certificate login" },
+      { name: "signing", description: "A person's signature on a platform PDF, made in the browser (decision 55)" },
       { name: "public", description: "Anyone: ledger anchors and document verification" },
       { name: "meta", description: "This document" },
     ],

@@ -153,6 +153,38 @@ export const ConfirmRequest = z.object({
 });
 export const ConfirmResponse = z.object({ decision: z.enum(["confirm", "object"]), signedAt: isoTime });
 
+// --- signing a platform PDF with a person's certificate (decision 55) -----------------------------
+
+export const SigningPrepareRequest = z.object({
+  kind: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .describe("What is signed: guarantee-letter, award-notice, complaint-decision, …"),
+  subjectId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+    .describe("The document's id within its kind (a guarantee, a notice, a decision)"),
+  certificateSerial: z
+    .string()
+    .regex(/^[0-9A-Fa-f:]{1,64}$/)
+    .describe("Serial (hex) of the signer's own certificate, held in this browser"),
+});
+export const SigningPrepareResponse = z.object({
+  requestId: z.string().uuid(),
+  signedAttributesDer: z.string().describe("Base64 DER of the CMS signed attributes: sign these bytes with RSASSA-PKCS1-v1_5 / SHA-256"),
+  documentSha256: hex64.describe("SHA-256 of the prepared PDF served at /api/signing/{requestId}/document"),
+  title: z.string().describe("What is signed, zh-CN"),
+  expiresAt: isoTime,
+});
+export const SigningRequestParams = z.object({ requestId: z.string().uuid() });
+export const SigningCompleteRequest = z.object({
+  signature: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{340,684}={0,2}$/)
+    .describe("Base64 RSASSA-PKCS1-v1_5 / SHA-256 signature over the signed attributes"),
+});
+export const SigningCompleteResponse = z.object({ sha256: hex64.describe("SHA-256 of the signed PDF") });
+
 // --- public ---------------------------------------------------------------------------------------
 
 export const AnchorParams = z.object({ sha256: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/) });

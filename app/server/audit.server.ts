@@ -14,6 +14,40 @@ import { toBigInt } from "./db.server.ts";
  */
 const uuid = z.string().uuid();
 
+// Issue 14 (decision 0057): guarantee products, applications and issuing.
+const GuaranteeProductData = z.object({
+  productId: uuid,
+  name: z.string(),
+  active: z.boolean(),
+  feeRateBp: z.number(),
+  minimumFeeFen: z.string(),
+});
+const GuaranteeApplicationData = z.object({
+  applicationId: uuid,
+  sectionId: uuid,
+  applicantOrganisationId: uuid,
+  guarantorOrganisationId: uuid,
+  amountFen: z.string().optional(),
+  text: z.string().optional(),
+});
+const GuaranteeData = z.object({
+  guaranteeId: uuid,
+  applicationId: uuid,
+  sectionId: uuid,
+  ledgerId: z.string(),
+  documentSha256: z.string().optional(),
+  error: z.string().optional(),
+});
+// Decision 55: a person signed a platform PDF in the browser.
+const SignedDocumentData = z.object({
+  kind: z.string(),
+  subjectId: z.string(),
+  requestId: uuid,
+  sha256: z.string(),
+  certificateSubject: z.string(),
+  certificateSerial: z.string(),
+});
+
 export const AuditEvent = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("organisation.signed_up"),
@@ -330,6 +364,22 @@ export const AuditEvent = z.discriminatedUnion("type", [
     type: z.literal("prequalification.result_published"),
     data: z.object({ prequalificationId: uuid, passed: z.number() }),
   }),
+  // Issue 14 (decision 0057): guarantee products, applications and issuing. Every application
+  // and guarantee event names its section and is sealed until the deadline (decision 23).
+  z.object({ type: z.literal("guarantee_product.created"), data: GuaranteeProductData }),
+  z.object({ type: z.literal("guarantee_product.updated"), data: GuaranteeProductData }),
+  z.object({ type: z.literal("guarantee_application.submitted"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.approved"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.declined"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.documents_requested"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.supplemented"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee_application.fee_paid"), data: GuaranteeApplicationData }),
+  z.object({ type: z.literal("guarantee.issue_started"), data: GuaranteeData }),
+  z.object({ type: z.literal("guarantee.letter_signed"), data: GuaranteeData }),
+  // Decision 55: a person signed a platform PDF in the browser (kind: guarantee-letter, award-notice, …).
+  z.object({ type: z.literal("document.signed"), data: SignedDocumentData }),
+  // Decision 56: the same, for a document that tells of a bid before its section's deadline (sealed until then).
+  z.object({ type: z.literal("bid.document_signed"), data: SignedDocumentData.extend({ sectionId: uuid }) }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

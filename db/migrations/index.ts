@@ -17,6 +17,7 @@ import * as m0017 from "./0017_deadline_moves.ts";
 import * as m0018 from "./0018_clarifications_termination_securities.ts";
 import * as m0019 from "./0019_opening_officials.ts";
 import * as m0021 from "./0021_upload_locks.ts";
+import * as m0022 from "./0022_signing_requests.ts";
 import * as m0023 from "./0023_guarantees.ts";
 import * as m0024 from "./0024_guarantee_verification_claims.ts";
 
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0018_clarifications_termination_securities": m0018,
   "0019_opening_officials": m0019,
   "0021_upload_locks": m0021,
+  "0022_signing_requests": m0022,
   "0023_guarantees": m0023,
   "0024_guarantee_verification_claims": m0024,
 };

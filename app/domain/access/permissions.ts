@@ -23,7 +23,15 @@ const COMMON = {
 
 const BY_KIND = {
   bidder: {
-    bid: ["register:section:own", "submit:bid:own", "decrypt:bid:own", "confirm:record:own", "raise:objection:own", "request:payment:own"],
+    bid: [
+      "register:section:own",
+      "submit:bid:own",
+      "decrypt:bid:own",
+      "confirm:record:own",
+      "raise:objection:own",
+      "request:payment:own",
+      "apply:guarantee:own",
+    ],
     sign: ["sign:contract:own"],
     operate: ["request:payment:own"],
   },
@@ -36,7 +44,9 @@ const BY_KIND = {
     sign: ["sign:notice:own"],
   },
   guarantor: {
-    operate: ["issue:guarantee:own", "decide:claim:own"],
+    // Decision 0057: `operate` keeps the products and underwrites; `sign` signs the guarantee letter.
+    operate: ["issue:guarantee:own", "decide:claim:own", "manage:guarantee-product:own"],
+    sign: ["sign:guarantee:own"],
   },
   regulator: {
     operate: ["handle:complaint:jurisdiction", "suspend:section:jurisdiction", "view:section:jurisdiction", "view:ledger:any"],

@@ -13,7 +13,18 @@ export const SEALED_AUDIT_EVENTS = {
   "bid.submitted": "sectionId",
   "bid.withdrawn": "sectionId",
   "bid.upload_discarded": "sectionId",
+  // A signature on a document that tells of a bid, e.g. a bid guarantee letter (decision 56).
+  "bid.document_signed": "sectionId",
   "opening.signed_in": "openingId",
+  // Decision 0057: applying for a bid guarantee tells that the applicant means to bid.
+  "guarantee_application.submitted": "sectionId",
+  "guarantee_application.approved": "sectionId",
+  "guarantee_application.declined": "sectionId",
+  "guarantee_application.documents_requested": "sectionId",
+  "guarantee_application.supplemented": "sectionId",
+  "guarantee_application.fee_paid": "sectionId",
+  "guarantee.issue_started": "sectionId",
+  "guarantee.letter_signed": "sectionId",
   // Issue 14: the ledger's answer to an issue names the section (w-g-issue seals its own steps too).
   "guarantee.issued": "sectionId",
   "guarantee.issue_failed": "sectionId",

@@ -617,6 +617,109 @@ export const ERROR_CODES = {
     zh: "文件存储暂时不可用，本次上传未被记录：没有生成新的投标文件版本和回执，此前已提交的版本不受影响。请稍后重新上传。",
     en: "File storage is unavailable right now, so this upload was not recorded: no new bid version or receipt was made, and any version submitted before stands. Please upload again later.",
   },
+  /** Decision 0057: the chosen guarantee product does not serve this section (kind, procurement type, region) or is inactive. */
+  GUARANTEE_PRODUCT_NOT_SERVING: {
+    status: 409,
+    zh: "所选保函产品不服务于标段 {{section}}（已停用，或不覆盖该项目的采购类型或地区），请另选担保机构。",
+    en: "The chosen guarantee product does not serve section {{section}} (inactive, or not for this procurement type or region); choose another guarantor.",
+  },
+  /** Decision 0057: the guaranteed amount is below the section's required bid security. */
+  GUARANTEE_AMOUNT_TOO_LOW: {
+    status: 409,
+    zh: "保函金额 {{amountYuan}} 元低于标段要求的投标保证金 {{requiredYuan}} 元。",
+    en: "The guaranteed amount of CNY {{amountYuan}} is below the section's required bid security of CNY {{requiredYuan}}.",
+  },
+  /** Decision 0057: the validity does not cover the bid validity period (from the deadline to its end). */
+  GUARANTEE_VALIDITY_TOO_SHORT: {
+    status: 409,
+    zh: "保函有效期（{{from}} 至 {{until}}）未覆盖投标有效期（{{requiredFrom}} 至 {{requiredUntil}}）。",
+    en: "The validity ({{from}} to {{until}}) does not cover the bid validity period ({{requiredFrom}} to {{requiredUntil}}).",
+  },
+  /** Decision 0057: a step on an application in a status that does not allow it. */
+  GUARANTEE_APPLICATION_UNEXPECTED_STATUS: {
+    status: 409,
+    zh: "保函申请当前状态为“{{currentZh}}”，不能{{stepZh}}（仅限：{{expectedZh}}）。",
+    en: "The guarantee application is {{current}}; it cannot be {{step}} now (only when {{expected}}).",
+  },
+  /** Decision 0057: the organisation already has a live application for this section. */
+  GUARANTEE_APPLICATION_EXISTS: {
+    status: 409,
+    zh: "本单位已有标段 {{section}} 的保函申请正在办理或已出函，不能重复申请。",
+    en: "Your organisation already has a guarantee application for section {{section}} in progress or issued.",
+  },
+  /** Decision 0057: a bid declares a ledger id that is not an issued guarantee of this bidder for this section. */
+  GUARANTEE_DECLARATION_INVALID: {
+    status: 409,
+    zh: "声明的保函 {{reference}} 不是本单位针对本标段已出具的电子保函。",
+    en: "The declared guarantee {{reference}} is not an issued electronic guarantee of your organisation for this section.",
+  },
+  /** Decision 0057: the signed guarantee letter is not the prepared letter, or its signature does not verify. */
+  GUARANTEE_LETTER_INVALID: {
+    status: 422,
+    zh: "保函签章无效：{{reason}}",
+    en: "The signed guarantee letter is invalid: {{reason}}",
+  },
+  // --- signing a platform PDF with a person's certificate (decision 55) -----------------------
+  /** A signing kind that does not exist (prepare names it). */
+  SIGNING_KIND_UNKNOWN: {
+    status: 400,
+    zh: "不支持签署此类文件（{{kind}}）。",
+    en: "Documents of this kind ({{kind}}) cannot be signed here.",
+  },
+  /** Signing for an organisation needs an active membership of it, acted for now, with the sign role. */
+  SIGNING_ROLE_REQUIRED: {
+    status: 403,
+    zh: "只有本单位拥有“签章”角色的成员才能以单位名义签署此文件；如您属于多个单位，请先切换到“{{organisationName}}”。",
+    en: "Only a member holding the sign role can sign this document for the organisation; if you belong to several, switch to “{{organisationName}}” first.",
+  },
+  /** The certificate chosen is not the signer's own valid certificate of the organisation that signs. */
+  SIGNING_CERTIFICATE_NOT_OWN: {
+    status: 403,
+    zh: "所选证书不是您在“{{organisationName}}”的有效证书，不能用于签署此文件。",
+    en: "The certificate chosen is not your own valid certificate of “{{organisationName}}”, so it cannot sign this document.",
+  },
+  /** The prepared signature was not completed in time; prepare again. */
+  SIGNING_REQUEST_EXPIRED: {
+    status: 409,
+    zh: "签署已超时（须在 {{expiresAt}} 前完成），请重新打开文件并签署。",
+    en: "This signing expired (it had to be completed by {{expiresAt}}); open the document again and sign.",
+  },
+  /** The request was completed already: a replayed or doubled completion. */
+  SIGNING_ALREADY_COMPLETED: {
+    status: 409,
+    zh: "此文件已于 {{completedAt}} 签署完成，不能重复提交签名。",
+    en: "This document was already signed at {{completedAt}}; a signature cannot be submitted twice.",
+  },
+  /** The signer opened the document again (a newer request replaced this one). */
+  SIGNING_REQUEST_SUPERSEDED: {
+    status: 409,
+    zh: "您已重新打开此文件，本次签署已作废，请在最新打开的页面中签署。",
+    en: "You opened this document again, so this signing was cancelled; sign in the page you opened last.",
+  },
+  /** The document's version moved between prepare and complete: what was shown is not what would be signed. */
+  SIGNING_DOCUMENT_CHANGED: {
+    status: 409,
+    zh: "您打开文件后，文件已发生变化（版本 {{preparedVersion}} → {{currentVersion}}）。为保证所见即所签，请重新打开并核对后再签署。",
+    en: "The document changed since you opened it (version {{preparedVersion}} → {{currentVersion}}). To sign only what you saw, open it again, check it and sign.",
+  },
+  /** The signature does not verify with the chosen certificate over the prepared signed attributes. */
+  SIGNING_SIGNATURE_INVALID: {
+    status: 400,
+    zh: "签名无效：它不是用所选证书对本次待签内容作出的签名。",
+    en: "The signature is invalid: it was not made with the chosen certificate over what was prepared for signing.",
+  },
+  /** The document cannot take a signature field (a kind returned bytes that are not a usable PDF, or a taken field name). */
+  SIGNING_DOCUMENT_INVALID: {
+    status: 422,
+    zh: "该文件无法添加签名：{{detail}}",
+    en: "A signature cannot be added to this document: {{detail}}",
+  },
+  /** The signed PDF failed the platform's own verification; nothing was recorded. */
+  SIGNING_VERIFICATION_FAILED: {
+    status: 422,
+    zh: "签名后的文件未通过平台核验，未予记录：{{detail}}",
+    en: "The signed document failed the platform's verification and was not recorded: {{detail}}",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -656,6 +759,9 @@ const WHAT_ZH: Record<string, string> = {
   demo: "演示数据",
   "demo backup": "演示证书备份",
   document: "文件",
+  guarantee: "保函",
+  "guarantee application": "保函申请",
+  "guarantee product": "保函产品",
   mailbox: "开发邮箱",
   member: "成员",
   message: "消息",
@@ -666,6 +772,7 @@ const WHAT_ZH: Record<string, string> = {
   project: "项目",
   "reading-out record": "唱标记录",
   receipt: "投标回执",
+  "signing request": "签署请求",
   "recipient info": "本证书的解密信息",
   section: "标段",
   tenderer: "招标人",

@@ -47,6 +47,8 @@ export const auditTypes = defineMessages(
       settled: "登记投标保证金退还或不予退还",
     },
     guarantee: {
+      issue_started: "开始出具保函",
+      letter_signed: "保函电子签章",
       issued: "保函已上链开立",
       issue_failed: "保函上链失败",
       issue_retried: "重新提交保函上链开立",
@@ -55,6 +57,9 @@ export const auditTypes = defineMessages(
       claim_lodged: "提出保函索赔",
       claim_paid: "担保机构赔付索赔",
       claim_declined: "担保机构拒绝索赔",
+    },
+    document: {
+      signed: "以数字证书签署文件",
     },
     prequalification: {
       published: "发布资格预审公告",
@@ -83,6 +88,19 @@ export const auditTypes = defineMessages(
       submitted: "递交投标文件",
       withdrawn: "撤回投标文件",
       upload_discarded: "丢弃未完成的上传",
+      document_signed: "签署与投标有关的文件（截止前密封）",
+    },
+    guarantee_product: {
+      created: "新增保函产品",
+      updated: "修改保函产品",
+    },
+    guarantee_application: {
+      submitted: "提交保函申请",
+      approved: "同意承保",
+      declined: "拒绝承保",
+      documents_requested: "要求补充材料",
+      supplemented: "补充材料",
+      fee_paid: "缴纳保函费用",
     },
     clock: {
       advanced: "测试时钟前移",
@@ -175,6 +193,8 @@ export const auditTypes = defineMessages(
       settled: "Bid security returned or kept",
     },
     guarantee: {
+      issue_started: "Guarantee issuing started",
+      letter_signed: "Guarantee letter signed",
       issued: "Guarantee issued on the ledger",
       issue_failed: "Guarantee issue on the ledger failed",
       issue_retried: "Guarantee issue sent again",
@@ -183,6 +203,9 @@ export const auditTypes = defineMessages(
       claim_lodged: "Claim lodged on a guarantee",
       claim_paid: "Claim paid by the guarantor",
       claim_declined: "Claim declined by the guarantor",
+    },
+    document: {
+      signed: "Document signed with a certificate",
     },
     prequalification: {
       published: "Prequalification announced",
@@ -211,6 +234,19 @@ export const auditTypes = defineMessages(
       submitted: "Bid submitted",
       withdrawn: "Bid withdrawn",
       upload_discarded: "Unfinished upload discarded",
+      document_signed: "Document about a bid signed (sealed until the deadline)",
+    },
+    guarantee_product: {
+      created: "Guarantee product created",
+      updated: "Guarantee product changed",
+    },
+    guarantee_application: {
+      submitted: "Guarantee application submitted",
+      approved: "Guarantee application approved",
+      declined: "Guarantee application declined",
+      documents_requested: "More documents requested",
+      supplemented: "Documents supplemented",
+      fee_paid: "Guarantee fee paid",
     },
     clock: {
       advanced: "Test clock advanced",

@@ -9,6 +9,7 @@ import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
 import { prequalification } from "./prequalification.ts";
+import { signing } from "./signing.ts";
 import { openingAdmin } from "./opening-admin.ts";
 import { openingHall } from "./opening-hall.ts";
 import { tendering } from "./tendering.ts";
@@ -34,4 +35,5 @@ export const areas = {
   ui,
   auditTypes,
   prequalification,
+  signing,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -10,7 +10,7 @@ import { enqueue } from "#app/server/outbox.server.ts";
  * 条例 31). The outbox key makes each mail go once. Returns how many organisations were told.
  */
 export interface NoticeInput {
-  kind: "clarification" | "termination";
+  kind: "clarification" | "termination" | "guarantee";
   projectId: string;
   subjectId: string;
   title: string;

@@ -105,6 +105,8 @@ describe("confidentiality of bids before the opening", () => {
       "*": ["no-such-endpoint"],
       // No notice exists here (no clarification, no termination): an unknown one answers 404 to everyone.
       noticeId: ["00000000-0000-4000-8000-000000000000"],
+      // No signing request exists here (decision 55): an unknown one answers 404 to everyone.
+      requestId: ["00000000-0000-4000-8000-000000000000"],
     };
     if (withBids) {
       const versions = await app.db

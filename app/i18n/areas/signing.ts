@@ -1,0 +1,46 @@
+import { defineMessages } from "../define.ts";
+
+/** Signing a platform PDF with the person's certificate in the browser (decision 55). */
+export const signing = defineMessages(
+  {
+    sign: "签署文件",
+    choose: "选择签名证书",
+    validUntil: "有效期至 {{date}}",
+    none: "此浏览器中没有“{{organisation}}”的数字证书，无法签署。请先在“数字证书”页申请证书或导入证书备份（.p12）。",
+    noneLink: "前往数字证书页",
+    preparing: "正在准备待签文件…",
+    youWillSign: "您将签署的文件",
+    open: "打开文件核对（PDF）",
+    sha256: "文件 SHA-256",
+    expiresAt: "请在 {{time}} 前确认签署",
+    confirmHint: "请打开文件，核对内容无误后再确认。确认后将使用您的私钥在本机签名，私钥不会离开此浏览器。",
+    confirm: "确认签署",
+    cancel: "取消",
+    signing: "正在签名…",
+    signed: "签署完成。已签署文件的 SHA-256：",
+    failed: "签署未完成：{{message}}",
+    checkFailed: "平台准备的待签内容与所显示的文件不符，已拒绝签名（{{detail}}）。",
+    noCrypto: "此浏览器不支持 WebCrypto（须通过 https 或本机地址访问），无法签名。",
+  },
+  {
+    sign: "Sign the document",
+    choose: "Choose the signing certificate",
+    validUntil: "valid until {{date}}",
+    none: "This browser holds no certificate of “{{organisation}}”, so you cannot sign. Enrol for one, or import a certificate backup (.p12), on the Certificates page first.",
+    noneLink: "Go to Certificates",
+    preparing: "Preparing the document to sign…",
+    youWillSign: "The document you will sign",
+    open: "Open the document to check it (PDF)",
+    sha256: "Document SHA-256",
+    expiresAt: "Confirm by {{time}}",
+    confirmHint:
+      "Open the document and check it before you confirm. Confirming signs with your private key on this computer; the key never leaves this browser.",
+    confirm: "Confirm and sign",
+    cancel: "Cancel",
+    signing: "Signing…",
+    signed: "Signed. SHA-256 of the signed document:",
+    failed: "Not signed: {{message}}",
+    checkFailed: "What the platform prepared for signing does not match the document shown, so it was not signed ({{detail}}).",
+    noCrypto: "This browser has no WebCrypto (use https or a local address), so it cannot sign.",
+  },
+);
