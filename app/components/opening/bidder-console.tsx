@@ -1,3 +1,4 @@
+import { SecurityVerification } from "./security-verification.tsx";
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -150,6 +151,7 @@ export function BidderConsole({ view, organisationName }: { view: OpeningView; o
               ))}
             </div>
           ) : null}
+          {own.decided && own.security ? <SecurityVerification v={own.security} text={labels.text} /> : null}
           {own.decided ? (
             <p data-testid="own-result" data-result={own.result ?? ""}>
               {t("opening.decrypt.decided", { result: labels.result(own.result) })}{" "}

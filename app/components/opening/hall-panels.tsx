@@ -1,3 +1,4 @@
+import { SecurityVerification } from "./security-verification.tsx";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -276,6 +277,7 @@ export function Bidders({ view, busy }: { view: View; busy: boolean }) {
                         {labels.text(d)}
                       </p>
                     ))}
+                    {b.security ? <SecurityVerification v={b.security} text={labels.text} /> : null}
                   </td>
                 ) : null}
                 {mayReclassify ? (

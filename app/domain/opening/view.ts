@@ -14,6 +14,20 @@ export interface DefectView {
 }
 
 /**
+ * The verification of a decrypted bid's security (核验, decision 0060) in words, with what the
+ * ledger knows it by and — revealed now that the deadline has passed — the salt and commitments
+ * the tenderer and the bidder can recompute (decision 0059).
+ */
+export interface SecurityVerificationView {
+  outcome: "verified" | "failed";
+  zh: string;
+  en: string;
+  codes: string[];
+  ledgerId: string | null;
+  commitments: { salt: string; applicantRef: string; subjectRef: string; beneficiaryRef: string } | null;
+}
+
+/**
  * The opening hall's read model as one viewer may see it (built by app/services/opening/read-opening.server.ts,
  * shown by app/components/opening): JSON-ready, times as ISO strings, money as fen strings.
  */
@@ -94,6 +108,8 @@ export interface OpeningView {
         credit: CreditFlagView[] | null;
         /** Host and regulator only (null for others): defects recorded at decryption (decision 35). */
         defects: DefectView[] | null;
+        /** Host and regulator only (null for others): the security's verification (decision 0060). */
+        security: SecurityVerificationView | null;
       }[]
     | null;
   /** The viewer's own bid (a bidder only). */
@@ -107,6 +123,8 @@ export interface OpeningView {
     personSignedIn: boolean;
     /** Defects recorded when the bid was decrypted: the bidder learns of them at once. */
     defects: DefectView[];
+    /** The own security's verification, with its salt and commitments (decision 0059). */
+    security: SecurityVerificationView | null;
   } | null;
   /** Only once published: before it, no price or field of any bid appears anywhere in this view. */
   readingOut: { publishedAt: string; recordSha256: string; rows: ReadingOutRowView[] } | null;

@@ -3,6 +3,7 @@ import type { DecryptionAttempt, DecryptionRule, PlatformIncident, Reclassificat
 import type { FailReason, OpeningFacts } from "#app/domain/opening/index.ts";
 import type { Database, DecryptionResultColumn, OpeningsTable, ProjectsTable } from "#db/schema.ts";
 import type { SecurityDefect } from "#app/domain/credit/bid-security.ts";
+import type { SecurityVerification } from "#app/domain/guarantee/verify-guarantee.ts";
 import { findProject, findSection, type SectionRow } from "./tendering.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -43,6 +44,8 @@ export interface LoadedOpeningBid {
   declaredSecurity: { kind: "guarantee" | "credit-commitment"; reference: string } | null;
   /** Defects recorded when it was decrypted (decision 35). */
   defects: SecurityDefect[];
+  /** The security's verification at decryption (核验, decision 0060); null before, or for bids decrypted before it existed. */
+  securityVerification: SecurityVerification | null;
   decryptedBy: string | null;
   attempts: (DecryptionAttempt & { personId: string; detail: string | null })[];
   reclassifications: (Reclassification & { by: string })[];
@@ -103,6 +106,7 @@ export async function loadOpeningFacts(db: Executor, openingId: string): Promise
         "ob.fields",
         "ob.security",
         "ob.defects",
+        "ob.security_verification",
         "v.security_kind",
         "v.security_reference",
         "ob.decrypted_by",
@@ -167,6 +171,7 @@ export async function loadOpeningFacts(db: Executor, openingId: string): Promise
     decidedAt: b.decided_at,
     fields: (b.fields as Record<string, unknown> | null) ?? null,
     security: (b.security as LoadedOpeningBid["security"]) ?? null,
+    securityVerification: (b.security_verification as SecurityVerification | null) ?? null,
     declaredSecurity: b.security_kind ? { kind: b.security_kind, reference: b.security_reference ?? "" } : null,
     defects: reviveDefects(b.defects),
     decryptedBy: b.decrypted_by,

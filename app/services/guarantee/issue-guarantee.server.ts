@@ -1,18 +1,18 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Transaction } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import { guaranteeCommitments } from "#app/domain/guarantee/commitments.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { queueForAnchoring } from "#app/server/ledger/anchors.server.ts";
 import { enqueueGuaranteeIssue } from "#app/server/ledger/guarantees.server.ts";
-import { buildDocument, verifyPdf } from "#app/server/pdf/index.server.ts";
+import { renderDocument, verifyPdf } from "#app/server/pdf/index.server.ts";
 import { guaranteeLetterSpec } from "#app/server/pdf/render/guarantee-letter.server.ts";
 import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 import { auditActorOf, requirePermission, type Actor } from "#app/server/session.server.ts";
 import type { Database } from "#db/schema.ts";
-import { findApplication, guardStep, loadGuarantorApplication, recordStep } from "./application-steps.server.ts";
+import { type findApplication, guardStep, loadGuarantorApplication, recordStep } from "./application-steps.server.ts";
 
 /**
  * Issuing (出函, decision 0057). The guarantor's `operate` member starts it once the fee is paid:
@@ -118,6 +118,8 @@ async function letterInput(db: Executor, guaranteeId: string) {
       "g.claim_period_days",
       "g.created_at",
       "g.status",
+      "g.document_sha256",
+      "g.section_id",
       "g.guarantor_organisation_id",
       "gu.name as guarantor_name",
       "gu.uscc as guarantor_uscc",
@@ -137,14 +139,15 @@ async function letterInput(db: Executor, guaranteeId: string) {
 
 /**
  * The unsigned letter of a guarantee being issued, for the guarantor's `sign` member to sign.
- * Rendered from the stored facts with the guarantee's creation time, so the same bytes every time.
+ * Rendered from the stored facts with the guarantee's creation time: the same bytes every time.
  */
-export async function guaranteeLetterForSigning(app: AppContext, actor: Actor, guaranteeId: string) {
+export async function guaranteeLetterPdf(db: Executor, actor: Actor, guaranteeId: string) {
   requirePermission(actor, "sign:guarantee:own");
-  const g = await letterInput(app.db, guaranteeId);
+  const g = await letterInput(db, guaranteeId);
   if (g.guarantor_organisation_id !== actor.membership.organisationId) throw new AppError("NOT_FOUND", { what: "guarantee" });
-  if (g.status !== "issuing") throw new AppError("GUARANTEE_LETTER_INVALID", { reason: `the guarantee is ${g.status}, not being issued` });
-  const built = await buildDocument(
+  if (g.status !== "issuing" || g.document_sha256)
+    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: `the guarantee is ${g.status}, not waiting for its signature` });
+  const pdf = await renderDocument(
     guaranteeLetterSpec({
       ledgerId: g.ledger_id,
       guarantorName: g.guarantor_name,
@@ -164,13 +167,17 @@ export async function guaranteeLetterForSigning(app: AppContext, actor: Actor, g
     }),
   );
   return {
-    doc: built.doc,
-    fieldName: `guarantee-${g.ledger_id.slice(2, 18)}`,
-    reason: "投标保函出具",
-    location: "bidhall 公共资源交易平台",
-    signerOrganisationName: g.guarantor_name,
+    pdf,
+    fieldName: letterFieldName(g.ledger_id),
+    reason: "出具投标保函",
+    guarantorOrganisationId: g.guarantor_organisation_id,
+    ledgerId: g.ledger_id,
+    sectionId: g.section_id,
+    sectionCode: g.section_code,
   };
 }
+
+export const letterFieldName = (ledgerId: string) => `guarantee-${ledgerId.slice(2, 18)}`;
 
 /**
  * The signed letter arrives (the signing flow's onSigned, in its transaction): the signature must
@@ -193,8 +200,18 @@ export async function recordSignedGuaranteeLetter(
     throw new AppError("GUARANTEE_LETTER_INVALID", {
       reason: `the guarantee is ${g.status}${g.document_sha256 ? ", already signed" : ""}`,
     });
+  await verifyGuaranteeLetter(trx, g, opts.pdf, now);
+  return storeSignedGuaranteeLetter(app, trx, { actor, guarantee: g, pdf: opts.pdf, meta: opts.meta }, now);
+}
+
+async function verifyGuaranteeLetter(
+  trx: Transaction<Database>,
+  g: { guarantor_organisation_id: string; ledger_id: string },
+  pdf: Uint8Array,
+  now: Date,
+) {
   const trust = await loadPlatformTrust(trx);
-  const report = await verifyPdf(opts.pdf, {
+  const report = await verifyPdf(pdf, {
     trustedRoots: [trust.rootPem],
     validationTime: now,
     platformCertificates: trust.platformCertificates,
@@ -209,10 +226,22 @@ export async function recordSignedGuaranteeLetter(
     .executeTakeFirstOrThrow();
   if (last.signer.organizationIdentifier !== guarantor.uscc)
     throw new AppError("GUARANTEE_LETTER_INVALID", { reason: "the signer is not a person of the guarantor" });
-  const text = Buffer.from(opts.pdf).toString("latin1");
-  if (!text.includes(`guarantee-${g.ledger_id.slice(2, 18)}`))
+  const text = Buffer.from(pdf).toString("latin1");
+  if (!text.includes(letterFieldName(g.ledger_id)))
     throw new AppError("GUARANTEE_LETTER_INVALID", { reason: "it is not this guarantee's letter" });
+}
 
+/**
+ * The guarantee-letter signing kind's onSigned (the flow has verified the signature, the signer's
+ * certificate and `sign` role): store, record, anchor, queue the chain issue.
+ */
+export async function storeSignedGuaranteeLetter(
+  app: AppContext,
+  trx: Transaction<Database>,
+  opts: { actor: Actor; guarantee: Selectable<Database["guarantees"]>; pdf: Uint8Array; meta: RequestMeta },
+  now: Date,
+) {
+  const { actor, guarantee: g } = opts;
   const sha256 = createHash("sha256").update(opts.pdf).digest("hex");
   const stored = await storageFor(app).put(`guarantees/${g.id}/letter-${sha256.slice(0, 16)}.pdf`, opts.pdf);
   await trx.updateTable("guarantees").set({ document_sha256: sha256, document_key: stored.key }).where("id", "=", g.id).execute();

@@ -13,7 +13,9 @@ import type { AppContext } from "#app/server/context.server.ts";
 import { signOpeningRecord, type OpeningRecordInput } from "#app/server/pdf/render/opening-record.server.ts";
 import { signReadingOutRecord, type ReadingOutRecordInput, type RecordBidder } from "#app/server/pdf/render/reading-out-record.server.ts";
 import { platformPdfSigner } from "#app/server/pki/platform-signer.server.ts";
-import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
+import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
+import { describeVerificationFailure, type SecurityVerification } from "#app/domain/guarantee/verify-guarantee.ts";
+import type { BidSecurityOffered } from "#app/server/pdf/render/opening-parts.server.ts";
 import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
 import { createHash } from "node:crypto";
 import { outcomeOf } from "./opening-context.server.ts";
@@ -99,7 +101,7 @@ function recordBidders(loaded: LoadedOpening, now: Date): RecordBidder[] {
         ? {
             price: row.price.fen,
             fields: row.fields.map((f) => ({ label: f.label, value: f.money ? f.money.fen : (f.display ?? "—") })),
-            security: bid.security ? { ...bid.security, verification: "notVerified" as const } : null,
+            security: bid.security ? securityOffered(bid.security, bid.securityVerification) : null,
           }
         : null,
     };
@@ -107,6 +109,12 @@ function recordBidders(loaded: LoadedOpening, now: Date): RecordBidder[] {
 }
 
 const signer = platformPdfSigner;
+
+/** The security as the records print it, with its verification (decision 0060). */
+function securityOffered(security: NonNullable<LoadedOpeningBid["security"]>, v: SecurityVerification | null): BidSecurityOffered {
+  if (!v) return { ...security, verification: "notVerified" };
+  return { ...security, verification: v.outcome, reasons: v.failures.map((f) => describeVerificationFailure(f).zh) };
+}
 
 export async function readingOutRecordInputOf(app: AppContext, loaded: LoadedOpening, publishedAt: Date): Promise<ReadingOutRecordInput> {
   return {

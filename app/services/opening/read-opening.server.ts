@@ -14,8 +14,9 @@ import {
 } from "#app/domain/opening/index.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
-import type { DefectView, OpeningView, OpeningViewer } from "#app/domain/opening/view.ts";
+import type { DefectView, OpeningView, OpeningViewer, SecurityVerificationView } from "#app/domain/opening/view.ts";
 import { describeSecurityDefect, type SecurityDefect } from "#app/domain/credit/bid-security.ts";
+import { verificationText, type SecurityVerification } from "#app/domain/guarantee/verify-guarantee.ts";
 import type { CreditFlagView } from "#app/domain/credit/credit.ts";
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import { creditFlagsByUscc, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
@@ -188,6 +189,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
               decidedAt: o.decided ? o.at.toISOString() : null,
               credit: official ? (flags.get(b.uscc) ?? []) : null,
               defects: official ? defectViews(b.defects, type) : null,
+              security: official ? verificationView(b.securityVerification) : null,
             };
           })
         : null,
@@ -201,6 +203,7 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
             signedIn: signInRows.some((s) => s.organisation_id === mine.organisationId),
             personSignedIn: signInRows.some((s) => s.person_id === actor?.personId),
             defects: defectViews(mine.defects, type),
+            security: verificationView(mine.securityVerification),
           }
         : null,
     readingOut:
@@ -251,6 +254,17 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
       viewer === "host" && (OPENING_ACTION_PHASES.assignOfficial as readonly string[]).includes(phase) && !confirmationEndedBy(f, now)
         ? await officialCandidates(app.db, loaded)
         : null,
+  };
+}
+
+function verificationView(v: SecurityVerification | null): SecurityVerificationView | null {
+  if (!v) return null;
+  return {
+    outcome: v.outcome,
+    ...verificationText(v),
+    codes: v.failures.map((f) => f.code),
+    ledgerId: v.ledgerId,
+    commitments: v.commitments,
   };
 }
 

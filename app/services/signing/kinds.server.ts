@@ -1,5 +1,6 @@
 import { complaintDecisionKind } from "#app/services/complaints/complaint-decision-kind.server.ts";
 import { awardNoticeSigning } from "#app/services/evaluation/award-notice-signing.server.ts";
+import { guaranteeLetterKind } from "#app/services/guarantee/guarantee-letter-kind.server.ts";
 import type { SigningKind } from "./signing-kinds.server.ts";
 
 /**
@@ -9,6 +10,7 @@ import type { SigningKind } from "./signing-kinds.server.ts";
 export const SIGNING_KINDS: Record<string, SigningKind> = {
   [complaintDecisionKind.kind]: complaintDecisionKind,
   [awardNoticeSigning.kind]: awardNoticeSigning,
+  [guaranteeLetterKind.kind]: guaranteeLetterKind,
 };
 
 /** Tests register a kind of their own (a plain PDF with a version they control). Never in production. */

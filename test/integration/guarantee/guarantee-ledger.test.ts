@@ -18,6 +18,7 @@ import { decryptBid } from "#app/services/opening/decrypt-bid.server.ts";
 import { findOpeningOfSection } from "#app/services/opening/find-opening-of-section.server.ts";
 import { openDecryptionWindow } from "#app/services/opening/open-decryption-window.server.ts";
 import { publishBidderList } from "#app/services/opening/publish-bidder-list.server.ts";
+import { readOpening } from "#app/services/opening/read-opening.server.ts";
 import { recordOpeningTimedFacts } from "#app/services/opening/record-timed-facts.server.ts";
 import { createProject } from "#app/services/tendering/create-project.server.ts";
 import { publishProject } from "#app/services/tendering/publish-project.server.ts";
@@ -360,6 +361,13 @@ describe("guarantees on the ledger, from issue to claim and release (PostgreSQL)
         bound_bid_version_id: bidVersionId,
       });
     }
+    // In the hall: the host sees each bidder's verification; the bidder its own, with the salt revealed; the public nothing.
+    const host = await readOpening(app, agency.actor, openingId);
+    expect(host.bidders!.find((b) => b.uscc === uscc(good))!.security).toMatchObject({ outcome: "verified", zh: "已核验" });
+    expect(host.bidders!.find((b) => b.uscc === uscc(low))!.security!.zh).toMatch(/^核验未通过：保函金额/);
+    const own = await readOpening(app, good.actor, openingId);
+    expect(own.ownBid!.security!.commitments!.salt).toBe(guarantees.get(good)!.salt);
+    expect(JSON.stringify(await readOpening(app, null, openingId))).not.toContain(guarantees.get(good)!.salt);
     const audit = await app.db.selectFrom("audit_log").select(["data"]).where("type", "=", "opening.security_verified").execute();
     expect(audit).toHaveLength(3);
   });

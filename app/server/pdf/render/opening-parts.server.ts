@@ -90,13 +90,16 @@ export interface OpeningFieldEntry {
 }
 
 /**
- * The bid security declared inside the envelope. Its verification arrives with the guarantee
- * work; until then every record says plainly "未核验" (not verified).
+ * The bid security declared inside the envelope and its verification at decryption (核验, decision
+ * 0060): 已核验, or 核验未通过 with every reason; "未核验" for a bid decrypted before verification
+ * existed.
  */
 export interface BidSecurityOffered {
   kind: "guarantee" | "credit-commitment";
   reference: string;
-  verification: "notVerified";
+  verification: "notVerified" | "verified" | "failed";
+  /** Why it failed, in Chinese, one sentence each. */
+  reasons?: readonly string[];
 }
 
 /** What the reading-out published for a decrypted bid. */
@@ -161,7 +164,15 @@ const SECURITY_KIND_LABELS: Record<BidSecurityOffered["kind"], string> = {
   guarantee: "投标保函",
   "credit-commitment": "信用承诺",
 };
-const VERIFICATION_LABELS: Record<BidSecurityOffered["verification"], string> = { notVerified: "未核验" };
+const VERIFICATION_LABELS: Record<BidSecurityOffered["verification"], string> = {
+  notVerified: "未核验",
+  verified: "已核验",
+  failed: "核验未通过",
+};
+const verificationCell = (s: BidSecurityOffered) =>
+  s.verification === "failed" && s.reasons?.length
+    ? `${VERIFICATION_LABELS.failed}：${s.reasons.join("")}`
+    : VERIFICATION_LABELS[s.verification];
 
 /**
  * NOTE an objection at the opening is 异议 in engineering (条例 Art 44); in government procurement the
@@ -321,7 +332,7 @@ export function securityTable(bidders: readonly RecordBidder[]): Block {
       if (!bidder.bid) return [n, bidder.name, "—", "—", "投标文件未解密"];
       const { security } = bidder.bid;
       if (!security) return [n, bidder.name, "未提供", "—", "—"];
-      return [n, bidder.name, SECURITY_KIND_LABELS[security.kind], security.reference, VERIFICATION_LABELS[security.verification]];
+      return [n, bidder.name, SECURITY_KIND_LABELS[security.kind], security.reference, verificationCell(security)];
     }),
   };
 }
