@@ -45,7 +45,7 @@ describe.each(["pg", "pglite"] as const)("guarantee applications and issuing (%s
     ({ sectionId } = await publishedSection(app, {
       agency: agency.actor,
       tendererOrganisationId: tenderer.organisationId,
-      code: "FZ-2026-G01",
+      code: "E3501002026140001",
     }));
     await registerForSection(app, { actor: bidder.actor, sectionId, meta: TEST_META });
     ({ productId } = await createGuaranteeProduct(app, {
