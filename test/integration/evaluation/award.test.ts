@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACKNOWLEDGEMENT_TYPE, signJson } from "#app/crypto/jws/signed-json.ts";
 import { returnEvent } from "#app/domain/guarantee/security-return.ts";
 import { listBidSecurities } from "#app/services/guarantee/bid-securities.server.ts";
+import { listBidSecurities } from "#app/services/guarantee/bid-securities.server.ts";
 import { toBytes } from "#app/server/db.server.ts";
 import { verifyPdf } from "#app/server/pdf/index.server.ts";
 import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
@@ -260,6 +261,9 @@ describe.each(["pg", "pglite"] as const)("evaluation and award on %s", (driver) 
     expect(
       returnEvent({ type: "government", deadlineAt: issuedAt, terminatedAt: null, withdrawnAt: null, awardNoticeAt: issuedAt, won: false }),
     ).toEqual({ event: "awardNotice", at: issuedAt });
+    // Engineering (the demo): the award notice starts nothing; the contract will (条例 57).
+    const securities = await listBidSecurities(app, agency, ev.opening.project.id);
+    expect(securities.filter((s) => s.section.id === sectionId).every((s) => s.event === null)).toBe(true);
 
     const notice = ev.notices.find((n) => n.kind === "award")!;
     const holder = await app.db
