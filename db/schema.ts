@@ -81,6 +81,11 @@ export interface Database {
   bid_security_settlements: BidSecuritySettlementsTable;
   prequalifications: PrequalificationsTable;
   prequalification_items: PrequalificationItemsTable;
+  objections: ObjectionsTable;
+  complaints: ComplaintsTable;
+  complaint_regulators: ComplaintRegulatorsTable;
+  complaint_files: ComplaintFilesTable;
+  regulator_jurisdictions: RegulatorJurisdictionsTable;
 }
 
 import type { MemberRole, OrganisationKind } from "#app/domain/access/permissions.ts";
@@ -417,6 +422,8 @@ export interface ProjectsTable {
   description: string;
   tenderer_organisation_id: string;
   agency_organisation_id: string | null;
+  /** The industry, for routing complaints to the regulators with jurisdiction (migration 0025; decision 0062). */
+  industry: ColumnType<Industry, Industry | undefined, Industry>;
   created_by: string;
   created_at: Date;
 }
@@ -811,11 +818,14 @@ export interface ClarificationSectionsTable {
   new_deadline_at: Date | null;
 }
 
+/** What a notice is about; the database only checks the spelling (migration 0025), this union is the list. */
+export type NoticeKind = "clarification" | "termination" | "objection" | "objection_answer" | "award";
+
 /** In-app notices to an organisation (migration 0018): a clarification (法 23, 办法 22) or a termination (条例 31). */
 export interface NoticesTable {
   id: Generated<string>;
   organisation_id: string;
-  kind: "clarification" | "termination" | "award";
+  kind: NoticeKind;
   project_id: string;
   subject_id: string;
   title: string;
@@ -978,4 +988,99 @@ export interface SigningRequestsTable {
   superseded_at: Date | null;
   completed_at: Date | null;
   signed_sha256: string | null;
+}
+
+import type { Industry, JurisdictionIndustry } from "#app/domain/complaint/jurisdiction.ts";
+import type { ComplaintSubject, ObjectionSubject } from "#app/domain/complaint/windows.ts";
+export type { ComplaintSubject, Industry, JurisdictionIndustry, ObjectionSubject };
+export type ComplaintOutcome = "upheld" | "partly_upheld" | "dismissed";
+
+/** A written objection (异议) or challenge (质疑) to the agency or tenderer (migration 0025; decision 0061). */
+export interface ObjectionsTable {
+  id: Generated<string>;
+  section_id: string;
+  subject: ObjectionSubject;
+  raised_by_organisation_id: string;
+  raised_by_person_id: string;
+  content: string;
+  raised_at: Date;
+  answer_due_at: Date;
+  answered_at: Date | null;
+  answer: string | null;
+  answer_notice_id: string | null;
+  answered_by: string | null;
+  answer_document_key: string | null;
+  answer_document_sha256: string | null;
+}
+
+/**
+ * A complaint (投诉) to the regulators (migration 0025; decisions 0061, 0062). The content is here;
+ * `content_sha256` is filed on ComplaintLedger under `ledger_id` with `complainant_ref`, a salted
+ * commitment to the complainant. Handling columns are null at filing.
+ */
+export interface ComplaintsTable {
+  id: Generated<string>;
+  section_id: string;
+  subject: ComplaintSubject;
+  complainant_kind: "organisation" | "person";
+  complainant_organisation_id: string | null;
+  complainant_person_id: string;
+  complainant_name: string | null;
+  id_number_hash: string | null;
+  facts: string;
+  request: string;
+  legal_basis: string;
+  prerequisite_objection_id: string | null;
+  prerequisite_opening_objection_id: string | null;
+  known_at: Date | null;
+  window_ends_at: Date;
+  content_sha256: string;
+  ledger_id: string;
+  complainant_salt: string;
+  complainant_ref: string;
+  receipt_no: string;
+  receipt_key: string;
+  receipt_sha256: string;
+  filed_at: Date;
+  accepted_at: Date | null;
+  rejected_at: Date | null;
+  admission_reason: string | null;
+  decision_outcome: ComplaintOutcome | null;
+  decision_sha256: string | null;
+  decision_key: string | null;
+  decided_at: Date | null;
+  withdrawn_at: Date | null;
+  withdrawal_reason: string | null;
+  suspended_at: Date | null;
+  resumed_at: Date | null;
+}
+
+/** Every regulator a complaint was routed to by jurisdiction. */
+export interface ComplaintRegulatorsTable {
+  complaint_id: string;
+  regulator_organisation_id: string;
+  routed_at: Date;
+}
+
+/** Evidence filed with a complaint (PDF, PNG, JPEG; type from the magic bytes). */
+export interface ComplaintFilesTable {
+  id: Generated<string>;
+  complaint_id: string;
+  name: string;
+  media_type: "application/pdf" | "image/png" | "image/jpeg";
+  size: ColumnType<string, string | bigint | number, never>;
+  sha256: string;
+  storage_key: string;
+  uploaded_at: Date;
+}
+
+/** What a regulator supervises: region (covering its children) × procurement type × industry. */
+export interface RegulatorJurisdictionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  region_code: string;
+  procurement_type: "engineering" | "government";
+  industry: JurisdictionIndustry;
+  declared_by: string;
+  declared_at: Date;
 }

@@ -334,6 +334,35 @@ export const AuditEvent = z.discriminatedUnion("type", [
       certificateSerial: z.string(),
     }),
   }),
+  // Objections and complaints (issue 15; decisions 0061, 0062).
+  z.object({
+    type: z.literal("objection.filed"),
+    data: z.object({ objectionId: uuid, sectionId: uuid, subject: z.enum(["documents", "opening", "result"]), answerDueAt: z.string() }),
+  }),
+  z.object({
+    type: z.literal("objection.answered"),
+    data: z.object({ objectionId: uuid, sectionId: uuid, documentSha256: z.string(), late: z.boolean() }),
+  }),
+  z.object({
+    type: z.literal("complaint.filed"),
+    data: z.object({
+      complaintId: uuid,
+      sectionId: uuid,
+      receiptNo: z.string(),
+      contentSha256: z.string(),
+      ledgerId: z.string(),
+      regulatorIds: z.array(uuid),
+      files: z.number(),
+    }),
+  }),
+  z.object({
+    type: z.literal("jurisdiction.declared"),
+    data: z.object({
+      organisationId: uuid,
+      added: z.array(z.object({ regionCode: z.string(), procurementType: z.string(), industry: z.string() })),
+      removed: z.number(),
+    }),
+  }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Config } from "./config.server.ts";
 import type { Logger } from "./context.server.ts";
 
@@ -63,4 +63,9 @@ export function resolveIdHashSecret(config: Config, log: Logger): string {
     log.warn(`generated a development ID hash secret in ${file}; set ID_HASH_SECRET in production`);
   }
   return stored.idHash;
+}
+
+/** The keyed hash (HMAC-SHA-256, hex) of a canonical ID number (DOMAIN.md §7): what is kept instead of the number. */
+export function idNumberHash(config: Config, log: Logger, idNumber: string): string {
+  return createHmac("sha256", resolveIdHashSecret(config, log)).update(idNumber).digest("hex");
 }

@@ -18,6 +18,7 @@ import * as m0018 from "./0018_clarifications_termination_securities.ts";
 import * as m0019 from "./0019_opening_officials.ts";
 import * as m0021 from "./0021_upload_locks.ts";
 import * as m0022 from "./0022_signing_requests.ts";
+import * as m0025 from "./0025_objections_complaints.ts";
 import * as m0027 from "./0027_evaluation_and_award.ts";
 
 /**
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
   "0019_opening_officials": m0019,
   "0021_upload_locks": m0021,
   "0022_signing_requests": m0022,
+  "0025_objections_complaints": m0025,
   "0027_evaluation_and_award": m0027,
 };

@@ -708,6 +708,103 @@ export const ERROR_CODES = {
     zh: "签名后的文件未通过平台核验，未予记录：{{detail}}",
     en: "The signed document failed the platform's verification and was not recorded: {{detail}}",
   },
+  // Objections (异议 / 质疑) and complaints (投诉): issue 15, decision 0061.
+  /** Engineering: an objection to the opening is raised on the spot, in the hall (条例 44), not in writing afterwards. */
+  OBJECTION_ON_THE_SPOT: {
+    status: 409,
+    zh: "工程建设项目对开标有异议的，应当在开标现场提出并当场答复（{{sourceZh}}），请在开标大厅提出。",
+    en: "In an engineering tender an objection to the opening is raised on the spot and answered there ({{sourceEn}}): raise it in the opening hall.",
+  },
+  /** The act objected to has not happened yet (the result is not published, the opening not ended, the documents not obtained). */
+  OBJECTION_NOT_YET: {
+    status: 409,
+    zh: "{{whatZh}}尚未发布或尚未结束，现在不能对其提出{{wordZh}}（{{sourceZh}}）。",
+    en: "{{whatEn}} is not published or not over yet, so no {{wordEn}} can be raised about it now ({{sourceEn}}).",
+  },
+  /** The objection's legal window has closed. */
+  OBJECTION_WINDOW_CLOSED: {
+    status: 409,
+    zh: "对{{whatZh}}提出{{wordZh}}的期限已于 {{closedAt}} 届满（{{sourceZh}}），不再受理。",
+    en: "The period for a {{wordEn}} about {{whatEn}} closed on {{closedAt}} ({{sourceEn}}); it can no longer be raised.",
+  },
+  /** Only those with standing object: who obtained the documents; for the opening and the result, who bid. */
+  OBJECTION_NO_STANDING: {
+    status: 403,
+    zh: "只有{{whoZh}}可以对{{whatZh}}提出{{wordZh}}，本单位不在其列。",
+    en: "Only {{whoEn}} may raise a {{wordEn}} about {{whatEn}}; your organisation is not one.",
+  },
+  /** One unanswered objection per subject at a time; GP: one challenge per step of the procedure (94号令 10). */
+  OBJECTION_ALREADY_FILED: {
+    status: 409,
+    zh: "本单位已就{{whatZh}}提出过{{wordZh}}（{{raisedAt}}）{{stateZh}}。",
+    en: "Your organisation already raised a {{wordEn}} about {{whatEn}} ({{raisedAt}}) {{stateEn}}.",
+  },
+  /** Answering an objection that already has its answer. */
+  OBJECTION_ALREADY_ANSWERED: {
+    status: 409,
+    zh: "该{{wordZh}}已答复（{{answeredAt}}）。",
+    en: "This {{wordEn}} was already answered ({{answeredAt}}).",
+  },
+  /** A complaint is real-name: a confirmed person of an approved organisation, or a natural person with a checked ID number. */
+  COMPLAINT_NOT_VERIFIED: {
+    status: 403,
+    zh: "投诉实行实名制：{{reasonZh}}。",
+    en: "Complaints are filed under a verified real name: {{reasonEn}}.",
+  },
+  /** The ID number fails GB 11643 (length, characters, birth date or check digit). */
+  COMPLAINT_ID_NUMBER_INVALID: {
+    status: 400,
+    zh: "身份证号码无效：{{problemZh}}。",
+    en: "The ID number is invalid: {{problemEn}}.",
+  },
+  /** The complainant is neither a bidder nor another interested party of the section. */
+  COMPLAINT_NO_STANDING: {
+    status: 403,
+    zh: "投诉人应当是投标人（供应商）或者其他利害关系人：{{reasonZh}}。",
+    en: "A complainant must be a bidder (supplier) or another interested party: {{reasonEn}}.",
+  },
+  /** 条例 60 / 政府采购法 55: the law requires an objection (challenge) to the agency before a complaint. */
+  COMPLAINT_OBJECTION_REQUIRED: {
+    status: 409,
+    zh: "就{{whatZh}}投诉，应当先向招标人（采购人）或代理机构提出{{wordZh}}（{{sourceZh}}）；未找到本单位就此提出的{{wordZh}}。",
+    en: "A complaint about {{whatEn}} must follow a {{wordEn}} to the tenderer (purchaser) or agency ({{sourceEn}}); none by you was found.",
+  },
+  /** The prerequisite objection is still within its answer period, unanswered. */
+  COMPLAINT_AWAITING_ANSWER: {
+    status: 409,
+    zh: "{{wordZh}}的答复期限至 {{dueAt}} 届满，尚未答复：请等待答复或答复期满后再投诉（{{sourceZh}}）。",
+    en: "The {{wordEn}} may be answered until {{dueAt}} and has not been yet: complain after the answer or after that date ({{sourceEn}}).",
+  },
+  /** The complaint's legal window has closed. */
+  COMPLAINT_WINDOW_CLOSED: {
+    status: 409,
+    zh: "投诉期限已于 {{closedAt}} 届满（{{sourceZh}}），不再受理。",
+    en: "The period for a complaint closed on {{closedAt}} ({{sourceEn}}); it can no longer be filed.",
+  },
+  /** The same complainant already has an open complaint about the same section and subject. */
+  COMPLAINT_DUPLICATE: {
+    status: 409,
+    zh: "您已就该标段的{{whatZh}}提交过投诉（回执号 {{receiptNo}}），正在处理中，不能重复投诉（{{sourceZh}}）。",
+    en: "You already filed a complaint about {{whatEn}} of this section (receipt {{receiptNo}}), which is being handled; it cannot be filed twice ({{sourceEn}}).",
+  },
+  /** No regulator has declared a jurisdiction covering the project. */
+  COMPLAINT_NO_REGULATOR: {
+    status: 409,
+    zh: "尚无行政监督部门声明对该项目（{{regionCode}}，{{typeZh}}，{{industryZh}}）的管辖，投诉暂不能提交，请联系交易中心。",
+    en: "No regulator has declared jurisdiction over this project ({{regionCode}}, {{typeEn}}, {{industryEn}}); the complaint cannot be filed yet — please contact the trading centre.",
+  },
+  /** An evidence file is not a PDF, PNG or JPEG by its first bytes. */
+  EVIDENCE_TYPE_REFUSED: {
+    status: 415,
+    zh: "证据材料“{{name}}”不是 PDF、PNG 或 JPEG 文件（按文件内容判断，而非扩展名）。",
+    en: "The evidence file “{{name}}” is not a PDF, PNG or JPEG file (judged by its content, not its name).",
+  },
+  /** An evidence file, or all of them together, over the limit; or too many files. */
+  EVIDENCE_TOO_LARGE: {
+    status: 413,
+    zh: "证据材料超出上限：{{limitZh}}。",
+    en: "The evidence exceeds the limit: {{limitEn}}.",
+  },
   /** Anything unexpected; details go to the log, never to the user. */
   INTERNAL: { status: 500, zh: "系统内部错误，请稍后重试。", en: "Something went wrong on our side; please try again later." },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -751,6 +848,8 @@ const WHAT_ZH: Record<string, string> = {
   member: "成员",
   message: "消息",
   objection: "异议",
+  answer: "答复",
+  complaint: "投诉",
   opening: "开标",
   "opening record": "开标记录表",
   organisation: "单位",

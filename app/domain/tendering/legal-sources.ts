@@ -42,6 +42,13 @@ export const LEGAL_RULES = [
   "failureOverBudget",
   "failureCancelled",
   "failedOpeningRecord",
+  "documentsChallenge",
+  "openingChallenge",
+  "resultObjection",
+  "objectionAnswer",
+  "objectionFirst",
+  "complaintWindow",
+  "complaintDuplicate",
 ] as const;
 export type LegalRule = (typeof LEGAL_RULES)[number];
 
@@ -188,6 +195,45 @@ export const LEGAL_SOURCES: Record<LegalRule, Record<ProcurementType, Citation |
       "《电子招标投标办法》第三十二条（参照）；87号令第四十二条",
       "Electronic Bidding Measures Art 32 (by analogy); MOF Order 87 Art 42",
     ),
+  },
+  /**
+   * Objections and complaints (DOMAIN.md §4; decision 0061). A challenge to the documents (GP): 7
+   * working days from obtaining them (政府采购法 52; 94号令 10 (1)); engineering counts backward from
+   * the deadline (`documentObjectionLead`).
+   */
+  documentsChallenge: {
+    engineering: c("招标投标法实施条例第二十二条", "Regulations on the Bidding Law Art 22"),
+    government: c("政府采购法第五十二条；94号令第十条第（一）项", "Government Procurement Law Art 52; MOF Order 94 Art 10(1)"),
+  },
+  /** GP: a challenge to the procurement process (the opening) within 7 working days of its end; engineering objects on the spot (条例 44). */
+  openingChallenge: {
+    engineering: c("招标投标法实施条例第四十四条", "Regulations on the Bidding Law Art 44"),
+    government: c("政府采购法第五十二条；94号令第十条第（二）项", "Government Procurement Law Art 52; MOF Order 94 Art 10(2)"),
+  },
+  /** An objection to the evaluation result: during the candidates' publicity (engineering); 7 working days from the result announcement (GP). */
+  resultObjection: {
+    engineering: c("招标投标法实施条例第五十四条", "Regulations on the Bidding Law Art 54"),
+    government: c("政府采购法第五十二条；94号令第十条第（三）项", "Government Procurement Law Art 52; MOF Order 94 Art 10(3)"),
+  },
+  /** The answer: 3 days (engineering, 条例 22 and 54); 7 working days (GP). */
+  objectionAnswer: {
+    engineering: c("招标投标法实施条例第二十二条、第五十四条", "Regulations on the Bidding Law Arts 22 and 54"),
+    government: c("政府采购法第五十三条；94号令第十三条", "Government Procurement Law Art 53; MOF Order 94 Art 13"),
+  },
+  /** Where the law requires an objection (challenge) before a complaint. */
+  objectionFirst: {
+    engineering: c("招标投标法实施条例第六十条第二款", "Regulations on the Bidding Law Art 60(2)"),
+    government: c("政府采购法第五十五条；94号令第十一条", "Government Procurement Law Art 55; MOF Order 94 Art 11"),
+  },
+  /** 10 days from knowing, the objection's time not counted (engineering); 15 working days after the answer period (GP). */
+  complaintWindow: {
+    engineering: c("招标投标法实施条例第六十条", "Regulations on the Bidding Law Art 60"),
+    government: c("政府采购法第五十五条；94号令第十七条", "Government Procurement Law Art 55; MOF Order 94 Art 17"),
+  },
+  /** The same complaint while the first is being handled. */
+  complaintDuplicate: {
+    engineering: c("工程建设项目招标投标活动投诉处理办法第十二条", "Measures on Complaints in Engineering Tenders Art 12"),
+    government: c("94号令第二十一条", "MOF Order 94 Art 21"),
   },
 };
 

@@ -134,6 +134,16 @@ export const auditTypes = defineMessages(
     platform: {
       incident_recorded: "记录平台故障",
     },
+    objection: {
+      filed: "提出书面异议（质疑）",
+      answered: "答复异议（质疑）",
+    },
+    complaint: {
+      filed: "提交投诉",
+    },
+    jurisdiction: {
+      declared: "声明监管管辖范围",
+    },
   },
   {
     organisation: {
@@ -263,6 +273,16 @@ export const auditTypes = defineMessages(
     },
     platform: {
       incident_recorded: "Platform incident recorded",
+    },
+    objection: {
+      filed: "Written objection (challenge) filed",
+      answered: "Objection (challenge) answered",
+    },
+    complaint: {
+      filed: "Complaint filed",
+    },
+    jurisdiction: {
+      declared: "Regulator's jurisdiction declared",
     },
   },
 );

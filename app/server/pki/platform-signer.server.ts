@@ -5,6 +5,7 @@ import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "../context.server.ts";
 import { resolvePkiPassphrase } from "../secrets.server.ts";
 import { decryptPrivateKey } from "./key-storage.server.ts";
+import { platformSigner, type Signer } from "../pdf/sign/signer.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -53,4 +54,11 @@ export async function loadPlatformSigningIdentity(app: AppContext, db: Executor 
 /** Drops the cached identity (after the platform certificate was renewed). */
 export function forgetPlatformSigningIdentity(app: AppContext): void {
   cache.delete(app.db);
+}
+
+/** The platform's PDF signer (PAdES B-B) for the records it signs itself: opening records, complaint receipts, objection answers. */
+export async function platformPdfSigner(app: AppContext): Promise<Signer> {
+  const identity = await loadPlatformSigningIdentity(app);
+  const keyPem = identity.key.export({ type: "pkcs8", format: "pem" }).toString();
+  return platformSigner(keyPem, [identity.certificatePem, ...identity.chainPem]);
 }

@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import type { Database } from "#db/schema.ts";
+import type { Database, MemberRole, NoticeKind } from "#db/schema.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { enqueue } from "#app/server/outbox.server.ts";
 
@@ -10,12 +10,14 @@ import { enqueue } from "#app/server/outbox.server.ts";
  * 条例 31). The outbox key makes each mail go once. Returns how many organisations were told.
  */
 export interface NoticeInput {
-  kind: "clarification" | "termination" | "award";
+  kind: NoticeKind;
   projectId: string;
   subjectId: string;
   title: string;
   body: string;
   organisationIds: readonly string[];
+  /** Whose members are mailed: by default those who bid for it or administer it. */
+  roles?: readonly MemberRole[];
 }
 
 export async function notifyOrganisations(app: AppContext, trx: Transaction<Database>, input: NoticeInput, now: Date): Promise<number> {
@@ -44,7 +46,7 @@ export async function notifyOrganisations(app: AppContext, trx: Transaction<Data
     .where("m.organisation_id", "in", organisationIds)
     .where("m.status", "=", "active")
     .where("p.status", "=", "active")
-    .where((eb) => eb.or([eb(eb.val("bid"), "=", eb.fn.any("m.roles")), eb(eb.val("admin"), "=", eb.fn.any("m.roles"))]))
+    .where((eb) => eb.or((input.roles ?? ["bid", "admin"]).map((role) => eb(eb.val(role), "=", eb.fn.any("m.roles")))))
     .execute();
   for (const notice of notices) {
     const link = `${app.config.publicUrl}/notices/${notice.id}`;

@@ -1,4 +1,4 @@
-import { createHash, createHmac, X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
@@ -18,7 +18,7 @@ import { currentCrl, loadPlatformTrust, requireCaCertificates } from "#app/serve
 import { verifySignedJsonDocument } from "#app/server/pki/verify-signed-json.server.ts";
 import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
 import type { LoadedOpening, LoadedOpeningBid } from "#app/server/repo/openings.server.ts";
-import { resolveIdHashSecret } from "#app/server/secrets.server.ts";
+import { idNumberHash } from "#app/server/secrets.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 
 /**
@@ -202,13 +202,11 @@ export async function checkPlaintextPackage(
  * (HMAC-SHA-256 with ID_HASH_SECRET; DOMAIN.md §7), the name kept for the reading-out.
  */
 export function fieldsForStorage(app: AppContext, form: OpeningForm, fields: Record<string, unknown>): Record<string, unknown> {
-  const secret = resolveIdHashSecret(app.config, app.log);
   const out: Record<string, unknown> = { ...fields };
   for (const f of form) {
     const value = out[f.key] as { name?: string; idNumber?: string } | undefined;
     if (f.type !== "person" || !value || typeof value !== "object") continue;
-    const idNumberHash = value.idNumber ? createHmac("sha256", secret).update(value.idNumber).digest("hex") : null;
-    out[f.key] = { name: value.name, idNumberHash };
+    out[f.key] = { name: value.name, idNumberHash: value.idNumber ? idNumberHash(app.config, app.log, value.idNumber) : null };
   }
   return out;
 }

@@ -10,10 +10,9 @@ import { citation } from "#app/domain/tendering/legal-sources.ts";
 import { signFailedOpeningRecord, type FailedOpeningRecordInput } from "#app/server/pdf/render/failed-opening-record.server.ts";
 import { minutesToMs } from "#app/domain/opening/opening-facts.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { platformSigner } from "#app/server/pdf/sign/signer.server.ts";
 import { signOpeningRecord, type OpeningRecordInput } from "#app/server/pdf/render/opening-record.server.ts";
 import { signReadingOutRecord, type ReadingOutRecordInput, type RecordBidder } from "#app/server/pdf/render/reading-out-record.server.ts";
-import { loadPlatformSigningIdentity } from "#app/server/pki/platform-signer.server.ts";
+import { platformPdfSigner } from "#app/server/pki/platform-signer.server.ts";
 import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
 import { storageFor, type StoredFile } from "#app/server/storage.server.ts";
 import { createHash } from "node:crypto";
@@ -107,11 +106,7 @@ function recordBidders(loaded: LoadedOpening, now: Date): RecordBidder[] {
   });
 }
 
-async function signer(app: AppContext) {
-  const identity = await loadPlatformSigningIdentity(app);
-  const keyPem = identity.key.export({ type: "pkcs8", format: "pem" }).toString();
-  return platformSigner(keyPem, [identity.certificatePem, ...identity.chainPem]);
-}
+const signer = platformPdfSigner;
 
 export async function readingOutRecordInputOf(app: AppContext, loaded: LoadedOpening, publishedAt: Date): Promise<ReadingOutRecordInput> {
   return {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACKNOWLEDGEMENT_TYPE, signJson } from "#app/crypto/jws/signed-json.ts";
 import { returnEvent } from "#app/domain/guarantee/security-return.ts";
 import { listBidSecurities } from "#app/services/guarantee/bid-securities.server.ts";
-import { listBidSecurities } from "#app/services/guarantee/bid-securities.server.ts";
 import { toBytes } from "#app/server/db.server.ts";
 import { verifyPdf } from "#app/server/pdf/index.server.ts";
 import { loadPlatformTrust } from "#app/server/pki/platform-pki.server.ts";
@@ -179,6 +178,25 @@ describe.each(["pg", "pglite"] as const)("evaluation and award on %s", (driver) 
       "AWARD_BLOCKED",
     );
     await app.db.updateTable("sections").set({ suspended_at: null }).where("id", "=", sectionId).execute();
+    // An unanswered objection to the result stops the award (条例 54).
+    const objection = await app.db
+      .insertInto("objections")
+      .values({
+        section_id: sectionId,
+        subject: "result",
+        raised_by_organisation_id: bids[2]!.organisationId,
+        raised_by_person_id: tenderer.personId,
+        content: "对评标结果有异议",
+        raised_at: app.clock.now(),
+        answer_due_at: app.clock.now(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expectCode(
+      decideAward(app, { actor: tenderer, sectionId, winnerOrganisationId: winnerId, reason: null, meta: TEST_META }),
+      "AWARD_BLOCKED",
+    );
+    await app.db.deleteFrom("objections").where("id", "=", objection.id).execute();
     await expectCode(
       decideAward(app, { actor: tenderer, sectionId, winnerOrganisationId: second, reason: " ", meta: TEST_META }),
       "AWARD_BLOCKED",
