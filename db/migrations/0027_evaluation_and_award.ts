@@ -13,7 +13,8 @@ import { sql, type Kysely } from "kysely";
  *   references) and when the result was announced;
  * - `award_notices`: the award notice (中标通知书) to the winner and the result notices
  *   (中标结果通知书) to the others: the current PDF and its two signatures, issue, acknowledgement;
- * - `notices.kind` takes 'award' (the in-app notice pointing at an award or result notice).
+ * - `notices.kind` 'award' (the in-app notice pointing at an award or result notice) needs no
+ *   change: migration 0025 opened the list.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("sections").addColumn("evaluation_terms", "jsonb").execute();
@@ -92,9 +93,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .addUniqueConstraint("award_notices_once", ["award_id", "organisation_id"])
     .execute();
-
-  await sql`alter table notices drop constraint notices_kind_check`.execute(db);
-  await sql`alter table notices add constraint notices_kind_check check (kind in ('clarification', 'termination', 'award'))`.execute(db);
 }
 
 export async function down(): Promise<void> {

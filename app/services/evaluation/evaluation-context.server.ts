@@ -7,6 +7,7 @@ import { parseFen } from "#app/domain/shared/money.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { toBigInt } from "#app/server/db.server.ts";
 import { findOpeningIdOfSection, loadOpeningFacts, type LoadedOpening } from "#app/server/repo/openings.server.ts";
+import { unansweredObjectionBlocks } from "#app/services/complaints/objection-blocks.server.ts";
 import type { Database } from "#db/schema.ts";
 
 /**
@@ -100,9 +101,9 @@ export function machineScoring(loaded: LoadedEvaluation, rejected: ReadonlySet<s
   return bids.length ? scorePrices(loaded.opening.section.evaluation_method, loaded.terms, bids) : null;
 }
 
-/** Unanswered objections (质疑) to the evaluation result; wired to the complaints module when it lands (w-c-file). */
-export async function unansweredResultObjections(_db: Executor, _sectionId: string): Promise<number> {
-  return 0;
+/** Unanswered objections (GP: challenges) to the evaluation result: the award waits for their answers (条例 54). */
+export async function unansweredResultObjections(db: Executor, sectionId: string): Promise<number> {
+  return (await unansweredObjectionBlocks(db, sectionId, "result")).length;
 }
 
 export type { AppContext };

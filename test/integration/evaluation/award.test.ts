@@ -178,6 +178,25 @@ describe.each(["pg", "pglite"] as const)("evaluation and award on %s", (driver) 
       "AWARD_BLOCKED",
     );
     await app.db.updateTable("sections").set({ suspended_at: null }).where("id", "=", sectionId).execute();
+    // An unanswered objection to the result stops the award (条例 54).
+    const objection = await app.db
+      .insertInto("objections")
+      .values({
+        section_id: sectionId,
+        subject: "result",
+        raised_by_organisation_id: bids[2]!.organisationId,
+        raised_by_person_id: tenderer.personId,
+        content: "对评标结果有异议",
+        raised_at: app.clock.now(),
+        answer_due_at: app.clock.now(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expectCode(
+      decideAward(app, { actor: tenderer, sectionId, winnerOrganisationId: winnerId, reason: null, meta: TEST_META }),
+      "AWARD_BLOCKED",
+    );
+    await app.db.deleteFrom("objections").where("id", "=", objection.id).execute();
     await expectCode(
       decideAward(app, { actor: tenderer, sectionId, winnerOrganisationId: second, reason: " ", meta: TEST_META }),
       "AWARD_BLOCKED",
@@ -260,6 +279,9 @@ describe.each(["pg", "pglite"] as const)("evaluation and award on %s", (driver) 
     expect(
       returnEvent({ type: "government", deadlineAt: issuedAt, terminatedAt: null, withdrawnAt: null, awardNoticeAt: issuedAt, won: false }),
     ).toEqual({ event: "awardNotice", at: issuedAt });
+    // Engineering (the demo): the award notice starts nothing; the contract will (条例 57).
+    const securities = await listBidSecurities(app, agency, ev.opening.project.id);
+    expect(securities.filter((s) => s.section.id === sectionId).every((s) => s.event === null)).toBe(true);
 
     const notice = ev.notices.find((n) => n.kind === "award")!;
     const holder = await app.db
