@@ -150,7 +150,9 @@ function ProjectPage({ v }: { v: Exclude<ReturnType<typeof useLoaderData<typeof 
               <p>
                 <Link to={`/sections/${s.id}/opening`} data-testid="enter-hall">
                   {t("opening.enter")}
-                </Link>
+                </Link>{" "}
+                · <Link to={`/sections/${s.id}/objection`}>{t("complaints.objection.title")}</Link> ·{" "}
+                <Link to={`/complaints/new?section=${s.id}`}>{t("complaints.complaint.title")}</Link>
               </p>
             ) : null}
             <SectionFacts section={s} procurementType={v.project.procurementType} />

@@ -65,6 +65,9 @@ export default function MyBids() {
                     </Link>{" "}
                     <Link className="button button--small" to={`/sections/${b.sectionId}/opening`}>
                       {t("opening.title")}
+                    </Link>{" "}
+                    <Link className="button button--small" to={`/sections/${b.sectionId}/objection`}>
+                      {t("complaints.nav.objections")}
                     </Link>
                   </td>
                 </tr>

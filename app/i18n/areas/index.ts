@@ -4,6 +4,7 @@ import { audit } from "./audit.ts";
 import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
+import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { evaluation } from "./evaluation.ts";
 import { ledger } from "./ledger.ts";
@@ -37,4 +38,6 @@ export const areas = {
   auditTypes,
   prequalification,
   signing,
+  complaints,
+  evaluation,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;
