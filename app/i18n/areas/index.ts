@@ -4,6 +4,7 @@ import { audit } from "./audit.ts";
 import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
+import { complaintHandling } from "./complaint-handling.ts";
 import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
@@ -36,4 +37,5 @@ export const areas = {
   auditTypes,
   prequalification,
   signing,
+  complaintHandling,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -218,7 +218,7 @@ export async function readRegulatorComplaint(app: AppContext, actor: Actor, comp
       dueAt: r.due_at.toISOString(),
       requestedAt: r.requested_at.toISOString(),
       answeredAt: r.answered_at?.toISOString() ?? null,
-      late: !!r.answered_at ? r.answered_at > r.due_at : now > r.due_at,
+      late: r.answered_at ? r.answered_at > r.due_at : now > r.due_at,
       answer: r.answer,
       uploads: uploads
         .filter((u) => u.request_id === r.id)

@@ -178,19 +178,17 @@ export async function runHandlingScenario(app: AppContext) {
   await expectCode(loadDecisionToSignIn(app, stranger, id), "FORBIDDEN");
   const sha256 = (await import("node:crypto")).createHash("sha256").update(toSign.pdf).digest("hex");
   await app.clock.advance(3600);
-  await app.db
-    .transaction()
-    .execute((trx) =>
-      recordSignedDecision(app, trx, {
-        actor: signer.actor,
-        subjectId: id,
-        pdf: toSign.pdf,
-        sha256,
-        certificateSubject: "CN=林晓",
-        now: app.clock.now(),
-        meta,
-      }),
-    );
+  await app.db.transaction().execute((trx) =>
+    recordSignedDecision(app, trx, {
+      actor: signer.actor,
+      subjectId: id,
+      pdf: toSign.pdf,
+      sha256,
+      certificateSubject: "CN=林晓",
+      now: app.clock.now(),
+      meta,
+    }),
+  );
   const decided = await readRegulatorComplaint(app, lead.actor, id);
   expect(decided).toMatchObject({ state: "decided", decision: { outcome: "partly_upheld", sha256 } });
   expect(decided.decision.sha256).toBe(sha256);
