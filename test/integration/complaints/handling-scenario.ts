@@ -13,6 +13,7 @@ import {
   recordSignedDecision,
   withdrawComplaint,
 } from "#app/services/complaints/complaint-decision.server.ts";
+import { readTodo } from "#app/services/dashboard/read-todo.server.ts";
 import { decideAdmission } from "#app/services/complaints/decide-admission.server.ts";
 import { listRegulatorComplaints, readRegulatorComplaint } from "#app/services/complaints/read-regulator-complaints.server.ts";
 import { resumeForComplaint, suspendForComplaint } from "#app/services/complaints/suspend-for-complaint.server.ts";
@@ -158,6 +159,12 @@ export async function runHandlingScenario(app: AppContext) {
     meta,
   });
   expect((await listOwnDocumentRequests(app, bidder.actor)).map((r) => r.id)).toEqual([requestId]);
+  // The dashboards: the lead's decision limit, the complainant's request; the second regulator has no to-do.
+  expect((await readTodo(app, lead.actor)).filter((i) => i.kind.startsWith("complaint."))).toEqual(
+    expect.arrayContaining([expect.objectContaining({ kind: "complaint.decision", link: `/regulator/complaints/${id}` })]),
+  );
+  expect((await readTodo(app, bidder.actor)).map((i) => i.kind)).toContain("complaint.documents");
+  expect((await readTodo(app, second.actor)).filter((i) => i.kind.startsWith("complaint."))).toEqual([]);
   expect(await listOwnDocumentRequests(app, other.actor)).toEqual([]);
   const pdf = () => [{ name: "证明.pdf", body: Readable.from([Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\n%%EOF\n")]) }];
   await expectCode(answerDocumentRequest(app, { actor: other.actor, requestId, answer: "材料", files: pdf(), meta }), "NOT_FOUND");
