@@ -902,11 +902,9 @@ export interface UploadLocksTable {
   release_requested: Generated<boolean>;
 }
 
-/** Industries a project belongs to and a regulator supervises (`any`: every one; decision 0062). */
-export type Industry = "housing" | "transport" | "water" | "energy" | "other";
-export type JurisdictionIndustry = Industry | "any";
-export type ObjectionSubject = "documents" | "opening" | "result";
-export type ComplaintSubject = ObjectionSubject | "other";
+import type { Industry, JurisdictionIndustry } from "#app/domain/complaint/jurisdiction.ts";
+import type { ComplaintSubject, ObjectionSubject } from "#app/domain/complaint/windows.ts";
+export type { ComplaintSubject, Industry, JurisdictionIndustry, ObjectionSubject };
 export type ComplaintOutcome = "upheld" | "partly_upheld" | "dismissed";
 
 /** A written objection (异议) or challenge (质疑) to the agency or tenderer (migration 0025; decision 0061). */

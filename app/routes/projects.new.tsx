@@ -1,3 +1,4 @@
+import { INDUSTRIES } from "#app/domain/complaint/jurisdiction.ts";
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -58,6 +59,7 @@ const ProjectForm = z.object({
   regionCode: z.string().regex(/^\d{6}$/),
   procurementType: z.enum(PROCUREMENT_TYPES),
   mandatoryTendering: z.literal("on").optional(),
+  industry: z.enum(INDUSTRIES).default("other"),
   description: z.string().trim().max(5000).default(""),
   tenderer: z.string(),
   sections: z.string().transform((s, ctx) => {
@@ -101,6 +103,7 @@ export async function action(args: ActionFunctionArgs) {
         regionCode: p.regionCode,
         procurementType: p.procurementType,
         mandatoryTendering: p.mandatoryTendering === "on",
+        industry: p.industry,
         description: p.description,
         tendererOrganisationId: p.tenderer === "self" ? undefined : p.tenderer,
       },
@@ -244,6 +247,16 @@ export default function NewProject() {
                   </option>
                 ))}
                 {ctx.selfTendering ? <option value="self">{t("tendering.form.self")}</option> : null}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="industry">{t("complaints.jurisdiction.industry")}</label>
+              <select id="industry" name="industry" defaultValue="other">
+                {INDUSTRIES.map((i) => (
+                  <option key={i} value={i}>
+                    {t(`complaints.industries.${i}`)}
+                  </option>
+                ))}
               </select>
             </div>
             <div className="field">

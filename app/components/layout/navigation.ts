@@ -47,6 +47,22 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { id: "regulator-complaints", to: path("/regulator/complaints"), label: "complaintHandling.nav", show: can("view:section:jurisdiction") },
   // Clarifications and terminations reach every organisation that obtained the documents (decision 41).
   { id: "notices", to: path("/notices"), label: "lifecycle.nav.notices", show: always },
+  // Objections and complaints (issue 15, decisions 0061, 0062).
+  {
+    id: "objections",
+    to: path("/objections"),
+    label: "complaints.nav.objections",
+    show: (ctx) => ctx.can("raise:objection:own") || ctx.can("publish:section:own"),
+  },
+  { id: "complaints", to: path("/complaints"), label: "complaints.nav.complaints", show: always, group: "records" },
+  { id: "complaint-decisions", to: path("/complaints/decisions"), label: "complaints.nav.decisions", show: always, group: "records" },
+  {
+    id: "jurisdiction",
+    to: path("/regulator/jurisdiction"),
+    label: "complaints.nav.jurisdiction",
+    show: can("handle:complaint:jurisdiction"),
+    group: "organisation",
+  },
 
   {
     id: "organisation",

@@ -178,10 +178,12 @@ export function complaintWindow(
   const o = basis.objection;
   const due = o.answerDueAt;
   if (!o.answeredAt && due && now.getTime() < due.getTime()) return { ok: false, kind: "awaitingAnswer", answerDueAt: due, source };
+  // The answer period's last day (its end is 00:00 the day after): the day the counting starts from.
+  const lastAnswerDay = due ? new Date(due.getTime() - 1) : null;
   if (type === "government" && due) {
-    const p = period(due);
+    const p = period(lastAnswerDay!);
     return { ok: true, window: { ...fromPeriod(p, rule, type), opensAt: o.answeredAt && o.answeredAt < due ? o.answeredAt : due } };
   }
-  const from = o.answeredAt ?? due ?? o.raisedAt;
+  const from = o.answeredAt ?? lastAnswerDay ?? o.raisedAt;
   return { ok: true, window: fromPeriod(period(from), rule, type) };
 }

@@ -839,6 +839,7 @@ const WHAT_ZH: Record<string, string> = {
   member: "成员",
   message: "消息",
   objection: "异议",
+  answer: "答复",
   opening: "开标",
   "opening record": "开标记录表",
   organisation: "单位",

@@ -5,6 +5,7 @@ import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
 import { complaintHandling } from "./complaint-handling.ts";
+import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
@@ -38,4 +39,5 @@ export const areas = {
   prequalification,
   signing,
   complaintHandling,
+  complaints,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -9,7 +9,7 @@ export const lifecycle = defineMessages(
       title: "通知",
       intro: "澄清或修改、终止招标等通知。打开通知即视为已阅读，平台记录阅读人和阅读时间，招标人、代理机构和监督部门可见。",
       none: "暂无通知。",
-      kinds: { clarification: "澄清或修改", termination: "终止招标" },
+      kinds: { clarification: "澄清或修改", termination: "终止招标", objection: "收到异议（质疑）", objection_answer: "异议（质疑）答复" },
       project: "项目",
       sentAt: "发出时间",
       readAt: "您的阅读时间",
@@ -79,7 +79,12 @@ export const lifecycle = defineMessages(
       intro:
         "Clarifications, terminations and other notices. Opening a notice records that you read it, and when; the tenderer, the agency and the regulator can see it.",
       none: "No notices.",
-      kinds: { clarification: "Clarification", termination: "Termination" },
+      kinds: {
+        clarification: "Clarification",
+        termination: "Termination",
+        objection: "Objection received",
+        objection_answer: "Answer to an objection",
+      },
       project: "Project",
       sentAt: "Sent",
       readAt: "You read it",

@@ -52,17 +52,6 @@ export async function fileObjection(app: AppContext, opts: FileObjectionOptions)
   if (partyRefusal) throw partyRefusal;
 
   const obtainedAt = await documentsObtainedAt(app.db, project.id, section.id, organisationId);
-  const standing = opts.subject === "documents" ? obtainedAt !== null : await hasBid(app.db, section.id, organisationId);
-  if (!standing)
-    throw new AppError("OBJECTION_NO_STANDING", {
-      whoZh: STANDING[opts.subject].zh,
-      whoEn: STANDING[opts.subject].en,
-      whatZh: what.zh,
-      whatEn: what.en,
-      wordZh: word.zh,
-      wordEn: word.en,
-    });
-
   const [cal, rules, ended, result] = await Promise.all([
     loadHolidayCalendar(app.db),
     complaintRules(app.db, type),
@@ -92,6 +81,17 @@ export async function fileObjection(app: AppContext, opts: FileObjectionOptions)
       sourceZh: window.source.zh,
       sourceEn: window.source.en,
     });
+  const standing = opts.subject === "documents" ? obtainedAt !== null : await hasBid(app.db, section.id, organisationId);
+  if (!standing)
+    throw new AppError("OBJECTION_NO_STANDING", {
+      whoZh: STANDING[opts.subject].zh,
+      whoEn: STANDING[opts.subject].en,
+      whatZh: what.zh,
+      whatEn: what.en,
+      wordZh: word.zh,
+      wordEn: word.en,
+    });
+
   const answerDueAt = withCalendar(() => answerPeriod(cal, rules, type, now)).endsAt;
 
   return app.db.transaction().execute(async (trx) => {

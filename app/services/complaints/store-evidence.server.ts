@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { cleanFileName, EVIDENCE_LIMITS, sniffEvidenceType, SNIFF_BYTES, type EvidenceMediaType } from "#app/domain/complaint/evidence.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatBytes } from "#app/domain/shared/bytes.ts";
@@ -39,42 +40,37 @@ export async function storeEvidence(app: AppContext, complaintId: string, upload
       let head = Buffer.alloc(0);
       let mediaType: EvidenceMediaType | null = null;
       let size = 0;
-      const check = new Transform({
-        transform(chunk: Buffer, _enc, done) {
+      const source = upload.body instanceof Readable ? upload.body : Readable.fromWeb(upload.body as WebReadableStream);
+      // A generator runs only as storage reads it, so a refusal surfaces inside storage.put.
+      async function* checked(): AsyncGenerator<Buffer> {
+        for await (const raw of source) {
+          const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
           size += chunk.length;
           total += chunk.length;
           if (size > EVIDENCE_LIMITS.fileBytes)
-            return done(
-              tooLarge(
-                `每个文件不超过 ${formatBytes(EVIDENCE_LIMITS.fileBytes)}（“${name}”超出）`,
-                `${formatBytes(EVIDENCE_LIMITS.fileBytes)} per file (“${name}” is over)`,
-              ),
+            throw tooLarge(
+              `每个文件不超过 ${formatBytes(EVIDENCE_LIMITS.fileBytes)}（“${name}”超出）`,
+              `${formatBytes(EVIDENCE_LIMITS.fileBytes)} per file (“${name}” is over)`,
             );
           if (total > EVIDENCE_LIMITS.totalBytes)
-            return done(
-              tooLarge(
-                `全部文件合计不超过 ${formatBytes(EVIDENCE_LIMITS.totalBytes)}`,
-                `${formatBytes(EVIDENCE_LIMITS.totalBytes)} for all files`,
-              ),
+            throw tooLarge(
+              `全部文件合计不超过 ${formatBytes(EVIDENCE_LIMITS.totalBytes)}`,
+              `${formatBytes(EVIDENCE_LIMITS.totalBytes)} for all files`,
             );
-          if (!mediaType) {
+          if (!mediaType && head.length < SNIFF_BYTES) {
             head = Buffer.concat([head, chunk]);
             if (head.length >= SNIFF_BYTES) {
               mediaType = sniffEvidenceType(head);
-              if (!mediaType) return done(new AppError("EVIDENCE_TYPE_REFUSED", { name }));
+              if (!mediaType) throw new AppError("EVIDENCE_TYPE_REFUSED", { name });
             }
           }
-          done(null, chunk);
-        },
-        flush(done) {
-          if (!mediaType) mediaType = sniffEvidenceType(head);
-          done(mediaType ? null : new AppError("EVIDENCE_TYPE_REFUSED", { name }));
-        },
-      });
-      const source =
-        upload.body instanceof Readable ? upload.body : Readable.fromWeb(upload.body as import("node:stream/web").ReadableStream);
+          yield chunk;
+        }
+        if (!mediaType) mediaType = sniffEvidenceType(head);
+        if (!mediaType) throw new AppError("EVIDENCE_TYPE_REFUSED", { name });
+      }
       const key = `complaints/${complaintId}/evidence/${randomUUID()}`;
-      const file = await storage.put(key, source.pipe(check));
+      const file = await storage.put(key, Readable.from(checked()));
       stored.push({ name, mediaType: mediaType!, size: file.size, sha256: file.sha256, storageKey: key });
     }
     return stored;

@@ -1,3 +1,4 @@
+import type { Industry } from "#app/domain/complaint/jurisdiction.ts";
 import { checkBidSecurity } from "#app/domain/tendering/legal-checks.ts";
 import { sectionCode, validateProjectCode } from "#app/domain/tendering/codes.ts";
 import { OpeningForm } from "#app/domain/tendering/opening-form.ts";
@@ -40,6 +41,8 @@ export interface CreateProjectOptions {
     regionCode: string;
     procurementType: ProcurementType;
     mandatoryTendering: boolean;
+    /** For routing complaints to the regulators with jurisdiction (decision 0062); "other" when omitted. */
+    industry?: Industry;
     description: string;
     /** The tenderer an agency works for; omitted when a tenderer tenders by itself. */
     tendererOrganisationId?: string;
@@ -137,6 +140,7 @@ export async function createProject(app: AppContext, opts: CreateProjectOptions)
         region_code: project.regionCode,
         procurement_type: project.procurementType,
         mandatory_tendering: project.mandatoryTendering,
+        industry: project.industry ?? "other",
         description: project.description,
         tenderer_organisation_id: viaAgency ? project.tendererOrganisationId! : own,
         agency_organisation_id: viaAgency ? own : null,

@@ -107,7 +107,8 @@ describe("confidentiality of bids before the opening", () => {
       noticeId: ["00000000-0000-4000-8000-000000000000"],
       // No signing request exists here (decision 55): an unknown one answers 404 to everyone.
       requestId: ["00000000-0000-4000-8000-000000000000"],
-      // No complaint exists here (decision 0063): an unknown one answers 404 to everyone.
+      // No objection or complaint exists here: an unknown one answers 404 to everyone (issue 15).
+      objectionId: ["00000000-0000-4000-8000-000000000000"],
       complaintId: ["00000000-0000-4000-8000-000000000000"],
     };
     if (withBids) {
