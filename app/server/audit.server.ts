@@ -14,6 +14,15 @@ import { toBigInt } from "./db.server.ts";
  */
 const uuid = z.string().uuid();
 
+const SignedDocumentData = z.object({
+  kind: z.string(),
+  subjectId: z.string(),
+  requestId: uuid,
+  sha256: z.string(),
+  certificateSubject: z.string(),
+  certificateSerial: z.string(),
+});
+
 export const AuditEvent = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("organisation.signed_up"),
@@ -354,17 +363,9 @@ export const AuditEvent = z.discriminatedUnion("type", [
     }),
   }),
   // Decision 55: a person signed a platform PDF in the browser (kind: guarantee-letter, award-notice, …).
-  z.object({
-    type: z.literal("document.signed"),
-    data: z.object({
-      kind: z.string(),
-      subjectId: z.string(),
-      requestId: uuid,
-      sha256: z.string(),
-      certificateSubject: z.string(),
-      certificateSerial: z.string(),
-    }),
-  }),
+  z.object({ type: z.literal("document.signed"), data: SignedDocumentData }),
+  // Decision 56: the same, for a document that tells of a bid before its section's deadline (sealed until then).
+  z.object({ type: z.literal("bid.document_signed"), data: SignedDocumentData.extend({ sectionId: uuid }) }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];

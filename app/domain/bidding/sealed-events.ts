@@ -13,6 +13,8 @@ export const SEALED_AUDIT_EVENTS = {
   "bid.submitted": "sectionId",
   "bid.withdrawn": "sectionId",
   "bid.upload_discarded": "sectionId",
+  // A signature on a document that tells of a bid, e.g. a bid guarantee letter (decision 56).
+  "bid.document_signed": "sectionId",
   "opening.signed_in": "openingId",
 } as const satisfies Record<string, "sectionId" | "openingId">;
 export type SealedAuditEventType = keyof typeof SEALED_AUDIT_EVENTS;

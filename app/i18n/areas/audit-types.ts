@@ -75,6 +75,7 @@ export const auditTypes = defineMessages(
       submitted: "递交投标文件",
       withdrawn: "撤回投标文件",
       upload_discarded: "丢弃未完成的上传",
+      document_signed: "签署与投标有关的文件（截止前密封）",
     },
     clock: {
       advanced: "测试时钟前移",
@@ -213,6 +214,7 @@ export const auditTypes = defineMessages(
       submitted: "Bid submitted",
       withdrawn: "Bid withdrawn",
       upload_discarded: "Unfinished upload discarded",
+      document_signed: "Document about a bid signed (sealed until the deadline)",
     },
     clock: {
       advanced: "Test clock advanced",

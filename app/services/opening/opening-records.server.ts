@@ -247,7 +247,17 @@ export async function produceFailedOpeningRecord(app: AppContext, loaded: Loaded
   const objections = await app.db
     .selectFrom("opening_objections as o")
     .innerJoin("organisations as org", "org.id", "o.organisation_id")
-    .select(["org.name", "o.raised_at", "o.text", "o.answer", "o.answered_at"])
+    .innerJoin("people as raiser", "raiser.id", "o.person_id")
+    .leftJoin("people as answerer", "answerer.id", "o.answered_by")
+    .select([
+      "org.name",
+      "raiser.name as raised_by_name",
+      "answerer.name as answered_by_name",
+      "o.raised_at",
+      "o.text",
+      "o.answer",
+      "o.answered_at",
+    ])
     .where("o.opening_id", "=", loaded.opening.id)
     .orderBy("o.raised_at")
     .execute();
@@ -276,10 +286,17 @@ export async function produceFailedOpeningRecord(app: AppContext, loaded: Loaded
         })
       : null,
     objections: objections.map((o) => ({
-      raisedBy: o.name,
+      raisedBy: { organisation: o.name, person: o.raised_by_name },
       raisedAt: o.raised_at,
       text: o.text,
-      answer: o.answer && o.answered_at ? { by: hostName, at: o.answered_at, text: o.answer } : null,
+      answer:
+        o.answer && o.answered_at
+          ? {
+              by: { organisation: hostName, ...(o.answered_by_name ? { person: o.answered_by_name } : {}) },
+              at: o.answered_at,
+              text: o.answer,
+            }
+          : null,
     })),
     readingOutRecord: loaded.opening.reading_out_record_sha256
       ? { documentId: `CBJL-${loaded.section.code}`, sha256: loaded.opening.reading_out_record_sha256 }

@@ -103,18 +103,18 @@ export async function completeSigning(app: AppContext, actor: Actor, input: Comp
       certificateSerial: certificate.serialHex,
       now,
     });
+    const data = {
+      kind: kind.kind,
+      subjectId: request.subject_id,
+      requestId: request.id,
+      sha256,
+      certificateSubject,
+      certificateSerial: certificate.serialHex,
+    };
     await appendAudit(trx, {
-      event: {
-        type: "document.signed",
-        data: {
-          kind: kind.kind,
-          subjectId: request.subject_id,
-          requestId: request.id,
-          sha256,
-          certificateSubject,
-          certificateSerial: certificate.serialHex,
-        },
-      },
+      event: doc.sealedSectionId
+        ? { type: "bid.document_signed", data: { ...data, sectionId: doc.sealedSectionId } }
+        : { type: "document.signed", data },
       actor: auditActorOf(actor, input.meta ?? { ip: "", userAgent: "" }),
       at: now,
     });

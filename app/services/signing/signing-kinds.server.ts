@@ -34,6 +34,12 @@ export interface SigningKind {
     version: string;
     /** Shown to the signer, zh-CN. */
     title: string;
+    /**
+     * The section whose bidders this signature tells of before its deadline (a bid guarantee
+     * letter): the audit row is then `bid.document_signed`, sealed until that deadline like every
+     * bid event (decision 56). Leave it out for documents of public facts (notices, decisions).
+     */
+    sealedSectionId?: string;
   }>;
   /** Inside the complete transaction, after the signature is embedded and the PDF verified. */
   onSigned(

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, webcrypto, X509Certificate } from 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql, type SqlBool } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPreparedSignature } from "#app/crypto/pdf-signing/check-prepared.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
@@ -15,12 +16,17 @@ import { completeSigning } from "#app/services/signing/complete-signing.server.t
 import { prepareSigning } from "#app/services/signing/prepare-signing.server.ts";
 import { readSigningDocument } from "#app/services/signing/read-signing-document.server.ts";
 import type { SigningKind } from "#app/services/signing/signing-kinds.server.ts";
+import { createSession } from "#app/server/session.server.ts";
+import * as completeRoute from "#app/routes/api.signing.$requestId.complete.ts";
+import * as documentRoute from "#app/routes/api.signing.$requestId.document.ts";
+import * as prepareRoute from "#app/routes/api.signing.prepare.ts";
 import { addMember, createPerson } from "#test/factories/organisations.ts";
 import { actorOf } from "#test/factories/tendering.ts";
 import { nssDatabaseTrusting, pdfsig } from "../../fixtures/pdf/poppler.ts";
 import { enrol, memberOf, organisationWithMember, type Enrolment, type Member } from "../bidding/helpers/bids.ts";
 import { expectCode } from "../opening/helpers.ts";
-import { TEST_META } from "../helpers/test-app.ts";
+import { callRoute, freshBrowser, type Browser } from "../helpers/routes.ts";
+import { TEST_META, type TestApp } from "../helpers/test-app.ts";
 import { appOn, signAttributes } from "./helpers.ts";
 
 const KIND = "test-document";
@@ -32,6 +38,7 @@ interface TestDoc {
   parties: string[];
   signers: string[];
   failOnSigned?: boolean;
+  sealedSectionId?: string;
 }
 
 /**
@@ -73,6 +80,7 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
         reason: "测试签署",
         version: `v${doc.version}`,
         title: "测试文件（甲乙双方签署）",
+        ...(doc.sealedSectionId ? { sealedSectionId: doc.sealedSectionId } : {}),
       };
     },
     async onSigned(trx, signed) {
@@ -322,6 +330,20 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
     await expectCode(prepare(tenderer, second, revokedDoc), "CERTIFICATE_REVOKED");
   });
 
+  it("audits a signature that tells of a bid as a sealed bid event naming its section (decision 56)", async () => {
+    const subjectId = newDoc([tenderer.organisationId]);
+    const sectionId = randomUUID();
+    docs.get(subjectId)!.sealedSectionId = sectionId;
+    const p = await prepare(tenderer, tendererCert, subjectId);
+    const { sha256 } = await complete(tenderer, p.requestId, signAttributes(tendererCert.privateKey, p.signedAttributesDer));
+    const rows = await app.db
+      .selectFrom("audit_log")
+      .select(["type", "data"])
+      .where(sql<SqlBool>`data->>'subjectId' = ${subjectId}`)
+      .execute();
+    expect(rows).toEqual([{ type: "bid.document_signed", data: expect.objectContaining({ sectionId, sha256, kind: KIND }) }]);
+  });
+
   it("keeps a request open for 15 minutes: a second before it ends it signs, at the end it is refused", async () => {
     const inTime = newDoc([tenderer.organisationId]);
     const late = newDoc([tenderer.organisationId]);
@@ -335,5 +357,104 @@ describe.each(["pg", "pglite"] as const)("signing a platform PDF with a person's
       "SIGNING_REQUEST_EXPIRED",
     );
     expect(await request(b.requestId)).toMatchObject({ completed_at: null });
+  });
+
+  it("answers over HTTP with session and CSRF, serves the preview to its person only, and refuses bad input with 400/413, never 500", async () => {
+    const routeApp = app as unknown as TestApp;
+    const browserOf = async (member: Member): Promise<Browser> => {
+      const setCookie = await app.db.transaction().execute((trx) =>
+        createSession(app, trx, {
+          personId: member.personId,
+          organisationId: member.organisationId,
+          ip: "203.0.113.7",
+          userAgent: "vitest",
+          now: app.clock.now(),
+        }),
+      );
+      const fresh = await freshBrowser(routeApp);
+      return { ...fresh, cookie: `${fresh.cookie}; ${setCookie.split(";")[0]}` };
+    };
+    const mine = await browserOf(tenderer);
+    const theirs = await browserOf(bidder);
+    const subjectId = newDoc([tenderer.organisationId]);
+    const json = async (r: Response) => ({ status: r.status, body: (await r.json()) as Record<string, any> });
+    const prepareBody = { kind: KIND, subjectId, certificateSerial: tendererCert.serialHex };
+
+    // No CSRF token, no session, NUL and junk in the fields.
+    expect(
+      (
+        await json(
+          await callRoute(routeApp, prepareRoute.action, {
+            url: "/api/signing/prepare",
+            json: prepareBody,
+            browser: { ...mine, csrf: "" },
+            csrf: "wrong",
+          }),
+        )
+      ).body.error.code,
+    ).toBe("CSRF_TOKEN_INVALID");
+    const anonymous = await freshBrowser(routeApp);
+    expect(
+      await json(await callRoute(routeApp, prepareRoute.action, { url: "/api/signing/prepare", json: prepareBody, browser: anonymous })),
+    ).toMatchObject({ status: 401 });
+    for (const bad of [
+      { ...prepareBody, subjectId: "a\u0000b" },
+      { ...prepareBody, kind: "test\u0000document" },
+      { ...prepareBody, certificateSerial: 42 },
+      [],
+      null,
+    ]) {
+      const r = await callRoute(routeApp, prepareRoute.action, {
+        url: "/api/signing/prepare",
+        json: bad,
+        browser: mine,
+      });
+      expect(r.status).toBe(400);
+    }
+
+    const ok = await json(
+      await callRoute(routeApp, prepareRoute.action, { url: "/api/signing/prepare", json: prepareBody, browser: mine }),
+    );
+    expect(ok.status).toBe(200);
+    const requestId = ok.body.requestId as string;
+    const params = { requestId };
+
+    const preview = await callRoute(routeApp, documentRoute.loader, { url: `/api/signing/${requestId}/document`, browser: mine, params });
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get("content-type")).toBe("application/pdf");
+    expect(preview.headers.get("cache-control")).toContain("no-store");
+    expect(sha256Hex(new Uint8Array(await preview.arrayBuffer()))).toBe(ok.body.documentSha256);
+    expect(
+      (await callRoute(routeApp, documentRoute.loader, { url: `/api/signing/${requestId}/document`, browser: theirs, params })).status,
+    ).toBe(404);
+    expect(
+      (await callRoute(routeApp, documentRoute.loader, { url: `/api/signing/${requestId}/document`, browser: anonymous, params })).status,
+    ).toBe(401);
+    expect(
+      (await callRoute(routeApp, documentRoute.loader, { url: "/api/signing/x/document", browser: mine, params: { requestId: "x" } }))
+        .status,
+    ).toBe(404);
+
+    const post = (body: unknown, browser = mine, id = requestId) =>
+      callRoute(routeApp, completeRoute.action, { url: `/api/signing/${id}/complete`, json: body, browser, params: { requestId: id } });
+    expect(await json(await post({ signature: "!!!! not base64 !!!!" }))).toMatchObject({
+      status: 400,
+      body: { error: { code: "VALIDATION_FAILED" } },
+    });
+    expect((await post({ signature: "A".repeat(400) + "\u0000" })).status).toBe(400);
+    expect((await post({ signature: "A".repeat(512) })).status).toBe(400);
+    expect(await json(await post({ signature: "A".repeat(2 * 1024 * 1024) }))).toMatchObject({
+      status: 413,
+      body: { error: { code: "REQUEST_TOO_LARGE" } },
+    });
+    expect((await post({ signature: "A".repeat(512) }, mine, "not-a-uuid")).status).toBe(404);
+    const signature = signAttributes(tendererCert.privateKey, ok.body.signedAttributesDer as string);
+    expect((await post({ signature }, theirs)).status).toBe(404);
+    const done = await json(await post({ signature }));
+    expect(done).toMatchObject({ status: 200, body: { sha256: sha256Hex(docs.get(subjectId)!.pdf) } });
+    expect(await json(await post({ signature }))).toMatchObject({ status: 409, body: { error: { code: "SIGNING_ALREADY_COMPLETED" } } });
+    expect(
+      (await callRoute(routeApp, completeRoute.loader, { url: `/api/signing/${requestId}/complete`, browser: mine, params })).status,
+    ).toBe(405);
   });
 });

@@ -1,7 +1,7 @@
 import type { ProcurementType } from "#app/domain/tendering/rule-set.ts";
 import type { Signer } from "../sign/signer.server.ts";
-import type { Block, DocumentSpec } from "./layout.server.ts";
-import { objectionTerm, time, TIME_NOTE } from "./opening-parts.server.ts";
+import type { DocumentSpec } from "./layout.server.ts";
+import { objectionBlock, objectionTerm, time, TIME_NOTE, type RecordObjection } from "./opening-parts.server.ts";
 import {
   finishRecordSpec,
   numberedSections,
@@ -36,7 +36,8 @@ export interface FailedOpeningRecordInput {
   validBidsAtDeadline: number | null;
   /** Only when the list of bidders was published before the failure. */
   bidders: readonly { name: string; uscc: string; result: string }[] | null;
-  objections: readonly { raisedBy: string; raisedAt: Date; text: string; answer: { by: string; at: Date; text: string } | null }[];
+  /** As in the opening record: who raised and who answered, organisation and person. */
+  objections: readonly RecordObjection[];
   readingOutRecord: { documentId: string; sha256: string } | null;
   generatedAt: Date;
   platformName: string;
@@ -46,7 +47,6 @@ const TYPE_LABELS: Record<ProcurementType, string> = { engineering: "工程建�
 
 export async function failedOpeningRecordSpec(input: FailedOpeningRecordInput): Promise<DocumentSpec> {
   const term = objectionTerm(input.procurementType);
-  const none: Block = { type: "paragraph", text: "无。" };
   return finishRecordSpec({
     documentId: input.documentId,
     title: "开标记录表（流标）",
@@ -106,28 +106,7 @@ export async function failedOpeningRecordSpec(input: FailedOpeningRecordInput): 
         },
         {
           title: `${term}及答复`,
-          blocks:
-            input.objections.length === 0
-              ? [none]
-              : [
-                  {
-                    type: "table",
-                    columns: [
-                      { header: "序号", width: 0.6, align: "center" },
-                      { header: `${term}人及时间`, width: 1.9 },
-                      { header: `${term}内容`, width: 2.85 },
-                      { header: "答复人及时间", width: 1.9 },
-                      { header: "答复内容", width: 2.85 },
-                    ],
-                    rows: input.objections.map((o, i) => [
-                      String(i + 1),
-                      `${o.raisedBy}\n${time(o.raisedAt)}`,
-                      o.text,
-                      o.answer ? `${o.answer.by}\n${time(o.answer.at)}` : "—",
-                      o.answer ? o.answer.text : "未答复",
-                    ]),
-                  },
-                ],
+          blocks: [objectionBlock(input.objections, input.procurementType)],
         },
         {
           title: "记录依据",

@@ -124,6 +124,37 @@ export function partyText(party: Party): string {
   return party.person ? `${party.organisation}（${party.person}）` : party.organisation;
 }
 
+export interface RecordObjection {
+  raisedBy: Party;
+  raisedAt: Date;
+  text: string;
+  /** NOTE 条例 Art 44: raised on the spot and answered on the spot; null only if it never was. */
+  answer: { by: Party; at: Date; text: string } | null;
+}
+
+/** The objections (异议 / 质疑) and their answers, as the opening record and the failed-opening record both show them. */
+export function objectionBlock(objections: readonly RecordObjection[], procurementType: ProcurementType): Block {
+  if (objections.length === 0) return { type: "paragraph", text: "无。" };
+  const term = objectionTerm(procurementType);
+  return {
+    type: "table",
+    columns: [
+      { header: "序号", width: 0.6, align: "center" },
+      { header: `${term}人及时间`, width: 1.9 },
+      { header: `${term}内容`, width: 2.85 },
+      { header: "答复人及时间", width: 1.9 },
+      { header: "答复内容", width: 2.8 },
+    ],
+    rows: objections.map((o, i) => [
+      String(i + 1),
+      `${partyText(o.raisedBy)}\n${time(o.raisedAt)}`,
+      o.text,
+      o.answer ? `${partyText(o.answer.by)}\n${time(o.answer.at)}` : "—",
+      o.answer ? o.answer.text : "未答复",
+    ]),
+  };
+}
+
 const tendererLabel = (type: ProcurementType) => (type === "government" ? "采购人" : "招标人");
 const PROCUREMENT_TYPE_LABELS: Record<ProcurementType, string> = { engineering: "工程建设", government: "政府采购" };
 const SECURITY_KIND_LABELS: Record<BidSecurityOffered["kind"], string> = {

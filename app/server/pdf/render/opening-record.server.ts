@@ -10,6 +10,7 @@ import {
   checkBidders,
   decryptionTable,
   headerBlock,
+  objectionBlock,
   objectionTerm,
   partyText,
   readingOutTable,
@@ -17,7 +18,10 @@ import {
   time,
   windowTable,
   type Party,
+  type RecordObjection,
 } from "./opening-parts.server.ts";
+
+export type { RecordObjection } from "./opening-parts.server.ts";
 import {
   RECORD_FOOTER,
   finishRecordSpec,
@@ -34,14 +38,6 @@ import type { ReadingOutRecordInput } from "./reading-out-record.server.ts";
  * and their answers, confirmations, bidders that did not confirm, reclassifications, and the
  * SHA-256 of the reading-out record it builds on. Signed by the platform and anchored.
  */
-
-export interface RecordObjection {
-  raisedBy: Party;
-  raisedAt: Date;
-  text: string;
-  /** NOTE 条例 Art 44: raised on the spot and answered on the spot; null only if it never was. */
-  answer: { by: Party; at: Date; text: string } | null;
-}
 
 export interface RecordConfirmation {
   bidderUscc: string;
@@ -124,28 +120,6 @@ function reclassificationBlock(input: OpeningRecordInput): Block {
       DECRYPTION_RESULT_LABELS[r.to],
       r.reason,
       `${partyText(r.by)}\n${time(r.at)}`,
-    ]),
-  };
-}
-
-function objectionBlock(input: OpeningRecordInput): Block {
-  if (input.objections.length === 0) return none();
-  const term = objectionTerm(input.procurementType);
-  return {
-    type: "table",
-    columns: [
-      { header: "序号", width: 0.6, align: "center" },
-      { header: `${term}人及时间`, width: 1.9 },
-      { header: `${term}内容`, width: 2.85 },
-      { header: "答复人及时间", width: 1.9 },
-      { header: "答复内容", width: 2.8 },
-    ],
-    rows: input.objections.map((o, i) => [
-      String(i + 1),
-      `${partyText(o.raisedBy)}\n${time(o.raisedAt)}`,
-      o.text,
-      o.answer ? `${partyText(o.answer.by)}\n${time(o.answer.at)}` : "—",
-      o.answer ? o.answer.text : "未答复",
     ]),
   };
 }
@@ -249,7 +223,7 @@ export async function openingRecordSpec(input: OpeningRecordInput): Promise<Docu
         { title: "投标保证金", blocks: [securityTable(input.bidders)] },
         { title: "解密结果及适用规则", blocks: [decryptionTable(input.bidders, input.procurementType)] },
         { title: "解密结果重新认定", blocks: [reclassificationBlock(input)] },
-        { title: `${term}及答复`, blocks: [objectionBlock(input)] },
+        { title: `${term}及答复`, blocks: [objectionBlock(input.objections, input.procurementType)] },
         { title: "投标人确认情况", blocks: confirmationBlocks(input) },
         // Decision 46: as on a paper record, the sign-in list and, at the foot, the people who opened, recorded and supervised.
         { title: "投标人签到情况", blocks: [signInBlock(input)] },

@@ -14,6 +14,7 @@ import { renderDocument } from "./document.server.ts";
 import { loadBaseFont, measurerFor } from "./font.server.ts";
 import { A4, STYLE, layoutDocument, type DocumentSpec, type LaidOutPage, type Measurer } from "./layout.server.ts";
 import { keepHeadingsWithNext } from "./record-document.server.ts";
+import { failedOpeningRecordSpec } from "./failed-opening-record.server.ts";
 import { openingRecordSpec, signOpeningRecord, type OpeningRecordInput } from "./opening-record.server.ts";
 import {
   RecordInputError,
@@ -369,6 +370,46 @@ describe("what the records say", () => {
     expect(text).toContain("福建榕信工程咨询有限公司（郑敏）");
     expect(text).toContain("起（至解密结束未恢复）");
     expect(text).toContain("累计暂停 1 分 30 秒");
+  });
+
+  it("the failed-opening record shows objections exactly as the opening record does: organisation and person, answered by whom", async () => {
+    const objectionTable = (spec: DocumentSpec) => {
+      const found: unknown[] = [];
+      const walk = (node: unknown) => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === "object") {
+          const table = node as { type?: string; columns?: { header: string }[] };
+          if (table.type === "table" && table.columns?.[1]?.header === "异议人及时间") found.push(node);
+          else Object.values(node).forEach(walk);
+        }
+      };
+      walk(spec);
+      return found;
+    };
+    const failed = await failedOpeningRecordSpec({
+      documentId: "KBJL-TEST",
+      project: { code: "P-1", name: "项目" },
+      section: { code: "S-1", name: "一标段" },
+      procurementType: openingInput.procurementType,
+      tendererName: "招标人",
+      agencyName: null,
+      openingAt: openingInput.generatedAt,
+      failedAt: openingInput.generatedAt,
+      ground: "依法必须进行招标的项目，开标后认定所有投标均不符合要求",
+      source: "招标投标法第四十二条",
+      reason: "测试",
+      validBidsAtDeadline: 3,
+      bidders: null,
+      objections: openingInput.objections,
+      readingOutRecord: null,
+      generatedAt: openingInput.generatedAt,
+      platformName: "bidhall",
+    });
+    const [fromFailed] = objectionTable(failed);
+    const [fromOpening] = objectionTable(await openingRecordSpec(openingInput));
+    expect(fromFailed).toEqual(fromOpening);
+    const raised = openingInput.objections[0]!.raisedBy;
+    expect(JSON.stringify(fromFailed)).toContain(`${raised.organisation}（${raised.person}）`);
   });
 
   it("renders the same bytes from the same input, so the hash taken before signing holds", async () => {
