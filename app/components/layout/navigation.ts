@@ -43,6 +43,8 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   // 开标 (decision 47): the host's and the tenderer's openings; the regulator's in its jurisdiction.
   { id: "openings", to: path("/openings"), label: "openingHall.nav", show: can("host:opening:own") },
   { id: "regulator-openings", to: path("/regulator/openings"), label: "openingHall.nav", show: can("view:section:jurisdiction") },
+  // The complaints routed to the regulator (decision 0063).
+  { id: "regulator-complaints", to: path("/regulator/complaints"), label: "complaintHandling.nav", show: can("view:section:jurisdiction") },
   // Clarifications and terminations reach every organisation that obtained the documents (decision 41).
   { id: "notices", to: path("/notices"), label: "lifecycle.nav.notices", show: always },
   // Objections and complaints (issue 15, decisions 0061, 0062).
@@ -79,6 +81,14 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   },
   { id: "certificates", to: path("/certificates"), label: "certificates.nav", show: always, group: "organisation" },
   { id: "api-tokens", to: path("/api-tokens"), label: "ui.nav.apiTokens", show: can("submit:bid:own"), group: "organisation" },
+  // A regulator's requests for documents while it handles a complaint (decision 0063).
+  {
+    id: "complaint-requests",
+    to: path("/complaint-requests"),
+    label: "complaintHandling.requestsNav",
+    show: always,
+    group: "organisation",
+  },
   { id: "profile", to: path("/profile"), label: "ui.nav.profile", show: always, group: "organisation" },
 
   { id: "approvals", to: path("/operator/approvals"), label: "nav.approvals", show: can("approve:organisation:any"), group: "platform" },

@@ -14,7 +14,10 @@ export type TodoKind =
   | "approvals.waiting"
   | "incident.open"
   | "opening.suspended"
-  | "opening.overdue";
+  | "opening.overdue"
+  | "complaint.acceptance"
+  | "complaint.decision"
+  | "complaint.documents";
 
 export interface TodoItem {
   kind: TodoKind;

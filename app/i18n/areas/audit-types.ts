@@ -170,6 +170,15 @@ export const auditTypes = defineMessages(
     },
     complaint: {
       filed: "提交投诉",
+      accepted: "受理投诉",
+      rejected: "不予受理投诉",
+      section_suspended: "因投诉暂停标段",
+      section_resumed: "恢复因投诉暂停的标段",
+      documents_requested: "要求当事人补充材料",
+      documents_answered: "当事人提交补充材料",
+      decision_drafted: "起草投诉处理决定",
+      decided: "作出投诉处理决定（签名）",
+      withdrawn: "撤回投诉",
     },
     jurisdiction: {
       declared: "声明监管管辖范围",
@@ -340,6 +349,15 @@ export const auditTypes = defineMessages(
     },
     complaint: {
       filed: "Complaint filed",
+      accepted: "Complaint accepted",
+      rejected: "Complaint not accepted",
+      section_suspended: "Section suspended for a complaint",
+      section_resumed: "Section resumed after a complaint's suspension",
+      documents_requested: "Documents requested from a party",
+      documents_answered: "Documents supplied by a party",
+      decision_drafted: "Complaint decision drafted",
+      decided: "Complaint decided (signed)",
+      withdrawn: "Complaint withdrawn",
     },
     jurisdiction: {
       declared: "Regulator's jurisdiction declared",

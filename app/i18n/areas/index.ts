@@ -4,6 +4,7 @@ import { audit } from "./audit.ts";
 import { auditTypes } from "./audit-types.ts";
 import { bidding } from "./bidding.ts";
 import { certificates } from "./certificates.ts";
+import { complaintHandling } from "./complaint-handling.ts";
 import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { evaluation } from "./evaluation.ts";
@@ -38,6 +39,7 @@ export const areas = {
   auditTypes,
   prequalification,
   signing,
+  complaintHandling,
   complaints,
   evaluation,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -38,6 +38,11 @@ export const ui = defineMessages(
           suspended: { title: "开标已暂停", detail: "{{project}} · {{section}}：暂停理由：{{reason}}。调查结束后请恢复或作出处理。" },
           overdue: { title: "开标逾期未结束", detail: "{{project}} · {{section}}：投标截止已超过一天，开标仍未结束。" },
         },
+        complaint: {
+          acceptance: { title: "投诉待受理审查", detail: "回执号 {{receipt}} · {{section}}：请在期限内决定是否受理（{{source}}）。" },
+          decision: { title: "投诉待作出处理决定", detail: "回执号 {{receipt}} · {{section}}：请在期限内作出书面处理决定（{{source}}）。" },
+          documents: { title: "补充材料通知", detail: "回执号 {{receipt}} · {{section}}：行政监督部门要求提交材料：{{what}}" },
+        },
         clarification: {
           last_day: {
             title: "澄清或修改的最后期限",
@@ -162,6 +167,17 @@ export const ui = defineMessages(
             title: "Opening not closed in time",
             detail: "{{project}} · {{section}}: the deadline passed more than a day ago and the opening has not closed.",
           },
+        },
+        complaint: {
+          acceptance: {
+            title: "Complaint awaiting acceptance",
+            detail: "Receipt {{receipt}} · {{section}}: decide whether to accept it in time ({{source}}).",
+          },
+          decision: {
+            title: "Complaint awaiting its decision",
+            detail: "Receipt {{receipt}} · {{section}}: decide in writing in time ({{source}}).",
+          },
+          documents: { title: "Documents requested", detail: "Receipt {{receipt}} · {{section}}: a regulator asks for: {{what}}" },
         },
         clarification: {
           last_day: {

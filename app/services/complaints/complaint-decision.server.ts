@@ -194,8 +194,7 @@ export interface WithdrawComplaintOptions {
 export async function withdrawComplaint(app: AppContext, opts: WithdrawComplaintOptions): Promise<{ at: Date }> {
   const now = app.clock.now();
   const reason = requireText("reason", opts.reason);
-  return inHandlingTransaction(app, { ...opts, action: "withdraw", now, asRegulator: false }, async (trx, loaded) => {
-    const c = loaded.complaint;
+  const authorise = ({ complaint: c }: LoadedComplaint) => {
     // The person who filed it, or (for an organisation) a member who bids for it or administers it.
     const mine =
       c.complainant_person_id === opts.actor.personId
@@ -204,6 +203,9 @@ export async function withdrawComplaint(app: AppContext, opts: WithdrawComplaint
           c.complainant_organisation_id === opts.actor.membership.organisationId &&
           opts.actor.membership.roles.some((r) => r === "bid" || r === "admin");
     if (!mine) throw new AppError("NOT_FOUND", { what: "complaint" });
+  };
+  return inHandlingTransaction(app, { ...opts, action: "withdraw", now, authorise }, async (trx, loaded) => {
+    const c = loaded.complaint;
     if (c.suspended_at && (!c.resumed_at || c.resumed_at < c.suspended_at))
       await liftComplaintSuspension(trx, loaded, opts, now, "投诉人撤回投诉，恢复");
     await trx.updateTable("complaints").set({ withdrawn_at: now, withdrawal_reason: reason }).where("id", "=", c.id).execute();

@@ -58,11 +58,22 @@ export async function loadComplaint(db: Executor, complaintId: string, options: 
       .execute(),
     db.selectFrom("complaint_document_requests").selectAll().where("complaint_id", "=", complaint.id).orderBy("requested_at").execute(),
   ]);
+  // The lead is the regulator named in the filing's ledger write (the one ComplaintLedger lets act);
+  // first in the list, the others after it in routing order.
+  const filing = await db.selectFrom("outbox").select("payload").where("key", "=", `complaint.file:${complaint.id}`).executeTakeFirst();
+  const leadId = leadOfFiling(filing?.payload);
+  regulators.sort((a, b) => Number(b.organisationId === leadId) - Number(a.organisationId === leadId));
   const project = (await findProject(db, section!.project_id))!;
   const ids = [project.tenderer_organisation_id, project.agency_organisation_id].filter((x): x is string => !!x);
   const names = await db.selectFrom("organisations").select(["id", "name"]).where("id", "in", ids).execute();
   const respondentNames = ids.map((id) => names.find((n) => n.id === id)?.name ?? id);
   return { complaint, section: section!, project, regulators, requests, respondentNames };
+}
+
+function leadOfFiling(payload: unknown): string | null {
+  const write = typeof payload === "string" ? (JSON.parse(payload) as unknown) : payload;
+  const account = (write as { args?: unknown[] } | undefined)?.args?.[4] as { $account?: unknown } | undefined;
+  return typeof account?.$account === "string" ? account.$account : null;
 }
 
 /** The regulator whose ledger account the complaint was filed to: it alone can act on the chain. */
@@ -136,7 +147,15 @@ export function partiesOf(loaded: Pick<LoadedComplaint, "complaint" | "project">
  */
 export async function inHandlingTransaction<T>(
   app: AppContext,
-  opts: { complaintId: string; actor: Actor; meta: RequestMeta; action: ComplaintAction; now: Date; asRegulator?: boolean },
+  opts: {
+    complaintId: string;
+    actor: Actor;
+    meta: RequestMeta;
+    action: ComplaintAction;
+    now: Date;
+    /** Who may take the step; the lead regulator by default. */
+    authorise?: (loaded: LoadedComplaint) => void;
+  },
   work: (
     trx: Transaction<Database>,
     loaded: LoadedComplaint,
@@ -148,7 +167,7 @@ export async function inHandlingTransaction<T>(
 ): Promise<T> {
   return app.db.transaction().execute(async (trx) => {
     const loaded = await loadComplaint(trx, opts.complaintId, { forUpdate: true });
-    if (opts.asRegulator !== false) requireHandlingRegulator(opts.actor, loaded);
+    (opts.authorise ?? ((l) => requireHandlingRegulator(opts.actor, l)))(loaded);
     assertComplaintAction(stateFacts(loaded.complaint), opts.action);
     const { result, audit, ledger } = await work(trx, loaded);
     await appendAudit(trx, { event: audit, actor: auditActorOf(opts.actor, opts.meta), at: opts.now });

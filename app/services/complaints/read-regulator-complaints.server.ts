@@ -91,7 +91,7 @@ function limitsOf(cal: HolidayCalendar, loaded: LoadedComplaint, now: Date) {
   const acceptance = deadlineView(cal, loaded, "acceptance", c.accepted_at ?? c.rejected_at ?? c.withdrawn_at, now);
   const decision = c.rejected_at ? null : deadlineView(cal, loaded, "decision", c.decided_at ?? ended, now);
   const overdue = acceptance?.standing === "overdue" || decision?.standing === "overdue";
-  return { acceptance, decision, overdue };
+  return { acceptanceDeadline: acceptance, decisionDeadline: decision, overdue };
 }
 
 function summary(loaded: LoadedComplaint, complainant: string, actor: Actor, cal: HolidayCalendar, now: Date) {
@@ -144,7 +144,7 @@ export async function listRegulatorComplaints(app: AppContext, actor: Actor) {
   const [cal, names] = await Promise.all([loadHolidayCalendar(app.db), complainantNames(app, loaded)]);
   const rows = loaded.map((l) => summary(l, names.get(l.complaint.id)!, actor, cal, now));
   const open = (s: ComplaintState) => s === "filed" || s === "accepted" || s === "suspended";
-  const due = (r: (typeof rows)[number]) => (r.state === "filed" ? r.acceptance?.endsAt : r.decision?.endsAt) ?? "9999";
+  const due = (r: (typeof rows)[number]) => (r.state === "filed" ? r.acceptanceDeadline?.endsAt : r.decisionDeadline?.endsAt) ?? "9999";
   rows.sort(
     (a, b) =>
       Number(b.overdue && open(b.state)) - Number(a.overdue && open(a.state)) ||
@@ -218,7 +218,7 @@ export async function readRegulatorComplaint(app: AppContext, actor: Actor, comp
       dueAt: r.due_at.toISOString(),
       requestedAt: r.requested_at.toISOString(),
       answeredAt: r.answered_at?.toISOString() ?? null,
-      late: !!r.answered_at ? r.answered_at > r.due_at : now > r.due_at,
+      late: r.answered_at ? r.answered_at > r.due_at : now > r.due_at,
       answer: r.answer,
       uploads: uploads
         .filter((u) => u.request_id === r.id)

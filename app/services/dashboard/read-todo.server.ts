@@ -2,6 +2,8 @@ import { beijingDay, lastClarificationMoment, orderTodo, type TodoItem } from "#
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { listOwnBids } from "#app/services/bidding/read-own-bid.server.ts";
+import { listOwnDocumentRequests } from "#app/services/complaints/complaint-document-requests.server.ts";
+import { listRegulatorComplaints } from "#app/services/complaints/read-regulator-complaints.server.ts";
 import { listOpeningsForRegulator } from "#app/services/opening/list-openings-for-regulator.server.ts";
 
 const DAY = 86_400_000;
@@ -189,6 +191,34 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
         items.push({ kind: "opening.overdue", key: `overdue:${o.sectionId}`, dueAt: o.deadlineAt, link: "/regulator/openings", params });
       }
     }
+  }
+
+  // Complaints (decision 0063): the lead regulator's limits; a party's open document requests.
+  if (has("handle:complaint:jurisdiction")) {
+    const { complaints } = await listRegulatorComplaints(app, actor);
+    for (const c of complaints) {
+      if (!c.isLead) continue;
+      const limit =
+        c.state === "filed" ? c.acceptanceDeadline : c.state === "accepted" || c.state === "suspended" ? c.decisionDeadline : null;
+      if (!limit?.endsAt) continue;
+      items.push({
+        kind: c.state === "filed" ? "complaint.acceptance" : "complaint.decision",
+        key: `complaint:${c.id}`,
+        dueAt: new Date(limit.endsAt),
+        link: `/regulator/complaints/${c.id}`,
+        params: { receipt: c.receiptNo, section: `${c.sectionCode} ${c.sectionName}`, source: limit.sourceZh },
+      });
+    }
+  }
+  for (const r of await listOwnDocumentRequests(app, actor)) {
+    if (r.answered_at) continue;
+    items.push({
+      kind: "complaint.documents",
+      key: `complaint-request:${r.id}`,
+      dueAt: r.due_at,
+      link: "/complaint-requests",
+      params: { receipt: r.receipt_no, section: `${r.section_code} ${r.section_name}`, what: r.what },
+    });
   }
 
   return orderTodo(items);
