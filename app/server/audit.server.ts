@@ -475,10 +475,6 @@ export const AuditEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("guarantee_application.fee_paid"), data: GuaranteeApplicationData }),
   z.object({ type: z.literal("guarantee.issue_started"), data: GuaranteeData }),
   z.object({ type: z.literal("guarantee.letter_signed"), data: GuaranteeData }),
-  // Decision 55: a person signed a platform PDF in the browser (kind: guarantee-letter, award-notice, …).
-  z.object({ type: z.literal("document.signed"), data: SignedDocumentData }),
-  // Decision 56: the same, for a document that tells of a bid before its section's deadline (sealed until then).
-  z.object({ type: z.literal("bid.document_signed"), data: SignedDocumentData.extend({ sectionId: uuid }) }),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditEventType = AuditEvent["type"];
