@@ -17,7 +17,22 @@ describe("audit events sealed until the deadline (法 22)", () => {
   });
 
   it("knows how each sealed event names its section", () => {
-    expect(sealedTypesNaming("sectionId")).toEqual(["bid.submitted", "bid.withdrawn", "bid.upload_discarded"]);
+    expect(sealedTypesNaming("sectionId")).toEqual([
+      "bid.submitted",
+      "bid.withdrawn",
+      "bid.upload_discarded",
+      "bid.document_signed",
+      "guarantee_application.submitted",
+      "guarantee_application.approved",
+      "guarantee_application.declined",
+      "guarantee_application.documents_requested",
+      "guarantee_application.supplemented",
+      "guarantee_application.fee_paid",
+      "guarantee.issue_started",
+      "guarantee.letter_signed",
+      "guarantee.issued",
+      "guarantee.issue_failed",
+    ]);
     expect(sealedTypesNaming("openingId")).toEqual(["opening.signed_in"]);
   });
 
