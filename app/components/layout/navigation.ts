@@ -53,6 +53,9 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     to: path("/objections"),
     label: "complaints.nav.objections",
     show: (ctx) => ctx.can("raise:objection:own") || ctx.can("publish:section:own"),
+    // In 本单位: one more top-level link pushed the English header past 1366 px (the language
+    // switch ended up under the server time).
+    group: "organisation",
   },
   { id: "complaints", to: path("/complaints"), label: "complaints.nav.complaints", show: always, group: "records" },
   { id: "complaint-decisions", to: path("/complaints/decisions"), label: "complaints.nav.decisions", show: always, group: "records" },
