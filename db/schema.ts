@@ -1147,30 +1147,6 @@ export interface ComplaintDocumentUploadsTable {
   storage_key: string;
   uploaded_at: Date;
 }
-
-/** A person's pending or completed signature on a platform PDF (migration 0022, decision 55). */
-export interface SigningRequestsTable {
-  id: Generated<string>;
-  /** A key of SIGNING_KINDS: "guarantee-letter", "award-notice", … */
-  kind: string;
-  subject_id: string;
-  organisation_id: string;
-  person_id: string;
-  certificate_serial: string;
-  field_name: string;
-  /** What the signer is shown, zh-CN. */
-  title: string;
-  /** The kind's version of the document when prepared: completing requires the same. */
-  document_version: string;
-  /** The exact bytes shown and signed (Buffer from pg, Uint8Array from PGlite). */
-  prepared_pdf: Uint8Array;
-  prepared_sha256: string;
-  created_at: Date;
-  expires_at: Date;
-  superseded_at: Date | null;
-  completed_at: Date | null;
-  signed_sha256: string | null;
-}
 export type GuaranteeKind = "bid" | "performance";
 
 /** What a guarantor offers (migration 0023; decision 0057). */
@@ -1296,28 +1272,4 @@ export interface GuaranteeClaimsTable {
   settled_by: string | null;
   settled_at: Date | null;
   decline_reason: string | null;
-}
-
-/** A person's pending or completed signature on a platform PDF (migration 0022, decision 55). */
-export interface SigningRequestsTable {
-  id: Generated<string>;
-  /** A key of SIGNING_KINDS: "guarantee-letter", "award-notice", … */
-  kind: string;
-  subject_id: string;
-  organisation_id: string;
-  person_id: string;
-  certificate_serial: string;
-  field_name: string;
-  /** What the signer is shown, zh-CN. */
-  title: string;
-  /** The kind's version of the document when prepared: completing requires the same. */
-  document_version: string;
-  /** The exact bytes shown and signed (Buffer from pg, Uint8Array from PGlite). */
-  prepared_pdf: Uint8Array;
-  prepared_sha256: string;
-  created_at: Date;
-  expires_at: Date;
-  superseded_at: Date | null;
-  completed_at: Date | null;
-  signed_sha256: string | null;
 }
