@@ -27,6 +27,20 @@ export function complaintState(c: {
 }
 
 /** The person's complaints: those filed in their own name, and those of their organisation. */
+/** The names of the regulators each complaint was routed to, by complaint id. */
+async function regulatorNamesByComplaint(app: AppContext, complaintIds: readonly string[]): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  if (complaintIds.length === 0) return names;
+  const rows = await app.db
+    .selectFrom("complaint_regulators as r")
+    .innerJoin("organisations as o", "o.id", "r.regulator_organisation_id")
+    .select(["r.complaint_id", "o.name"])
+    .where("r.complaint_id", "in", complaintIds)
+    .execute();
+  for (const row of rows) names.set(row.complaint_id, [...(names.get(row.complaint_id) ?? []), row.name]);
+  return names;
+}
+
 export async function listOwnComplaints(app: AppContext, actor: Actor) {
   const rows = await app.db
     .selectFrom("complaints as c")
@@ -61,18 +75,10 @@ export async function listOwnComplaints(app: AppContext, actor: Actor) {
     .orderBy("c.filed_at", "desc")
     .limit(500)
     .execute();
-  const regulators = rows.length
-    ? await app.db
-        .selectFrom("complaint_regulators as r")
-        .innerJoin("organisations as o", "o.id", "r.regulator_organisation_id")
-        .select(["r.complaint_id", "o.name"])
-        .where(
-          "r.complaint_id",
-          "in",
-          rows.map((r) => r.id),
-        )
-        .execute()
-    : [];
+  const regulators = await regulatorNamesByComplaint(
+    app,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     subject: r.subject,
@@ -88,7 +94,7 @@ export async function listOwnComplaints(app: AppContext, actor: Actor) {
     decidedAt: r.decided_at,
     outcome: r.decision_outcome,
     section: { code: r.section_code, name: r.section_name },
-    regulators: regulators.filter((g) => g.complaint_id === r.id).map((g) => g.name),
+    regulators: regulators.get(r.id) ?? [],
   }));
 }
 
@@ -214,18 +220,10 @@ export async function listPublicDecisions(app: AppContext) {
     .orderBy("c.decided_at", "desc")
     .limit(200)
     .execute();
-  const regulators = rows.length
-    ? await app.db
-        .selectFrom("complaint_regulators as r")
-        .innerJoin("organisations as o", "o.id", "r.regulator_organisation_id")
-        .select(["r.complaint_id", "o.name"])
-        .where(
-          "r.complaint_id",
-          "in",
-          rows.map((r) => r.id),
-        )
-        .execute()
-    : [];
+  const regulators = await regulatorNamesByComplaint(
+    app,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const names = r.complainant_name ? [r.complainant_name] : [];
     return {
@@ -241,7 +239,7 @@ export async function listPublicDecisions(app: AppContext) {
       section: { code: r.section_code, name: r.section_name },
       projectName: r.project_name,
       procurementType: r.procurement_type,
-      regulators: regulators.filter((g) => g.complaint_id === r.id).map((g) => g.name),
+      regulators: regulators.get(r.id) ?? [],
     };
   });
 }
