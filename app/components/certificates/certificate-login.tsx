@@ -4,6 +4,7 @@ import { base64ToBytes, bytesToBase64 } from "#app/crypto/pki/der.ts";
 import { getCertificate } from "#app/crypto/pki/key-store.ts";
 import { signChallenge } from "#app/crypto/pki/key-possession.ts";
 import { errorCode, errorMessage, postJson, useCsrfToken } from "./api.ts";
+import { CertificateChoice } from "./certificate-choice.tsx";
 import { ImportBackupPanel } from "./import-backup-panel.tsx";
 import { useLocalCertificates } from "./use-local-certificates.ts";
 
@@ -60,24 +61,12 @@ export function CertificateLogin({ redirectTo }: { redirectTo: string | null }) 
         >
           <fieldset>
             <legend>{t("certificates.login.choose")}</legend>
-            {certificates.map((c) => (
-              <label key={c.serialHex} className="cert-choice" data-serial={c.serialHex}>
-                <input
-                  type="radio"
-                  name="serial"
-                  value={c.serialHex}
-                  checked={selected === c.serialHex}
-                  onChange={() => setChosen(c.serialHex)}
-                />
-                <span>
-                  <strong>{c.personName}</strong> · {c.organisationName}
-                  <br />
-                  <small className="muted mono">
-                    {c.serialHex.toUpperCase()} · {t("certificates.login.validUntil", { date: date(c.notAfter) })}
-                  </small>
-                </span>
-              </label>
-            ))}
+            <CertificateChoice
+              certificates={certificates}
+              selected={selected}
+              onChoose={setChosen}
+              validUntil={(c) => t("certificates.login.validUntil", { date: date(c.notAfter) })}
+            />
           </fieldset>
           {state.kind === "failed" ? (
             <div className="alert alert--error" role="alert" data-error-code={state.code}>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { checkPreparedSignature, PreparedSignatureError } from "#app/crypto/pdf-signing/check-prepared.ts";
 import { base64ToBytes, bytesToBase64, pemToDer } from "#app/crypto/pki/der.ts";
 import { getCertificate } from "#app/crypto/pki/key-store.ts";
+import { CertificateChoice } from "../certificates/certificate-choice.tsx";
 import { ApiError, errorCode, errorMessage, postJson, useCsrfToken } from "../certificates/api.ts";
 import { useLocalCertificates } from "../certificates/use-local-certificates.ts";
 
@@ -179,24 +180,12 @@ export function SignDocument({ kind, subjectId, onSigned, label }: SignDocumentP
           {usable.length > 1 ? (
             <fieldset>
               <legend>{t("signing.choose")}</legend>
-              {usable.map((c) => (
-                <label key={c.serialHex} className="cert-choice" data-serial={c.serialHex}>
-                  <input
-                    type="radio"
-                    name="serial"
-                    value={c.serialHex}
-                    checked={selected === c.serialHex}
-                    onChange={() => setChosen(c.serialHex)}
-                  />
-                  <span>
-                    <strong>{c.personName}</strong> · {c.organisationName}
-                    <br />
-                    <small className="muted mono">
-                      {c.serialHex.toUpperCase()} · {t("signing.validUntil", { date: when(c.notAfter, "date") })}
-                    </small>
-                  </span>
-                </label>
-              ))}
+              <CertificateChoice
+                certificates={usable}
+                selected={selected}
+                onChoose={setChosen}
+                validUntil={(c) => t("signing.validUntil", { date: when(c.notAfter, "date") })}
+              />
             </fieldset>
           ) : null}
           {state.kind === "failed" ? (
