@@ -1,10 +1,8 @@
-import { X509Certificate } from "node:crypto";
-import { ACKNOWLEDGEMENT_TYPE, SignedJsonError, verifySignedJson, type Acknowledgement } from "#app/crypto/jws/signed-json.ts";
+import { ACKNOWLEDGEMENT_TYPE, type Acknowledgement } from "#app/crypto/jws/signed-json.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
-import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
+import { MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
 import { auditActorOf, type Actor } from "#app/server/session.server.ts";
 
 const invalid = (reasonZh: string, reasonEn: string) => new AppError("NOTICE_ACKNOWLEDGEMENT_INVALID", { reasonZh, reasonEn });
@@ -31,45 +29,34 @@ export async function acknowledgeNotice(
   if (notice.acknowledged_at) return { acknowledgedAt: notice.acknowledged_at };
   if (opts.acknowledgementJws.length > 32_000) throw invalid("内容过长", "it is too long");
 
-  let verified: Awaited<ReturnType<typeof verifySignedJson>>;
+  let holder: { personId: string };
   try {
-    verified = await verifySignedJson(opts.acknowledgementJws);
+    holder = await verifyMemberSignedJson(app, opts.acknowledgementJws, {
+      typ: ACKNOWLEDGEMENT_TYPE,
+      organisationId: notice.organisation_id,
+      now,
+      checkPayload: (p) => {
+        const payload = p as Acknowledgement;
+        if (payload.noticeId !== notice.id || payload.noticeNumber !== notice.number)
+          throw invalid("回执针对的是另一份通知书", "it names another notice");
+        if (payload.noticeSha256 !== notice.document_sha256)
+          throw invalid("回执针对的不是已发出的通知书文件", "it names another file than the one issued");
+        return payload;
+      },
+    });
   } catch (e) {
-    if (e instanceof SignedJsonError) throw invalid(`签名校验未通过（${e.code}）`, `the signature does not verify (${e.code})`);
-    throw e;
+    if (!(e instanceof MemberSignatureError)) throw e;
+    const p = e.problem;
+    if (p.kind === "signature") throw invalid(`签名校验未通过（${p.code}）`, `the signature does not verify (${p.code})`);
+    if (p.kind === "type") throw invalid("不是签收回执", "it is not an acknowledgement");
+    if (p.kind === "certificate") throw invalid(`证书无效（${p.reason}）`, `the certificate is not valid (${p.reason})`);
+    throw invalid("证书不属于本单位成员", "the certificate is not one of your organisation's members'");
   }
-  if (verified.typ !== ACKNOWLEDGEMENT_TYPE) throw invalid("不是签收回执", "it is not an acknowledgement");
-  const payload = verified.payload as Acknowledgement;
-  if (payload.noticeId !== notice.id || payload.noticeNumber !== notice.number)
-    throw invalid("回执针对的是另一份通知书", "it names another notice");
-  if (payload.noticeSha256 !== notice.document_sha256)
-    throw invalid("回执针对的不是已发出的通知书文件", "it names another file than the one issued");
-
-  const pems = verified.x5c.map((b64) => new X509Certificate(Buffer.from(b64, "base64")).toString());
-  const { root, issuing } = await requireCaCertificates(app.db);
-  const crl = await currentCrl(app);
-  const chain = verifyCertificateChain({
-    leafPem: pems[0]!,
-    chainPem: [...pems.slice(1), issuing.certificatePem],
-    rootPem: root.certificatePem,
-    at: now,
-    crls: [crl.der],
-    requireKeyUsage: ["digitalSignature"],
-  });
-  if (!chain.ok) throw invalid(`证书无效（${chain.reason}）`, `the certificate is not valid (${chain.reason})`);
-  const holder = await app.db
-    .selectFrom("person_certificates")
-    .select("person_id")
-    .where("serial_hex", "=", chain.leaf.serialHex)
-    .where("organisation_id", "=", notice.organisation_id)
-    .where("status", "=", "valid")
-    .executeTakeFirst();
-  if (!holder) throw invalid("证书不属于本单位成员", "the certificate is not one of your organisation's members'");
 
   return app.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("award_notices")
-      .set({ acknowledged_at: now, acknowledged_by: holder.person_id, acknowledgement_jws: opts.acknowledgementJws.trim() })
+      .set({ acknowledged_at: now, acknowledged_by: holder.personId, acknowledgement_jws: opts.acknowledgementJws.trim() })
       .where("id", "=", notice.id)
       .where("acknowledged_at", "is", null)
       .returning("acknowledged_at")

@@ -1,10 +1,8 @@
-import { X509Certificate } from "node:crypto";
-import { CONFIRMATION_TYPE, SignedJsonError, verifySignedJson, type Confirmation } from "#app/crypto/jws/signed-json.ts";
+import { CONFIRMATION_TYPE, type Confirmation } from "#app/crypto/jws/signed-json.ts";
 import { assertOpeningAction } from "#app/domain/opening/index.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { currentCrl, requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
-import { verifyCertificateChain } from "#app/server/pki/verify.server.ts";
+import { MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import {
   assertConfirmationPeriodRunning,
@@ -40,39 +38,29 @@ export async function confirmReadingOutRecord(
   assertOpeningAction(loaded.facts, "confirm", now);
   assertConfirmationPeriodRunning(loaded.facts, now);
 
-  let verified: Awaited<ReturnType<typeof verifySignedJson>>;
+  let signed: { payload: Confirmation; personId: string };
   try {
-    verified = await verifySignedJson(opts.confirmationJws);
+    signed = await verifyMemberSignedJson(app, opts.confirmationJws, {
+      typ: CONFIRMATION_TYPE,
+      organisationId: bid.organisationId,
+      now,
+      checkPayload: (p) => {
+        const payload = p as Confirmation;
+        if (payload.openingId !== loaded.opening.id) throw invalid("签名针对的是另一场开标", "it names another opening");
+        if (payload.recordSha256 !== loaded.opening.reading_out_record_sha256)
+          throw invalid("签名针对的不是已公布的唱标记录", "it names another record than the one published");
+        return payload;
+      },
+    });
   } catch (e) {
-    if (e instanceof SignedJsonError) throw invalid(`签名校验未通过（${e.code}）`, `the signature does not verify (${e.code})`);
-    throw e;
+    if (!(e instanceof MemberSignatureError)) throw e;
+    const p = e.problem;
+    if (p.kind === "signature") throw invalid(`签名校验未通过（${p.code}）`, `the signature does not verify (${p.code})`);
+    if (p.kind === "type") throw invalid("不是确认签名", "it is not a confirmation");
+    if (p.kind === "certificate") throw invalid(`证书无效（${p.reason}）`, `the certificate is not valid (${p.reason})`);
+    throw new AppError("OPENING_CERTIFICATE_NOT_OWN");
   }
-  if (verified.typ !== CONFIRMATION_TYPE) throw invalid("不是确认签名", "it is not a confirmation");
-  const payload = verified.payload as Confirmation;
-  if (payload.openingId !== loaded.opening.id) throw invalid("签名针对的是另一场开标", "it names another opening");
-  if (payload.recordSha256 !== loaded.opening.reading_out_record_sha256)
-    throw invalid("签名针对的不是已公布的唱标记录", "it names another record than the one published");
-
-  const pems = verified.x5c.map((b64) => new X509Certificate(Buffer.from(b64, "base64")).toString());
-  const { root, issuing } = await requireCaCertificates(app.db);
-  const crl = await currentCrl(app);
-  const chain = verifyCertificateChain({
-    leafPem: pems[0]!,
-    chainPem: [...pems.slice(1), issuing.certificatePem],
-    rootPem: root.certificatePem,
-    at: now,
-    crls: [crl.der],
-    requireKeyUsage: ["digitalSignature"],
-  });
-  if (!chain.ok) throw invalid(`证书无效（${chain.reason}）`, `the certificate is not valid (${chain.reason})`);
-  const holder = await app.db
-    .selectFrom("person_certificates")
-    .select("person_id")
-    .where("serial_hex", "=", chain.leaf.serialHex)
-    .where("organisation_id", "=", bid.organisationId)
-    .where("status", "=", "valid")
-    .executeTakeFirst();
-  if (!holder) throw new AppError("OPENING_CERTIFICATE_NOT_OWN");
+  const { payload } = signed;
 
   return inOpeningTransaction(app, loaded.opening.id, "confirm", now, async (trx, again) => {
     const inserted = await trx
@@ -80,7 +68,7 @@ export async function confirmReadingOutRecord(
       .values({
         opening_id: again.opening.id,
         organisation_id: bid.organisationId,
-        person_id: holder.person_id,
+        person_id: signed.personId,
         decision: payload.decision,
         record_sha256: payload.recordSha256,
         confirmation_jws: opts.confirmationJws.trim(),
