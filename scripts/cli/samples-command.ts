@@ -6,7 +6,11 @@ import { buildCsr, generateEnrolmentKey } from "#app/crypto/pki/enrolment.ts";
 import { createClock } from "#app/server/clock.server.ts";
 import { buildComplaintDecision } from "#app/server/pdf/render/complaint-decision.server.ts";
 import { signPdf } from "#app/server/pdf/sign/sign-pdf.server.ts";
-import { demoOpening } from "#app/server/pdf/render/demo-opening.server.ts";
+import { makeUscc } from "#app/domain/shared/uscc.ts";
+import { renderAwardNotice, type AwardNoticeInput } from "#app/server/pdf/render/award-notice.server.ts";
+import { demoOpening, DEMO_BIDDERS } from "#app/server/pdf/render/demo-opening.server.ts";
+import { renderDocument } from "#app/server/pdf/render/document.server.ts";
+import { guaranteeLetterSpec } from "#app/server/pdf/render/guarantee-letter.server.ts";
 import { signOpeningRecord } from "#app/server/pdf/render/opening-record.server.ts";
 import { signReadingOutRecord } from "#app/server/pdf/render/reading-out-record.server.ts";
 import { platformSigner, type Signer } from "#app/server/pdf/sign/signer.server.ts";
@@ -17,6 +21,7 @@ import {
   issuePlatformSigningCertificate,
   type CertificateWithKey,
 } from "#app/server/pki/ca.server.ts";
+import { letterFieldName } from "#app/services/guarantee/issue-guarantee.server.ts";
 import type { CliCommand } from "./command.ts";
 
 /**
@@ -54,23 +59,42 @@ const openingRecords: Sample = async ({ signer, now }) => {
 };
 
 /**
- * 投诉处理决定书 (decision 0064), signed as the regulator's `sign` member signs it in the browser:
- * with a person's certificate (here a throwaway key made in memory), never the platform's.
+ * A person's signer as a `sign` member's browser holds it (ARCHITECTURE.md §3): a key made with
+ * WebCrypto, a CSR, a person certificate of the throwaway issuing CA naming the person and the
+ * organisation (O and its USCC), never the platform's certificate.
  */
-const complaintDecision: Sample = async ({ now, issuing }) => {
+async function personSigner(
+  issuing: CertificateWithKey,
+  now: Date,
+  subject: { personName: string; organizationName: string; uscc: string },
+): Promise<Signer> {
   const subtle = webcrypto.subtle as SubtleCrypto;
   const keys = await generateEnrolmentKey(subtle);
   const person = issuePersonCertificate({
     issuing,
-    csrPem: await buildCsr(keys, subtle, { commonName: "林晓" }),
-    subject: { personName: "林晓", organizationName: "福州市住房和城乡建设局（示例）", uscc: "11350100003588888F" },
+    csrPem: await buildCsr(keys, subtle, { commonName: subject.personName }),
+    subject,
     now: new Date(now.getTime() - 30 * DAY),
     validityDays: 365,
     crlDistributionUrl: "https://bidhall.example/pki/issuing.crl",
   });
   const pkcs8 = Buffer.from(await subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
-  const signer = platformSigner(keyPem, [person.certificatePem, issuing.certificatePem]);
+  return platformSigner(keyPem, [person.certificatePem, issuing.certificatePem]);
+}
+
+const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * 投诉处理决定书 (decision 0064), signed as the regulator's `sign` member signs it in the browser:
+ * with a person's certificate (here a throwaway key made in memory), never the platform's.
+ */
+const complaintDecision: Sample = async ({ now, issuing }) => {
+  const signer = await personSigner(issuing, now, {
+    personName: "林晓",
+    organizationName: "福州市住房和城乡建设局（示例）",
+    uscc: "11350100003588888F",
+  });
   const draftedAt = new Date(now.getTime() - 2 * DAY);
   const doc = await buildComplaintDecision({
     documentId: "TS-SAMPLE-0001-JD",
@@ -101,10 +125,115 @@ const complaintDecision: Sample = async ({ now, issuing }) => {
     signerName: "林晓",
     signingTime: draftedAt,
   });
-  return [{ file: "complaint-decision.pdf", bytes: pdf, sha256: createHash("sha256").update(pdf).digest("hex") }];
+  return [{ file: "complaint-decision.pdf", bytes: pdf, sha256: sha256Of(pdf) }];
 };
 
-const SAMPLES: readonly Sample[] = [openingRecords, complaintDecision];
+const GUARANTOR = { name: "福建海峡融资担保有限公司（示例）", uscc: makeUscc("91350100MA2XGT8B1") };
+
+/**
+ * 投标保函 (issue 14, decision 0057): the letter the guarantor's `sign` member signs in the browser
+ * when issuing, for the demo opening's first bidder; the signer's certificate names the
+ * guarantor (O and its USCC), as the app requires of the letter before it goes on the ledger.
+ */
+const guaranteeLetter: Sample = async ({ now, issuing }) => {
+  const demo = demoOpening(now).readingOut;
+  const applicant = DEMO_BIDDERS.rongcheng;
+  const issuedAt = new Date(now.getTime() - 10 * DAY);
+  const ledgerId = `0x${sha256Of(new TextEncoder().encode(`bidhall-sample-guarantee:${applicant.uscc}`))}`;
+  const signer = await personSigner(issuing, now, { personName: "郑丽华", organizationName: GUARANTOR.name, uscc: GUARANTOR.uscc });
+  const letter = await renderDocument(
+    guaranteeLetterSpec({
+      ledgerId,
+      guarantorName: GUARANTOR.name,
+      guarantorUscc: GUARANTOR.uscc,
+      applicantName: applicant.name,
+      applicantUscc: applicant.uscc,
+      beneficiaryName: demo.tendererName,
+      projectName: demo.project.name,
+      projectCode: demo.project.code,
+      sectionName: demo.section.name,
+      sectionCode: demo.section.code,
+      amountFen: 20_000_000n,
+      validFrom: issuedAt,
+      validUntil: new Date(now.getTime() + 80 * DAY),
+      claimPeriodDays: 30,
+      issuedAt,
+    }),
+  );
+  const pdf = await signPdf(letter, signer, {
+    fieldName: letterFieldName(ledgerId),
+    reason: "出具投标保函",
+    location: "bidhall 公共资源交易平台",
+    signerName: "郑丽华",
+    signingTime: issuedAt,
+  });
+  return [{ file: "guarantee.pdf", bytes: pdf, sha256: sha256Of(pdf) }];
+};
+
+/**
+ * 中标通知书 and 中标结果通知书 (issue 16, decision 67) of a second section of the demo project,
+ * each signed as the app signs them: the tenderer's `sign` member first (field "tenderer"), then
+ * the agency's (field "agency"), each an incremental update, so the first signature survives
+ * and the second covers the whole file.
+ */
+const awardNotices: Sample = async ({ now, issuing }) => {
+  const demo = demoOpening(now).readingOut;
+  const tenderer = await personSigner(issuing, now, {
+    personName: "陈思远",
+    organizationName: demo.tendererName,
+    uscc: makeUscc("12350100488099876"),
+  });
+  const agency = await personSigner(issuing, now, {
+    personName: "黄雅琴",
+    organizationName: demo.agencyName ?? "福建榕信工程咨询有限公司",
+    uscc: makeUscc("91350100MA2YRX0C4"),
+  });
+  const winner = DEMO_BIDDERS.rongcheng;
+  const decidedAt = new Date(now.getTime() - 2 * DAY);
+  const section = { code: `${demo.project.code}002`, name: "施工二标段" };
+  const notice = async (file: string, input: Pick<AwardNoticeInput, "kind" | "number" | "recipient" | "recipientRank">) => {
+    const title = input.kind === "award" ? "中标通知书" : "中标结果通知书";
+    const unsigned = await renderAwardNotice({
+      ...input,
+      project: demo.project,
+      section,
+      tendererName: demo.tendererName,
+      agencyName: demo.agencyName ?? null,
+      winner: { ...winner, priceFen: 876_543_210n },
+      recipientRejection: null,
+      publicity: { from: new Date(now.getTime() - 6 * DAY), endsAt: new Date(now.getTime() - 3 * DAY) },
+      decidedAt,
+      contractDays: 30,
+      platformName: demo.platformName,
+    });
+    const signedByTenderer = await signPdf(unsigned, tenderer, {
+      fieldName: "tenderer",
+      reason: `招标人签发${title}`,
+      location: "bidhall 公共资源交易平台",
+      signerName: "陈思远",
+      signingTime: new Date(decidedAt.getTime() + 3_600_000),
+    });
+    const pdf = await signPdf(signedByTenderer, agency, {
+      fieldName: "agency",
+      reason: `招标代理机构签发${title}`,
+      location: "bidhall 公共资源交易平台",
+      signerName: "黄雅琴",
+      signingTime: new Date(decidedAt.getTime() + 3 * 3_600_000),
+    });
+    return { file, bytes: pdf, sha256: sha256Of(pdf) };
+  };
+  return [
+    await notice("award-notice.pdf", { kind: "award", number: `ZBTZ-${section.code}`, recipient: winner, recipientRank: 1 }),
+    await notice("result-notice.pdf", {
+      kind: "result",
+      number: `ZBJG-${section.code}-01`,
+      recipient: DEMO_BIDDERS.minjiang,
+      recipientRank: 2,
+    }),
+  ];
+};
+
+const SAMPLES: readonly Sample[] = [openingRecords, complaintDecision, guaranteeLetter, awardNotices];
 
 /**
  * Root → issuing CA → platform signing certificate, issued a month back so that the demo's
