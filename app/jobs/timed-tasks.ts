@@ -3,6 +3,7 @@ import { currentCrl } from "#app/server/pki/platform-pki.server.ts";
 import type { TimedTask } from "./scheduler.ts";
 import { uploadCleanup } from "./upload-cleanup.ts";
 import { recordOpeningTimedFacts } from "#app/services/opening/record-timed-facts.server.ts";
+import { clearExpiredSigningRequests } from "#app/services/signing/clear-expired-requests.server.ts";
 
 /**
  * Every timed task, in the order they run at each tick. The opening hall adds its own (deadline
@@ -25,4 +26,7 @@ export const crlRefresh: TimedTask = {
 /** The openings' timed facts: deadline passed (count, or fail), window ended, confirmation period ended (decision 17). */
 export const openingTimedFacts: TimedTask = { name: "opening.timed-facts", run: recordOpeningTimedFacts };
 
-export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts];
+/** Prepared PDFs of signing requests that expired uncompleted are emptied (decision 0078). */
+export const signingRequestCleanup: TimedTask = { name: "signing.expired-requests", run: clearExpiredSigningRequests };
+
+export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts, signingRequestCleanup];

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { toBytes } from "#app/server/db.server.ts";
@@ -37,13 +38,22 @@ export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(byte
  * document and says who signs; the actor must hold `sign` in that organisation and sign with a
  * valid certificate of its own there. The server adds the signature field as an incremental
  * update and keeps these exact bytes: the signer looks at them, signs their attributes, and
- * `completeSigning` embeds into them. Preparing again supersedes the signer's open request.
+ * `completeSigning` embeds into them. Preparing again supersedes the signer's open request, also
+ * when both prepares run at once (decision 0078).
  */
 export async function prepareSigning(app: AppContext, actor: Actor, input: PrepareSigningInput): Promise<PreparedSigning> {
   const now = app.clock.now();
   const kind = requireSigningKind(input.kind);
   const certificate = await checkSigningCertificate(app, actor, input.certificateSerial, now);
   return app.db.transaction().execute(async (trx) => {
+    // Two prepares of one document by one person (a double click, two tabs) would both find no
+    // open request and both insert: the second would hit signing_requests_one_open and answer 500.
+    // One at a time per (kind, subject, person), held until commit, and always taken before the
+    // kind's own row locks: the later one then supersedes the earlier, whose completion is
+    // refused with SIGNING_REQUEST_SUPERSEDED (decision 0078).
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`signing:${kind.kind}:${input.subjectId}:${actor.personId}`}, 0))`.execute(
+      trx,
+    );
     const doc = await kind.load(trx, actor, input.subjectId, now);
     await requireSigner(trx, actor, doc.organisationId);
     await assertCertificateFor(trx, actor, certificate, doc.organisationId, now);
