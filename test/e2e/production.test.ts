@@ -314,10 +314,16 @@ describe("production mode on real services", () => {
       const uploadPath = / (\/api\/uploads\/[^ ]+) /.exec(uploads.find((l) => l.startsWith("PATCH "))!)![1]!;
       const patches = uploads.filter((l) => l.startsWith("PATCH "));
       // One upload id throughout: begun on A, finished on B.
-      expect(patches.every((l) => l.includes(` ${uploadPath} `)), uploads.join("\n")).toBe(true);
+      expect(
+        patches.every((l) => l.includes(` ${uploadPath} `)),
+        uploads.join("\n"),
+      ).toBe(true);
       expect(patches[0]).toMatch(new RegExp(`→ ${portA}$`));
       expect(patches.at(-1)).toMatch(new RegExp(`→ ${portB}$`));
-      expect(uploads.some((l) => l.startsWith(`HEAD ${uploadPath} → ${portB}`)), uploads.join("\n")).toBe(true);
+      expect(
+        uploads.some((l) => l.startsWith(`HEAD ${uploadPath} → ${portB}`)),
+        uploads.join("\n"),
+      ).toBe(true);
 
       step("the hall, watched from both instances: sign-ins");
       const hallOn = (base: string) => `${base}/sections/${sectionId}/opening`;
@@ -352,9 +358,7 @@ describe("production mode on real services", () => {
       // The window opened on A reaches the bidder's page on B live: its decrypt button appears.
       await bidder.getByTestId("decrypt").click({ timeout: 30_000 });
       await expect(bidder.getByTestId("bidder-message").textContent({ timeout: 60_000 })).resolves.toContain("解密成功");
-      await agency
-        .locator(`[data-testid="bidder-${scene.usccOf("bidder1")}"][data-result="decrypted"]`)
-        .waitFor({ timeout: 30_000 });
+      await agency.locator(`[data-testid="bidder-${scene.usccOf("bidder1")}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
       await scene.decryptServiceBids();
       for (const seat of ["bidder2", "bidder3"] as const)
         await agency.locator(`[data-testid="bidder-${scene.usccOf(seat)}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
@@ -400,9 +404,7 @@ describe("production mode on real services", () => {
       await agency.locator('input[name="email"]').fill(invited);
       await agency.locator('button[name="intent"][value="invite"]').click();
       const link = (await agency.getByTestId("invite-link").textContent({ timeout: 30_000 }))!;
-      await expect
-        .poll(() => smtp.received.find((m) => m.to.includes(invited)), { timeout: 120_000, interval: 500 })
-        .toBeDefined();
+      await expect.poll(() => smtp.received.find((m) => m.to.includes(invited)), { timeout: 120_000, interval: 500 }).toBeDefined();
       const mail = smtp.received.find((m) => m.to.includes(invited))!;
       expect(mail.raw.replace(/=\r?\n/g, "")).toContain(link.split("/").at(-1));
 
@@ -428,70 +430,66 @@ describe("production mode on real services", () => {
     },
   );
 
-  it(
-    "lands every ledger write once through a killed worker, and stops on SIGTERM",
-    { timeout: 300_000 },
-    async () => {
-      step("worker killed during a ledger write");
-      // The node holds transactions (no automining), so a ledger write is signed, recorded, sent and
-      // left waiting for its block: the worker is SIGKILLed right there, then the block comes and a
-      // new worker starts. Every write must be on the chain exactly once.
-      const handle = await createDb({ databaseUrl: env.DATABASE_URL!, dataDir: work });
-      const roots = Array.from({ length: 4 }, () => `0x${randomBytes(32).toString("hex")}`);
-      const keys = roots.map((root) => `production-test:anchor:${root}`);
-      try {
-        await rpc("evm_setAutomine", [false]);
-        await handle.db.transaction().execute(async (trx) => {
-          for (const [i, root] of roots.entries())
-            await enqueueLedgerWrite(
-              trx,
-              keys[i]!,
-              { contract: "DocumentAnchor", method: "anchor", args: [root, "1024"], actor: "platform" },
-              new Date(),
-            );
-        });
-        await expect
-          .poll(
-            async () =>
-              (await handle.db.selectFrom("ledger_sends").select("status").where("outbox_key", "in", keys).execute()).map((r) => r.status),
-            { timeout: 60_000, interval: 100 },
-          )
-          .toContain("signed");
-        worker.child.kill("SIGKILL");
-        await exitOf(worker.child);
-        await rpc("evm_mine");
-        await rpc("evm_setAutomine", [true]);
-        const again = await launch(["scripts/worker.ts"], {}, /bidhall worker started/);
-        // The killed worker's job waits for its lease (30 s), then the new worker completes it from its record.
-        await expect
-          .poll(
-            async () => (await handle.db.selectFrom("outbox").select("status").where("key", "in", keys).execute()).map((r) => r.status),
-            { timeout: 150_000, interval: 1000 },
-          )
-          .toEqual(keys.map(() => "done"));
-        const sends = await handle.db.selectFrom("ledger_sends").selectAll().where("outbox_key", "in", keys).execute();
-        expect(sends.map((r) => r.status)).toEqual(keys.map(() => "confirmed"));
-        // On the chain: one RootAnchored event per root, and the platform account sent exactly as
-        // many transactions as the database recorded for it (no write went out twice).
-        const logs = (await rpc("eth_getLogs", [
-          { fromBlock: "0x0", toBlock: "latest", address: deployment.contracts.DocumentAnchor!.address },
-        ])) as {
-          topics: string[];
-        }[];
-        for (const root of roots) expect(logs.filter((l) => l.topics[1] === root)).toHaveLength(1);
-        const account = sends[0]!.account;
-        const recorded = await handle.db.selectFrom("ledger_sends").select("status").where("account", "=", account).execute();
-        expect(recorded.every((r) => r.status === "confirmed")).toBe(true);
-        expect(Number(await rpc("eth_getTransactionCount", [account, "latest"]))).toBe(recorded.length);
+  it("lands every ledger write once through a killed worker, and stops on SIGTERM", { timeout: 300_000 }, async () => {
+    step("worker killed during a ledger write");
+    // The node holds transactions (no automining), so a ledger write is signed, recorded, sent and
+    // left waiting for its block: the worker is SIGKILLed right there, then the block comes and a
+    // new worker starts. Every write must be on the chain exactly once.
+    const handle = await createDb({ databaseUrl: env.DATABASE_URL!, dataDir: work });
+    const roots = Array.from({ length: 4 }, () => `0x${randomBytes(32).toString("hex")}`);
+    const keys = roots.map((root) => `production-test:anchor:${root}`);
+    try {
+      await rpc("evm_setAutomine", [false]);
+      await handle.db.transaction().execute(async (trx) => {
+        for (const [i, root] of roots.entries())
+          await enqueueLedgerWrite(
+            trx,
+            keys[i]!,
+            { contract: "DocumentAnchor", method: "anchor", args: [root, "1024"], actor: "platform" },
+            new Date(),
+          );
+      });
+      await expect
+        .poll(
+          async () =>
+            (await handle.db.selectFrom("ledger_sends").select("status").where("outbox_key", "in", keys).execute()).map((r) => r.status),
+          { timeout: 60_000, interval: 100 },
+        )
+        .toContain("signed");
+      worker.child.kill("SIGKILL");
+      await exitOf(worker.child);
+      await rpc("evm_mine");
+      await rpc("evm_setAutomine", [true]);
+      const again = await launch(["scripts/worker.ts"], {}, /bidhall worker started/);
+      // The killed worker's job waits for its lease (30 s), then the new worker completes it from its record.
+      await expect
+        .poll(async () => (await handle.db.selectFrom("outbox").select("status").where("key", "in", keys).execute()).map((r) => r.status), {
+          timeout: 150_000,
+          interval: 1000,
+        })
+        .toEqual(keys.map(() => "done"));
+      const sends = await handle.db.selectFrom("ledger_sends").selectAll().where("outbox_key", "in", keys).execute();
+      expect(sends.map((r) => r.status)).toEqual(keys.map(() => "confirmed"));
+      // On the chain: one RootAnchored event per root, and the platform account sent exactly as
+      // many transactions as the database recorded for it (no write went out twice).
+      const logs = (await rpc("eth_getLogs", [
+        { fromBlock: "0x0", toBlock: "latest", address: deployment.contracts.DocumentAnchor!.address },
+      ])) as {
+        topics: string[];
+      }[];
+      for (const root of roots) expect(logs.filter((l) => l.topics[1] === root)).toHaveLength(1);
+      const account = sends[0]!.account;
+      const recorded = await handle.db.selectFrom("ledger_sends").select("status").where("account", "=", account).execute();
+      expect(recorded.every((r) => r.status === "confirmed")).toBe(true);
+      expect(Number(await rpc("eth_getTransactionCount", [account, "latest"]))).toBe(recorded.length);
 
-        step("SIGTERM");
-        // SIGTERM: each process stops by itself, cleanly.
-        for (const p of [a, b, again]) p.child.kill("SIGTERM");
-        expect(await Promise.all([a, b, again].map((p) => exitOf(p.child)))).toEqual([0, 0, 0]);
-      } finally {
-        await rpc("evm_setAutomine", [true]).catch(() => undefined);
-        await handle.close();
-      }
-    },
-  );
+      step("SIGTERM");
+      // SIGTERM: each process stops by itself, cleanly.
+      for (const p of [a, b, again]) p.child.kill("SIGTERM");
+      expect(await Promise.all([a, b, again].map((p) => exitOf(p.child)))).toEqual([0, 0, 0]);
+    } finally {
+      await rpc("evm_setAutomine", [true]).catch(() => undefined);
+      await handle.close();
+    }
+  });
 });

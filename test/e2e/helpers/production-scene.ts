@@ -5,7 +5,7 @@ import { BID_FORMAT } from "#app/crypto/bid-package/formats.ts";
 import { sealBid } from "#app/crypto/bid-package/seal-bid.ts";
 import { base64ToBytes } from "#app/crypto/pki/der.ts";
 import { signChallenge } from "#app/crypto/pki/key-possession.ts";
-import { endOfShanghaiDay, shanghaiDay, startOfShanghaiDay } from "#app/domain/calendar/local-day.ts";
+import { shanghaiDay, startOfShanghaiDay } from "#app/domain/calendar/local-day.ts";
 import { makeCitizenId } from "#app/domain/shared/citizen-id.ts";
 import { bootApp } from "#app/server/boot.server.ts";
 import { loadConfig } from "#app/server/config.server.ts";
@@ -71,9 +71,14 @@ export interface ProductionScene {
 }
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: (m, f) => process.stderr.write(`scene: ${m} ${JSON.stringify(f ?? {})}\n`) };
-const metaOf = (seat: Seat): RequestMeta => ({ ip: `198.51.100.${10 + Object.keys(SCENE_PEOPLE).indexOf(seat)}`, userAgent: "production scene" });
+const metaOf = (seat: Seat): RequestMeta => ({
+  ip: `198.51.100.${10 + Object.keys(SCENE_PEOPLE).indexOf(seat)}`,
+  userAgent: "production scene",
+});
 
 export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadlineInSeconds: number }): Promise<ProductionScene> {
+  // The S3 client takes its credentials the standard AWS way, from this process's environment.
+  for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) process.env[name] = env[name];
   const app = await bootApp({ config: loadConfig(env), log: quiet, seed: false, pki: false, ledger: false });
   const now = new Date();
   const deadline = new Date(Math.ceil((now.getTime() + opts.deadlineInSeconds * 1000) / 1000) * 1000);
@@ -131,7 +136,7 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
               ...terms,
               deadlineAt: deadline,
               saleFrom: startOfShanghaiDay(shanghaiDay(published)),
-              saleUntil: deadline < endOfShanghaiDay(shanghaiDay(deadline)) ? deadline : endOfShanghaiDay(shanghaiDay(deadline)),
+              saleUntil: deadline,
               // Sign-in is open from now on; the decryption window and confirmation period are short.
               signInLeadMinutes: 30,
               decryptionWindowMinutes: 30,
@@ -265,7 +270,10 @@ async function sealAndSubmit(app: AppContext, holder: DemoKeyHolder, sectionId: 
         price: priceFen.toString(),
         durationDays: 360,
         quality: "合格",
-        projectManager: { name: `${SCENE_PEOPLE[seat].name}`, idNumber: makeCitizenId(`3501021980010${seat === "bidder2" ? "21" : "31"}23`) },
+        projectManager: {
+          name: `${SCENE_PEOPLE[seat].name}`,
+          idNumber: makeCitizenId(`3501021980010${seat === "bidder2" ? "21" : "31"}23`),
+        },
       },
       security: { kind: "guarantee", reference },
     },
