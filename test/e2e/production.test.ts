@@ -266,167 +266,188 @@ describe("production mode on real services", () => {
       const [bidderContext, agencyContext] = await Promise.all([newContext(browser), newContext(browser)]);
       const bidder = await bidderContext.newPage();
       const agency = await agencyContext.newPage();
+      try {
+        step("the bidder enrols a certificate in Chromium; two others submit their bids");
+        await Promise.all([
+          scene.submitServiceBids(),
+          (async () => {
+            await logInAs(bidder, lb.url, SCENE_PEOPLE.bidder1.email, SCENE_PASSWORD);
+            await bidder.waitForURL(`${lb.url}/dashboard`);
+            await enrolInBrowser(bidder, lb.url, "备份密码-Production-2026");
+          })(),
+        ]);
 
-      step("the bidder enrols a certificate in Chromium; two others submit their bids");
-      await Promise.all([
-        scene.submitServiceBids(),
-        (async () => {
-          await logInAs(bidder, lb.url, SCENE_PEOPLE.bidder1.email, SCENE_PASSWORD);
-          await bidder.waitForURL(`${lb.url}/dashboard`);
-          await enrolInBrowser(bidder, lb.url, "备份密码-Production-2026");
-        })(),
-      ]);
+        step("the bidder seals in Chromium");
+        await bidder.goto(`${lb.url}/sections/${sectionId}/bid`);
+        await hydrated(bidder);
+        const form = bidder.getByTestId("opening-form");
+        await form.getByLabel("投标报价").fill("9,800,000.00");
+        await form.getByLabel("工期（日历天）").fill("360");
+        await form.getByLabel("质量标准").selectOption("合格");
+        await form.getByLabel("项目经理 · 姓名").fill("李建国");
+        await form.getByLabel("项目经理 · 身份证号码").fill(makeCitizenId("35010219800101123"));
+        await bidder.getByLabel("保函编号 / 信用承诺书编号").fill("BG-PROD-bidder1");
+        const documentPath = path.join(work, "技术标.pdf");
+        fs.writeFileSync(documentPath, randomBytes(12 * MB));
+        await bidder.getByTestId("documents-input").setInputFiles(documentPath);
+        await bidder.getByRole("button", { name: "封装并加密" }).click();
+        await bidder.getByTestId("sealed").waitFor({ timeout: 120_000 });
 
-      step("the bidder seals in Chromium");
-      await bidder.goto(`${lb.url}/sections/${sectionId}/bid`);
-      await hydrated(bidder);
-      const form = bidder.getByTestId("opening-form");
-      await form.getByLabel("投标报价").fill("9,800,000.00");
-      await form.getByLabel("工期（日历天）").fill("360");
-      await form.getByLabel("质量标准").selectOption("合格");
-      await form.getByLabel("项目经理 · 姓名").fill("李建国");
-      await form.getByLabel("项目经理 · 身份证号码").fill(makeCitizenId("35010219800101123"));
-      await bidder.getByLabel("保函编号 / 信用承诺书编号").fill("BG-PROD-bidder1");
-      const documentPath = path.join(work, "技术标.pdf");
-      fs.writeFileSync(documentPath, randomBytes(12 * MB));
-      await bidder.getByTestId("documents-input").setInputFiles(documentPath);
-      await bidder.getByRole("button", { name: "封装并加密" }).click();
-      await bidder.getByTestId("sealed").waitFor({ timeout: 120_000 });
+        step("the upload: cut half-way on A, resumed and finished on B");
+        // The balancer forwards the first PATCH until 5 MB of the ~12 MB envelope have reached A,
+        // then breaks the connection on both sides and sends everything after to B: the browser's
+        // tus client asks B for the offset (HEAD) and sends the rest of the same upload there.
+        const cut = lb.cutUploadAfter(5 * MB, urls[1]!);
+        await bidder.getByTestId("upload").click();
+        expect(await cut).toMatchObject({ forwarded: 5 * MB, cutFrom: urls[0] });
+        await bidder.waitForURL(/\/receipts\/[0-9A-Z]{26}$/, { timeout: 180_000 }).catch(async (e: unknown) => {
+          await screenshot(bidder, "production-upload-stuck");
+          throw new Error(`the upload did not finish on B: ${String(e)}\n${lb.log.join("\n")}`);
+        });
+        await expect(bidder.getByTestId("receipt-version").textContent()).resolves.toBe("1");
+        await screenshot(bidder, "production-receipt-after-failover");
+        const [portA, portB] = urls.map((u) => new URL(u).port);
+        const uploads = lb.log.filter((l) => l.includes("/api/uploads"));
+        const created = uploads.filter((l) => l.startsWith("POST "));
+        expect(created, uploads.join("\n")).toHaveLength(1);
+        expect(created[0]).toMatch(new RegExp(`→ ${portA}$`));
+        const uploadPath = / (\/api\/uploads\/[^ ]+) /.exec(uploads.find((l) => l.startsWith("PATCH "))!)![1]!;
+        const patches = uploads.filter((l) => l.startsWith("PATCH "));
+        // One upload id throughout: begun on A, finished on B.
+        expect(
+          patches.every((l) => l.includes(` ${uploadPath} `)),
+          uploads.join("\n"),
+        ).toBe(true);
+        expect(patches[0]).toMatch(new RegExp(`→ ${portA}$`));
+        expect(patches.at(-1)).toMatch(new RegExp(`→ ${portB}$`));
+        expect(
+          uploads.some((l) => l.startsWith(`HEAD ${uploadPath} → ${portB}`)),
+          uploads.join("\n"),
+        ).toBe(true);
 
-      step("the upload: cut half-way on A, resumed and finished on B");
-      // The balancer forwards the first PATCH until 5 MB of the ~12 MB envelope have reached A,
-      // then breaks the connection on both sides and sends everything after to B: the browser's
-      // tus client asks B for the offset (HEAD) and sends the rest of the same upload there.
-      const cut = lb.cutUploadAfter(5 * MB, urls[1]!);
-      await bidder.getByTestId("upload").click();
-      expect(await cut).toMatchObject({ forwarded: 5 * MB, cutFrom: urls[0] });
-      await bidder.waitForURL(/\/receipts\/[0-9A-Z]{26}$/, { timeout: 180_000 }).catch(async (e: unknown) => {
-        await screenshot(bidder, "production-upload-stuck");
-        throw new Error(`the upload did not finish on B: ${String(e)}\n${lb.log.join("\n")}`);
-      });
-      await expect(bidder.getByTestId("receipt-version").textContent()).resolves.toBe("1");
-      await screenshot(bidder, "production-receipt-after-failover");
-      const [portA, portB] = urls.map((u) => new URL(u).port);
-      const uploads = lb.log.filter((l) => l.includes("/api/uploads"));
-      const created = uploads.filter((l) => l.startsWith("POST "));
-      expect(created, uploads.join("\n")).toHaveLength(1);
-      expect(created[0]).toMatch(new RegExp(`→ ${portA}$`));
-      const uploadPath = / (\/api\/uploads\/[^ ]+) /.exec(uploads.find((l) => l.startsWith("PATCH "))!)![1]!;
-      const patches = uploads.filter((l) => l.startsWith("PATCH "));
-      // One upload id throughout: begun on A, finished on B.
-      expect(
-        patches.every((l) => l.includes(` ${uploadPath} `)),
-        uploads.join("\n"),
-      ).toBe(true);
-      expect(patches[0]).toMatch(new RegExp(`→ ${portA}$`));
-      expect(patches.at(-1)).toMatch(new RegExp(`→ ${portB}$`));
-      expect(
-        uploads.some((l) => l.startsWith(`HEAD ${uploadPath} → ${portB}`)),
-        uploads.join("\n"),
-      ).toBe(true);
+        step("the hall, watched from both instances: sign-ins");
+        const hallOn = (base: string) => `${base}/sections/${sectionId}/opening`;
+        await logInAs(agency, urls[0]!, SCENE_PEOPLE.agency.email, SCENE_PASSWORD);
+        await agency.waitForURL(`${urls[0]}/dashboard`);
+        await agency.goto(hallOn(urls[0]!));
+        await hydrated(agency);
+        await agency.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
+        await bidder.goto(hallOn(lb.url)); // through the balancer, now to B
+        await hydrated(bidder);
+        await bidder.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
+        // Signed in on B: the agency's page on A shows it without a reload.
+        await bidder.getByRole("button", { name: "证书签到" }).click();
+        await bidder.getByTestId("signed-in").waitFor({ timeout: 60_000 });
+        await agency.getByTestId("sign-ins").locator("tbody tr").first().waitFor({ timeout: 30_000 });
+        await scene.signInServiceBidders();
+        await agency.getByTestId("sign-ins").locator("tbody tr").nth(2).waitFor({ timeout: 30_000 });
+        await screenshot(agency, "production-hall-agency-sign-ins");
 
-      step("the hall, watched from both instances: sign-ins");
-      const hallOn = (base: string) => `${base}/sections/${sectionId}/opening`;
-      await logInAs(agency, urls[0]!, SCENE_PEOPLE.agency.email, SCENE_PASSWORD);
-      await agency.waitForURL(`${urls[0]}/dashboard`);
-      await agency.goto(hallOn(urls[0]!));
-      await hydrated(agency);
-      await agency.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
-      await bidder.goto(hallOn(lb.url)); // through the balancer, now to B
-      await hydrated(bidder);
-      await bidder.locator('[data-testid="live"][data-connected="true"]').waitFor({ timeout: 30_000 });
-      // Signed in on B: the agency's page on A shows it without a reload.
-      await bidder.getByRole("button", { name: "证书签到" }).click();
-      await bidder.getByTestId("signed-in").waitFor({ timeout: 60_000 });
-      await agency.getByTestId("sign-ins").locator("tbody tr").first().waitFor({ timeout: 30_000 });
-      await scene.signInServiceBidders();
-      await agency.getByTestId("sign-ins").locator("tbody tr").nth(2).waitFor({ timeout: 30_000 });
-      await screenshot(agency, "production-hall-agency-sign-ins");
+        step("waiting for the deadline");
+        const wait = scene.deadline.getTime() + 1000 - Date.now();
+        expect(wait, "the bids were in after the deadline: raise DEADLINE_IN_SECONDS").toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, wait));
 
-      step("waiting for the deadline");
-      const wait = scene.deadline.getTime() + 1000 - Date.now();
-      expect(wait, "the bids were in after the deadline: raise DEADLINE_IN_SECONDS").toBeGreaterThan(0);
-      await new Promise((r) => setTimeout(r, wait));
+        step("decryption: opened on A, done on B and here, seen live on both");
+        // The worker's scheduler counts the bids standing at the deadline (it ticks every 15 s);
+        // until then the agency is told the bids are not counted yet.
+        await expect
+          .poll(
+            async () =>
+              (
+                await scene!.app.db
+                  .selectFrom("openings")
+                  .select("valid_bids_at_deadline")
+                  .where("section_id", "=", sectionId)
+                  .executeTakeFirst()
+              )?.valid_bids_at_deadline,
+            { timeout: 90_000, interval: 1000 },
+          )
+          .toBe(3);
+        await agency.reload();
+        await hydrated(agency);
+        await agency.locator('[data-testid="opening-phase"][data-phase="awaiting-window"]').waitFor({ timeout: 30_000 });
+        await agency.getByRole("button", { name: "公布投标人名单" }).click();
+        await agency.getByRole("button", { name: "开启解密" }).click();
+        await agency.getByTestId("window-remaining").waitFor();
+        // The window opened on A reaches the bidder's page on B live: its decrypt button appears.
+        await bidder.getByTestId("decrypt").click({ timeout: 30_000 });
+        await expect(bidder.getByTestId("bidder-message").textContent({ timeout: 60_000 })).resolves.toContain("解密成功");
+        await agency.locator(`[data-testid="bidder-${scene.usccOf("bidder1")}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
+        await scene.decryptServiceBids();
+        for (const seat of ["bidder2", "bidder3"] as const)
+          await agency.locator(`[data-testid="bidder-${scene.usccOf(seat)}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
+        expect(await bidder.textContent("body")).not.toContain("9,650,000.00"); // another's price, before the reading-out
 
-      step("decryption: opened on A, done on B and here, seen live on both");
-      await agency.reload();
-      await hydrated(agency);
-      await agency.locator('[data-testid="opening-phase"][data-phase="awaiting-window"]').waitFor({ timeout: 30_000 });
-      await agency.getByRole("button", { name: "公布投标人名单" }).click();
-      await agency.getByRole("button", { name: "开启解密" }).click();
-      await agency.getByTestId("window-remaining").waitFor();
-      // The window opened on A reaches the bidder's page on B live: its decrypt button appears.
-      await bidder.getByTestId("decrypt").click({ timeout: 30_000 });
-      await expect(bidder.getByTestId("bidder-message").textContent({ timeout: 60_000 })).resolves.toContain("解密成功");
-      await agency.locator(`[data-testid="bidder-${scene.usccOf("bidder1")}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
-      await scene.decryptServiceBids();
-      for (const seat of ["bidder2", "bidder3"] as const)
-        await agency.locator(`[data-testid="bidder-${scene.usccOf(seat)}"][data-result="decrypted"]`).waitFor({ timeout: 30_000 });
-      expect(await bidder.textContent("body")).not.toContain("9,650,000.00"); // another's price, before the reading-out
+        step("reading-out: published on A, seen live on B");
+        await agency.getByRole("button", { name: "提前结束解密" }).click();
+        await agency.getByRole("button", { name: "唱标（公布唱标记录）" }).click();
+        for (const seat of ["bidder1", "bidder2"] as const) {
+          const row = bidder.getByTestId(`reading-out-${scene.usccOf(seat)}`);
+          await row.waitFor({ timeout: 30_000 });
+          await expect(row.textContent()).resolves.toContain(seat === "bidder1" ? "9,800,000.00" : "9,650,000.00");
+        }
+        await screenshot(bidder, "production-hall-bidder-reading-out");
 
-      step("reading-out: published on A, seen live on B");
-      await agency.getByRole("button", { name: "提前结束解密" }).click();
-      await agency.getByRole("button", { name: "唱标（公布唱标记录）" }).click();
-      for (const seat of ["bidder1", "bidder2"] as const) {
-        const row = bidder.getByTestId(`reading-out-${scene.usccOf(seat)}`);
-        await row.waitFor({ timeout: 30_000 });
-        await expect(row.textContent()).resolves.toContain(seat === "bidder1" ? "9,800,000.00" : "9,650,000.00");
+        step("the record in the object store");
+        const opening = await scene.app.db
+          .selectFrom("openings")
+          .select(["reading_out_record_key", "reading_out_record_sha256"])
+          .where("section_id", "=", sectionId)
+          .executeTakeFirstOrThrow();
+        const recordKey = opening.reading_out_record_key!;
+        const recordSha256 = opening.reading_out_record_sha256!;
+        const s3client = new S3Client({
+          endpoint: s3.endpoint,
+          region: "us-east-1",
+          forcePathStyle: true,
+          credentials: S3RVER_CREDENTIALS,
+        });
+        const listed = await s3client.send(new ListObjectsV2Command({ Bucket: "bidhall-records", Prefix: "centre-a/" }));
+        const objectKey = `centre-a/${recordKey}`;
+        expect(listed.Contents?.map((o) => o.Key)).toContain(objectKey);
+        const object = await s3client.send(new GetObjectCommand({ Bucket: "bidhall-records", Key: objectKey }));
+        const pdf = Buffer.from(await object.Body!.transformToByteArray());
+        s3client.destroy();
+        expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+        expect(createHash("sha256").update(pdf).digest("hex")).toBe(recordSha256);
+
+        step("an invitation mail through SMTP");
+        const invited = `new-colleague-${randomBytes(3).toString("hex")}@centre-a.bidhall.test`;
+        await agency.goto(`${urls[1]}/organisations/${scene.organisationOf("agency")}/members`);
+        await hydrated(agency);
+        await agency.locator('input[name="email"]').fill(invited);
+        await agency.locator('button[name="intent"][value="invite"]').click();
+        const link = (await agency.getByTestId("invite-link").textContent({ timeout: 30_000 }))!;
+        await expect.poll(() => smtp.received.find((m) => m.to.includes(invited)), { timeout: 120_000, interval: 500 }).toBeDefined();
+        const mail = smtp.received.find((m) => m.to.includes(invited))!;
+        expect(mail.raw.replace(/=\r?\n/g, "")).toContain(link.split("/").at(-1));
+
+        step("the record's anchor on the chain node");
+        // The anchor batcher takes the hashes queued within a minute, the worker sends the root.
+        let anchor: { root: string; txHash: string; contract: string | null } | undefined;
+        await expect
+          .poll(
+            async () => {
+              const res = await fetch(`${urls[1]}/api/anchors/${recordSha256}`);
+              if (res.status === 200) anchor = (await res.json()) as typeof anchor;
+              return res.status;
+            },
+            { timeout: 240_000, interval: 2000 },
+          )
+          .toBe(200);
+        const logs = (await rpc("eth_getLogs", [
+          { fromBlock: "0x0", toBlock: "latest", address: deployment.contracts.DocumentAnchor!.address },
+        ])) as { topics: string[]; transactionHash: string }[];
+        const anchored = logs.filter((l) => l.topics[1] === anchor!.root);
+        expect(anchored).toHaveLength(1);
+        expect(anchored[0]!.transactionHash).toBe(anchor!.txHash);
+      } catch (e) {
+        // What each screen showed when it failed (test-results/).
+        await screenshot(agency, "production-failed-agency").catch(() => undefined);
+        await screenshot(bidder, "production-failed-bidder").catch(() => undefined);
+        throw e;
       }
-      await screenshot(bidder, "production-hall-bidder-reading-out");
-
-      step("the record in the object store");
-      const opening = await scene.app.db
-        .selectFrom("openings")
-        .select(["reading_out_record_key", "reading_out_record_sha256"])
-        .where("section_id", "=", sectionId)
-        .executeTakeFirstOrThrow();
-      const recordKey = opening.reading_out_record_key!;
-      const recordSha256 = opening.reading_out_record_sha256!;
-      const s3client = new S3Client({
-        endpoint: s3.endpoint,
-        region: "us-east-1",
-        forcePathStyle: true,
-        credentials: S3RVER_CREDENTIALS,
-      });
-      const listed = await s3client.send(new ListObjectsV2Command({ Bucket: "bidhall-records", Prefix: "centre-a/" }));
-      const objectKey = `centre-a/${recordKey}`;
-      expect(listed.Contents?.map((o) => o.Key)).toContain(objectKey);
-      const object = await s3client.send(new GetObjectCommand({ Bucket: "bidhall-records", Key: objectKey }));
-      const pdf = Buffer.from(await object.Body!.transformToByteArray());
-      s3client.destroy();
-      expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-      expect(createHash("sha256").update(pdf).digest("hex")).toBe(recordSha256);
-
-      step("an invitation mail through SMTP");
-      const invited = `new-colleague-${randomBytes(3).toString("hex")}@centre-a.bidhall.test`;
-      await agency.goto(`${urls[1]}/organisations/${scene.organisationOf("agency")}/members`);
-      await hydrated(agency);
-      await agency.locator('input[name="email"]').fill(invited);
-      await agency.locator('button[name="intent"][value="invite"]').click();
-      const link = (await agency.getByTestId("invite-link").textContent({ timeout: 30_000 }))!;
-      await expect.poll(() => smtp.received.find((m) => m.to.includes(invited)), { timeout: 120_000, interval: 500 }).toBeDefined();
-      const mail = smtp.received.find((m) => m.to.includes(invited))!;
-      expect(mail.raw.replace(/=\r?\n/g, "")).toContain(link.split("/").at(-1));
-
-      step("the record's anchor on the chain node");
-      // The anchor batcher takes the hashes queued within a minute, the worker sends the root.
-      let anchor: { root: string; txHash: string; contract: string | null } | undefined;
-      await expect
-        .poll(
-          async () => {
-            const res = await fetch(`${urls[1]}/api/anchors/${recordSha256}`);
-            if (res.status === 200) anchor = (await res.json()) as typeof anchor;
-            return res.status;
-          },
-          { timeout: 240_000, interval: 2000 },
-        )
-        .toBe(200);
-      const logs = (await rpc("eth_getLogs", [
-        { fromBlock: "0x0", toBlock: "latest", address: deployment.contracts.DocumentAnchor!.address },
-      ])) as { topics: string[]; transactionHash: string }[];
-      const anchored = logs.filter((l) => l.topics[1] === anchor!.root);
-      expect(anchored).toHaveLength(1);
-      expect(anchored[0]!.transactionHash).toBe(anchor!.txHash);
     },
   );
 
