@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import * as tus from "tus-js-client";
+import { finalUploadRefusal } from "#app/api/upload-refusal.ts";
 import type { CliCommand } from "./command.ts";
 
 /**
@@ -46,13 +47,10 @@ export const submitCommand: CliCommand = {
         },
         headers: { authorization: `Bearer ${token}`, "accept-language": "zh-CN" },
         // Our refusals (`{ error: { code, message } }`: deadline passed, wrong recipients…) are final;
-        // tus would otherwise retry a 409 as an offset conflict.
+        // a stale offset after a cut connection is resumed (app/api/upload-refusal.ts).
         onShouldRetry: (e) => {
-          try {
-            return !(JSON.parse((e as tus.DetailedError).originalResponse?.getBody() ?? "") as { error?: unknown }).error;
-          } catch {
-            return true;
-          }
+          const res = (e as tus.DetailedError).originalResponse;
+          return finalUploadRefusal(res?.getStatus(), res?.getBody()) === null;
         },
         onError: (e) => {
           const res = (e as tus.DetailedError).originalResponse;

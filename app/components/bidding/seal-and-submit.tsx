@@ -2,6 +2,7 @@ import { useNavigate } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as tus from "tus-js-client";
+import { finalUploadRefusal, type UploadRefusal } from "#app/api/upload-refusal.ts";
 import { browserDeviceFingerprint } from "#app/crypto/bid-package/browser-device.ts";
 import { BROWSER_SEAL_LIMIT, sealBid, type SealStage } from "#app/crypto/bid-package/seal-bid.ts";
 import type { OpeningForm } from "#app/domain/tendering/opening-form.ts";
@@ -47,14 +48,10 @@ type Notice = { tone: "error" | "info"; text: string } | null;
 
 const TOOL = { name: "bidhall-browser", version: "1" };
 
-/** Our upload endpoint answers refusals as `{ error: { code, message } }` (app/web/uploads.server.ts). */
-function refusalOf(e: unknown): { code: string; message: string } | null {
-  const body = (e as tus.DetailedError).originalResponse?.getBody();
-  try {
-    return (JSON.parse(body ?? "") as { error: { code: string; message: string } }).error;
-  } catch {
-    return null;
-  }
+/** Our endpoint's final refusal in a failed tus request, or null where tus resumes (app/api/upload-refusal.ts). */
+function refusalOf(e: unknown): UploadRefusal | null {
+  const res = (e as tus.DetailedError).originalResponse;
+  return finalUploadRefusal(res?.getStatus(), res?.getBody());
 }
 
 /**
@@ -199,7 +196,8 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
         securityReference: envelope.record.security.reference,
       },
       headers: { "x-csrf-token": csrf, "accept-language": i18n.language },
-      // Our refusals (deadline passed, wrong recipients…) are final; a broken connection is not.
+      // Our refusals (deadline passed, wrong recipients…) are final; a broken connection is not, nor
+      // a stale offset after one (the browser may re-send a cut PATCH to another instance).
       onShouldRetry: (err) => {
         if (refusalOf(err)) return false;
         setActivity((a) => (a.kind === "uploading" ? { ...a, retrying: true } : a));
