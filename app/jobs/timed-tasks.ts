@@ -2,6 +2,7 @@ import { isAppError } from "#app/domain/shared/app-error.ts";
 import { currentCrl } from "#app/server/pki/platform-pki.server.ts";
 import type { TimedTask } from "./scheduler.ts";
 import { uploadCleanup } from "./upload-cleanup.ts";
+import { liftSuspensionsPastCap } from "#app/services/complaints/suspend-for-complaint.server.ts";
 import { recordOpeningTimedFacts } from "#app/services/opening/record-timed-facts.server.ts";
 
 /**
@@ -25,4 +26,7 @@ export const crlRefresh: TimedTask = {
 /** The openings' timed facts: deadline passed (count, or fail), window ended, confirmation period ended (decision 17). */
 export const openingTimedFacts: TimedTask = { name: "opening.timed-facts", run: recordOpeningTimedFacts };
 
-export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts];
+/** GP: a suspension for a complaint is lifted once it has lasted 30 days (政府采购法 57; decision 74). */
+export const complaintSuspensionCap: TimedTask = { name: "complaint.suspension-cap", run: liftSuspensionsPastCap };
+
+export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts, complaintSuspensionCap];

@@ -61,6 +61,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
   let receiptNo: string;
   let ledgerId: string;
   let decisionSha256: string;
+  let withdrawnLedgerId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-complaint-e2e-"));
   const hall = () => `${server.url}/sections/${sectionId}/opening`;
 
@@ -194,6 +195,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
     await page.goto(`${server.url}/complaints`);
     await hydrated(page);
     const item = page.getByTestId(`my-complaint-${own}`);
+    withdrawnLedgerId = /区块链登记编号 (0x[0-9a-f]{64})/.exec((await item.textContent())!)![1]!;
     await item.getByText("撤回投诉").first().click(); // opens the <details>
     await item.getByLabel("撤回理由").fill("代理机构已更正唱标记录，撤回投诉。");
     await item.getByRole("button", { name: "撤回投诉" }).click();
@@ -250,7 +252,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
     await expect(request.textContent()).resolves.toContain("请提交唱标时的屏幕录像或截图。");
     await request.getByRole("textbox").fill("唱标截图见附件。");
     await request.locator('input[type="file"]').setInputFiles(path.join(dir, "evidence.pdf"));
-    await request.getByRole("button").click();
+    await request.getByRole("button", { name: "提交材料" }).click();
     await bidder.getByTestId("request-answered").waitFor();
 
     await regulator.reload();
@@ -316,6 +318,10 @@ describe("a complaint from the objection in the hall to the signed decision on t
     }
     for (const s of steps) expect(history).toContain(s);
     await screenshot(regulator, "complaint-ledger");
+    await regulator.goto(`${server.url}/ledger?complaint=${withdrawnLedgerId}`);
+    const withdrawn = (await regulator.locator("main").textContent()) ?? "";
+    expect(withdrawn).toContain("ComplaintFiled");
+    expect(withdrawn).toContain("ComplaintWithdrawn");
 
     const cookie = (await regulator.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const pdf = Buffer.from(
@@ -340,7 +346,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
 
   it("twelve days on, a new complaint is refused, naming the day its window closed", async () => {
     await server.advanceClock(12 * 86_400);
-    const page = seats.get("bidder2")!;
+    const page = await pageAs("bidder2"); // the session of twelve days ago has lapsed
     await page.goto(`${server.url}/complaints/new?section=${sectionId}`);
     await hydrated(page);
     const form = page.getByTestId("complaint-form");
