@@ -2,6 +2,7 @@ import { isAppError } from "#app/domain/shared/app-error.ts";
 import { currentCrl } from "#app/server/pki/platform-pki.server.ts";
 import type { TimedTask } from "./scheduler.ts";
 import { uploadCleanup } from "./upload-cleanup.ts";
+import { liftSuspensionsPastCap } from "#app/services/complaints/suspend-for-complaint.server.ts";
 import { recordOpeningTimedFacts } from "#app/services/opening/record-timed-facts.server.ts";
 import { clearExpiredSigningRequests } from "#app/services/signing/clear-expired-requests.server.ts";
 
@@ -29,4 +30,7 @@ export const openingTimedFacts: TimedTask = { name: "opening.timed-facts", run: 
 /** Prepared PDFs of signing requests that expired uncompleted are emptied (decision 0078). */
 export const signingRequestCleanup: TimedTask = { name: "signing.expired-requests", run: clearExpiredSigningRequests };
 
-export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts, signingRequestCleanup];
+/** GP: a suspension for a complaint is lifted once it has lasted 30 days (政府采购法 57; decision 74). */
+export const complaintSuspensionCap: TimedTask = { name: "complaint.suspension-cap", run: liftSuspensionsPastCap };
+
+export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts, signingRequestCleanup, complaintSuspensionCap];

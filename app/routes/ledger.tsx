@@ -234,7 +234,8 @@ function History({
                   <code>{r.event}</code>
                 </td>
                 <td>
-                  <code>{JSON.stringify(r.args)}</code>
+                  {/* Wrapped: a complaint's hashes would push the page past a laptop's width. */}
+                  <code className="audit-data">{JSON.stringify(r.args)}</code>
                 </td>
                 <td className="mono" title={r.txHash}>
                   {short(r.txHash)}

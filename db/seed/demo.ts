@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { JurisdictionIndustry } from "#app/domain/complaint/jurisdiction.ts";
 import type { Database, MemberRole, OrganisationKind, OrganisationStatus } from "#db/schema.ts";
 
 /**
@@ -25,6 +26,8 @@ interface DemoOrganisation {
   regionCode: string;
   status: OrganisationStatus;
   people: { name: string; email: string; roles: MemberRole[] }[];
+  /** A regulator's declared jurisdiction: region × procurement type × industry. */
+  jurisdiction?: { regionCode: string; procurementType: "engineering" | "government"; industry: JurisdictionIndustry }[];
 }
 
 // USCCs are fixed (and valid: check characters computed by GB 32100-2015) so the demo is stable.
@@ -111,7 +114,13 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
     kinds: ["regulator"],
     regionCode: "350100",
     status: "approved",
-    people: [{ name: "周建国", email: "regulator@demo.bidhall.cn", roles: ["admin", "operate"] }],
+    // `sign`: the regulator signs its complaint decisions in the browser (decision 64).
+    people: [{ name: "周建国", email: "regulator@demo.bidhall.cn", roles: ["admin", "operate", "sign"] }],
+    // What it supervises (decision 62), so complaints about the demo project reach it.
+    jurisdiction: [
+      { regionCode: "350100", procurementType: "engineering", industry: "any" },
+      { regionCode: "350100", procurementType: "government", industry: "any" },
+    ],
   },
   {
     key: "finance",

@@ -137,6 +137,20 @@ async function seedOrganisations(
         await addMember(trx, { organisationId: org.id, personId: person.id, roles: p.roles, now });
         if (!people.has(o.key)) people.set(o.key, person.id);
       }
+      if (o.jurisdiction?.length)
+        await trx
+          .insertInto("regulator_jurisdictions")
+          .values(
+            o.jurisdiction.map((j) => ({
+              organisation_id: org.id,
+              region_code: j.regionCode,
+              procurement_type: j.procurementType,
+              industry: j.industry,
+              declared_by: people.get(o.key)!,
+              declared_at: now,
+            })),
+          )
+          .execute();
     }
   });
   return people;

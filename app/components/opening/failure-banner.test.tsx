@@ -22,6 +22,7 @@ function failedView(type: ProcurementType, viewer: OpeningView["viewer"]): Openi
     section: { id: "s", code: "E350100202600001001", name: "一包", remedyAllowed: true, minimumBids: 3, procurementType: type },
     now: at,
     phase: "failed",
+    objectionStop: null,
     phaseUnderSuspension: "failed",
     suspension: null,
     failure: { at, kind: "tooFewBids", reason: null, ...tooFewBidsGuidance(type) },

@@ -74,6 +74,16 @@ export function HallHeader({ view, connected }: { view: View; connected: boolean
           })}
         </div>
       ) : null}
+      {view.objectionStop && !view.failure ? (
+        <div className="alert alert--warning" role="alert" data-testid="objection-stop-banner">
+          {t("opening.objectionStop", {
+            count: view.objectionStop.count,
+            word: labels.text(view.objectionStop.word),
+            due: new Date(view.objectionStop.answerDueAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }),
+            source: labels.text(view.objectionStop.source),
+          })}
+        </div>
+      ) : null}
       {view.failure ? (
         <div className="alert alert--error" role="alert" data-testid="failure-banner">
           {t("opening.failed", {

@@ -67,6 +67,13 @@ export interface OpeningView {
   phaseUnderSuspension: Exclude<OpeningPhase, "suspended">;
   /** The regulator's banner, on every screen while it stands. */
   suspension: { suspendedAt: string; reason: string } | null;
+  /** Decision 74: unanswered objections (GP: challenges) to the documents hold the opening until answered (条例 22). */
+  objectionStop: {
+    count: number;
+    answerDueAt: string;
+    word: { zh: string; en: string };
+    source: { zh: string; en: string };
+  } | null;
   /**
    * 流标, with the rule for the section's procurement type (`source`) and the tenderer's next steps
    * under `nextStepSource` (decision 33).

@@ -800,6 +800,15 @@ export const ERROR_CODES = {
     zh: "{{whatZh}}尚未发布或尚未结束，现在不能对其提出{{wordZh}}（{{sourceZh}}）。",
     en: "{{whatEn}} is not published or not over yet, so no {{wordEn}} can be raised about it now ({{sourceEn}}).",
   },
+  /**
+   * Decision 74: an objection (GP: challenge) to the tender documents is still unanswered at the
+   * opening; the tender is paused until the answer (条例 22), so the opening does not start.
+   */
+  OPENING_STOPPED_BY_OBJECTION: {
+    status: 409,
+    zh: "对招标（采购）文件的{{wordZh}}尚有 {{count}} 项未答复（应于 {{dueAt}} 前答复）。作出答复前招标投标活动暂停，开标待答复后进行（{{sourceZh}}）。",
+    en: "{{count}} {{wordEn}} about the tender documents still unanswered (due by {{dueAt}}). The tender is paused until the answer, so the opening waits for it ({{sourceEn}}).",
+  },
   /** The objection's legal window has closed. */
   OBJECTION_WINDOW_CLOSED: {
     status: 409,

@@ -76,6 +76,10 @@ export const complaints = defineMessages(
         withdrawn: "已撤回",
       },
       ledger: "区块链登记编号",
+      withdraw: "撤回投诉",
+      withdrawReason: "撤回理由",
+      withdrawHint: "处理决定作出前可以撤回投诉；撤回记入区块链，投诉处理程序终止，受理机关将收到通知。",
+      withdrawn: "投诉已撤回，受理机关已收到通知。",
     },
     decisions: {
       title: "投诉处理决定公告",
@@ -182,6 +186,11 @@ export const complaints = defineMessages(
         withdrawn: "Withdrawn",
       },
       ledger: "Ledger id",
+      withdraw: "Withdraw the complaint",
+      withdrawReason: "Reason for withdrawing",
+      withdrawHint:
+        "You may withdraw a complaint before the decision; the withdrawal is filed on the ledger, the handling ends and the regulators are told.",
+      withdrawn: "The complaint is withdrawn; the regulators have been told.",
     },
     decisions: {
       title: "Complaint decisions",

@@ -19,6 +19,8 @@ export const opening = defineMessages(
     windowEndsAt: "解密截止",
     confirmationRemaining: "确认剩余时间",
     suspended: "本次开标已被监管部门暂停：{{reason}}（{{at}}）",
+    objectionStop:
+      "对招标（采购）文件的{{word}}尚有 {{count}} 项未答复（应于 {{due}} 前答复）：作出答复前招标投标活动暂停，开标待答复后进行（{{source}}）。",
     failed: "流标：{{reason}}",
     failedTooFew: "投标截止时有效投标 {{count}} 家，少于 {{minimum}} 家，不得开标（{{source}}）",
     failedDeclared: "{{ground}}（{{source}}）。{{reason}}",
@@ -186,6 +188,8 @@ export const opening = defineMessages(
     windowEndsAt: "Decryption ends",
     confirmationRemaining: "Confirmation time left",
     suspended: "The regulator has suspended this opening: {{reason}} ({{at}})",
+    objectionStop:
+      "{{count}} {{word}} about the tender documents still unanswered (due by {{due}}): the tender is paused until the answer, and the opening waits for it ({{source}}).",
     failed: "Failed: {{reason}}",
     failedTooFew: "{{count}} valid bids at the deadline, fewer than {{minimum}}: no opening ({{source}})",
     failedDeclared: "{{ground}} ({{source}}). {{reason}}",

@@ -87,12 +87,18 @@ export async function openingEndedAt(db: Executor, sectionId: string): Promise<D
 }
 
 /**
- * The evaluation result's announcement and (engineering) the end of the candidates' publicity.
- * NOTE: the evaluation and publicity facts belong to issue 16 (w-award); until they exist nothing
- * is published, so an objection to the result is refused as "not yet".
+ * The evaluation result's publication and the end of the candidates' publicity (decision 0066):
+ * recording the committee's result publishes the candidates and starts the publicity, so the
+ * result's objection window opens then — engineering until the publicity ends (条例 54), GP for 7
+ * working days from it (政府采购法 52). Before the result is recorded there is nothing to object to.
  */
-export async function resultFacts(_db: Executor, _sectionId: string): Promise<{ publishedAt: Date | null; publicityEndsAt: Date | null }> {
-  return { publishedAt: null, publicityEndsAt: null };
+export async function resultFacts(db: Executor, sectionId: string): Promise<{ publishedAt: Date | null; publicityEndsAt: Date | null }> {
+  const e = await db
+    .selectFrom("evaluations")
+    .select(["recorded_at", "publicity_ends_at"])
+    .where("section_id", "=", sectionId)
+    .executeTakeFirst();
+  return { publishedAt: e?.recorded_at ?? null, publicityEndsAt: e?.publicity_ends_at ?? null };
 }
 
 /** A window that does not exist, as the refusal the person reads. */

@@ -12,7 +12,7 @@ export type HandlingStep = "accept" | "reject" | "suspend" | "resume" | "decide"
  * informs the complainant and the respondents in writing): an in-app notice to the complainant's
  * organisation and, where `toRespondents`, to the tenderer and the agency, with a mail to their
  * members (notifyOrganisations); a natural person who complained is mailed directly. The other
- * routed regulators are told too, so that "who else has it" stays current.
+ * routed regulators are told too, so that "who else has it" stays current (of a withdrawal, the lead too).
  */
 export async function notifyComplaintParties(
   app: AppContext,
@@ -24,7 +24,8 @@ export async function notifyComplaintParties(
   const organisationIds = [
     ...(complainantOrganisationId ? [complainantOrganisationId] : []),
     ...(input.toRespondents ? respondents : []),
-    ...loaded.regulators.slice(1).map((r) => r.organisationId),
+    // The lead acted itself, except on a withdrawal: the complainant's act, which every regulator must hear of.
+    ...(input.step === "withdraw" ? loaded.regulators : loaded.regulators.slice(1)).map((r) => r.organisationId),
   ];
   await notifyOrganisations(
     app,

@@ -198,11 +198,13 @@ export async function listPublicDecisions(app: AppContext) {
     .innerJoin("sections as s", "s.id", "c.section_id")
     .innerJoin("projects as p", "p.id", "s.project_id")
     .leftJoin("organisations as o", "o.id", "c.complainant_organisation_id")
+    .innerJoin("people as filer", "filer.id", "c.complainant_person_id")
     .select([
       "c.id",
       "c.subject",
       "c.complainant_kind",
       "c.complainant_name",
+      "filer.name as filer_name",
       "o.name as organisation_name",
       "c.facts",
       "c.request",
@@ -225,7 +227,8 @@ export async function listPublicDecisions(app: AppContext) {
     rows.map((r) => r.id),
   );
   return rows.map((r) => {
-    const names = r.complainant_name ? [r.complainant_name] : [];
+    // The person who filed is a natural person even when the complaint is the organisation's.
+    const names = [r.complainant_name, r.filer_name].filter((n): n is string => !!n);
     return {
       id: r.id,
       subject: r.subject,

@@ -1,15 +1,19 @@
 import type { Transaction } from "kysely";
+import { complaintState } from "#app/domain/complaint/handling.ts";
+import { suspensionCap, suspensionCapReached } from "#app/domain/complaint/suspension-cap.ts";
 import { openingPhase } from "#app/domain/opening/index.ts";
 import { OPENING_ACTION_PHASES } from "#app/domain/opening/opening-actions.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
+import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
+import { enqueueLedgerWrite } from "#app/server/ledger/writes.server.ts";
 import { ensureOpening, findOpeningIdOfSection, lockOpening } from "#app/server/repo/openings.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { loadOpening } from "#app/services/opening/opening-context.server.ts";
 import { recordResumption, recordSuspension } from "#app/services/opening/section-suspension.server.ts";
 import type { Database } from "#db/schema.ts";
-import { inHandlingTransaction, type LoadedComplaint } from "./handling-context.server.ts";
+import { inHandlingTransaction, leadRegulator, loadComplaint, stateFacts, type LoadedComplaint } from "./handling-context.server.ts";
 import { notifyComplaintParties } from "./notify-complaint-parties.server.ts";
 
 export interface SuspendForComplaintOptions {
@@ -17,6 +21,9 @@ export interface SuspendForComplaintOptions {
   complaintId: string;
   meta: RequestMeta;
 }
+
+/** Where a system step's records say it came from: the platform itself. */
+const SYSTEM_META: RequestMeta = { ip: "127.0.0.1", userAgent: "bidhall-system" };
 
 /** What the hall and every page show as the suspension's reason. */
 const reasonOf = (loaded: LoadedComplaint) =>
@@ -123,7 +130,7 @@ export async function resumeForComplaint(
 export async function liftComplaintSuspension(
   trx: Transaction<Database>,
   loaded: LoadedComplaint,
-  opts: { actor: Actor; meta: RequestMeta },
+  opts: { actor: Actor | null; meta: RequestMeta },
   now: Date,
   reason: string,
 ): Promise<Date | null> {
@@ -151,4 +158,72 @@ export async function liftComplaintSuspension(
     .execute();
   await trx.updateTable("complaints").set({ resumed_at: now }).where("id", "=", c.id).execute();
   return moved;
+}
+
+/**
+ * The scheduler's task (decision 74): a GP suspension for a complaint ends by law after 30 days
+ * (政府采购法 57), whether or not the regulator resumes it. Each one past its cap is lifted as the
+ * regulator's resumption would be — the platform's suspension, ComplaintLedger.resumeSection from
+ * the lead's account, the parties told — with the system as the actor. Returns how many.
+ */
+export async function liftSuspensionsPastCap(app: AppContext, now: Date = app.clock.now()): Promise<number> {
+  const candidates = await app.db
+    .selectFrom("complaints as c")
+    .innerJoin("sections as s", "s.id", "c.section_id")
+    .innerJoin("projects as p", "p.id", "s.project_id")
+    .select(["c.id", "c.suspended_at"])
+    .where("p.procurement_type", "=", "government")
+    .where("c.suspended_at", "is not", null)
+    .where((eb) => eb.or([eb("c.resumed_at", "is", null), eb("c.resumed_at", "<", eb.ref("c.suspended_at"))]))
+    .where("c.decided_at", "is", null)
+    .where("c.withdrawn_at", "is", null)
+    .execute();
+  let lifted = 0;
+  for (const row of candidates) {
+    if (!suspensionCapReached("government", row.suspended_at!, now)) continue;
+    const done = await app.db.transaction().execute(async (trx) => {
+      const loaded = await loadComplaint(trx, row.id, { forUpdate: true });
+      const c = loaded.complaint;
+      if (complaintState(stateFacts(c)) !== "suspended" || !suspensionCapReached("government", c.suspended_at!, now)) return false;
+      const cap = suspensionCap("government", c.suspended_at!)!;
+      const moved = await liftComplaintSuspension(
+        trx,
+        loaded,
+        { actor: null, meta: SYSTEM_META },
+        now,
+        `暂停已满 30 日，依法恢复（${cap.source.zh}）`,
+      );
+      await notifyComplaintParties(app, trx, loaded, {
+        step: "resume",
+        title: `恢复通知：标段 ${loaded.section.code} 暂停已满 30 日，依法恢复`,
+        body: `标段 ${loaded.section.code} ${loaded.section.name} 因投诉（回执号 ${c.receipt_no}）自 ${formatShanghai(c.suspended_at!)} 起暂停，已满 30 日（${cap.source.zh}），自 ${formatShanghai(now)} 起恢复。${
+          moved ? `投标截止时间顺延至 ${formatShanghai(moved)}。` : ""
+        }`,
+        toRespondents: true,
+        now,
+      });
+      await appendAudit(trx, {
+        event: {
+          type: "complaint.section_resumed",
+          data: { complaintId: c.id, sectionId: c.section_id, deadlineMovedTo: moved?.toISOString() ?? null },
+        },
+        actor: SYSTEM_ACTOR,
+        at: now,
+      });
+      await enqueueLedgerWrite(
+        trx,
+        `complaint:${c.id}:resume:${now.getTime()}`,
+        {
+          contract: "ComplaintLedger",
+          method: "resumeSection",
+          args: [c.ledger_id],
+          actor: { organisationId: leadRegulator(loaded).organisationId },
+        },
+        now,
+      );
+      return true;
+    });
+    if (done) lifted++;
+  }
+  return lifted;
 }

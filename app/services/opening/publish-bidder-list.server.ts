@@ -1,4 +1,5 @@
 import { assertOpeningAction } from "#app/domain/opening/index.ts";
+import { assertNoDocumentObjectionStop } from "#app/services/complaints/objection-blocks.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { inOpeningTransaction, loadOpening, recordOpeningFact, requireHost } from "./opening-context.server.ts";
@@ -24,6 +25,8 @@ export async function publishBidderList(app: AppContext, opts: PublishBidderList
   const loaded = await loadOpening(app.db, opts.openingId);
   requireHost(opts.actor, loaded);
   assertOpeningAction(loaded.facts, "publishBidderList", now);
+  // 条例 22: an unanswered objection to the documents pauses the tender; the opening waits (decision 74).
+  await assertNoDocumentObjectionStop(app.db, loaded.section.id, loaded.project.procurement_type);
   return inOpeningTransaction(app, loaded.opening.id, "publishBidderList", now, async (trx, again) => {
     const bidders = again.bids.map((b) => ({ organisationId: b.organisationId, name: b.organisationName, uscc: b.uscc }));
     if (again.facts.bidderListPublishedAt) return { publishedAt: again.facts.bidderListPublishedAt, bidders };

@@ -12,6 +12,7 @@ import {
   failureGroundsFor,
   type FailReason,
 } from "#app/domain/opening/index.ts";
+import { documentObjectionStop } from "#app/services/complaints/objection-blocks.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import type { DefectView, OpeningView, OpeningViewer, SecurityVerificationView } from "#app/domain/opening/view.ts";
@@ -103,6 +104,11 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
   const clock = windowClock(f, now);
   const confirmationEnd = published ? confirmationEndsAt(f, now) : null;
   const suspension = activeSuspension(f, now);
+  // Decision 74: before the opening starts, an unanswered objection to the documents holds it (条例 22).
+  const objectionStop =
+    f.bidderListPublishedAt || f.windowOpenedAt
+      ? null
+      : await documentObjectionStop(app.db, loaded.section.id, loaded.project.procurement_type);
   const failReason = f.failedAt && f.failedAt <= now ? f.failReason : null;
   const ownOutcome = mine ? outcomeOf(loaded, mine, now) : null;
   const type = loaded.project.procurement_type;
@@ -132,6 +138,14 @@ export async function readOpening(app: AppContext, actor: Actor | null, openingI
     phase,
     phaseUnderSuspension: phaseUnderSuspension(f, now),
     suspension: suspension ? { suspendedAt: suspension.suspendedAt.toISOString(), reason: suspension.reason } : null,
+    objectionStop: objectionStop
+      ? {
+          count: objectionStop.count,
+          answerDueAt: objectionStop.answerDueAt.toISOString(),
+          word: objectionStop.word,
+          source: objectionStop.source,
+        }
+      : null,
     failure:
       phase === "failed"
         ? {

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import { openingPhase, type OpeningPhase } from "#app/domain/opening/index.ts";
 import { deadlineAfterSuspension } from "#app/domain/tendering/suspension.ts";
-import { appendAudit } from "#app/server/audit.server.ts";
+import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import type { RequestMeta } from "#app/server/context.server.ts";
 import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
 import { auditActorOf, type Actor } from "#app/server/session.server.ts";
@@ -64,15 +64,18 @@ export async function recordSuspension(trx: Transaction<Database>, input: Suspen
  * still. A suspension that covered the bid deadline moves the deadline by the time suspended
  * (decision 38), recorded in the same transaction.
  */
+/** A resumption's actor is null when the law lifts the suspension by itself (GP法 57's 30 days; decision 74). */
+export type ResumptionInput = Omit<SuspensionInput, "actor"> & { actor: Actor | null };
+
 export async function recordResumption(
   trx: Transaction<Database>,
-  input: SuspensionInput,
+  input: ResumptionInput,
 ): Promise<{ phase: OpeningPhase; deadlineMoved: { from: Date; to: Date } | null }> {
   const { loaded: again, now, reason, actor, meta } = input;
   const open = again.facts.suspensions.find((s) => s.resumedAt === null);
   await trx
     .updateTable("opening_suspensions")
-    .set({ resumed_at: now, resume_reason: reason, resumed_by: actor.personId })
+    .set({ resumed_at: now, resume_reason: reason, resumed_by: actor?.personId ?? null })
     .where("opening_id", "=", again.opening.id)
     .where("resumed_at", "is", null)
     .execute();
@@ -110,7 +113,7 @@ export async function recordResumption(
           resumedAt: now.toISOString(),
         },
       },
-      actor: auditActorOf(actor, meta),
+      actor: actor ? auditActorOf(actor, meta) : SYSTEM_ACTOR,
       at: now,
     });
   }
