@@ -228,6 +228,12 @@ export const ERROR_CODES = {
     zh: "不能提出该索赔：{{reasonZh}}。",
     en: "This claim cannot be lodged: {{reasonEn}}.",
   },
+  /** A claim lodged after the guarantee's validity and its claim period (decision 0070): `deadline` names the last day. */
+  GUARANTEE_CLAIM_PERIOD_OVER: {
+    status: 409,
+    zh: "索赔期限已于 {{deadlineZh}} 届满（保函有效期至 {{validUntilZh}}，另加索赔期 {{days}} 日），不能再提出索赔。",
+    en: "The claim period ended on {{deadlineEn}} (the guarantee was valid until {{validUntilEn}}, plus a claim period of {{days}} days); no claim can be lodged now.",
+  },
   /** The section's contract signing date was recorded before: it is recorded once. */
   CONTRACT_SIGNING_ALREADY_RECORDED: {
     status: 409,
