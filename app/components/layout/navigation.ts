@@ -92,6 +92,29 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     show: always,
     group: "organisation",
   },
+  // The guarantor's portal (decision 0070): one entry; the portal's own tabs lead to products, guarantees and claims.
+  {
+    id: "guarantor",
+    to: path("/guarantor/applications"),
+    label: "guarantorPortal.nav.applications",
+    show: (ctx) => ctx.can("issue:guarantee:own") || ctx.can("sign:guarantee:own") || ctx.can("decide:claim:own"),
+    group: "organisation",
+  },
+  {
+    id: "guarantor-products",
+    to: path("/guarantor/products"),
+    label: "guarantorPortal.nav.products",
+    show: can("manage:guarantee-product:own"),
+    group: "organisation",
+  },
+  // The tenderer's and the agency's bid guarantees after the opening (decision 0070).
+  {
+    id: "section-guarantees",
+    to: path("/section-guarantees"),
+    label: "guarantorPortal.nav.sections",
+    show: can("create:project:own"),
+    group: "records",
+  },
   { id: "profile", to: path("/profile"), label: "ui.nav.profile", show: always, group: "organisation" },
 
   { id: "approvals", to: path("/operator/approvals"), label: "nav.approvals", show: can("approve:organisation:any"), group: "platform" },

@@ -17,7 +17,10 @@ export type TodoKind =
   | "opening.overdue"
   | "complaint.acceptance"
   | "complaint.decision"
-  | "complaint.documents";
+  | "complaint.documents"
+  | "guarantee.underwrite"
+  | "guarantee.issue"
+  | "guarantee.claim";
 
 export interface TodoItem {
   kind: TodoKind;

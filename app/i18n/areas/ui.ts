@@ -62,6 +62,11 @@ export const ui = defineMessages(
         incident: {
           open: { title: "平台故障进行中", detail: "{{description}}" },
         },
+        guarantee: {
+          underwrite: { title: "保函申请待审核", detail: "{{count}} 份保函申请等待承保审核。" },
+          issue: { title: "保函待出函", detail: "{{count}} 份已缴费的保函待签署出函，或上链失败待重试。" },
+          claim: { title: "索赔待处理", detail: "{{count}} 项索赔等待赔付或拒绝。" },
+        },
       },
     },
     profile: {
@@ -198,6 +203,11 @@ export const ui = defineMessages(
         },
         incident: {
           open: { title: "Platform incident in progress", detail: "{{description}}" },
+        },
+        guarantee: {
+          underwrite: { title: "Guarantee applications to underwrite", detail: "{{count}} application(s) waiting for underwriting." },
+          issue: { title: "Guarantees to issue", detail: "{{count}} paid guarantee(s) to sign and issue, or to retry on the ledger." },
+          claim: { title: "Claims to answer", detail: "{{count}} claim(s) to pay or decline." },
         },
       },
     },
