@@ -168,7 +168,7 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     await guarantor.getByTestId("sign-letter").waitFor();
     await guarantor.getByTestId("sign-document-start").click();
     await guarantor.getByTestId("sign-document-confirm").click({ timeout: 60_000 });
-    await guarantor.getByTestId("sign-document-signed").waitFor({ timeout: 60_000 });
+    // Once signed, the page reloads its data: the letter no longer awaits a signature, the ledger's answer is awaited.
     // The outbox issues it on the ledger; the page looks again by itself until the answer is there.
     await guarantor
       .locator('[data-testid="guarantee-status"][data-status="issued"]')
@@ -280,7 +280,7 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     await tenderer.waitForURL(`${server.url}/dashboard`);
     await tenderer.goto(`${server.url}/section-guarantees`);
     await hydrated(tenderer);
-    await tenderer.getByTestId("open-section-guarantees").first().click();
+    await tenderer.getByTestId("guarantee-section").filter({ hasText: "道路工程施工" }).getByTestId("open-section-guarantees").click();
     await tenderer.waitForURL(`${server.url}/sections/${sectionId}/guarantees`);
     await hydrated(tenderer);
     const row = tenderer.getByTestId("section-guarantee").first();

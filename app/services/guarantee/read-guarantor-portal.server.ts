@@ -17,6 +17,19 @@ function requireGuarantor(actor: Actor): string {
   return actor.membership.organisationId;
 }
 
+const STEP_ORDER: Record<string, number> = {
+  submitted: 0,
+  more_documents_requested: 1,
+  supplemented: 2,
+  approved: 3,
+  declined: 3,
+  fee_paid: 4,
+  issuing: 5,
+  issue_failed: 6,
+  issue_retried: 7,
+  issued: 8,
+};
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export async function listGuarantorApplications(app: AppContext, actor: Actor) {
@@ -151,7 +164,10 @@ export async function readGuarantorApplication(app: AppContext, actor: Actor, ap
       bidValidityDays: a.bid_validity_days,
       validityUntil: new Date(deadline.getTime() + a.bid_validity_days * DAY).toISOString(),
     },
-    events: events.map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at.toISOString(), personName: e.person_name })),
+    // Steps of one instant (a fixed test clock, a fast applicant) in the order the lifecycle takes them.
+    events: events
+      .map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at.toISOString(), personName: e.person_name }))
+      .sort((x, y) => x.at.localeCompare(y.at) || (STEP_ORDER[x.step] ?? 99) - (STEP_ORDER[y.step] ?? 99)),
     payment: payment
       ? {
           amountFen: String(payment.amount_fen),
