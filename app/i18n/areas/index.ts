@@ -8,6 +8,7 @@ import { complaintHandling } from "./complaint-handling.ts";
 import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { evaluation } from "./evaluation.ts";
+import { guaranteeBidder } from "./guarantee-bidder.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
@@ -42,4 +43,5 @@ export const areas = {
   complaintHandling,
   complaints,
   evaluation,
+  guaranteeBidder,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -62,6 +62,14 @@ export const ui = defineMessages(
         incident: {
           open: { title: "平台故障进行中", detail: "{{description}}" },
         },
+        guarantee: {
+          fee_due: { title: "保函费用待缴纳", detail: "{{project}} · {{section}}：{{guarantor}} 已同意承保，请缴纳保函费用。" },
+          documents_requested: { title: "担保机构要求补充材料", detail: "{{project}} · {{section}}：{{guarantor}} 要求：{{what}}" },
+          declare: {
+            title: "电子保函已开立，待声明",
+            detail: "{{project}} · {{section}}：{{guarantor}} 的保函已上链，请在投标文件中声明为投标保证金。",
+          },
+        },
       },
     },
     profile: {
@@ -198,6 +206,20 @@ export const ui = defineMessages(
         },
         incident: {
           open: { title: "Platform incident in progress", detail: "{{description}}" },
+        },
+        guarantee: {
+          fee_due: {
+            title: "Guarantee fee to pay",
+            detail: "{{project}} · {{section}}: {{guarantor}} approved your application; pay the fee.",
+          },
+          documents_requested: {
+            title: "The guarantor asks for documents",
+            detail: "{{project}} · {{section}}: {{guarantor}} asks for: {{what}}",
+          },
+          declare: {
+            title: "Guarantee issued: declare it",
+            detail: "{{project}} · {{section}}: the guarantee from {{guarantor}} is on the ledger; declare it as your bid security.",
+          },
         },
       },
     },
