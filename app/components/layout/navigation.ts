@@ -82,6 +82,8 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     show: can("manage:members:own"),
     group: "organisation",
   },
+  // The bidder's electronic guarantees (issue 14, decision 0072).
+  { id: "guarantees", to: path("/guarantees"), label: "guaranteeBidder.nav", show: can("apply:guarantee:own"), group: "organisation" },
   { id: "certificates", to: path("/certificates"), label: "certificates.nav", show: always, group: "organisation" },
   { id: "api-tokens", to: path("/api-tokens"), label: "ui.nav.apiTokens", show: can("submit:bid:own"), group: "organisation" },
   // A regulator's requests for documents while it handles a complaint (decision 0063).

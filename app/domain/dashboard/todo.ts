@@ -20,7 +20,10 @@ export type TodoKind =
   | "complaint.documents"
   | "guarantee.underwrite"
   | "guarantee.issue"
-  | "guarantee.claim";
+  | "guarantee.claim"
+  | "guarantee.fee_due"
+  | "guarantee.documents_requested"
+  | "guarantee.declare";
 
 export interface TodoItem {
   kind: TodoKind;

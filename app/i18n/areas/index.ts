@@ -9,6 +9,7 @@ import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { evaluation } from "./evaluation.ts";
 import { guarantorPortal } from "./guarantor-portal.ts";
+import { guaranteeBidder } from "./guarantee-bidder.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
@@ -44,4 +45,5 @@ export const areas = {
   complaints,
   evaluation,
   guarantorPortal,
+  guaranteeBidder,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

@@ -3,6 +3,7 @@ import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { listOwnBids } from "#app/services/bidding/read-own-bid.server.ts";
 import { listOwnDocumentRequests } from "#app/services/complaints/complaint-document-requests.server.ts";
+import { guaranteeTodo } from "#app/services/guarantee/bidder-guarantees.server.ts";
 import { listRegulatorComplaints } from "#app/services/complaints/read-regulator-complaints.server.ts";
 import { guarantorWork } from "#app/services/guarantee/read-guarantor-portal.server.ts";
 import { listOpeningsForRegulator } from "#app/services/opening/list-openings-for-regulator.server.ts";
@@ -89,6 +90,9 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
       items.push({ kind: "certificate.missing", key: "certificate", dueAt: nearestOpenDeadline, link: "/certificates", params: {} });
     }
   }
+
+  // The bidder's electronic guarantees (issue 14): a fee to pay, documents asked for, one issued to declare.
+  if (has("apply:guarantee:own")) items.push(...(await guaranteeTodo(app.db, organisationId, now)));
 
   if (has("create:project:own")) {
     const own = await app.db
