@@ -9,11 +9,8 @@ import { createClock } from "#app/server/clock.server.ts";
 import { loadConfig } from "#app/server/config.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { createDb } from "#app/server/db.server.ts";
-import { applyForGuarantee, guaranteeOptionsFor } from "#app/services/guarantee/apply-for-guarantee.server.ts";
-import { payGuaranteeFee } from "#app/services/guarantee/underwrite-application.server.ts";
 import { DEMO_PASSWORD } from "#db/seed/demo.ts";
-import { actorOf } from "#test/factories/tendering.ts";
-import { silentLog, TEST_META } from "../integration/helpers/test-app.ts";
+import { silentLog } from "../integration/helpers/test-app.ts";
 import { hydrated, launchBrowser, logInAs, newContext, screenshot } from "./helpers/browser.ts";
 import { enrolInBrowser } from "./helpers/certificates.ts";
 import { startServer, type RunningServer } from "./helpers/server.ts";
@@ -25,8 +22,8 @@ import { startServer, type RunningServer } from "./helpers/server.ts";
  * the guarantee verified, the tenderer's guarantee page too, and the signed opening record says
  * 已核验. The guarantor's and the bidder's pages are looked at on a 390 px phone as well.
  *
- * The bidder's application and fee go through the services the bidder's pages call (the bidder's
- * guarantee pages are another branch's work, w-gbid); everything else is driven in the browser.
+ * Everything is driven in the browser: the bidder's guarantee pages (decision 0072, w-gbid) and the
+ * guarantor's portal (decision 0070).
  */
 const SEALERS = [
   { email: "bidder1@demo.bidhall.cn", price: "9,800,000.00", manager: "李建国" },
@@ -124,23 +121,24 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     expect(scrollWidth, `${name} is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
   }
 
-  it("the bidder applies for the demo guarantor's product; the guarantor approves it in its portal", async () => {
-    const bidder = await actorOf(services.db, await personOf(SEALERS[0].email));
-    const options = await guaranteeOptionsFor(at(), bidder, sectionId);
-    const product = options.products.find((p) => p.guarantorName === "兴业银行股份有限公司福州分行");
-    expect(product, "the demo guarantor's product serves the demo section").toBeTruthy();
-    ({ applicationId } = await applyForGuarantee(at(), {
-      actor: bidder,
-      sectionId,
-      input: {
-        productId: product!.id,
-        amountYuan: BigInt(options.amountFen),
-        validFrom: new Date(options.validFrom),
-        validUntil: new Date(options.validUntil),
-        note: "请于今日出函",
-      },
-      meta: TEST_META,
-    }));
+  it("the bidder applies on its guarantee page, choosing the demo guarantor; the guarantor approves it in its portal", async () => {
+    const bidder = await newPage();
+    bidderPages.push(bidder);
+    await logInAs(bidder, server.url, SEALERS[0].email, DEMO_PASSWORD);
+    await bidder.waitForURL(`${server.url}/dashboard`);
+    await bidder.goto(`${server.url}/sections/${sectionId}/guarantee`);
+    await hydrated(bidder);
+    await bidder.getByTestId("guarantor-option").filter({ hasText: "兴业银行股份有限公司福州分行" }).locator("input").check();
+    await bidder.getByTestId("apply-submit").click();
+    await bidder.locator('[data-testid="guarantee-application"]').waitFor();
+    applicationId = (
+      await services.db
+        .selectFrom("guarantee_applications")
+        .select("id")
+        .where("section_id", "=", sectionId)
+        .where("status", "=", "submitted")
+        .executeTakeFirstOrThrow()
+    ).id;
 
     guarantor = await newPage();
     await logInAs(guarantor, server.url, "guarantor@demo.bidhall.cn", DEMO_PASSWORD);
@@ -157,9 +155,12 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     await guarantor.locator('[data-testid="application-status"][data-status="approved"]').waitFor();
   });
 
-  it("after the fee, the guarantor's signer signs the letter in the browser and the ledger issues the guarantee", async () => {
-    const bidder = await actorOf(services.db, await personOf(SEALERS[0].email));
-    await payGuaranteeFee(at(), { actor: bidder, applicationId, meta: TEST_META });
+  it("after the bidder pays the fee, the guarantor's signer signs the letter in the browser and the ledger issues the guarantee", async () => {
+    const bidder = bidderPages[0]!;
+    await bidder.goto(`${server.url}/sections/${sectionId}/guarantee`);
+    await hydrated(bidder);
+    await bidder.getByTestId("pay-fee").getByRole("button").click();
+    await bidder.getByTestId("fee-paid").waitFor();
     await enrolInBrowser(guarantor, server.url, "担保机构备份密码-2026");
     await guarantor.goto(`${server.url}/guarantor/applications/${applicationId}`);
     await hydrated(guarantor);
@@ -201,9 +202,11 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
   });
 
   /** One bidder: log in, enrol a certificate in this browser, seal and submit, declaring `reference` as its security. */
-  async function sealAndSubmit(page: Page, b: (typeof SEALERS)[number], reference: string) {
-    await logInAs(page, server.url, b.email, DEMO_PASSWORD);
-    await page.waitForURL(`${server.url}/dashboard`);
+  async function sealAndSubmit(page: Page, b: (typeof SEALERS)[number], reference: string | "platform") {
+    if (reference !== "platform") {
+      await logInAs(page, server.url, b.email, DEMO_PASSWORD);
+      await page.waitForURL(`${server.url}/dashboard`);
+    }
     await enrolInBrowser(page, server.url, `备份密码-${b.manager}-2026`);
     await page.goto(`${server.url}/sections/${sectionId}/bid`);
     await hydrated(page);
@@ -213,15 +216,20 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     await form.getByLabel("质量标准").selectOption("合格");
     await form.getByLabel("项目经理 · 姓名").fill(b.manager);
     await form.getByLabel("项目经理 · 身份证号码").fill(makeCitizenId(`350102198001${10 + SEALERS.indexOf(b)}123`));
-    await page.getByLabel("保函编号 / 信用承诺书编号").fill(reference);
+    if (reference === "platform") {
+      // The sealing page offers the organisation's issued guarantee: choosing it declares its ledger id.
+      await page.getByTestId("declarable-guarantee").filter({ hasText: ledgerId }).locator("input").check();
+      await page.getByTestId("guarantee-chosen").waitFor();
+      await expect(page.getByLabel("保函编号 / 信用承诺书编号").inputValue()).resolves.toBe(ledgerId);
+    } else await page.getByLabel("保函编号 / 信用承诺书编号").fill(reference);
     await page.getByRole("button", { name: "封装并加密" }).click();
     await page.getByTestId("upload").click({ timeout: 60_000 });
     await page.waitForURL(/\/receipts\//, { timeout: 60_000 });
   }
 
   it("the bidder declares the guarantee's ledger id in its sealed bid and submits; two more bidders submit", async () => {
-    for (let i = 0; i < SEALERS.length; i++) bidderPages.push(await newPage());
-    await Promise.all([sealAndSubmit(bidderPages[0]!, SEALERS[0], ledgerId), sealAndSubmit(bidderPages[1]!, SEALERS[1], "BG-2026-0002")]);
+    for (let i = 1; i < SEALERS.length; i++) bidderPages.push(await newPage());
+    await Promise.all([sealAndSubmit(bidderPages[0]!, SEALERS[0], "platform"), sealAndSubmit(bidderPages[1]!, SEALERS[1], "BG-2026-0002")]);
     await sealAndSubmit(bidderPages[2]!, SEALERS[2], "BG-2026-0003");
     // The bidder's sealing page on a phone.
     const phone = await newPage(390);
@@ -229,6 +237,11 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     await phone.waitForURL(`${server.url}/dashboard`);
     await phone.goto(`${server.url}/sections/${sectionId}/bid`);
     await look(phone, "guarantee-bidder-bid-390");
+    await phone.goto(`${server.url}/sections/${sectionId}/guarantee`);
+    await phone.locator('[data-testid="guarantee-application"][data-status="issued"]').waitFor();
+    await look(phone, "guarantee-bidder-guarantee-390");
+    await phone.goto(`${server.url}/guarantees`);
+    await look(phone, "guarantee-bidder-guarantees-390");
   });
 
   it("at the opening the guarantee is verified and bound: the hall shows it to the host and to the bidder", async () => {
