@@ -48,6 +48,19 @@ export const SealingKit = z.object({
       ),
     creditCommitmentAllowed: z.boolean(),
   }),
+  guarantees: z
+    .array(
+      z.object({
+        id: z.string().uuid(),
+        ledgerId: z.string().regex(/^0x[0-9a-f]{64}$/),
+        guarantorName: z.string(),
+        amountFen: z.string().regex(/^\d+$/),
+        validUntil: isoTime,
+      }),
+    )
+    .describe(
+      "Your electronic guarantees issued on the platform for this section and not yet bound: declare one with its `ledgerId` as bid.json `security.reference` and `securityReference`",
+    ),
   recipients: z
     .array(z.object({ serialHex: z.string(), subjectName: z.string(), certificatePem: z.string(), notAfter: isoTime }))
     .describe("Seal for every one of these certificates, no other"),

@@ -7,6 +7,8 @@ import { BidVersions, BidStateBadge } from "#app/components/bidding/bid-versions
 import { SealAndSubmit } from "#app/components/bidding/seal-and-submit.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
+import guaranteeCss from "#app/components/guarantee-bidder/guarantee-bidder.css?url";
+import { GuaranteeStatusPanel } from "#app/components/guarantee-bidder/guarantee-status-panel.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
 import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
@@ -15,11 +17,13 @@ import { requireActor } from "#app/server/session.server.ts";
 import { getSealingKit } from "#app/services/bidding/get-sealing-kit.server.ts";
 import { readOwnBid } from "#app/services/bidding/read-own-bid.server.ts";
 import { withdrawBid } from "#app/services/bidding/submit-bid.server.ts";
+import { ownSectionGuarantees } from "#app/services/guarantee/bidder-guarantees.server.ts";
 import tenderingCss from "#app/styles/tendering.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: tenderingCss },
   { rel: "stylesheet", href: biddingCss },
+  { rel: "stylesheet", href: guaranteeCss },
 ];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `投标 · ${data?.bid.section.name ?? ""} · bidhall` }];
 
@@ -47,9 +51,20 @@ export async function loader(args: LoaderFunctionArgs) {
         kitProblem = e.messageIn(lang);
       }
     }
+    // The organisation's own guarantee applications for this section (issue 14): only its own exist.
+    const guarantees =
+      bid.registered && actor.permissions.has("apply:guarantee:own")
+        ? (await ownSectionGuarantees(app, actor, bid.section.id)).map((a) => ({
+            applicationId: a.applicationId,
+            status: a.status,
+            guarantorName: a.guarantorName,
+            guarantee: a.guarantee ? { ledgerId: a.guarantee.ledgerId, status: a.guarantee.status } : null,
+          }))
+        : null;
     return {
       bid,
       kit,
+      guarantees,
       kitProblem,
       deadlineText: formatShanghai(bid.section.deadlineAt),
       deadlinePassed: app.clock.now() >= bid.section.deadlineAt,
@@ -68,7 +83,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function SectionBidPage() {
   const { t } = useTranslation();
-  const { bid, kit, kitProblem, deadlineText, deadlinePassed } = useLoaderData<typeof loader>();
+  const { bid, kit, kitProblem, deadlineText, deadlinePassed, guarantees } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const open = bid.section.phase === "published";
@@ -122,6 +137,9 @@ export default function SectionBidPage() {
         </div>
       ) : null}
       {open && bid.state.status === "submitted" ? <p className="muted">{t("bidding.page.replaceHint")}</p> : null}
+      {guarantees && (open || guarantees.length > 0) && (!kit || kit.security.kinds.includes("guarantee")) ? (
+        <GuaranteeStatusPanel sectionId={bid.section.id} applications={guarantees} />
+      ) : null}
       {open && kit ? <SealAndSubmit kit={kit} /> : null}
       <section className="panel">
         <div className="panel__head">

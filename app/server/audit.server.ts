@@ -337,7 +337,9 @@ export const AuditEvent = z.discriminatedUnion("type", [
     data: z.object({ guaranteeId: uuid, claimId: uuid.optional(), step: z.string(), reason: z.string() }),
   }),
   z.object({ type: z.literal("guarantee.issue_retried"), data: z.object({ guaranteeId: uuid, key: z.string() }) }),
-  z.object({ type: z.literal("guarantee.release_requested"), data: z.object({ guaranteeId: uuid, event: z.string() }) }),
+  z.object({ type: z.literal("guarantee.release_requested"), data: z.object({ guaranteeId: uuid, sectionId: uuid, event: z.string() }) }),
+  // Decision 0072: a withdrawn bid's queued release, taken back when a new version declares the guarantee again.
+  z.object({ type: z.literal("guarantee.release_cancelled"), data: z.object({ guaranteeId: uuid, sectionId: uuid }) }),
   z.object({
     type: z.literal("guarantee.claim_lodged"),
     data: z.object({ guaranteeId: uuid, claimId: uuid, ground: z.string(), amountFen: z.string() }),

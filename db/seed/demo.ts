@@ -142,6 +142,25 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
   },
 ];
 
+/** The demo guarantor's product (decision 0070): bid guarantees for both procurement types across Fujian, 0.5%, at least 200 yuan. */
+export const DEMO_GUARANTEE_PRODUCT: {
+  name: string;
+  kind: "bid" | "performance";
+  feeRateBp: number;
+  minimumFeeFen: bigint;
+  procurementTypes: ("engineering" | "government")[];
+  regionCodes: string[];
+  active: boolean;
+} = {
+  name: "电子投标保函（福建全省）",
+  kind: "bid",
+  feeRateBp: 50,
+  minimumFeeFen: 20_000n,
+  procurementTypes: ["engineering", "government"],
+  regionCodes: ["35"],
+  active: true,
+};
+
 export function demoAccounts(): { kind: OrganisationKind; organisation: string; email: string }[] {
   return DEMO_ORGANISATIONS.flatMap((o) => o.people.slice(0, 1).map((p) => ({ kind: o.kinds[0]!, organisation: o.name, email: p.email })));
 }

@@ -7,7 +7,15 @@ import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import { addMember, createOrganisation, createPerson } from "#test/factories/organisations.ts";
 import { actorOf } from "#test/factories/tendering.ts";
 import { biddingSteps } from "./bids.ts";
-import { DEMO_BACKUP_PASSWORD, DEMO_KEY_BIDDERS, DEMO_ORGANISATIONS, DEMO_PASSWORD, isEmptyDatabase } from "./demo.ts";
+import { createGuaranteeProduct } from "#app/services/guarantee/guarantee-products.server.ts";
+import {
+  DEMO_BACKUP_PASSWORD,
+  DEMO_GUARANTEE_PRODUCT,
+  DEMO_KEY_BIDDERS,
+  DEMO_ORGANISATIONS,
+  DEMO_PASSWORD,
+  isEmptyDatabase,
+} from "./demo.ts";
 import { enrolDemoMember, makeKey, type DemoKeyHolder } from "./keys.ts";
 import { finishedOpeningSteps, readyToOpenSteps } from "./opening.ts";
 import { demoDeadlines, metaOf, type DemoParty, type DemoScene } from "./scene.ts";
@@ -70,6 +78,18 @@ export async function seedDemo(app: AppContext): Promise<DemoKit | null> {
         );
       },
     })),
+    // The demo guarantor's bid guarantee product, so the portal and the bidders' choice of guarantor are not empty (decision 0070).
+    {
+      at: minutes(pkiAt, 120),
+      name: "the guarantor offers a bid guarantee",
+      async run(past: AppContext) {
+        await createGuaranteeProduct(past, {
+          actor: await actorOf(past.db, people.get("guarantor")!),
+          input: DEMO_GUARANTEE_PRODUCT,
+          meta: metaOf("guarantor"),
+        });
+      },
+    },
     ...tenderingSteps(full),
     ...biddingSteps(full, "finished", finishedDeadline),
     ...finishedOpeningSteps(full, finishedDeadline),

@@ -14,6 +14,8 @@ interface SealingKit {
   schema: Record<string, unknown>;
   recipients: { serialHex: string; subjectName: string; certificatePem: string; notAfter: string }[];
   issuingCaPem: string;
+  /** Optional: older servers do not send it (decision 0072). */
+  guarantees?: { ledgerId: string; guarantorName: string; amountFen: string }[];
 }
 
 export const sectionCommand: CliCommand = {
@@ -48,7 +50,8 @@ export const sectionCommand: CliCommand = {
           sectionId: kit.section.id,
           bidder: kit.bidder,
           fields: {},
-          security: { kind: "guarantee", reference: "" },
+          // Decision 0072: a platform guarantee is declared by its ledger id (the only one issued, prefilled).
+          security: { kind: "guarantee", reference: kit.guarantees?.length === 1 ? kit.guarantees[0]!.ledgerId : "" },
         },
         null,
         2,
@@ -56,6 +59,9 @@ export const sectionCommand: CliCommand = {
     );
     console.log(
       `section ${kit.section.code} ${kit.section.name}, deadline ${kit.section.deadlineAt}\n` +
+        (kit.guarantees?.length
+          ? `your electronic guarantees for this section (declare one as security.reference and --security-reference):\n${kit.guarantees.map((g) => `  ${g.ledgerId}  ${g.guarantorName}  ${g.amountFen} fen`).join("\n")}\n`
+          : "") +
         `wrote schema.json, bid.template.json, issuing-ca.pem and ${kit.recipients.length} recipient certificate(s) to ${out}\n` +
         `seal with: bidhall seal ${kit.recipients.map((r) => `--recipient ${path.join(out, "recipients", `${r.serialHex}.pem`)}`).join(" ")} --in PACKAGE.zip --out BID.p7m`,
     );

@@ -1,4 +1,4 @@
-import { useNavigate } from "@remix-run/react";
+import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as tus from "tus-js-client";
@@ -24,6 +24,8 @@ export interface SealingKitView {
   bidder: { uscc: string; name: string };
   form: OpeningForm;
   security: { amountFen: string; forms: string[]; creditCommitmentAllowed: boolean };
+  /** Issued guarantees of the organisation for this section (decision 0072). */
+  guarantees: { id: string; ledgerId: string; guarantorName: string; amountFen: string; validUntil: string }[];
   recipients: { serialHex: string; subjectName: string; certificatePem: string; notAfter: string }[];
   issuingCaPem: string;
 }
@@ -74,7 +76,12 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
   const [files, setFiles] = useState<File[]>([]);
   const securityKinds = useMemo(() => securityKindsOf(kit.security), [kit.security]);
   const [securityKind, setSecurityKind] = useState<SecurityKind>(securityKinds[0] ?? "guarantee");
-  const [securityReference, setSecurityReference] = useState("");
+  // A link from the guarantee page (?guarantee=<ledger id>) preselects that guarantee; else the only one issued.
+  const [searchParams] = useSearchParams();
+  const [securityReference, setSecurityReference] = useState(() => {
+    const wanted = searchParams.get("guarantee")?.toLowerCase();
+    return kit.guarantees.find((g) => g.ledgerId === wanted)?.ledgerId ?? (kit.guarantees.length === 1 ? kit.guarantees[0]!.ledgerId : "");
+  });
   const [serial, setSerial] = useState<string>("");
   const [showProblems, setShowProblems] = useState(false);
   const [sealed, setSealed] = useState<Sealed | null>(null);
@@ -269,6 +276,8 @@ export function SealAndSubmit({ kit }: { kit: SealingKitView }) {
             onReference={setSecurityReference}
             showProblems={showProblems}
             disabled={busy}
+            guarantees={kit.guarantees}
+            sectionId={kit.section.id}
           />
           <DocumentInputs files={files} onChange={setFiles} disabled={busy} />
           <section className="panel">

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { formatYuan } from "#app/domain/shared/money.ts";
 import { SECURITY_REFERENCE_MAX, securityProblem, type SecurityProblem } from "./form-problems.ts";
+import { GuaranteeChoice, type DeclarableGuarantee } from "#app/components/guarantee-bidder/guarantee-choice.tsx";
 import { FieldError } from "./opening-form-inputs.tsx";
 
 export type SecurityKind = "guarantee" | "credit-commitment";
@@ -38,8 +39,13 @@ export function SecurityInputs({
   onReference,
   showProblems,
   disabled,
+  guarantees = [],
+  sectionId,
 }: {
   terms: SecurityTerms;
+  /** The organisation's issued guarantees for this section (decision 0072): choosing one declares its ledger id. */
+  guarantees?: DeclarableGuarantee[];
+  sectionId?: string;
   kind: SecurityKind;
   reference: string;
   onKind: (k: SecurityKind) => void;
@@ -58,6 +64,15 @@ export function SecurityInputs({
           ? t("bidding.security.none")
           : t("bidding.security.amount", { amount: formatYuan(BigInt(terms.amountFen)) })}
       </p>
+      {kind === "guarantee" && sectionId ? (
+        <GuaranteeChoice
+          guarantees={guarantees}
+          reference={reference}
+          onReference={onReference}
+          disabled={disabled}
+          sectionId={sectionId}
+        />
+      ) : null}
       <div className="inline-fields">
         <label>
           {t("bidding.security.kind")}

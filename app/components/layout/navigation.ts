@@ -82,6 +82,8 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     show: can("manage:members:own"),
     group: "organisation",
   },
+  // The bidder's electronic guarantees (issue 14, decision 0072).
+  { id: "guarantees", to: path("/guarantees"), label: "guaranteeBidder.nav", show: can("apply:guarantee:own"), group: "organisation" },
   { id: "certificates", to: path("/certificates"), label: "certificates.nav", show: always, group: "organisation" },
   { id: "api-tokens", to: path("/api-tokens"), label: "ui.nav.apiTokens", show: can("submit:bid:own"), group: "organisation" },
   // A regulator's requests for documents while it handles a complaint (decision 0063).
@@ -91,6 +93,29 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     label: "complaintHandling.requestsNav",
     show: always,
     group: "organisation",
+  },
+  // The guarantor's portal (decision 0070): one entry; the portal's own tabs lead to products, guarantees and claims.
+  {
+    id: "guarantor",
+    to: path("/guarantor/applications"),
+    label: "guarantorPortal.nav.applications",
+    show: (ctx) => ctx.can("issue:guarantee:own") || ctx.can("sign:guarantee:own") || ctx.can("decide:claim:own"),
+    group: "organisation",
+  },
+  {
+    id: "guarantor-products",
+    to: path("/guarantor/products"),
+    label: "guarantorPortal.nav.products",
+    show: can("manage:guarantee-product:own"),
+    group: "organisation",
+  },
+  // The tenderer's and the agency's bid guarantees after the opening (decision 0070).
+  {
+    id: "section-guarantees",
+    to: path("/section-guarantees"),
+    label: "guarantorPortal.nav.sections",
+    show: can("create:project:own"),
+    group: "records",
   },
   { id: "profile", to: path("/profile"), label: "ui.nav.profile", show: always, group: "organisation" },
 

@@ -32,6 +32,8 @@ describe("audit events sealed until the deadline (法 22)", () => {
       "guarantee.letter_signed",
       "guarantee.issued",
       "guarantee.issue_failed",
+      "guarantee.release_requested",
+      "guarantee.release_cancelled",
     ]);
     expect(sealedTypesNaming("openingId")).toEqual(["opening.signed_in"]);
   });

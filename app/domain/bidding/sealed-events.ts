@@ -28,6 +28,10 @@ export const SEALED_AUDIT_EVENTS = {
   // Issue 14: the ledger's answer to an issue names the section (w-g-issue seals its own steps too).
   "guarantee.issued": "sectionId",
   "guarantee.issue_failed": "sectionId",
+  // Decision 0072: a withdrawing bidder's release is requested before the deadline (条例 35), and
+  // taken back when it declares the guarantee again: both tell that it bid.
+  "guarantee.release_requested": "sectionId",
+  "guarantee.release_cancelled": "sectionId",
 } as const satisfies Record<string, "sectionId" | "openingId">;
 export type SealedAuditEventType = keyof typeof SEALED_AUDIT_EVENTS;
 

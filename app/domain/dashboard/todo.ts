@@ -17,7 +17,13 @@ export type TodoKind =
   | "opening.overdue"
   | "complaint.acceptance"
   | "complaint.decision"
-  | "complaint.documents";
+  | "complaint.documents"
+  | "guarantee.underwrite"
+  | "guarantee.issue"
+  | "guarantee.claim"
+  | "guarantee.fee_due"
+  | "guarantee.documents_requested"
+  | "guarantee.declare";
 
 export interface TodoItem {
   kind: TodoKind;

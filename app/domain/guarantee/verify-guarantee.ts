@@ -22,7 +22,10 @@ import { guaranteeCommitments, type GuaranteeCommitments } from "./commitments.t
  * 7. the validity covers the bid validity period (from the deadline to deadline + validity days);
  * 8. the signed PDF's SHA-256 is the ledger's documentHash and its signature verifies, by a signer of
  *    the guarantor organisation;
- * 9. the declaration beside the envelope agrees with bid.json (decision 16).
+ * 9. the declaration beside the envelope agrees with bid.json (decision 16): for a platform guarantee
+ *    declared beside the envelope (`bid_versions.security_guarantee_id`), bid.json names the same
+ *    guarantee, and by the platform's records it is this bidder's, for this section, and not bound
+ *    to another bid (GUARANTEE_DECLARATION_INVALID, decision 0072).
  * A credit commitment (信用承诺) is verified against the credit data: red at the deadline, and a
  * form the section accepts.
  */
@@ -51,6 +54,10 @@ export interface GuaranteeVerificationFacts {
   inBid: SecurityOffer;
   bidderOrganisationId: string;
   sectionId: string;
+  /** The bid version being verified (what a guarantee bound to this bid is bound to in the platform's records). */
+  bidVersionId?: string;
+  /** The platform guarantee declared beside the envelope (decision 0072); null when none was. */
+  declaredGuaranteeId?: string | null;
   tendererOrganisationId: string;
   requiredFen: bigint;
   deadline: Date;
@@ -65,6 +72,10 @@ export interface GuaranteeVerificationFacts {
     salt: string;
     guarantorOrganisationId: string;
     guarantorIsGuarantor: boolean;
+    /** The platform's records (decision 0072): whose, for which section, bound to which bid version. */
+    applicantOrganisationId?: string;
+    sectionId?: string;
+    boundBidVersionId?: string | null;
   } | null;
   /** What the ledger holds under the guarantee's id; null when it has nothing. */
   onChain: GuaranteeOnChain | null;
@@ -92,6 +103,12 @@ export type VerificationFailure =
   | { code: "GUARANTEE_DOCUMENT_MISMATCH"; documentSha256: string | null; ledgerHash: string }
   | { code: "GUARANTEE_SIGNATURE_INVALID"; problem: string | null }
   | { code: "DECLARATION_MISMATCH"; declared: SecurityOffer; inBid: SecurityOffer }
+  | {
+      code: "GUARANTEE_DECLARATION_INVALID";
+      reason: "mismatch" | "notOwn" | "boundElsewhere";
+      declared: string | null;
+      inBid: string;
+    }
   | { code: "FORM_NOT_ACCEPTED"; kind: SecurityOffer["kind"] }
   | { code: "CREDIT_COMMITMENT_NOT_RED"; grade: string | null };
 export type VerificationFailureCode = VerificationFailure["code"];
@@ -120,6 +137,22 @@ export function bidValidityPeriod(deadline: Date, days: number) {
 export function verifySecurity(f: GuaranteeVerificationFacts): SecurityVerification {
   const base = { kind: f.inBid.kind, reference: f.inBid.reference, ledgerId: null, commitments: null, bind: false };
   const failures: VerificationFailure[] = [];
+  const g = f.guarantee;
+  // A platform guarantee declared beside the envelope is compared by identity, not by spelling
+  // (its id or its ledger id name the same guarantee): decision 0072.
+  const declaredPlatform = !!f.declaredGuaranteeId && f.inBid.kind === "guarantee";
+  const invalid = (reason: "mismatch" | "notOwn" | "boundElsewhere"): VerificationFailure => ({
+    code: "GUARANTEE_DECLARATION_INVALID",
+    reason,
+    declared: f.declared?.reference ?? null,
+    inBid: f.inBid.reference,
+  });
+  if (declaredPlatform && g?.id !== f.declaredGuaranteeId) failures.push(invalid("mismatch"));
+  if (g && f.inBid.kind === "guarantee") {
+    if ((g.applicantOrganisationId ?? f.bidderOrganisationId) !== f.bidderOrganisationId || (g.sectionId ?? f.sectionId) !== f.sectionId)
+      failures.push(invalid("notOwn"));
+    else if (g.boundBidVersionId && f.bidVersionId && g.boundBidVersionId !== f.bidVersionId) failures.push(invalid("boundElsewhere"));
+  }
   // Declaration, accepted form, credit grade: decision 35's checks, now part of the verification.
   for (const d of securityDefects({
     declared: f.declared,
@@ -128,13 +161,13 @@ export function verifySecurity(f: GuaranteeVerificationFacts): SecurityVerificat
     records: f.creditRecords,
     deadline: f.deadline,
   })) {
-    if (d.code === "DECLARATION_MISMATCH") failures.push(d);
-    else if (d.code === "FORM_NOT_ACCEPTED") failures.push(d);
+    if (d.code === "DECLARATION_MISMATCH") {
+      if (!declaredPlatform) failures.push(d);
+    } else if (d.code === "FORM_NOT_ACCEPTED") failures.push(d);
     else if (d.code === "CREDIT_COMMITMENT_NOT_RED") failures.push({ code: d.code, grade: d.grade });
   }
   if (f.inBid.kind === "credit-commitment") return { ...base, outcome: failures.length ? "failed" : "verified", failures };
 
-  const g = f.guarantee;
   if (!g) return { ...base, outcome: "failed", failures: [{ code: "GUARANTEE_NOT_FOUND", reference: f.inBid.reference }, ...failures] };
   const refs = guaranteeCommitments(g.salt, {
     applicantOrganisationId: f.bidderOrganisationId,
@@ -263,6 +296,21 @@ export function describeVerificationFailure(f: VerificationFailure): { zh: strin
         zh: `递交时申报的投标保证金（${f.declared.reference}）与投标文件 bid.json 载明的（${f.inBid.reference}）不一致。`,
         en: `The security declared at submission (${f.declared.reference}) differs from the one in bid.json (${f.inBid.reference}).`,
       };
+    case "GUARANTEE_DECLARATION_INVALID":
+      return f.reason === "mismatch"
+        ? {
+            zh: `递交时在信封外声明的电子保函（${f.declared ?? "—"}）与投标文件 bid.json 载明的保函（${f.inBid}）不是同一份保函。`,
+            en: `The electronic guarantee declared beside the envelope (${f.declared ?? "—"}) is not the one bid.json names (${f.inBid}).`,
+          }
+        : f.reason === "notOwn"
+          ? {
+              zh: `投标文件载明的保函（${f.inBid}）按平台记录不是本投标人为本标段申请的保函。`,
+              en: `By the platform's records the guarantee bid.json names (${f.inBid}) was not applied for by this bidder for this section.`,
+            }
+          : {
+              zh: `投标文件载明的保函（${f.inBid}）按平台记录已绑定至其他投标。`,
+              en: `By the platform's records the guarantee bid.json names (${f.inBid}) is already bound to another bid.`,
+            };
     case "FORM_NOT_ACCEPTED":
       return { zh: "本标段不接受该投标保证金形式。", en: "This section does not accept this form of bid security." };
     case "CREDIT_COMMITMENT_NOT_RED":

@@ -228,6 +228,12 @@ export const ERROR_CODES = {
     zh: "不能提出该索赔：{{reasonZh}}。",
     en: "This claim cannot be lodged: {{reasonEn}}.",
   },
+  /** A claim lodged after the guarantee's validity and its claim period (decision 0070): `deadline` names the last day. */
+  GUARANTEE_CLAIM_PERIOD_OVER: {
+    status: 409,
+    zh: "索赔期限已于 {{deadlineZh}} 届满（保函有效期至 {{validUntilZh}}，另加索赔期 {{days}} 日），不能再提出索赔。",
+    en: "The claim period ended on {{deadlineEn}} (the guarantee was valid until {{validUntilEn}}, plus a claim period of {{days}} days); no claim can be lodged now.",
+  },
   /** The section's contract signing date was recorded before: it is recorded once. */
   CONTRACT_SIGNING_ALREADY_RECORDED: {
     status: 409,
@@ -923,11 +929,14 @@ export const ERROR_CODES = {
     zh: "本单位已有标段 {{section}} 的保函申请正在办理或已出函，不能重复申请。",
     en: "Your organisation already has a guarantee application for section {{section}} in progress or issued.",
   },
-  /** Decision 0057: a bid declares a ledger id that is not an issued guarantee of this bidder for this section. */
+  /**
+   * Decisions 0057, 0072: a bid declares a platform guarantee (its ledger id or id) that is not an
+   * issued, free guarantee of this bidder for this section; the reason says which.
+   */
   GUARANTEE_DECLARATION_INVALID: {
     status: 409,
-    zh: "声明的保函 {{reference}} 不是本单位针对本标段已出具的电子保函。",
-    en: "The declared guarantee {{reference}} is not an issued electronic guarantee of your organisation for this section.",
+    zh: "声明的保函 {{reference}} 不能作为本投标的投标保证金：{{reasonZh}}。请在“投标保证金”一栏选择本单位为本标段开立的电子保函。",
+    en: "The declared guarantee {{reference}} cannot secure this bid: {{reasonEn}}. Choose, under Bid security, an electronic guarantee issued to your organisation for this section.",
   },
   /** Decision 0057: the signed guarantee letter is not the prepared letter, or its signature does not verify. */
   GUARANTEE_LETTER_INVALID: {

@@ -8,6 +8,8 @@ import { complaintHandling } from "./complaint-handling.ts";
 import { complaints } from "./complaints.ts";
 import { demo } from "./demo.ts";
 import { evaluation } from "./evaluation.ts";
+import { guarantorPortal } from "./guarantor-portal.ts";
+import { guaranteeBidder } from "./guarantee-bidder.ts";
 import { ledger } from "./ledger.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { opening } from "./opening.ts";
@@ -42,4 +44,6 @@ export const areas = {
   complaintHandling,
   complaints,
   evaluation,
+  guarantorPortal,
+  guaranteeBidder,
 } as const satisfies Record<string, { zh: Record<string, unknown>; en: Record<string, unknown> }>;

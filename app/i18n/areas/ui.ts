@@ -62,6 +62,17 @@ export const ui = defineMessages(
         incident: {
           open: { title: "平台故障进行中", detail: "{{description}}" },
         },
+        guarantee: {
+          underwrite: { title: "保函申请待审核", detail: "{{count}} 份保函申请等待承保审核。" },
+          issue: { title: "保函待出函", detail: "{{count}} 份已缴费的保函待签署出函，或上链失败待重试。" },
+          claim: { title: "索赔待处理", detail: "{{count}} 项索赔等待赔付或拒绝。" },
+          fee_due: { title: "保函费用待缴纳", detail: "{{project}} · {{section}}：{{guarantor}} 已同意承保，请缴纳保函费用。" },
+          documents_requested: { title: "担保机构要求补充材料", detail: "{{project}} · {{section}}：{{guarantor}} 要求：{{what}}" },
+          declare: {
+            title: "电子保函已开立，待声明",
+            detail: "{{project}} · {{section}}：{{guarantor}} 的保函已上链，请在投标文件中声明为投标保证金。",
+          },
+        },
       },
     },
     profile: {
@@ -198,6 +209,23 @@ export const ui = defineMessages(
         },
         incident: {
           open: { title: "Platform incident in progress", detail: "{{description}}" },
+        },
+        guarantee: {
+          underwrite: { title: "Guarantee applications to underwrite", detail: "{{count}} application(s) waiting for underwriting." },
+          issue: { title: "Guarantees to issue", detail: "{{count}} paid guarantee(s) to sign and issue, or to retry on the ledger." },
+          claim: { title: "Claims to answer", detail: "{{count}} claim(s) to pay or decline." },
+          fee_due: {
+            title: "Guarantee fee to pay",
+            detail: "{{project}} · {{section}}: {{guarantor}} approved your application; pay the fee.",
+          },
+          documents_requested: {
+            title: "The guarantor asks for documents",
+            detail: "{{project}} · {{section}}: {{guarantor}} asks for: {{what}}",
+          },
+          declare: {
+            title: "Guarantee issued: declare it",
+            detail: "{{project}} · {{section}}: the guarantee from {{guarantor}} is on the ledger; declare it as your bid security.",
+          },
         },
       },
     },

@@ -118,13 +118,17 @@ export async function enqueueGuaranteeBind(trx: Trx, g: { id: string; ledger_id:
   );
 }
 
+/** The outbox key of a guarantee's release (one per guarantee). */
+export const releaseKey = (guaranteeId: string) => `guarantee:${guaranteeId}:release`;
+
 /** GuaranteeLedger.release by the platform (条例 35, 57; decision 0042's return). */
-export async function enqueueGuaranteeRelease(trx: Trx, g: { id: string; ledger_id: string }, now: Date) {
+export async function enqueueGuaranteeRelease(trx: Trx, g: { id: string; ledger_id: string }, now: Date, runAfter?: Date) {
   return enqueueLedgerWrite(
     trx,
-    `guarantee:${g.id}:release`,
+    releaseKey(g.id),
     { contract: "GuaranteeLedger", method: "release", actor: "platform", args: [hex32(g.ledger_id)] },
     now,
+    runAfter,
   );
 }
 

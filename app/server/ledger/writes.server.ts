@@ -41,8 +41,8 @@ export const accountOf = (who: "platform" | { organisationId: string }) => ({
 });
 
 /** Queues `write` under `key` (the idempotency key: the same key is delivered once) inside `trx`. */
-export async function enqueueLedgerWrite(trx: Transaction<Database>, key: string, write: LedgerWrite, now: Date) {
-  return enqueue(trx, { kind: LEDGER_SEND, key, payload: LedgerWrite.parse(write) }, now);
+export async function enqueueLedgerWrite(trx: Transaction<Database>, key: string, write: LedgerWrite, now: Date, runAfter?: Date) {
+  return enqueue(trx, { kind: LEDGER_SEND, key, payload: LedgerWrite.parse(write), ...(runAfter ? { runAfter } : {}) }, now);
 }
 
 /** The `ledger.send` job: resolves accounts, makes sure roles are in place, sends once. */

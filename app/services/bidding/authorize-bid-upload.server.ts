@@ -4,6 +4,7 @@ import { formatBytes } from "#app/domain/shared/bytes.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { commitmentRefusal } from "#app/services/credit/credit-standing.server.ts";
+import { checkDeclaredGuarantee } from "./declared-guarantee.server.ts";
 import { assertMayBid, type BidSecurityDeclaration } from "./submit-bid.server.ts";
 
 /**
@@ -45,6 +46,12 @@ export async function authorizeBidUpload(app: AppContext, opts: AuthorizeBidUplo
       !mayOfferCreditCommitment({ records: credit.standing.records, sectionAllows: true, now })
     )
       throw commitmentRefusal(credit.grade);
+    // Decision 0072: a declared platform guarantee is checked before the first byte, not after the last.
+    await checkDeclaredGuarantee(app.db, {
+      organisationId: opts.actor.membership.organisationId,
+      sectionId: section.id,
+      security: opts.security,
+    });
   }
   const limit = envelopeLimitOf(section);
   if (!Number.isSafeInteger(opts.size) || opts.size <= 0) throw new AppError("VALIDATION_FAILED", { field: "Upload-Length" });

@@ -7,6 +7,7 @@ import { bidRecipientCertificates } from "#app/server/repo/bid-recipients.server
 import { requireCaCertificates } from "#app/server/pki/platform-pki.server.ts";
 import { creditStanding, findProject } from "#app/server/repo/tendering.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
+import { declarableGuarantees } from "#app/services/guarantee/bidder-guarantees.server.ts";
 import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
 
 export interface SealingKit {
@@ -22,6 +23,12 @@ export interface SealingKit {
    * declared with a bid; decision 50), and `kinds` in the words of the upload's `securityKind`.
    */
   security: { amountFen: string } & SecurityOffer;
+  /**
+   * The organisation's electronic guarantees issued on the platform for this section and still
+   * free (decision 0072): one of them is declared by its ledger id as bid.json's
+   * `security.reference` and beside the envelope.
+   */
+  guarantees: { id: string; ledgerId: string; guarantorName: string; amountFen: string; validUntil: string }[];
   /**
    * Every valid certificate of the caller's organisation's members holding `bid` (ARCHITECTURE.md
    * §4 step 1): any of them can decrypt at the opening, so a change of staff does not lose a bid.
@@ -97,6 +104,7 @@ export async function getSealingKit(app: AppContext, actor: Actor, sectionId: st
     schema: compileOpeningForm(form, `urn:bidhall:section:${section.id}`),
     form,
     security: offer,
+    guarantees: offer.kinds.includes("guarantee") ? await declarableGuarantees(app.db, organisationId, section.id) : [],
     recipients: recipients.map((r) => ({
       serialHex: r.serial_hex,
       subjectName: r.subject_name,

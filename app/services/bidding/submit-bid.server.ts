@@ -16,7 +16,9 @@ import { auditActorOf, requirePermission, type Actor } from "#app/server/session
 import { storageFor } from "#app/server/storage.server.ts";
 import { commitmentRefusal, participationCheck, tenderScopeOf } from "#app/services/credit/credit-standing.server.ts";
 import { assertBidsMayChange } from "#app/domain/tendering/suspension.ts";
+import { releaseSectionGuarantees } from "#app/services/guarantee/release-guarantees.server.ts";
 import { guardPhase, projectPartyRefusal } from "#app/services/tendering/tendering-rules.server.ts";
+import { checkDeclaredGuarantee, takeBackQueuedRelease } from "./declared-guarantee.server.ts";
 
 export interface SubmitBidOptions {
   actor: Actor;
@@ -97,6 +99,8 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
     )
       throw commitmentRefusal(credit.grade);
   }
+  // Decision 0072: a declared platform guarantee must be this organisation's, for this section, issued and free.
+  await checkDeclaredGuarantee(app.db, { organisationId, sectionId: section.id, security: opts.security });
 
   // 办法 26: an unencrypted (or malformed) bid is refused, saying what is wrong.
   let inspection: Awaited<ReturnType<typeof inspectEnvelope>>;
@@ -152,6 +156,15 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
         .limit(1)
         .executeTakeFirst();
       const version = (last?.version ?? 0) + 1;
+      // Again under the guarantee's lock: it may have been bound or released while the envelope was stored.
+      const guarantee = await checkDeclaredGuarantee(trx, {
+        organisationId,
+        sectionId: section.id,
+        security: opts.security,
+        forUpdate: true,
+      });
+      if (guarantee)
+        await takeBackQueuedRelease(trx, { guaranteeId: guarantee.id, sectionId: section.id, actor: auditActorOf(actor, opts.meta), now });
       const receipt: Receipt = {
         format: "bidhall.receipt/1",
         receiptNo,
@@ -182,6 +195,7 @@ export async function submitBid(app: AppContext, opts: SubmitBidOptions): Promis
           receipt_jws: receiptJws,
           security_kind: opts.security?.kind ?? null,
           security_reference: opts.security?.reference ?? null,
+          security_guarantee_id: guarantee?.id ?? null,
         })
         .execute();
       await queueForAnchoring(trx, { sha256: stored.sha256, source: "bid-envelope" }, now);
@@ -268,6 +282,17 @@ export async function withdrawBid(app: AppContext, opts: { actor: Actor; section
       event: { type: "bid.withdrawn", data: { sectionId: section.id, organisationId, afterVersion: state.version } },
       actor: auditActorOf(opts.actor, opts.meta),
       at: now,
+    });
+    // 条例 35: a bid withdrawn before the deadline gets its security back. The release goes on the
+    // ledger at the deadline, not now: a release before it would show that somebody withdrew
+    // (decision 42); a new version declaring the guarantee again takes it back (decision 0072).
+    await releaseSectionGuarantees(trx, {
+      sectionId: section.id,
+      applicantOrganisationId: organisationId,
+      event: "withdrawal",
+      now,
+      actor: auditActorOf(opts.actor, opts.meta),
+      runAfter: section.deadline_at,
     });
   });
 }

@@ -3,7 +3,9 @@ import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import { listOwnBids } from "#app/services/bidding/read-own-bid.server.ts";
 import { listOwnDocumentRequests } from "#app/services/complaints/complaint-document-requests.server.ts";
+import { guaranteeTodo } from "#app/services/guarantee/bidder-guarantees.server.ts";
 import { listRegulatorComplaints } from "#app/services/complaints/read-regulator-complaints.server.ts";
+import { guarantorWork } from "#app/services/guarantee/read-guarantor-portal.server.ts";
 import { listOpeningsForRegulator } from "#app/services/opening/list-openings-for-regulator.server.ts";
 
 const DAY = 86_400_000;
@@ -88,6 +90,9 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
       items.push({ kind: "certificate.missing", key: "certificate", dueAt: nearestOpenDeadline, link: "/certificates", params: {} });
     }
   }
+
+  // The bidder's electronic guarantees (issue 14): a fee to pay, documents asked for, one issued to declare.
+  if (has("apply:guarantee:own")) items.push(...(await guaranteeTodo(app.db, organisationId, now)));
 
   if (has("create:project:own")) {
     const own = await app.db
@@ -219,6 +224,35 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
       link: "/complaint-requests",
       params: { receipt: r.receipt_no, section: `${r.section_code} ${r.section_name}`, what: r.what },
     });
+  }
+
+  // The guarantor's queues (decision 0070): applications to underwrite, letters to issue, claims to answer.
+  if (has("issue:guarantee:own") || has("sign:guarantee:own") || has("decide:claim:own")) {
+    const work = await guarantorWork(app, actor);
+    if (work.toUnderwrite > 0 && has("issue:guarantee:own"))
+      items.push({
+        kind: "guarantee.underwrite",
+        key: "guarantee:underwrite",
+        dueAt: null,
+        link: "/guarantor/applications",
+        params: { count: work.toUnderwrite },
+      });
+    if (work.toIssue > 0)
+      items.push({
+        kind: "guarantee.issue",
+        key: "guarantee:issue",
+        dueAt: null,
+        link: "/guarantor/applications",
+        params: { count: work.toIssue },
+      });
+    if (work.claims > 0 && has("decide:claim:own"))
+      items.push({
+        kind: "guarantee.claim",
+        key: "guarantee:claim",
+        dueAt: null,
+        link: "/guarantor/claims",
+        params: { count: work.claims },
+      });
   }
 
   return orderTodo(items);

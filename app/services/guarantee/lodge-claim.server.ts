@@ -1,5 +1,6 @@
 import { checkClaim, CLAIM_REFUSALS, type ClaimGround } from "#app/domain/guarantee/claims.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
+import { formatShanghai } from "#app/domain/shared/time.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
 import { toBigInt } from "#app/server/db.server.ts";
@@ -72,6 +73,16 @@ export async function lodgeClaim(app: AppContext, opts: LodgeClaimOptions): Prom
       },
       now,
     );
+    if (refusal === "claimPeriodOver") {
+      const deadline = new Date(g.valid_until.getTime() + g.claim_period_days * 86_400_000);
+      throw new AppError("GUARANTEE_CLAIM_PERIOD_OVER", {
+        deadlineZh: formatShanghai(deadline),
+        deadlineEn: formatShanghai(deadline, "en"),
+        validUntilZh: formatShanghai(g.valid_until),
+        validUntilEn: formatShanghai(g.valid_until, "en"),
+        days: g.claim_period_days,
+      });
+    }
     if (refusal)
       throw new AppError("GUARANTEE_CLAIM_REFUSED", { reasonZh: CLAIM_REFUSALS[refusal].zh, reasonEn: CLAIM_REFUSALS[refusal].en });
     const amount = opts.amountFen ?? toBigInt(g.amount_fen);

@@ -22,6 +22,8 @@ export async function releaseSectionGuarantees(
     event: "contract" | "termination" | "failure" | "withdrawal";
     now: Date;
     actor?: AuditActor;
+    /** Not before this instant: a withdrawal's release waits for the deadline (decision 42). */
+    runAfter?: Date;
   },
 ): Promise<string[]> {
   let q = trx
@@ -44,9 +46,9 @@ export async function releaseSectionGuarantees(
   if (input.applicantOrganisationId) q = q.where("g.applicant_organisation_id", "=", input.applicantOrganisationId);
   const guarantees = await q.execute();
   for (const g of guarantees) {
-    await enqueueGuaranteeRelease(trx, g, input.now);
+    await enqueueGuaranteeRelease(trx, g, input.now, input.runAfter);
     await appendAudit(trx, {
-      event: { type: "guarantee.release_requested", data: { guaranteeId: g.id, event: input.event } },
+      event: { type: "guarantee.release_requested", data: { guaranteeId: g.id, sectionId: input.sectionId, event: input.event } },
       actor: input.actor ?? SYSTEM_ACTOR,
       at: input.now,
     });

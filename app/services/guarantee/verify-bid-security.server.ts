@@ -30,12 +30,18 @@ export async function gatherSecurityFacts(
   inBid: SecurityOffer,
 ): Promise<GuaranteeVerificationFacts> {
   const { section, project } = loaded;
-  const { records } = await creditStanding(app.db, bid.uscc);
+  const [{ records }, version] = await Promise.all([
+    creditStanding(app.db, bid.uscc),
+    // The platform guarantee declared beside the envelope (decision 0072).
+    app.db.selectFrom("bid_versions").select("security_guarantee_id").where("id", "=", bid.bidVersionId).executeTakeFirst(),
+  ]);
   const base: GuaranteeVerificationFacts = {
     declared: bid.declaredSecurity,
+    declaredGuaranteeId: version?.security_guarantee_id ?? null,
     inBid,
     bidderOrganisationId: bid.organisationId,
     sectionId: section.id,
+    bidVersionId: bid.bidVersionId,
     tendererOrganisationId: project.tenderer_organisation_id,
     requiredFen: toBigInt(section.bid_security_fen),
     deadline: section.deadline_at,
@@ -56,7 +62,19 @@ export async function gatherSecurityFacts(
   const row = await app.db
     .selectFrom("guarantees as g")
     .innerJoin("organisations as o", "o.id", "g.guarantor_organisation_id")
-    .select(["g.id", "g.ledger_id", "g.salt", "g.guarantor_organisation_id", "g.document_key", "o.kinds", "o.status", "o.uscc"])
+    .select([
+      "g.id",
+      "g.ledger_id",
+      "g.salt",
+      "g.guarantor_organisation_id",
+      "g.document_key",
+      "g.applicant_organisation_id",
+      "g.section_id",
+      "g.bound_bid_version_id",
+      "o.kinds",
+      "o.status",
+      "o.uscc",
+    ])
     .where(isUuid ? "g.id" : "g.ledger_id", "=", isUuid ? reference.toLowerCase() : reference.toLowerCase())
     .where("g.status", "not in", ["issuing", "issue_failed"])
     .executeTakeFirst();
@@ -69,6 +87,9 @@ export async function gatherSecurityFacts(
       salt: row.salt,
       guarantorOrganisationId: row.guarantor_organisation_id,
       guarantorIsGuarantor: row.status === "approved" && row.kinds.includes("guarantor"),
+      applicantOrganisationId: row.applicant_organisation_id,
+      sectionId: row.section_id,
+      boundBidVersionId: row.bound_bid_version_id,
     },
     bindingRef: bindingRef(row.salt, bid.bidVersionId),
     document: await checkDocument(app, row.document_key, row.uscc),

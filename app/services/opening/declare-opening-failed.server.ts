@@ -1,6 +1,7 @@
+import { releaseSectionGuarantees } from "#app/services/guarantee/release-guarantees.server.ts";
 import { assertFailureGround, assertOpeningAction, requireReason } from "#app/domain/opening/index.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import type { Actor } from "#app/server/session.server.ts";
+import { auditActorOf, type Actor } from "#app/server/session.server.ts";
 import { inOpeningTransaction, loadOpening, outcomeOf, recordOpeningFact, requireHost } from "./opening-context.server.ts";
 import type { LoadedOpening } from "#app/server/repo/openings.server.ts";
 import { recordFailedOpeningRecord } from "./record-timed-facts.server.ts";
@@ -64,6 +65,8 @@ export async function declareOpeningFailed(app: AppContext, opts: DeclareOpening
       },
       live: { type: "opening.failed", data: { kind: "declared", reason, ground: ground.id, at: now.toISOString() } },
     });
+    // Decision 0060: a section that ends without award releases its bid guarantees.
+    await releaseSectionGuarantees(trx, { sectionId: again.section.id, event: "failure", now, actor: auditActorOf(opts.actor, opts.meta) });
     return { failedAt: now };
   });
   // 办法 32: the failed opening's record, signed and stored at once (the scheduler retries if this fails).

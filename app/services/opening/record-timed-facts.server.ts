@@ -1,3 +1,4 @@
+import { releaseSectionGuarantees } from "#app/services/guarantee/release-guarantees.server.ts";
 import type { Transaction } from "kysely";
 import type { Database } from "#db/schema.ts";
 import { bidState } from "#app/domain/bidding/bid-state.ts";
@@ -114,6 +115,8 @@ async function recordInTransaction(
         .where("id", "=", loaded.section.id)
         .where("failed_at", "is", null)
         .execute();
+      // Decision 0060: no opening, no award: the section's bid guarantees are released.
+      await releaseSectionGuarantees(trx, { sectionId: loaded.section.id, event: "failure", now: fact.at });
       const text = `${fact.validBids} < ${fact.minimumBids}`;
       return recordOpeningFact(trx, {
         openingId: loaded.opening.id,

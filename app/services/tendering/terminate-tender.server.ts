@@ -1,3 +1,4 @@
+import { releaseSectionGuarantees } from "#app/services/guarantee/release-guarantees.server.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
@@ -87,6 +88,9 @@ export async function terminateTender(app: AppContext, opts: TerminateTenderOpti
       actor: auditActorOf(opts.actor, opts.meta),
       at: now,
     });
+    // Decision 0060: a terminated section's bid guarantees are released on the ledger (条例 31).
+    for (const s of terminated)
+      await releaseSectionGuarantees(trx, { sectionId: s.id, event: "termination", now, actor: auditActorOf(opts.actor, opts.meta) });
     return { sectionIds: terminated.map((s) => s.id), notified };
   });
 }

@@ -110,6 +110,8 @@ describe("confidentiality of bids before the opening", () => {
       // No objection or complaint exists here: an unknown one answers 404 to everyone (issue 15).
       objectionId: ["00000000-0000-4000-8000-000000000000"],
       complaintId: ["00000000-0000-4000-8000-000000000000"],
+      // No guarantee application exists here (decision 0070): an unknown one answers 404 to everyone.
+      applicationId: ["00000000-0000-4000-8000-000000000000"],
     };
     if (withBids) {
       const versions = await app.db
