@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { FormError } from "#app/components/form.tsx";
 import { Countdown, ShanghaiTime } from "#app/components/server-time.tsx";
+import { PublicEvaluationPart } from "#app/components/evaluation/public-evaluation.tsx";
 import { Clarifications, Documents, ProjectFacts, Registrations, SectionFacts } from "#app/components/tendering/project-parts.tsx";
 import { PrequalificationPanel } from "#app/components/tendering/prequalification.tsx";
 import { PeriodChanges } from "#app/components/tendering/section-periods.tsx";
@@ -12,12 +13,17 @@ import { AppError, isAppError } from "#app/domain/shared/app-error.ts";
 import { findProject } from "#app/server/repo/tendering.server.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { getActor, requireActor } from "#app/server/session.server.ts";
+import { readPublicEvaluation } from "#app/services/evaluation/read-public-evaluation.server.ts";
 import { readPrequalification } from "#app/services/tendering/prequalification.server.ts";
 import { readProject } from "#app/services/tendering/read-project.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
+import evaluationCss from "#app/styles/evaluation.css?url";
 import tenderingCss from "#app/styles/tendering.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: tenderingCss }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: tenderingCss },
+  { rel: "stylesheet", href: evaluationCss },
+];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
     title: `${(data && "announcement" in data ? data.announcement?.title : data?.prequalification?.title) ?? data?.project.name ?? "招标公告"} · bidhall`,
@@ -43,7 +49,15 @@ export async function loader(args: LoaderFunctionArgs) {
       throw e;
     });
     const prequalification = await readPrequalification(app, actor, projectId);
-    if (view) return { ...view, prequalification, loggedIn: actor !== null };
+    if (view) {
+      // The evaluation terms, the candidate publicity and the award result (issue 16).
+      const evaluation = await readPublicEvaluation(
+        app,
+        projectId,
+        view.sections.map((s) => s.id),
+      );
+      return { ...view, prequalification, evaluation, loggedIn: actor !== null };
+    }
     const project = prequalification ? await findProject(app.db, projectId) : undefined;
     if (!prequalification || !project) throw new AppError("NOT_FOUND", { what: "project" });
     return { project: { id: project.id, name: project.name, code: project.code }, prequalification, prequalificationOnly: true as const };
@@ -156,6 +170,7 @@ function ProjectPage({ v }: { v: Exclude<ReturnType<typeof useLoaderData<typeof 
               </p>
             ) : null}
             <SectionFacts section={s} procurementType={v.project.procurementType} />
+            <PublicEvaluationPart sectionId={s.id} e={v.evaluation[s.id]} />
           </article>
         ))}
       </section>

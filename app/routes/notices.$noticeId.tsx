@@ -39,6 +39,13 @@ export default function Notice() {
       <pre className="panel lc-body" data-testid="notice-body">
         {n.body}
       </pre>
+      {n.kind === "award" && n.subjectId ? (
+        <p>
+          <Link className="button button--primary" to={`/award-notices/${n.subjectId}`} data-testid="open-award-notice">
+            {t("evaluation.notices.openSigned")}
+          </Link>
+        </p>
+      ) : null}
       <div className="alert alert--success" role="status" data-testid="notice-receipt">
         {t("lifecycle.notices.receipt", { at: new Date(n.readAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) })}
       </div>

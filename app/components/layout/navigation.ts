@@ -57,6 +57,8 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     // switch ended up under the server time).
     group: "organisation",
   },
+  // 评标定标 (issue 16): in 本单位, the English header has no room for another top-level link.
+  { id: "evaluations", to: path("/evaluations"), label: "evaluation.list.title", show: can("record:result:own"), group: "organisation" },
   { id: "complaints", to: path("/complaints"), label: "complaints.nav.complaints", show: always, group: "records" },
   { id: "complaint-decisions", to: path("/complaints/decisions"), label: "complaints.nav.decisions", show: always, group: "records" },
   {

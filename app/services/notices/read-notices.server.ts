@@ -71,6 +71,7 @@ export async function readNotice(app: AppContext, opts: { actor: Actor; noticeId
     return {
       id: notice.id,
       kind: notice.kind,
+      subjectId: notice.subject_id,
       title: notice.title,
       body: notice.body,
       createdAt: notice.created_at,
