@@ -33,4 +33,10 @@ export const signingRequestCleanup: TimedTask = { name: "signing.expired-request
 /** GP: a suspension for a complaint is lifted once it has lasted 30 days (政府采购法 57; decision 74). */
 export const complaintSuspensionCap: TimedTask = { name: "complaint.suspension-cap", run: liftSuspensionsPastCap };
 
-export const timedTasks: readonly TimedTask[] = [crlRefresh, uploadCleanup, openingTimedFacts, signingRequestCleanup, complaintSuspensionCap];
+export const timedTasks: readonly TimedTask[] = [
+  crlRefresh,
+  uploadCleanup,
+  openingTimedFacts,
+  signingRequestCleanup,
+  complaintSuspensionCap,
+];
