@@ -222,7 +222,7 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
           backupPassword: "production-scene-backup",
         });
         holders.set(seat, holder);
-        await sealAndSubmit(app, holder, state.sectionId!, 9_650_000_00n + BigInt(i) * 150_000_00n, seat);
+        await sealAndSubmit(app, holder, state.sectionId!, 9_650_000_00n + BigInt(i) * 70_000_00n, seat);
       }
     },
     async signInServiceBidders() {
