@@ -38,7 +38,8 @@ import { actorOf, sectionTerms } from "#test/factories/tendering.ts";
  * their people (passwords), a project published 35 days ago (the law's 20 days before the
  * deadline, 法 24) whose one section closes `deadlineInSeconds` from now, three bidders registered.
  * Production mode has no test clock, so the deadline is a real instant a little ahead and the test
- * waits for it. The past is told as the demo seed tells it (db/seed/timeline.ts: each step at its
+ * waits for it; the section is published only once the browser's bidder holds its certificate, so
+ * the time to the deadline covers only sealing, uploading and signing in. The past is told as the demo seed tells it (db/seed/timeline.ts: each step at its
  * instant); everything from now on happens in real time: two bidders enrol keys and seal and submit
  * here, with the browser's own sealing code; the third does it all in Chromium.
  */
@@ -55,9 +56,12 @@ type Seat = keyof typeof SCENE_PEOPLE;
 
 export interface ProductionScene {
   app: AppContext;
-  projectId: string;
-  sectionId: string;
-  deadline: Date;
+  /**
+   * The tendering, told in the past: the project created and its documents uploaded 36 days ago,
+   * published 35 days ago, three bidders registered the day after; its one section closes
+   * `deadlineInSeconds` from now.
+   */
+  publishSection(deadlineInSeconds: number): Promise<{ projectId: string; sectionId: string; deadline: Date }>;
   usccOf(seat: Seat): string;
   /** The organisation id of a seat (for its members page). */
   organisationOf(seat: Seat): string;
@@ -76,16 +80,14 @@ const metaOf = (seat: Seat): RequestMeta => ({
   userAgent: "production scene",
 });
 
-export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadlineInSeconds: number }): Promise<ProductionScene> {
+export async function setUpProductionScene(env: NodeJS.ProcessEnv): Promise<ProductionScene> {
   // The S3 client takes its credentials the standard AWS way, from this process's environment.
   for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) process.env[name] = env[name];
   const app = await bootApp({ config: loadConfig(env), log: quiet, seed: false, pki: false, ledger: false });
-  const now = new Date();
-  const deadline = new Date(Math.ceil((now.getTime() + opts.deadlineInSeconds * 1000) / 1000) * 1000);
   const keyMaking = (["bidder2", "bidder3"] as const).map((s) => makeKey(SCENE_PEOPLE[s].name));
   keyMaking.forEach((k) => k.catch(() => {}));
 
-  const published = days(now, -35);
+  const founded = days(new Date(), -45);
   const passwordHash = await hashPassword(SCENE_PASSWORD);
   const orgs = new Map<Seat, { id: string; uscc: string }>();
   const actors = new Map<Seat, Actor>();
@@ -98,7 +100,7 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
       bidder3: ["bidder"],
     };
     for (const [seat, p] of Object.entries(SCENE_PEOPLE) as [Seat, (typeof SCENE_PEOPLE)[Seat]][]) {
-      const at = days(published, -10);
+      const at = founded;
       const org = await createOrganisation(trx, { name: p.org, kinds: kinds[seat], regionCode: "350100", now: at });
       const person = await createPerson(trx, { name: p.name, email: p.email, passwordHash, now: at });
       const roles = seat.startsWith("bidder") ? (["admin", "bid", "sign"] as const) : (["admin", "operate", "sign"] as const);
@@ -113,94 +115,100 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
   const actor = (seat: Seat) => actors.get(seat)!;
 
   const state: { projectId?: string; sectionId?: string; documentId?: string } = {};
-  const code = `E350100${now.getUTCFullYear()}${String(now.getTime()).slice(-6)}`;
-  const steps: StoryStep[] = [
-    {
-      at: days(published, -1),
-      name: "the agency creates the project",
-      async run(past) {
-        const terms = sectionTerms({ name: "道路工程施工", from: published, deadlineDays: 35 });
-        const created = await createProject(past, {
-          actor: actor("agency"),
-          project: {
-            code,
-            name: "福州滨海新城市政道路工程（生产环境演练）",
-            regionCode: "350100",
-            procurementType: "engineering",
-            mandatoryTendering: true,
-            description: "两个应用实例、一个后台任务进程、对象存储、独立区块链节点。",
-            tendererOrganisationId: orgs.get("tenderer")!.id,
-          },
-          sections: [
-            {
-              ...terms,
-              deadlineAt: deadline,
-              saleFrom: startOfShanghaiDay(shanghaiDay(published)),
-              saleUntil: deadline,
-              // Sign-in is open from now on; the decryption window and confirmation period are short.
-              signInLeadMinutes: 30,
-              decryptionWindowMinutes: 30,
-              confirmationPeriodMinutes: 30,
-            },
-          ],
-          meta: metaOf("agency"),
-        });
-        state.projectId = created.projectId;
-        state.sectionId = created.sectionIds[0]!;
-      },
-    },
-    {
-      at: minutes(days(published, -1), 30),
-      name: "the agency uploads the tender documents (to the object store)",
-      async run(past) {
-        const bytes = await renderDocument({
-          documentId: `ZBWJ-${code}`,
-          title: "招标文件",
-          createdAt: past.clock.now(),
-          author: SCENE_PEOPLE.agency.org,
-          blocks: [{ type: "paragraph", text: "投标文件须在本平台加密后递交，开标在线进行（不见面开标）。" }],
-        });
-        state.documentId = (
-          await uploadTenderDocument(past, {
-            actor: actor("agency"),
-            projectId: state.projectId!,
-            title: "招标文件",
-            filename: "招标文件.pdf",
-            bytes,
-            meta: metaOf("agency"),
-          })
-        ).documentId;
-      },
-    },
-    {
-      at: published,
-      name: "the agency publishes the announcement",
-      run: (past) =>
-        publishProject(past, {
-          actor: actor("agency"),
-          projectId: state.projectId!,
-          announcement: { title: "福州滨海新城市政道路工程招标公告", body: "欢迎符合条件的投标人报名参加。" },
-          meta: metaOf("agency"),
-        }),
-    },
-    ...(["bidder1", "bidder2", "bidder3"] as const).flatMap((seat, i): StoryStep[] => [
+  const publishSection = async (deadlineInSeconds: number) => {
+    const now = new Date();
+    const deadline = new Date(Math.ceil((now.getTime() + deadlineInSeconds * 1000) / 1000) * 1000);
+    const published = days(now, -35);
+    const code = `E350100${now.getUTCFullYear()}${String(now.getTime()).slice(-6)}`;
+    const steps: StoryStep[] = [
       {
-        at: minutes(days(published, 1), 60 * i),
-        name: `${seat} registers`,
-        run: (past) => registerForSection(past, { actor: actor(seat), sectionId: state.sectionId!, meta: metaOf(seat) }),
-      },
-      {
-        at: minutes(days(published, 1), 60 * i + 20),
-        name: `${seat} downloads the tender documents (from the object store)`,
+        at: days(published, -1),
+        name: "the agency creates the project",
         async run(past) {
-          const file = await downloadTenderDocument(past, { actor: actor(seat), documentId: state.documentId!, meta: metaOf(seat) });
-          file.stream.resume();
-          await new Promise((resolve, reject) => file.stream.once("end", resolve).once("error", reject));
+          const terms = sectionTerms({ name: "道路工程施工", from: published, deadlineDays: 35 });
+          const created = await createProject(past, {
+            actor: actor("agency"),
+            project: {
+              code,
+              name: "福州滨海新城市政道路工程（生产环境演练）",
+              regionCode: "350100",
+              procurementType: "engineering",
+              mandatoryTendering: true,
+              description: "两个应用实例、一个后台任务进程、对象存储、独立区块链节点。",
+              tendererOrganisationId: orgs.get("tenderer")!.id,
+            },
+            sections: [
+              {
+                ...terms,
+                deadlineAt: deadline,
+                saleFrom: startOfShanghaiDay(shanghaiDay(published)),
+                saleUntil: deadline,
+                // Sign-in is open from now on; the decryption window and confirmation period are short.
+                signInLeadMinutes: 30,
+                decryptionWindowMinutes: 30,
+                confirmationPeriodMinutes: 30,
+              },
+            ],
+            meta: metaOf("agency"),
+          });
+          state.projectId = created.projectId;
+          state.sectionId = created.sectionIds[0]!;
         },
       },
-    ]),
-  ];
-  await runStory(app, steps, new Date());
+      {
+        at: minutes(days(published, -1), 30),
+        name: "the agency uploads the tender documents (to the object store)",
+        async run(past) {
+          const bytes = await renderDocument({
+            documentId: `ZBWJ-${code}`,
+            title: "招标文件",
+            createdAt: past.clock.now(),
+            author: SCENE_PEOPLE.agency.org,
+            blocks: [{ type: "paragraph", text: "投标文件须在本平台加密后递交，开标在线进行（不见面开标）。" }],
+          });
+          state.documentId = (
+            await uploadTenderDocument(past, {
+              actor: actor("agency"),
+              projectId: state.projectId!,
+              title: "招标文件",
+              filename: "招标文件.pdf",
+              bytes,
+              meta: metaOf("agency"),
+            })
+          ).documentId;
+        },
+      },
+      {
+        at: published,
+        name: "the agency publishes the announcement",
+        run: (past) =>
+          publishProject(past, {
+            actor: actor("agency"),
+            projectId: state.projectId!,
+            announcement: { title: "福州滨海新城市政道路工程招标公告", body: "欢迎符合条件的投标人报名参加。" },
+            meta: metaOf("agency"),
+          }),
+      },
+      ...(["bidder1", "bidder2", "bidder3"] as const).flatMap((seat, i): StoryStep[] => [
+        {
+          at: minutes(days(published, 1), 60 * i),
+          name: `${seat} registers`,
+          run: (past) => registerForSection(past, { actor: actor(seat), sectionId: state.sectionId!, meta: metaOf(seat) }),
+        },
+        {
+          at: minutes(days(published, 1), 60 * i + 20),
+          name: `${seat} downloads the tender documents (from the object store)`,
+          async run(past) {
+            const file = await downloadTenderDocument(past, { actor: actor(seat), documentId: state.documentId!, meta: metaOf(seat) });
+            file.stream.resume();
+            await new Promise((resolve, reject) => file.stream.once("end", resolve).once("error", reject));
+          },
+        },
+      ]),
+    ];
+    await runStory(app, steps, new Date());
+    return { projectId: state.projectId!, sectionId: state.sectionId!, deadline };
+  };
 
   const holders = new Map<Seat, DemoKeyHolder>();
   const serviceBidders = ["bidder2", "bidder3"] as const;
@@ -208,9 +216,7 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
 
   return {
     app,
-    projectId: state.projectId!,
-    sectionId: state.sectionId!,
-    deadline,
+    publishSection,
     usccOf: (seat) => orgs.get(seat)!.uscc,
     organisationOf: (seat) => orgs.get(seat)!.id,
     async submitServiceBids() {
@@ -222,7 +228,7 @@ export async function setUpProductionScene(env: NodeJS.ProcessEnv, opts: { deadl
           backupPassword: "production-scene-backup",
         });
         holders.set(seat, holder);
-        await sealAndSubmit(app, holder, state.sectionId!, 9_650_000_00n + BigInt(i) * 150_000_00n, seat);
+        await sealAndSubmit(app, holder, state.sectionId!, 9_650_000_00n + BigInt(i) * 70_000_00n, seat);
       }
     },
     async signInServiceBidders() {
