@@ -923,7 +923,7 @@ export const ERROR_CODES = {
   /** Decision 0057: the signed guarantee letter is not the prepared letter, or its signature does not verify. */
   GUARANTEE_LETTER_INVALID: {
     status: 422,
-    zh: "保函签章无效：{{reason}}",
+    zh: "保函签章无效：{{reasonZh}}。",
     en: "The signed guarantee letter is invalid: {{reason}}",
   },
   /** Anything unexpected; details go to the log, never to the user. */
