@@ -42,7 +42,8 @@ const commands: Record<string, Entry> = {
     load: async () => (await import("./cli/verify-command.ts")).verifyCommand!,
   },
   samples: {
-    summary: "--out DIR: sample signed documents (reading-out and opening records), root-ca.pem and platform.pem, with a throwaway PKI",
+    summary:
+      "--out DIR: sample signed documents (opening records, complaint decision, guarantee letter, award and result notices), root-ca.pem and platform.pem, with a throwaway PKI",
     load: async () => (await import("./cli/samples-command.ts")).samplesCommand!,
   },
   "ca init": {

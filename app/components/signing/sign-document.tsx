@@ -32,7 +32,7 @@ type State =
   | { kind: "ready"; prepared: Prepared; serialHex: string }
   | { kind: "signing"; prepared: Prepared; serialHex: string }
   | { kind: "signed"; sha256: string }
-  | { kind: "failed"; message: string; code: string };
+  | { kind: "failed"; message: string; code: string; detail?: string };
 
 /**
  * A person signs a platform PDF with the certificate held in this browser (decision 55): choose a
@@ -54,7 +54,8 @@ export function SignDocument({ kind, subjectId, onSigned, label }: SignDocumentP
 
   const fail = (e: unknown) => {
     if (e instanceof PreparedSignatureError)
-      setState({ kind: "failed", message: t("signing.checkFailed", { detail: e.message }), code: "PREPARED_MISMATCH" });
+      // The check's own words are technical English: kept in a data attribute, not in the message.
+      setState({ kind: "failed", message: t("signing.checkFailed"), code: "PREPARED_MISMATCH", detail: e.message });
     else setState({ kind: "failed", message: errorMessage(e), code: errorCode(e) });
   };
 
@@ -189,7 +190,13 @@ export function SignDocument({ kind, subjectId, onSigned, label }: SignDocumentP
             </fieldset>
           ) : null}
           {state.kind === "failed" ? (
-            <div className="alert alert--error" role="alert" data-error-code={state.code} data-testid="sign-document-error">
+            <div
+              className="alert alert--error"
+              role="alert"
+              data-error-code={state.code}
+              data-error-detail={state.detail}
+              data-testid="sign-document-error"
+            >
               {t("signing.failed", { message: state.message })}
             </div>
           ) : null}

@@ -288,7 +288,8 @@ export function describeVerificationFailure(f: VerificationFailure): { zh: strin
       };
     case "GUARANTEE_SIGNATURE_INVALID":
       return {
-        zh: `保函 PDF 的电子签名校验未通过，或签名人不属于开立保函的担保机构${f.problem ? `（${f.problem}）` : ""}。`,
+        // The verifier's problem is English technical text: the Chinese message leaves it out.
+        zh: "保函 PDF 的电子签名校验未通过，或签名人不属于开立保函的担保机构。",
         en: `The guarantee PDF's signature fails its check, or its signer is not of the issuing guarantor${f.problem ? ` (${f.problem})` : ""}.`,
       };
     case "DECLARATION_MISMATCH":

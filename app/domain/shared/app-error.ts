@@ -180,13 +180,13 @@ export const ERROR_CODES = {
   /** `bidhall secrets rotate` (decision 69): the old secret does not open a stored key; nothing was changed. */
   SECRET_DOES_NOT_OPEN_KEY: {
     status: 409,
-    zh: "当前的 {{secret}} 无法解开{{key}}，未做任何更改。",
-    en: "The current {{secret}} does not open {{key}}; nothing was changed.",
+    zh: "当前的 {{secret}} 无法解开{{keyZh}}，未做任何更改。",
+    en: "The current {{secret}} does not open {{keyEn}}; nothing was changed.",
   },
   /** `bidhall secrets rotate` refused before touching anything (no new secret, the same one, a worker still running). */
   SECRET_ROTATION_INVALID: {
     status: 409,
-    zh: "无法更换密钥加密口令：{{reasonEn}}。",
+    zh: "无法更换密钥加密口令：{{reasonZh}}。",
     en: "Cannot rotate the secrets: {{reasonEn}}.",
   },
   /** The platform CA has not been created yet (`bidhall ca init`). */
@@ -693,8 +693,8 @@ export const ERROR_CODES = {
   /** A signing kind that does not exist (prepare names it). */
   SIGNING_KIND_UNKNOWN: {
     status: 400,
-    zh: "不支持签署此类文件（{{kind}}）。",
-    en: "Documents of this kind ({{kind}}) cannot be signed here.",
+    zh: "不支持签署此类文件。",
+    en: "Documents of this kind cannot be signed here.",
   },
   /** Signing for an organisation needs an active membership of it, acted for now, with the sign role. */
   SIGNING_ROLE_REQUIRED: {
@@ -729,8 +729,8 @@ export const ERROR_CODES = {
   /** The document's version moved between prepare and complete: what was shown is not what would be signed. */
   SIGNING_DOCUMENT_CHANGED: {
     status: 409,
-    zh: "您打开文件后，文件已发生变化（版本 {{preparedVersion}} → {{currentVersion}}）。为保证所见即所签，请重新打开并核对后再签署。",
-    en: "The document changed since you opened it (version {{preparedVersion}} → {{currentVersion}}). To sign only what you saw, open it again, check it and sign.",
+    zh: "您打开文件后，文件已发生变化。为保证所见即所签，请重新打开并核对后再签署。",
+    en: "The document changed since you opened it. To sign only what you saw, open it again, check it and sign.",
   },
   /** The signature does not verify with the chosen certificate over the prepared signed attributes. */
   SIGNING_SIGNATURE_INVALID: {
@@ -741,13 +741,13 @@ export const ERROR_CODES = {
   /** The document cannot take a signature field (a kind returned bytes that are not a usable PDF, or a taken field name). */
   SIGNING_DOCUMENT_INVALID: {
     status: 422,
-    zh: "该文件无法添加签名：{{detail}}",
+    zh: "该文件无法添加签名：{{detailZh}}",
     en: "A signature cannot be added to this document: {{detail}}",
   },
   /** The signed PDF failed the platform's own verification; nothing was recorded. */
   SIGNING_VERIFICATION_FAILED: {
     status: 422,
-    zh: "签名后的文件未通过平台核验，未予记录：{{detail}}",
+    zh: "签名后的文件未通过平台核验，未予记录。",
     en: "The signed document failed the platform's verification and was not recorded: {{detail}}",
   },
   // The regulator's handling of complaints: issue 15, decision 0063.
@@ -941,7 +941,7 @@ export const ERROR_CODES = {
   /** Decision 0057: the signed guarantee letter is not the prepared letter, or its signature does not verify. */
   GUARANTEE_LETTER_INVALID: {
     status: 422,
-    zh: "保函签章无效：{{reason}}",
+    zh: "保函签章无效：{{reasonZh}}。",
     en: "The signed guarantee letter is invalid: {{reason}}",
   },
   /** Anything unexpected; details go to the log, never to the user. */

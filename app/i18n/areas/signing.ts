@@ -19,7 +19,7 @@ export const signing = defineMessages(
     signing: "正在签名…",
     signed: "签署完成。已签署文件的 SHA-256：",
     failed: "签署未完成：{{message}}",
-    checkFailed: "平台准备的待签内容与所显示的文件不符，已拒绝签名（{{detail}}）。",
+    checkFailed: "平台准备的待签内容与所显示的文件不符，已拒绝签名。",
     noCrypto: "此浏览器不支持 WebCrypto（须通过 https 或本机地址访问），无法签名。",
   },
   {
@@ -40,7 +40,7 @@ export const signing = defineMessages(
     signing: "Signing…",
     signed: "Signed. SHA-256 of the signed document:",
     failed: "Not signed: {{message}}",
-    checkFailed: "What the platform prepared for signing does not match the document shown, so it was not signed ({{detail}}).",
+    checkFailed: "What the platform prepared for signing does not match the document shown, so it was not signed.",
     noCrypto: "This browser has no WebCrypto (use https or a local address), so it cannot sign.",
   },
 );

@@ -15,6 +15,44 @@ export class MemberSignatureError extends Error {
   }
 }
 
+const SIGNATURE_PROBLEM: Record<string, readonly [zh: string, en: string]> = {
+  NOT_JWS: ["提交的内容不是签名文件", "what was sent is not a signed statement"],
+  UNKNOWN_TYPE: ["签名文件的类型无法识别", "the kind of signed statement is not recognised"],
+  BAD_HEADER: ["签名文件的证书信息不完整或有误", "the signed statement's certificate information is missing or malformed"],
+  BAD_SIGNATURE: ["签名与证书不符，可能已被改动", "the signature does not match the certificate; it may have been altered"],
+  BAD_PAYLOAD: ["签名的内容格式有误", "the signed content is malformed"],
+};
+const CERTIFICATE_PROBLEM: Record<string, readonly [zh: string, en: string]> = {
+  EXPIRED: ["证书已过期", "the certificate has expired"],
+  NOT_YET_VALID: ["证书尚未生效", "the certificate is not valid yet"],
+  REVOKED: ["证书已被吊销", "the certificate has been revoked"],
+  REVOCATION_UNKNOWN: [
+    "暂时无法确认证书是否已被吊销，请稍后重试",
+    "whether the certificate is revoked cannot be established now; try again later",
+  ],
+  KEY_USAGE: ["证书不允许用于签名", "the certificate may not be used for signing"],
+};
+const UNTRUSTED: readonly [string, string] = [
+  "证书不是本平台签发的有效证书",
+  "the certificate was not issued by this platform or is not valid",
+];
+
+/**
+ * A signature or certificate problem in words for the signer (zh-CN, en). The technical code
+ * (a SignedJsonError code, a chain failure reason) stays out of the message: callers keep it
+ * in the error's params and the log.
+ */
+export function describeMemberSignatureProblem(problem: MemberSignatureProblem & { kind: "signature" | "certificate" }): {
+  zh: string;
+  en: string;
+} {
+  const [zh, en] =
+    problem.kind === "signature"
+      ? (SIGNATURE_PROBLEM[problem.code] ?? SIGNATURE_PROBLEM.BAD_SIGNATURE!)
+      : (CERTIFICATE_PROBLEM[problem.reason] ?? UNTRUSTED);
+  return { zh, en };
+}
+
 /**
  * A JWS a member signed in the browser (an opening confirmation, a notice acknowledgement): it must
  * verify and have the expected `typ`; `checkPayload` then judges what it names (and throws its own

@@ -2,10 +2,12 @@ import { ACKNOWLEDGEMENT_TYPE, type Acknowledgement } from "#app/crypto/jws/sign
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit } from "#app/server/audit.server.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
+import { describeMemberSignatureProblem, MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
 import { auditActorOf, type Actor } from "#app/server/session.server.ts";
 
-const invalid = (reasonZh: string, reasonEn: string) => new AppError("NOTICE_ACKNOWLEDGEMENT_INVALID", { reasonZh, reasonEn });
+/** `code`, when there is one, is kept in the error's params for the log, never shown. */
+const invalid = (reasonZh: string, reasonEn: string, code?: string) =>
+  new AppError("NOTICE_ACKNOWLEDGEMENT_INVALID", { reasonZh, reasonEn, ...(code ? { code } : {}) });
 
 /**
  * The recipient acknowledges receipt of its award or result notice (decision 67) with a signed
@@ -47,9 +49,13 @@ export async function acknowledgeNotice(
   } catch (e) {
     if (!(e instanceof MemberSignatureError)) throw e;
     const p = e.problem;
-    if (p.kind === "signature") throw invalid(`签名校验未通过（${p.code}）`, `the signature does not verify (${p.code})`);
+    if (p.kind === "signature" || p.kind === "certificate") {
+      // The code (p.code, p.reason) goes to the log and the error's params, not into the message.
+      const { zh, en } = describeMemberSignatureProblem(p);
+      if (p.kind === "signature") throw invalid(`签名校验未通过：${zh}`, `the signature does not verify: ${en}`, p.code);
+      throw invalid(`证书无效：${zh}`, `the certificate is not valid: ${en}`, p.reason);
+    }
     if (p.kind === "type") throw invalid("不是签收回执", "it is not an acknowledgement");
-    if (p.kind === "certificate") throw invalid(`证书无效（${p.reason}）`, `the certificate is not valid (${p.reason})`);
     throw invalid("证书不属于本单位成员", "the certificate is not one of your organisation's members'");
   }
 

@@ -27,7 +27,10 @@ export const guaranteeLetterKind: SigningKind = {
     if (!g || g.guarantor_organisation_id !== signed.actor.membership.organisationId)
       throw new AppError("NOT_FOUND", { what: "guarantee" });
     if (g.status !== "issuing" || g.document_sha256)
-      throw new AppError("GUARANTEE_LETTER_INVALID", { reason: `the guarantee is ${g.status}` });
+      throw new AppError("GUARANTEE_LETTER_INVALID", {
+        reasonZh: g.document_sha256 ? "该保函已签章" : "该保函当前不在等待签章的状态",
+        reason: `the guarantee is ${g.status}`,
+      });
     await storeSignedGuaranteeLetter(
       signed.app,
       trx,

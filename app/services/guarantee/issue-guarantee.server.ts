@@ -146,7 +146,10 @@ export async function guaranteeLetterPdf(db: Executor, actor: Actor, guaranteeId
   const g = await letterInput(db, guaranteeId);
   if (g.guarantor_organisation_id !== actor.membership.organisationId) throw new AppError("NOT_FOUND", { what: "guarantee" });
   if (g.status !== "issuing" || g.document_sha256)
-    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: `the guarantee is ${g.status}, not waiting for its signature` });
+    throw new AppError("GUARANTEE_LETTER_INVALID", {
+      reasonZh: "该保函当前不在等待签章的状态",
+      reason: `the guarantee is ${g.status}, not waiting for its signature`,
+    });
   const pdf = await renderDocument(
     guaranteeLetterSpec({
       ledgerId: g.ledger_id,
@@ -198,6 +201,7 @@ export async function recordSignedGuaranteeLetter(
   if (!g || g.guarantor_organisation_id !== actor.membership.organisationId) throw new AppError("NOT_FOUND", { what: "guarantee" });
   if (g.status !== "issuing" || g.document_sha256)
     throw new AppError("GUARANTEE_LETTER_INVALID", {
+      reasonZh: g.document_sha256 ? "该保函已签章" : "该保函当前不在等待签章的状态",
       reason: `the guarantee is ${g.status}${g.document_sha256 ? ", already signed" : ""}`,
     });
   await verifyGuaranteeLetter(trx, g, opts.pdf, now);
@@ -218,17 +222,24 @@ async function verifyGuaranteeLetter(
   });
   const last = report.signatures.at(-1);
   if (!report.valid || !last?.signer)
-    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: report.problems.join("; ") || "no signature" });
+    throw new AppError("GUARANTEE_LETTER_INVALID", {
+      // The verifier's problems are English technical text: the Chinese message says what it means.
+      reasonZh: report.signatures.length === 0 ? "文件没有电子签名" : "电子签名校验未通过，或文件在签名后被改动",
+      reason: report.problems.join("; ") || "no signature",
+    });
   const guarantor = await trx
     .selectFrom("organisations")
     .select(["uscc"])
     .where("id", "=", g.guarantor_organisation_id)
     .executeTakeFirstOrThrow();
   if (last.signer.organizationIdentifier !== guarantor.uscc)
-    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: "the signer is not a person of the guarantor" });
+    throw new AppError("GUARANTEE_LETTER_INVALID", {
+      reasonZh: "签名人不属于开立保函的担保机构",
+      reason: "the signer is not a person of the guarantor",
+    });
   const text = Buffer.from(pdf).toString("latin1");
   if (!text.includes(letterFieldName(g.ledger_id)))
-    throw new AppError("GUARANTEE_LETTER_INVALID", { reason: "it is not this guarantee's letter" });
+    throw new AppError("GUARANTEE_LETTER_INVALID", { reasonZh: "该文件不是本保函的保函文件", reason: "it is not this guarantee's letter" });
 }
 
 /**

@@ -2,7 +2,7 @@ import { CONFIRMATION_TYPE, type Confirmation } from "#app/crypto/jws/signed-jso
 import { assertOpeningAction } from "#app/domain/opening/index.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext, RequestMeta } from "#app/server/context.server.ts";
-import { MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
+import { describeMemberSignatureProblem, MemberSignatureError, verifyMemberSignedJson } from "#app/server/pki/member-signed-json.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
 import {
   assertConfirmationPeriodRunning,
@@ -20,7 +20,9 @@ export interface ConfirmReadingOutRecordOptions {
   meta: RequestMeta;
 }
 
-const invalid = (problemZh: string, problemEn: string) => new AppError("OPENING_CONFIRMATION_INVALID", { problemZh, problemEn });
+/** `code`, when there is one, is kept in the error's params for the log, never shown. */
+const invalid = (problemZh: string, problemEn: string, code?: string) =>
+  new AppError("OPENING_CONFIRMATION_INVALID", { problemZh, problemEn, ...(code ? { code } : {}) });
 
 /**
  * A bidder confirms the reading-out record, or objects to it, by signing its SHA-256
@@ -55,9 +57,13 @@ export async function confirmReadingOutRecord(
   } catch (e) {
     if (!(e instanceof MemberSignatureError)) throw e;
     const p = e.problem;
-    if (p.kind === "signature") throw invalid(`签名校验未通过（${p.code}）`, `the signature does not verify (${p.code})`);
+    if (p.kind === "signature" || p.kind === "certificate") {
+      // The code (p.code, p.reason) goes to the log and the error's params, not into the message.
+      const { zh, en } = describeMemberSignatureProblem(p);
+      if (p.kind === "signature") throw invalid(`签名校验未通过：${zh}`, `the signature does not verify: ${en}`, p.code);
+      throw invalid(`证书无效：${zh}`, `the certificate is not valid: ${en}`, p.reason);
+    }
     if (p.kind === "type") throw invalid("不是确认签名", "it is not a confirmation");
-    if (p.kind === "certificate") throw invalid(`证书无效（${p.reason}）`, `the certificate is not valid (${p.reason})`);
     throw new AppError("OPENING_CERTIFICATE_NOT_OWN");
   }
   const { payload } = signed;

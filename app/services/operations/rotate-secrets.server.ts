@@ -2,7 +2,7 @@ import { Wallet } from "ethers";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { appendAudit, SYSTEM_ACTOR } from "#app/server/audit.server.ts";
 import type { AppContext } from "#app/server/context.server.ts";
-import { secretWeakness } from "#app/server/secret-strength.server.ts";
+import { MIN_SECRET_LENGTH, secretWeakness } from "#app/server/secret-strength.server.ts";
 import { decryptPrivateKey as openLedgerKey, encryptPrivateKey as sealLedgerKey } from "#app/server/ledger/keys.server.ts";
 import { decryptPrivateKey as openPkiKey, encryptPrivateKey as sealPkiKey } from "#app/server/pki/key-storage.server.ts";
 
@@ -31,6 +31,9 @@ export interface RotateSecretsResult {
   dryRun: boolean;
 }
 
+/** The CA keys by role, for the Chinese message (the English names the role). */
+const PKI_ROLE_ZH: Record<string, string> = { root: "根 CA", issuing: "签发 CA", platform: "平台签名证书" };
+
 /**
  * Re-encrypts every private key the database keeps under PKI_PASSPHRASE and LEDGER_KEY_SECRET
  * from the old secret to the new one (decision 69), in one transaction: either every key opens
@@ -48,14 +51,24 @@ export async function rotateSecrets(app: AppContext, opts: RotateSecretsOptions)
     ["PKI_PASSPHRASE", opts.pki],
     ["LEDGER_KEY_SECRET", opts.ledger],
   ] as const)
-    if (change && change.from === change.to) throw new AppError("SECRET_ROTATION_INVALID", { reasonEn: `the new ${name} is the old one` });
-  if (!opts.pki && !opts.ledger) throw new AppError("SECRET_ROTATION_INVALID", { reasonEn: "no new secret was given" });
+    if (change && change.from === change.to)
+      throw new AppError("SECRET_ROTATION_INVALID", {
+        reasonZh: `新的 ${name} 与当前的相同`,
+        reasonEn: `the new ${name} is the old one`,
+      });
+  if (!opts.pki && !opts.ledger)
+    throw new AppError("SECRET_ROTATION_INVALID", { reasonZh: "没有提供新的口令", reasonEn: "no new secret was given" });
   for (const [name, change] of [
     ["PKI_PASSPHRASE", opts.pki],
     ["LEDGER_KEY_SECRET", opts.ledger],
   ] as const) {
     const weakness = change && secretWeakness(change.to);
-    if (weakness) throw new AppError("SECRET_ROTATION_INVALID", { reasonEn: `the new ${name} is too weak: ${weakness}` });
+    // The weakness itself is worded in English only (config.server.ts shares it); the operator sees it there.
+    if (weakness)
+      throw new AppError("SECRET_ROTATION_INVALID", {
+        reasonZh: `新的 ${name} 强度不足（至少 ${MIN_SECRET_LENGTH} 个随机字符，例如 openssl rand -base64 33 的输出）`,
+        reasonEn: `the new ${name} is too weak: ${weakness}`,
+      });
   }
 
   const now = app.clock.now();
@@ -69,6 +82,7 @@ export async function rotateSecrets(app: AppContext, opts: RotateSecretsOptions)
       .executeTakeFirst();
     if (busy)
       throw new AppError("SECRET_ROTATION_INVALID", {
+        reasonZh: "有后台任务进程正在执行任务，请先停止所有任务进程和实例",
         reasonEn: `a worker (${busy.locked_by ?? "unknown"}) is running a ${busy.kind} job; stop every worker and instance first`,
       });
 
@@ -86,7 +100,11 @@ export async function rotateSecrets(app: AppContext, opts: RotateSecretsOptions)
         try {
           plain = openPkiKey(row.encrypted_private_key_pem, from);
         } catch {
-          throw new AppError("SECRET_DOES_NOT_OPEN_KEY", { secret: "PKI_PASSPHRASE", key: `the ${row.role} CA key` });
+          throw new AppError("SECRET_DOES_NOT_OPEN_KEY", {
+            secret: "PKI_PASSPHRASE",
+            keyZh: `${PKI_ROLE_ZH[row.role] ?? row.role}的私钥`,
+            keyEn: `the ${row.role} CA key`,
+          });
         }
         const sealed = sealPkiKey(plain, to);
         if (openPkiKey(sealed, to) !== plain) throw new Error(`re-encrypting the ${row.role} key did not round-trip`);
@@ -117,7 +135,8 @@ export async function rotateSecrets(app: AppContext, opts: RotateSecretsOptions)
         } catch {
           throw new AppError("SECRET_DOES_NOT_OPEN_KEY", {
             secret: "LEDGER_KEY_SECRET",
-            key: `the ledger key of ${row.holder} (${row.address})`,
+            keyZh: `${row.holder === "platform" ? "平台" : "单位"}区块链账户 ${row.address} 的私钥`,
+            keyEn: `the ledger key of ${row.holder} (${row.address})`,
           });
         }
         // The key must still be the account's: a swapped ciphertext would sign as somebody else.

@@ -57,7 +57,8 @@ export async function prepareSigning(app: AppContext, actor: Actor, input: Prepa
     const doc = await kind.load(trx, actor, input.subjectId, now);
     await requireSigner(trx, actor, doc.organisationId);
     await assertCertificateFor(trx, actor, certificate, doc.organisationId, now);
-    if (doc.pdf.length > MAX_SIGNING_PDF_BYTES) throw new AppError("SIGNING_DOCUMENT_INVALID", { detail: "larger than 16 MiB" });
+    if (doc.pdf.length > MAX_SIGNING_PDF_BYTES)
+      throw new AppError("SIGNING_DOCUMENT_INVALID", { detailZh: "文件超过 16 MiB", detail: "larger than 16 MiB" });
 
     let prepared: Awaited<ReturnType<typeof preparePdfSignature>>;
     try {
@@ -71,7 +72,12 @@ export async function prepareSigning(app: AppContext, actor: Actor, input: Prepa
       });
     } catch (e) {
       app.log.warn("signing: cannot prepare", { kind: kind.kind, subjectId: input.subjectId, error: (e as Error).message });
-      throw new AppError("SIGNING_DOCUMENT_INVALID", { detail: (e as Error).message.slice(0, 200) }, { cause: e });
+      throw new AppError(
+        "SIGNING_DOCUMENT_INVALID",
+        // The PDF library's own words stay in English (and in the log above).
+        { detailZh: "文件结构无法识别或已有未完成的签名域", detail: (e as Error).message.slice(0, 200) },
+        { cause: e },
+      );
     }
 
     await trx

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import { ensurePlatformPki } from "#app/server/pki/platform-pki.server.ts";
 import { applyForGuarantee, guaranteeOptionsFor } from "#app/services/guarantee/apply-for-guarantee.server.ts";
@@ -157,13 +158,14 @@ describe.each(["pg", "pglite"] as const)("guarantee applications and issuing (%s
     const queued = await app.db.selectFrom("outbox").select(["key"]).where("key", "like", `guarantee:${guaranteeId}:issue:%`).execute();
     expect(queued).toHaveLength(1);
     // Signed once only.
-    await expectCode(
-      prepareSigning(app, guarantor.actor, {
-        kind: "guarantee-letter",
-        subjectId: guaranteeId,
-        certificateSerial: guarantorCert.serialHex,
-      }),
-      "GUARANTEE_LETTER_INVALID",
-    );
+    const again = prepareSigning(app, guarantor.actor, {
+      kind: "guarantee-letter",
+      subjectId: guaranteeId,
+      certificateSerial: guarantorCert.serialHex,
+    });
+    await expectCode(again, "GUARANTEE_LETTER_INVALID");
+    // Said in Chinese in the Chinese UI (the status name stays in the English message).
+    const refusal = await again.catch((e: AppError) => e);
+    expect((refusal as AppError).messageIn("zh-CN")).toBe("保函签章无效：该保函当前不在等待签章的状态。");
   });
 });

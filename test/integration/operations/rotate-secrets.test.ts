@@ -41,16 +41,20 @@ async function snapshot(db: Kysely<Database>) {
   };
 }
 
-/** The English message of the AppError `fn` throws. */
-async function refusal(fn: () => Promise<unknown>): Promise<string> {
+/** The English message of the AppError `fn` throws (or the Chinese one). */
+async function refusal(fn: () => Promise<unknown>, lang: "en" | "zh-CN" = "en"): Promise<string> {
   try {
     await fn();
   } catch (e) {
-    if (isAppError(e)) return e.messageIn("en");
+    if (isAppError(e)) return e.messageIn(lang);
     throw e;
   }
   throw new Error("not refused");
 }
+
+/** A Chinese message names the secret and may cite an address, but carries no English words. */
+const chineseOnly = (message: string) =>
+  message.replace(/PKI_PASSPHRASE|LEDGER_KEY_SECRET|0x[0-9a-fA-F]{40}|openssl rand -base64 33|CA/g, "");
 
 describe("rotating PKI_PASSPHRASE and LEDGER_KEY_SECRET on PostgreSQL", () => {
   let app: TestApp;
@@ -106,6 +110,13 @@ describe("rotating PKI_PASSPHRASE and LEDGER_KEY_SECRET on PostgreSQL", () => {
     expect(await refusal(() => rotateSecrets(app, both({ ledger: { from: secret(), to: newLedger } })))).toMatch(
       /^The current LEDGER_KEY_SECRET does not open the ledger key of (platform|organisation:)/,
     );
+    // In Chinese, in Chinese (it read "无法解开the issuing CA key").
+    expect(await refusal(() => rotateSecrets(app, both({ pki: { from: secret(), to: newPki } })), "zh-CN")).toBe(
+      "当前的 PKI_PASSPHRASE 无法解开签发 CA的私钥，未做任何更改。",
+    );
+    const ledgerZh = await refusal(() => rotateSecrets(app, both({ ledger: { from: secret(), to: newLedger } })), "zh-CN");
+    expect(ledgerZh).toMatch(/^当前的 LEDGER_KEY_SECRET 无法解开(平台|单位)区块链账户 0x[0-9a-fA-F]{40} 的私钥，未做任何更改。$/);
+    expect(chineseOnly(ledgerZh)).not.toMatch(/[A-Za-z]/);
     expect(await snapshot(app.db)).toEqual(before);
   });
 
@@ -118,6 +129,15 @@ describe("rotating PKI_PASSPHRASE and LEDGER_KEY_SECRET on PostgreSQL", () => {
       "the new LEDGER_KEY_SECRET is the old one",
     );
     expect(await refusal(() => rotateSecrets(app, { dryRun: false }))).toContain("no new secret was given");
+    for (const opts of [
+      both({ pki: { from: oldPki, to: "changeme-changeme-changeme-changeme" } }),
+      both({ ledger: { from: oldLedger, to: oldLedger } }),
+      { dryRun: false },
+    ]) {
+      const zh = await refusal(() => rotateSecrets(app, opts), "zh-CN");
+      expect(zh).toMatch(/^无法更换密钥加密口令：/);
+      expect(chineseOnly(zh), zh).not.toMatch(/[A-Za-z]/);
+    }
     const job = await app.db
       .insertInto("outbox")
       .values({
