@@ -395,8 +395,9 @@ describe("a complaint from the objection in the hall to the signed decision on t
     const error = page.locator("[data-error-code]");
     await error.waitFor({ timeout: 30_000 });
     await expect(error.getAttribute("data-error-code")).resolves.toBe("COMPLAINT_WINDOW_CLOSED");
-    // 10 days from the answer on Monday 14 September: Thursday 24 September (条例 60).
-    await expect(error.textContent()).resolves.toContain("2026-09-24");
+    // 10 days from the answer on Monday 14 September: the window ends with Thursday 24 September,
+    // at 00:00 on the 25th (条例 60).
+    await expect(error.textContent()).resolves.toContain("2026/09/25 00:00:00");
     await expect(page.getByTestId("complaint-filed").count()).resolves.toBe(0);
     await screenshot(page, "complaint-window-closed");
   }, 120_000);
