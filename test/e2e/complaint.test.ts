@@ -237,7 +237,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
     await item.getByLabel("撤回理由").fill("代理机构已更正唱标记录，撤回投诉。");
     await item.getByRole("button", { name: "撤回投诉" }).click();
     await page.getByTestId("complaint-withdrawn").waitFor();
-    await expect(page.getByTestId(`my-complaint-${own}`).getByTestId("my-complaint-state").textContent()).resolves.toBe("已撤回");
+    await page.getByTestId(`my-complaint-${own}`).getByTestId("my-complaint-state").filter({ hasText: "已撤回" }).waitFor();
     await expect(page.getByTestId(`my-complaint-${own}`).getByRole("button", { name: "撤回投诉" }).count()).resolves.toBe(0);
     await screenshot(page, "complaint-withdrawn");
 
