@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_BACKUP_PASSWORD, DEMO_ORGANISATIONS, DEMO_PASSWORD } from "#db/seed/demo.ts";
@@ -10,7 +11,9 @@ import { startServer, type RunningServer } from "./helpers/server.ts";
 
 /**
  * Issue 15's whole story through the pages (decisions 61–64, 74), the test clock at Monday
- * 2026-09-14 09:00 Beijing: bidders 2–4 open the demo section whose deadline has just passed; in the
+ * 2026-09-14 09:00 Beijing: bidder 4's unanswered objection to the documents holds the opening of
+ * the demo section whose deadline has just passed (条例 22, the hall says why) until the agency answers
+ * it on the objection's page; bidders 2–4 then open the section; in the
  * hall bidder 2 objects to the opening and the agency answers there (条例 44). Bidder 2 then files a
  * real-name complaint with an evidence PDF; it reaches the demo regulator through its declared
  * jurisdiction. The regulator accepts it, suspends the section (the hall names the complaint),
@@ -62,6 +65,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
   let ledgerId: string;
   let decisionSha256: string;
   let withdrawnLedgerId: string;
+  let documentsObjectionId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bidhall-complaint-e2e-"));
   const hall = () => `${server.url}/sections/${sectionId}/opening`;
 
@@ -78,6 +82,25 @@ describe("a complaint from the objection in the hall to the signed decision on t
     const kit = await fetch(`${server.url}/dev/demo`).then((r) => r.text());
     sectionId = /demo-section-readyToOpen[\s\S]*?href="\/sections\/([0-9a-f-]{36})\/opening"/.exec(kit)![1]!;
     fs.writeFileSync(path.join(dir, "evidence.pdf"), evidencePdf());
+    // Bidder 4's objection to the documents, raised in time twelve days ago and still unanswered
+    // (written as the objection page would have left it): the opening must wait for its answer.
+    const db = new pg.Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `select m.organisation_id, m.person_id from memberships m join people p on p.id = m.person_id where p.email = $1`,
+        [emailOf("bidder4")],
+      );
+      const raisedAt = new Date(new Date(CLOCK).getTime() - 12 * 86_400_000);
+      const { rows: o } = await db.query(
+        `insert into objections (section_id, subject, raised_by_organisation_id, raised_by_person_id, content, raised_at, answer_due_at)
+         values ($1, 'documents', $2, $3, '招标文件的资格条件排斥潜在投标人。', $4, $5) returning id`,
+        [sectionId, rows[0].organisation_id, rows[0].person_id, raisedAt, new Date(raisedAt.getTime() + 3 * 86_400_000)],
+      );
+      documentsObjectionId = o[0].id;
+    } finally {
+      await db.end();
+    }
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -110,6 +133,20 @@ describe("a complaint from the objection in the hall to the signed decision on t
     await agency.goto(hall());
     await hydrated(agency);
     await agency.getByTestId("sign-ins").locator("tbody tr").nth(2).waitFor({ timeout: 30_000 });
+    // 条例 22: the unanswered objection to the documents holds the opening; the hall says why.
+    await expect(agency.getByTestId("objection-stop-banner").textContent()).resolves.toContain("对招标（采购）文件的异议尚有 1 项未答复");
+    await agency.getByRole("button", { name: "公布投标人名单" }).click();
+    await expect(agency.locator("[data-error-code]").getAttribute("data-error-code")).resolves.toBe("OPENING_STOPPED_BY_OBJECTION");
+    await screenshot(agency, "complaint-hall-held-by-objection");
+    // The agency answers on the objection's page; the hall goes on.
+    await agency.goto(`${server.url}/objections/${documentsObjectionId}`);
+    await hydrated(agency);
+    await agency.getByLabel("答复").fill("资格条件符合法律规定，不作修改。");
+    await agency.getByRole("button", { name: "作出答复（平台签章生成答复文件）" }).click();
+    await agency.getByTestId("objection-answer").waitFor({ timeout: 30_000 });
+    await agency.goto(hall());
+    await hydrated(agency);
+    await expect(agency.getByTestId("objection-stop-banner").count()).resolves.toBe(0);
     await agency.getByRole("button", { name: "公布投标人名单" }).click();
     await agency.getByRole("button", { name: "开启解密" }).click();
     await agency.getByTestId("window-remaining").waitFor();
@@ -200,7 +237,7 @@ describe("a complaint from the objection in the hall to the signed decision on t
     await item.getByLabel("撤回理由").fill("代理机构已更正唱标记录，撤回投诉。");
     await item.getByRole("button", { name: "撤回投诉" }).click();
     await page.getByTestId("complaint-withdrawn").waitFor();
-    await expect(page.getByTestId(`my-complaint-${own}`).getByTestId("my-complaint-state").textContent()).resolves.toBe("已撤回");
+    await page.getByTestId(`my-complaint-${own}`).getByTestId("my-complaint-state").filter({ hasText: "已撤回" }).waitFor();
     await expect(page.getByTestId(`my-complaint-${own}`).getByRole("button", { name: "撤回投诉" }).count()).resolves.toBe(0);
     await screenshot(page, "complaint-withdrawn");
 
@@ -358,8 +395,9 @@ describe("a complaint from the objection in the hall to the signed decision on t
     const error = page.locator("[data-error-code]");
     await error.waitFor({ timeout: 30_000 });
     await expect(error.getAttribute("data-error-code")).resolves.toBe("COMPLAINT_WINDOW_CLOSED");
-    // 10 days from the answer on Monday 14 September: Thursday 24 September (条例 60).
-    await expect(error.textContent()).resolves.toContain("2026-09-24");
+    // 10 days from the answer on Monday 14 September: the window ends with Thursday 24 September,
+    // at 00:00 on the 25th (条例 60).
+    await expect(error.textContent()).resolves.toContain("2026/09/25 00:00:00");
     await expect(page.getByTestId("complaint-filed").count()).resolves.toBe(0);
     await screenshot(page, "complaint-window-closed");
   }, 120_000);

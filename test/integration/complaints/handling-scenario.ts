@@ -211,6 +211,14 @@ export async function runHandlingScenario(app: AppContext) {
   await expectCode(withdrawComplaint(app, { actor: other.actor, complaintId: id, reason: "撤回", meta }), "NOT_FOUND");
   await expectCode(withdrawComplaint(app, { actor: bidder.actor, complaintId: id, reason: "撤回", meta }), "COMPLAINT_UNEXPECTED_STATE");
   await withdrawComplaint(app, { actor: other.actor, complaintId: second2.id, reason: "双方已协商解决。", meta });
+  // The lead hears of a withdrawal too: the complainant took that step, not the lead (decision 74).
+  const toLead = await app.db
+    .selectFrom("notices")
+    .select("kind")
+    .where("organisation_id", "=", lead.organisationId)
+    .where("subject_id", "=", second2.id)
+    .execute();
+  expect(toLead.map((n) => n.kind)).toContain("complaint_withdraw");
   await expectCode(
     draftComplaintDecision(app, { actor: lead.actor, complaintId: second2.id, outcome: "dismissed", text: "驳回", meta }),
     "COMPLAINT_UNEXPECTED_STATE",
