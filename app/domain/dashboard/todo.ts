@@ -17,7 +17,12 @@ export type TodoKind =
   | "opening.overdue"
   | "complaint.acceptance"
   | "complaint.decision"
-  | "complaint.documents";
+  | "complaint.documents"
+  | "evaluation.record"
+  | "award.decide"
+  | "notice.sign"
+  | "notice.issue"
+  | "notice.acknowledge";
 
 export interface TodoItem {
   kind: TodoKind;

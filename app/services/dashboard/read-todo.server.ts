@@ -4,6 +4,7 @@ import type { Actor } from "#app/server/session.server.ts";
 import { listOwnBids } from "#app/services/bidding/read-own-bid.server.ts";
 import { listOwnDocumentRequests } from "#app/services/complaints/complaint-document-requests.server.ts";
 import { listRegulatorComplaints } from "#app/services/complaints/read-regulator-complaints.server.ts";
+import { evaluationTodo } from "#app/services/evaluation/evaluation-todo.server.ts";
 import { listOpeningsForRegulator } from "#app/services/opening/list-openings-for-regulator.server.ts";
 
 const DAY = 86_400_000;
@@ -220,6 +221,9 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
       params: { receipt: r.receipt_no, section: `${r.section_code} ${r.section_name}`, what: r.what },
     });
   }
+
+  // Evaluation, award and notices (issue 16).
+  items.push(...(await evaluationTodo(app, actor)));
 
   return orderTodo(items);
 }
