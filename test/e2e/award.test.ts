@@ -136,7 +136,6 @@ describe("evaluation, publicity, award and signed notices in the browser", () =>
       `/sections/${sectionId}/objection`,
     );
     await expect(anyone.content()).resolves.not.toContain("张一");
-    await card.scrollIntoViewIfNeeded();
     await screenshot(anyone, "award-publicity-public");
     await anyone.context().close();
   }, 300_000);
@@ -162,7 +161,7 @@ describe("evaluation, publicity, award and signed notices in the browser", () =>
 
     // Past the publicity (3 calendar days, counted by the calendar rules).
     const [e] = await query<{ ends: Date }>("select publicity_ends_at as ends from evaluations where section_id = $1", [sectionId]);
-    const now = new Date(await server.advanceClock(0));
+    const now = new Date(await server.advanceClock(1));
     await server.advanceClock(Math.ceil((e!.ends.getTime() - now.getTime()) / 1000) + 60);
 
     await pageOf("tenderer@demo.bidhall.cn");
