@@ -46,7 +46,7 @@ export default function AwardNoticePage() {
         {t(`evaluation.notices.kinds.${n.kind}`)} <span className="mono muted">{n.number}</span>
       </h1>
       <section className="panel" data-testid="award-notice">
-        <dl className="fields">
+        <dl className="facts">
           <dt>{t("evaluation.notices.recipient")}</dt>
           <dd>{n.organisationName}</dd>
           <dt>{t("evaluation.notices.section")}</dt>

@@ -89,7 +89,7 @@ export default function AwardPage() {
       {v.award ? (
         <section className="panel" data-testid="award-decided">
           <h2>{t("evaluation.award.decided")}</h2>
-          <dl className="fields">
+          <dl className="facts">
             <dt>{t("evaluation.award.winner")}</dt>
             <dd data-testid="award-winner">
               {v.award.winnerName} · {t("evaluation.result.rankN", { n: v.award.rank })}

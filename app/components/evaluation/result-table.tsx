@@ -12,7 +12,7 @@ export function ResultTable({ v }: { v: EvaluationView }) {
   return (
     <section className="panel" data-testid="recorded-result">
       <h2>{t("evaluation.result.recorded")}</h2>
-      <dl className="fields">
+      <dl className="facts">
         <dt>{t("evaluation.result.recordedAt")}</dt>
         <dd>
           <ShanghaiTime at={e.recordedAt} />

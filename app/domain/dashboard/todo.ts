@@ -23,7 +23,12 @@ export type TodoKind =
   | "guarantee.claim"
   | "guarantee.fee_due"
   | "guarantee.documents_requested"
-  | "guarantee.declare";
+  | "guarantee.declare"
+  | "evaluation.record"
+  | "award.decide"
+  | "notice.sign"
+  | "notice.issue"
+  | "notice.acknowledge";
 
 export interface TodoItem {
   kind: TodoKind;

@@ -43,6 +43,17 @@ export const ui = defineMessages(
           decision: { title: "投诉待作出处理决定", detail: "回执号 {{receipt}} · {{section}}：请在期限内作出书面处理决定（{{source}}）。" },
           documents: { title: "补充材料通知", detail: "回执号 {{receipt}} · {{section}}：行政监督部门要求提交材料：{{what}}" },
         },
+        evaluation: {
+          record: { title: "录入评标结果", detail: "{{project}} · {{section}}：开标已结束，请录入评标委员会的评审结果并公示中标候选人。" },
+        },
+        award: {
+          decide: { title: "确定中标人", detail: "{{project}} · {{section}}：中标候选人公示期已满，请定标。" },
+        },
+        notice: {
+          sign: { title: "签署中标通知书", detail: "{{project}} · {{section}}：中标通知书和中标结果通知书待本单位签署。" },
+          issue: { title: "发出中标通知书", detail: "{{project}} · {{section}}：通知书已全部签署，请在线发出。" },
+          acknowledge: { title: "签收通知书", detail: "{{project}} · {{section}}：{{number}} 已发出，请下载并签名签收。" },
+        },
         clarification: {
           last_day: {
             title: "澄清或修改的最后期限",
@@ -189,6 +200,26 @@ export const ui = defineMessages(
             detail: "Receipt {{receipt}} · {{section}}: decide in writing in time ({{source}}).",
           },
           documents: { title: "Documents requested", detail: "Receipt {{receipt}} · {{section}}: a regulator asks for: {{what}}" },
+        },
+        evaluation: {
+          record: {
+            title: "Record the evaluation result",
+            detail: "{{project}} · {{section}}: the opening has closed; record the committee's result and publish the candidates.",
+          },
+        },
+        award: {
+          decide: { title: "Decide the award", detail: "{{project}} · {{section}}: the candidate publicity is over; decide the award." },
+        },
+        notice: {
+          sign: {
+            title: "Sign the award notices",
+            detail: "{{project}} · {{section}}: the award and result notices wait for your organisation's signature.",
+          },
+          issue: { title: "Issue the award notices", detail: "{{project}} · {{section}}: every notice is signed; issue them online." },
+          acknowledge: {
+            title: "Acknowledge a notice",
+            detail: "{{project}} · {{section}}: {{number}} is issued; download it and acknowledge receipt with a signature.",
+          },
         },
         clarification: {
           last_day: {

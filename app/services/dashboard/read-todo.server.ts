@@ -6,6 +6,7 @@ import { listOwnDocumentRequests } from "#app/services/complaints/complaint-docu
 import { guaranteeTodo } from "#app/services/guarantee/bidder-guarantees.server.ts";
 import { listRegulatorComplaints } from "#app/services/complaints/read-regulator-complaints.server.ts";
 import { guarantorWork } from "#app/services/guarantee/read-guarantor-portal.server.ts";
+import { evaluationTodo } from "#app/services/evaluation/evaluation-todo.server.ts";
 import { listOpeningsForRegulator } from "#app/services/opening/list-openings-for-regulator.server.ts";
 
 const DAY = 86_400_000;
@@ -254,6 +255,9 @@ export async function readTodo(app: AppContext, actor: Actor): Promise<TodoItem[
         params: { count: work.claims },
       });
   }
+
+  // Evaluation, award and notices (issue 16).
+  items.push(...(await evaluationTodo(app, actor)));
 
   return orderTodo(items);
 }

@@ -11,6 +11,11 @@ export interface EvaluationListItem {
   publicityEndsAt: string | null;
   /** Notices of the award still waiting for a signature of the viewer's organisation. */
   noticesToSign: number;
+  /** The viewer's organisation runs the project (the agency, or the tenderer tendering by itself). */
+  manager: boolean;
+  tenderer: boolean;
+  /** The award's notices carry every signature they need (ready to issue). */
+  allSigned: boolean;
 }
 
 /**
@@ -74,6 +79,9 @@ export async function listEvaluations(app: AppContext, actor: Actor): Promise<Ev
       ),
       publicityEndsAt: r.publicity_ends_at?.toISOString() ?? null,
       noticesToSign: waitingForMe.length,
+      manager: (r.agency_organisation_id ?? r.tenderer_organisation_id) === org,
+      tenderer: r.tenderer_organisation_id === org,
+      allSigned: mine.length > 0 && mine.every((n) => n.tenderer_signed_at && (!r.agency_organisation_id || n.agency_signed_at)),
     };
   });
 }
