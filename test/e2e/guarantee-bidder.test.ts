@@ -46,7 +46,8 @@ describe("a bidder's electronic guarantee, from the sealing page to its declarat
         "select m.organisation_id, m.person_id from memberships m join people p on p.id = m.person_id where p.email = 'guarantor@demo.bidhall.cn'",
       )
     ).rows[0];
-    // Two guarantors' products serve Fujian; the bidder chooses.
+    // The demo guarantor's own product (decision 0070) is withdrawn: this test's product, with its fee, is the one offered.
+    await db.query("update guarantee_products set active = false");
     await db.query(
       `insert into guarantee_products (guarantor_organisation_id, name, kind, fee_rate_bp, minimum_fee_fen, procurement_types, region_codes, created_by, created_at, updated_at)
        values ($1, '电子投标保函（福建）', 'bid', 15, 50000, '{engineering,government}', '{35}', $2, now(), now())`,
