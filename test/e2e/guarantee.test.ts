@@ -34,6 +34,7 @@ const SEALERS = [
 describe("electronic bid guarantees from the guarantor's portal to the opening record", () => {
   let server: RunningServer;
   let browser: Browser;
+  /** The server's database, to read what a page does not show (the application's id). */
   let services: AppContext & { close(): Promise<void> };
   const contexts: BrowserContext[] = [];
   const bidderPages: Page[] = [];
@@ -52,11 +53,6 @@ describe("electronic bid guarantees from the guarantor's portal to the opening r
     const seconds = (at.getTime() - serverNow.getTime()) / 1000;
     if (seconds > 0) serverNow = new Date(await server.advanceClock(seconds));
   }
-  /** The services, on the server's database, at the server's time. */
-  const at = () => ({ ...services, clock: createClock(`fixed:${serverNow.toISOString()}`) });
-  const personOf = async (email: string) =>
-    (await services.db.selectFrom("people").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
-
   beforeAll(async () => {
     serverNow = new Date(Math.floor(Date.now() / 1000) * 1000);
     [server, browser] = await Promise.all([startServer({ clock: `fixed:${serverNow.toISOString()}` }), launchBrowser()]);

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { formatYuan } from "#app/domain/shared/money.ts";
+import { formatShanghai } from "#app/domain/shared/time.ts";
 
 /** One application as the loader sends it (app/services/guarantee/bidder-guarantees.server.ts, serialised). */
 export interface ApplicationView {
@@ -102,7 +103,7 @@ export function ApplicationDetail({ a, busy }: { a: ApplicationView; busy: boole
             amount: yuan(a.payment.amountFen),
             payer: a.payment.payer,
             person: a.payment.paidBy,
-            at: new Date(a.payment.paidAt).toLocaleString(en ? "en-GB" : "zh-CN", { timeZone: "Asia/Shanghai" }),
+            at: formatShanghai(new Date(a.payment.paidAt), en ? "en" : "zh-CN"),
             reference: a.payment.reference,
           })}
         </p>
@@ -124,13 +125,15 @@ export function ApplicationDetail({ a, busy }: { a: ApplicationView; busy: boole
           <CsrfInput />
           <input type="hidden" name="applicationId" value={a.applicationId} />
           <div className="alert alert--warning">{t("guaranteeBidder.detail.documentsRequested", { what: a.documentsRequested ?? "" })}</div>
-          <label>
+          <label className="guarantee-note">
             {t("guaranteeBidder.detail.supplement")}
             <textarea name="text" required rows={3} maxLength={2000} placeholder={t("guaranteeBidder.detail.supplementHint")} />
           </label>
-          <button type="submit" name="intent" value="supplement" className="button button--primary" disabled={busy}>
-            {t("guaranteeBidder.detail.supplementSubmit")}
-          </button>
+          <div>
+            <button type="submit" name="intent" value="supplement" className="button button--primary" disabled={busy}>
+              {t("guaranteeBidder.detail.supplementSubmit")}
+            </button>
+          </div>
         </Form>
       ) : null}
 

@@ -87,13 +87,15 @@ export function ApplyForm({
             </small>
             <ErrorList errors={errors?.amountYuan ?? undefined} />
           </div>
-          <label>
+          <label className="guarantee-note">
             {t("guaranteeBidder.apply.note")}
             <textarea name="note" rows={2} maxLength={2000} />
           </label>
-          <button type="submit" name="intent" value="apply" className="button button--primary" disabled={busy} data-testid="apply-submit">
-            {t("guaranteeBidder.apply.submit")}
-          </button>
+          <div>
+            <button type="submit" name="intent" value="apply" className="button button--primary" disabled={busy} data-testid="apply-submit">
+              {t("guaranteeBidder.apply.submit")}
+            </button>
+          </div>
         </Form>
       )}
     </section>

@@ -150,7 +150,6 @@ export async function readOwnApplication(app: AppContext, actor: Actor, applicat
       .select(["e.id", "e.step", "e.text", "e.at", "p.name as person"])
       .where("e.application_id", "=", row.applicationId)
       .orderBy("e.at")
-      .orderBy("e.id")
       .execute(),
     app.db
       .selectFrom("guarantee_fee_payments as f")
@@ -162,7 +161,10 @@ export async function readOwnApplication(app: AppContext, actor: Actor, applicat
   ]);
   return {
     ...row,
-    events: events.map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at, person: e.person })),
+    // Steps recorded in the same instant (a fixed test clock) in the order the lifecycle takes them.
+    events: events
+      .map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at, person: e.person }))
+      .sort((x, y) => x.at.getTime() - y.at.getTime() || stepRank(x.step) - stepRank(y.step)),
     payment: payment
       ? {
           amountFen: String(payment.amount_fen),
@@ -174,6 +176,19 @@ export async function readOwnApplication(app: AppContext, actor: Actor, applicat
       : null,
   };
 }
+const STEP_ORDER = [
+  "submitted",
+  "more_documents_requested",
+  "supplemented",
+  "approved",
+  "declined",
+  "fee_paid",
+  "issuing",
+  "issued",
+  "issue_failed",
+];
+const stepRank = (step: string) => (STEP_ORDER.includes(step) ? STEP_ORDER.indexOf(step) : STEP_ORDER.length);
+
 export type OwnApplication = Awaited<ReturnType<typeof readOwnApplication>>;
 
 /** The signed guarantee letter, for its applicant organisation only. */

@@ -112,6 +112,8 @@ describe("confidentiality of bids before the opening", () => {
       complaintId: ["00000000-0000-4000-8000-000000000000"],
       // No guarantee application exists here (decision 0070): an unknown one answers 404 to everyone.
       applicationId: ["00000000-0000-4000-8000-000000000000"],
+      // No guarantee exists here either (the bidder's letter download, decision 0072): 404 to everyone.
+      guaranteeId: ["00000000-0000-4000-8000-000000000000"],
     };
     if (withBids) {
       const versions = await app.db
