@@ -105,9 +105,23 @@ describe("a bidder's electronic guarantee, from the sealing page to its declarat
     expect(await page.getByTestId("application-status").textContent()).toBe("已提交，待审核");
     await look(page, "submitted", 1366);
 
-    // The guarantor approves (its portal's step).
+    // The guarantor asks for documents (its portal's step); the bidder answers.
     const application = (await db.query("select id from guarantee_applications where applicant_organisation_id = $1", [bidderOrg])).rows[0]
       .id;
+    await db.query(
+      "update guarantee_applications set status = 'more_documents_requested', documents_requested = '请补充近三年财务报表' where id = $1",
+      [application],
+    );
+    await page.goto(`${server.url}/sections/${sectionId}/guarantee`);
+    await page.getByTestId("supplement").waitFor();
+    await hydrated(page);
+    await page.getByTestId("supplement").locator("textarea").fill("已通过邮件发送 2023–2025 年审计报告");
+    await page.getByTestId("supplement").getByRole("button").click();
+    await page.getByTestId("supplemented").waitFor();
+    await page.locator('[data-testid="guarantee-application"][data-status="submitted"]').waitFor();
+    expect(await page.getByTestId("application-status").textContent()).toBe("已提交，待审核");
+
+    // The guarantor approves (its portal's step).
     await db.query("update guarantee_applications set status = 'approved', decided_at = now() where id = $1", [application]);
     await db.query("insert into guarantee_application_events (application_id, step, at) values ($1, 'approved', now())", [application]);
     await page.goto(`${server.url}/sections/${sectionId}/guarantee`);

@@ -121,7 +121,7 @@ export function ApplicationDetail({ a, busy }: { a: ApplicationView; busy: boole
       ) : null}
 
       {a.status === "more_documents_requested" ? (
-        <Form method="post" encType="multipart/form-data" className="stack" data-testid="supplement">
+        <Form method="post" className="stack" data-testid="supplement">
           <CsrfInput />
           <input type="hidden" name="applicationId" value={a.applicationId} />
           <div className="alert alert--warning">{t("guaranteeBidder.detail.documentsRequested", { what: a.documentsRequested ?? "" })}</div>

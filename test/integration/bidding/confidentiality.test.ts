@@ -18,6 +18,9 @@ import { resumeOpening } from "#app/services/opening/resume-opening.server.ts";
 import { suspendOpening } from "#app/services/opening/suspend-opening.server.ts";
 import { inviteMember } from "#app/services/members/invite-member.server.ts";
 import { registerForSection } from "#app/services/tendering/register-for-section.server.ts";
+import { applyForGuarantee, guaranteeOptionsFor } from "#app/services/guarantee/apply-for-guarantee.server.ts";
+import { createGuaranteeProduct } from "#app/services/guarantee/guarantee-products.server.ts";
+import { createGuaranteeRow } from "#test/factories/guarantees.ts";
 import { readEventStream, type ParsedEvent } from "../events/event-stream.ts";
 import { createTestApp, TEST_META, type TestApp } from "../helpers/test-app.ts";
 import { startTestLedger, type TestLedger } from "../ledger/helpers/ledger-fixture.ts";
@@ -81,7 +84,7 @@ describe("confidentiality of bids before the opening", () => {
       void logs.push(`${level} ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`);
   const log: Logger = { info: record("app.info"), warn: record("app.warn"), error: record("app.error") };
 
-  let projectId: string, sectionId: string, documentId: string, invitationToken: string;
+  let projectId: string, sectionId: string, documentId: string, invitationToken: string, guaranteeIdA: string;
   const bidders = {} as Record<BidderScene["key"], BidderScene>;
   let agency: Member, tenderer: Member, regulator: Member, operator: Member, staffA: Member;
   let certA: Enrolment, certStaffA: Enrolment, certB: Enrolment;
@@ -112,8 +115,8 @@ describe("confidentiality of bids before the opening", () => {
       complaintId: ["00000000-0000-4000-8000-000000000000"],
       // No guarantee application exists here (decision 0070): an unknown one answers 404 to everyone.
       applicationId: ["00000000-0000-4000-8000-000000000000"],
-      // No guarantee exists here either (the bidder's letter download, decision 0072): 404 to everyone.
-      guaranteeId: ["00000000-0000-4000-8000-000000000000"],
+      // Bidder A's electronic guarantee (issue 14): its letter is A's alone (none stored: 404 to all).
+      guaranteeId: [guaranteeIdA],
     };
     if (withBids) {
       const versions = await app.db
@@ -216,6 +219,43 @@ describe("confidentiality of bids before the opening", () => {
     }));
     for (const key of ["A", "B", "C"] as const)
       await registerForSection(app, { actor: bidders[key].admin.actor, sectionId, meta: TEST_META });
+    // Bidder A applies for an electronic guarantee and gets one issued (issue 14): before the deadline
+    // only A and its guarantor may know (decision 0057); no role below may see it.
+    const guarantor = await organisationWithMember(app, { name: "海峡融资担保", kinds: ["guarantor"], roles: ["operate", "sign"] });
+    const { productId } = await createGuaranteeProduct(app, {
+      actor: guarantor.actor,
+      input: {
+        name: "投标保函",
+        kind: "bid",
+        feeRateBp: 15,
+        minimumFeeFen: 50_000n,
+        procurementTypes: ["engineering"],
+        regionCodes: ["35"],
+        active: true,
+      },
+      meta: TEST_META,
+    });
+    const options = await guaranteeOptionsFor(app, bidders.A.admin.actor, sectionId);
+    const terms = {
+      amountYuan: BigInt(options.amountFen),
+      validFrom: new Date(options.validFrom),
+      validUntil: new Date(options.validUntil),
+    };
+    await applyForGuarantee(app, { actor: bidders.A.admin.actor, sectionId, input: { productId, ...terms, note: "" }, meta: TEST_META });
+    const issued = await createGuaranteeRow(app.db, {
+      guarantorOrganisationId: guarantor.organisationId,
+      guarantorPersonId: guarantor.personId,
+      applicantOrganisationId: bidders.A.admin.organisationId,
+      applicantPersonId: bidders.A.admin.personId,
+      sectionId,
+      beneficiaryOrganisationId: tenderer.organisationId,
+      amountFen: terms.amountYuan,
+      validFrom: terms.validFrom,
+      validUntil: terms.validUntil,
+      now: app.clock.now(),
+    });
+    await app.db.updateTable("guarantees").set({ status: "issued", issued_at: app.clock.now() }).where("id", "=", issued.id).execute();
+    guaranteeIdA = issued.id;
     // An invitation names the organisation that sends it to whoever holds the link: the agency's, not a bidder's.
     invitationToken = (await inviteMember(app, { actor: agency.actor, email: "newcomer@example.cn", roles: ["operate"], meta: TEST_META }))
       .token;

@@ -305,14 +305,13 @@ describe("guarantees on the ledger, from issue to claim and release (PostgreSQL)
         recipients: [cert.certificatePem],
         sealedAt: app.clock.now(),
       });
-      await submitBid(app, {
-        actor: m.actor,
-        sectionId,
-        envelopePath: s.envelopePath,
-        packageDigest: s.packageDigest,
-        security: offer(m),
-        meta: TEST_META,
-      });
+      const submission = { actor: m.actor, sectionId, envelopePath: s.envelopePath, packageDigest: s.packageDigest, meta: TEST_META };
+      if (m === borrower) {
+        // Declared beside the envelope, another's guarantee is refused at once (decision 0072); an
+        // older tool that declares nothing there leaves it to the opening, which bid.json binds.
+        await expectCode(submitBid(app, { ...submission, security: offer(m) }), "GUARANTEE_DECLARATION_INVALID");
+        await submitBid(app, submission);
+      } else await submitBid(app, { ...submission, security: offer(m) });
     }
     await advanceTo(app, minutes(deadline, -20));
     for (const m of [good, low, borrower]) await signIn(app, m, certs.get(m)!, sectionId);
@@ -346,6 +345,7 @@ describe("guarantees on the ledger, from issue to claim and release (PostgreSQL)
     expect(v(low).outcome).toBe("failed");
     expect(v(low).failures.map((f) => f.code)).toEqual(["GUARANTEE_AMOUNT_TOO_LOW", "GUARANTEE_DOCUMENT_MISMATCH"]);
     expect(v(borrower).failures.map((f) => f.code)).toContain("GUARANTEE_NOT_FOR_THIS_BID");
+    expect(v(borrower).failures.map((f) => f.code)).toContain("GUARANTEE_DECLARATION_INVALID");
 
     await run();
     for (const m of [good, low]) {
