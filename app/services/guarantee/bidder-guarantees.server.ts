@@ -6,6 +6,7 @@ import type { AppContext } from "#app/server/context.server.ts";
 import { requirePermission, type Actor } from "#app/server/session.server.ts";
 import { storageFor } from "#app/server/storage.server.ts";
 import type { Database } from "#db/schema.ts";
+import { readApplicationHistory } from "./application-history.server.ts";
 
 /**
  * The bidder's side of its guarantees (issue 14, decision 0072): its organisation's applications
@@ -143,51 +144,21 @@ export async function readOwnApplication(app: AppContext, actor: Actor, applicat
   if (!UUID.test(applicationId)) throw new AppError("NOT_FOUND", { what: "guarantee application" });
   const [row] = await ownRows(app.db, actor.membership.organisationId, { applicationId });
   if (!row) throw new AppError("NOT_FOUND", { what: "guarantee application" });
-  const [events, payment] = await Promise.all([
-    app.db
-      .selectFrom("guarantee_application_events as e")
-      .leftJoin("people as p", "p.id", "e.person_id")
-      .select(["e.id", "e.step", "e.text", "e.at", "p.name as person"])
-      .where("e.application_id", "=", row.applicationId)
-      .orderBy("e.at")
-      .execute(),
-    app.db
-      .selectFrom("guarantee_fee_payments as f")
-      .innerJoin("people as p", "p.id", "f.paid_by")
-      .innerJoin("organisations as o", "o.id", "f.payer_organisation_id")
-      .select(["f.amount_fen", "f.paid_at", "f.reference", "p.name as paid_by", "o.name as payer"])
-      .where("f.application_id", "=", row.applicationId)
-      .executeTakeFirst(),
-  ]);
+  const history = await readApplicationHistory(app.db, row.applicationId);
   return {
     ...row,
-    // Steps recorded in the same instant (a fixed test clock) in the order the lifecycle takes them.
-    events: events
-      .map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at, person: e.person }))
-      .sort((x, y) => x.at.getTime() - y.at.getTime() || stepRank(x.step) - stepRank(y.step)),
-    payment: payment
+    events: history.events.map(({ personName, ...e }) => ({ ...e, person: personName })),
+    payment: history.payment
       ? {
-          amountFen: String(payment.amount_fen),
-          paidAt: payment.paid_at,
-          reference: payment.reference,
-          paidBy: payment.paid_by,
-          payer: payment.payer,
+          amountFen: history.payment.amountFen,
+          paidAt: history.payment.paidAt,
+          reference: history.payment.reference,
+          paidBy: history.payment.paidByName,
+          payer: history.payment.payerName,
         }
       : null,
   };
 }
-const STEP_ORDER = [
-  "submitted",
-  "more_documents_requested",
-  "supplemented",
-  "approved",
-  "declined",
-  "fee_paid",
-  "issuing",
-  "issued",
-  "issue_failed",
-];
-const stepRank = (step: string) => (STEP_ORDER.includes(step) ? STEP_ORDER.indexOf(step) : STEP_ORDER.length);
 
 export type OwnApplication = Awaited<ReturnType<typeof readOwnApplication>>;
 

@@ -1,6 +1,7 @@
 import { AppError } from "#app/domain/shared/app-error.ts";
 import type { AppContext } from "#app/server/context.server.ts";
 import type { Actor } from "#app/server/session.server.ts";
+import { readApplicationHistory } from "./application-history.server.ts";
 
 /**
  * What the guarantor's portal reads (decision 0070): its applications queue, one application with
@@ -16,19 +17,6 @@ function requireGuarantor(actor: Actor): string {
   if (!actor.membership.kinds.includes("guarantor")) throw new AppError("FORBIDDEN", { permission: "view:guarantee:own" });
   return actor.membership.organisationId;
 }
-
-const STEP_ORDER: Record<string, number> = {
-  submitted: 0,
-  more_documents_requested: 1,
-  supplemented: 2,
-  approved: 3,
-  declined: 3,
-  fee_paid: 4,
-  issuing: 5,
-  issue_failed: 6,
-  issue_retried: 7,
-  issued: 8,
-};
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -114,22 +102,8 @@ export async function readGuarantorApplication(app: AppContext, actor: Actor, ap
     .where("a.id", "=", applicationId)
     .executeTakeFirst();
   if (!a || a.guarantor_organisation_id !== own) throw new AppError("NOT_FOUND", { what: "guarantee application" });
-  const [events, payment, guarantee] = await Promise.all([
-    app.db
-      .selectFrom("guarantee_application_events as e")
-      .leftJoin("people as pe", "pe.id", "e.person_id")
-      .select(["e.id", "e.step", "e.text", "e.at", "pe.name as person_name"])
-      .where("e.application_id", "=", a.id)
-      .orderBy("e.at")
-      .orderBy("e.id")
-      .execute(),
-    app.db
-      .selectFrom("guarantee_fee_payments as f")
-      .innerJoin("organisations as o", "o.id", "f.payer_organisation_id")
-      .innerJoin("people as pe", "pe.id", "f.paid_by")
-      .select(["f.amount_fen", "f.paid_at", "f.reference", "o.name as payer_name", "pe.name as paid_by_name"])
-      .where("f.application_id", "=", a.id)
-      .executeTakeFirst(),
+  const [history, guarantee] = await Promise.all([
+    readApplicationHistory(app.db, a.id),
     app.db
       .selectFrom("guarantees")
       .select(["id", "ledger_id", "status", "issue_error", "document_sha256", "issued_at", "claim_period_days"])
@@ -164,19 +138,8 @@ export async function readGuarantorApplication(app: AppContext, actor: Actor, ap
       bidValidityDays: a.bid_validity_days,
       validityUntil: new Date(deadline.getTime() + a.bid_validity_days * DAY).toISOString(),
     },
-    // Steps of one instant (a fixed test clock, a fast applicant) in the order the lifecycle takes them.
-    events: events
-      .map((e) => ({ id: e.id, step: e.step, text: e.text, at: e.at.toISOString(), personName: e.person_name }))
-      .sort((x, y) => x.at.localeCompare(y.at) || (STEP_ORDER[x.step] ?? 99) - (STEP_ORDER[y.step] ?? 99)),
-    payment: payment
-      ? {
-          amountFen: String(payment.amount_fen),
-          paidAt: payment.paid_at.toISOString(),
-          reference: payment.reference,
-          payerName: payment.payer_name,
-          paidByName: payment.paid_by_name,
-        }
-      : null,
+    events: history.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+    payment: history.payment ? { ...history.payment, paidAt: history.payment.paidAt.toISOString() } : null,
     guarantee: guarantee
       ? {
           id: guarantee.id,
