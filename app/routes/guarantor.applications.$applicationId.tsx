@@ -8,6 +8,7 @@ import { FormError } from "#app/components/form.tsx";
 import { applicationTone, GuarantorTabs, guaranteeTone, StatusBadge, Yuan } from "#app/components/guarantee/guarantor-tabs.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { SignDocument } from "#app/components/signing/sign-document.tsx";
+import { ledgerRefusalKey } from "#app/domain/guarantee/ledger-refusal.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { formatYuan } from "#app/domain/shared/money.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
@@ -251,7 +252,9 @@ export default function GuarantorApplication() {
           ) : null}
           {g?.status === "issue_failed" ? (
             <div className="stack-sm" data-testid="issue-failed">
-              <p className="alert alert--error">{t("guarantorPortal.application.revert", { reason: g.issueError ?? "" })}</p>
+              <p className="alert alert--error">
+                {t("guarantorPortal.application.revert", { reason: t(ledgerRefusalKey(g.issueError ?? "")) })}
+              </p>
               {a.can.underwrite && g.documentSha256 ? (
                 <Form method="post">
                   <CsrfInput />

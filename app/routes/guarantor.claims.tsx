@@ -7,6 +7,7 @@ import { FormError } from "#app/components/form.tsx";
 import { GuarantorTabs, StatusBadge, Yuan } from "#app/components/guarantee/guarantor-tabs.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { CLAIM_GROUNDS } from "#app/domain/guarantee/claims.ts";
+import { ledgerRefusalKey } from "#app/domain/guarantee/ledger-refusal.ts";
 import { AppError } from "#app/domain/shared/app-error.ts";
 import { runAction, runLoader } from "#app/server/route.server.ts";
 import { requireActor } from "#app/server/session.server.ts";
@@ -103,7 +104,7 @@ export default function GuarantorClaims() {
               {c.error ? (
                 <>
                   <dt>{t("guarantorPortal.claims.status")}</dt>
-                  <dd>{c.error}</dd>
+                  <dd>{t(ledgerRefusalKey(c.error))}</dd>
                 </>
               ) : null}
             </dl>

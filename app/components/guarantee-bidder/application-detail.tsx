@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { ShanghaiTime } from "#app/components/server-time.tsx";
 import { formatYuan } from "#app/domain/shared/money.ts";
+import { ledgerRefusalKey } from "#app/domain/guarantee/ledger-refusal.ts";
 import { formatShanghai } from "#app/domain/shared/time.ts";
 
 /** One application as the loader sends it (app/services/guarantee/bidder-guarantees.server.ts, serialised). */
@@ -95,7 +96,7 @@ export function ApplicationDetail({ a, busy }: { a: ApplicationView; busy: boole
         <div className="alert alert--warning">{t("guaranteeBidder.detail.declineReason", { reason: a.declineReason })}</div>
       ) : null}
       {a.issueError && a.status === "issue_failed" ? (
-        <div className="alert alert--warning">{t("guaranteeBidder.detail.issueError", { reason: a.issueError })}</div>
+        <div className="alert alert--warning">{t("guaranteeBidder.detail.issueError", { reason: t(ledgerRefusalKey(a.issueError)) })}</div>
       ) : null}
       {a.payment ? (
         <p data-testid="fee-paid">
